@@ -1,0 +1,44 @@
+/* The detection engine's seam: a compiled set of rules (secrets, personal data, chat markers) that
+ * scans a byte range and reports each confirmed match. Rules are data compiled into the binary
+ * (rules.c); all rules live in one Vectorscan block database, and each hit is confirmed and its
+ * capture extracted by PCRE2-JIT in a window bounded by the rule's maximum match length.
+ * A detector is immutable after ls_detector_new() and may be shared by threads; each thread
+ * passes its own ls_detect_scratch. */
+#ifndef LS_DETECT_DETECT_H
+#define LS_DETECT_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ls_category { LS_CAT_SECRET = 0, LS_CAT_PII, LS_CAT_CHAT };
+
+struct ls_rule {
+    const char *id;          /* stable id, e.g. "github-classic-pat" */
+    enum ls_category category;
+    const char *description;
+};
+
+struct ls_match {
+    const struct ls_rule *rule;
+    size_t start, end;       /* the secret value itself (the rule's capture, else the whole match) */
+};
+
+struct ls_detector;
+struct ls_detect_scratch;
+
+/* Returns NULL and a one-line reason in err on failure. */
+struct ls_detector *ls_detector_new(char *err, size_t errlen);
+void ls_detector_free(struct ls_detector *d);
+struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d);
+void ls_detect_scratch_free(struct ls_detect_scratch *s);
+
+/* Calls cb once per confirmed match, in input order. Returns the number of matches. */
+typedef void (*ls_match_cb)(void *ud, const struct ls_match *m, const char *buf, size_t len);
+size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf,
+                      size_t len, ls_match_cb cb, void *ud);
+
+const char *ls_category_name(enum ls_category c);
+/* All rules, for `leakscan rules`. */
+const struct ls_rule *ls_rules(size_t *n);
+
+#endif

@@ -1,0 +1,143 @@
+/* Finding model helpers: names of enums, totals, and owned-memory management. */
+#include "report/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *ls_auth_name(enum ls_auth a)
+{
+    switch (a) {
+    case LS_AUTH_NONE: return "none";
+    case LS_AUTH_DEFAULT_CREDENTIALS: return "default-credentials";
+    case LS_AUTH_REQUIRED: return "required";
+    case LS_AUTH_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+static const char *const severity_names[] = {"info", "low", "medium", "high", "critical"};
+
+const char *ls_severity_name(enum ls_severity s)
+{
+    return (unsigned)s < sizeof severity_names / sizeof *severity_names ? severity_names[s] : "info";
+}
+
+int ls_severity_parse(const char *s)
+{
+    for (size_t i = 0; i < sizeof severity_names / sizeof *severity_names; i++)
+        if (strcmp(s, severity_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+uint64_t ls_service_rows(const struct ls_service *s)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < s->ntables; i++)
+        n += s->tables[i].rows;
+    return n;
+}
+
+uint64_t ls_service_bytes(const struct ls_service *s)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < s->ntables; i++)
+        n += s->tables[i].bytes;
+    return n;
+}
+
+unsigned ls_service_classes(const struct ls_service *s)
+{
+    unsigned c = 0;
+    for (size_t i = 0; i < s->ntables; i++)
+        c |= s->tables[i].classes;
+    return c;
+}
+
+struct ls_table *ls_service_add_table(struct ls_service *s)
+{
+    struct ls_table *nt = realloc(s->tables, (s->ntables + 1) * sizeof *nt);
+    if (!nt)
+        return NULL;
+    s->tables = nt;
+    memset(&nt[s->ntables], 0, sizeof *nt);
+    return &nt[s->ntables++];
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int ls_service_add_risk(struct ls_service *s, const char *id, enum ls_severity sev, const char *title,
+                        const char *evidence)
+{
+    struct ls_risk *nr = realloc(s->risks, (s->nrisks + 1) * sizeof *nr);
+    if (!nr)
+        return -1;
+    s->risks = nr;
+    struct ls_risk *r = &nr[s->nrisks];
+    r->id = dup_or_null(id);
+    r->severity = sev;
+    r->title = dup_or_null(title);
+    r->evidence = dup_or_null(evidence);
+    if (!r->id || !r->title) {
+        free(r->id);
+        free(r->title);
+        free(r->evidence);
+        return -1;
+    }
+    s->nrisks++;
+    return 0;
+}
+
+int ls_service_add_remediation(struct ls_service *s, const char *text)
+{
+    char **nr = realloc(s->remediation, (s->nremediation + 1) * sizeof *nr);
+    if (!nr)
+        return -1;
+    s->remediation = nr;
+    if (!(nr[s->nremediation] = strdup(text)))
+        return -1;
+    s->nremediation++;
+    return 0;
+}
+
+void ls_table_free(struct ls_table *t)
+{
+    free(t->database);
+    free(t->name);
+    free(t->engine);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        free(t->columns[i].name);
+        free(t->columns[i].type);
+    }
+    free(t->columns);
+    free(t->tallies);
+    for (size_t i = 0; i < t->nsecrets; i++) {
+        free(t->secrets[i].column);
+        free(t->secrets[i].raw);
+    }
+    free(t->secrets);
+    free(t->error);
+    memset(t, 0, sizeof *t);
+}
+
+void ls_service_free(struct ls_service *s)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        ls_table_free(&s->tables[i]);
+    free(s->tables);
+    for (size_t i = 0; i < s->nrisks; i++) {
+        free(s->risks[i].id);
+        free(s->risks[i].title);
+        free(s->risks[i].evidence);
+    }
+    free(s->risks);
+    for (size_t i = 0; i < s->nremediation; i++)
+        free(s->remediation[i]);
+    free(s->remediation);
+    free(s->auth_evidence);
+    free(s->error);
+    memset(s, 0, sizeof *s);
+}

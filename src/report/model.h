@@ -1,0 +1,120 @@
+/* The finding model: what a scan learned about one service, filled by the engines and read by
+ * every report writer (text, jsonl, …). Writers never re-derive facts; engines never format.
+ * Ownership: every pointer in a record is owned by that record and freed by ls_service_free(). */
+#ifndef LS_REPORT_MODEL_H
+#define LS_REPORT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ls_auth { LS_AUTH_UNKNOWN = 0, LS_AUTH_NONE, LS_AUTH_DEFAULT_CREDENTIALS, LS_AUTH_REQUIRED };
+enum ls_severity { LS_SEV_INFO = 0, LS_SEV_LOW, LS_SEV_MEDIUM, LS_SEV_HIGH, LS_SEV_CRITICAL };
+
+/* Data classes a table can carry (bit mask). */
+enum ls_class { LS_CLASS_LOGS = 1u << 0, LS_CLASS_CHAT = 1u << 1, LS_CLASS_SECRETS = 1u << 2, LS_CLASS_PII = 1u << 3 };
+
+struct ls_column {
+    char *name;
+    char *type;
+};
+
+/* Per-rule tally for one table: `count` hits, `distinct` different values. */
+struct ls_rule_tally {
+    const char *rule;     /* static rule id, e.g. "github-classic-pat" */
+    const char *category; /* static: "secret", "pii" or "chat" */
+    uint64_t count;
+    uint64_t distinct;
+};
+
+/* One distinct secret value found in one table (or file). Never holds the raw value. */
+struct ls_secret {
+    const char *rule;
+    const char *category;
+    char *column;              /* column the value was seen in first (may be NULL) */
+    char fingerprint[72];      /* "sha256:<64 hex>" of the exact secret bytes */
+    char redacted[64];         /* e.g. "ghp_…3Xk" */
+    char *raw;                 /* only kept when the user asked for --show-secrets, else NULL */
+    uint64_t count;
+};
+
+struct ls_table {
+    char *database;
+    char *name;
+    char *engine;
+    uint64_t rows;
+    uint64_t bytes;
+    bool rows_known;
+    struct ls_column *columns;
+    size_t ncolumns;
+    unsigned classes;          /* enum ls_class bits */
+    uint64_t scanned_rows;
+    struct ls_rule_tally *tallies;
+    size_t ntallies;
+    struct ls_secret *secrets;
+    size_t nsecrets;
+    char *error;               /* why sampling failed, or NULL */
+};
+
+struct ls_risk {
+    char *id;                  /* e.g. "CH-NOAUTH" */
+    enum ls_severity severity;
+    char *title;
+    char *evidence;
+};
+
+struct ls_service {
+    char host[256];            /* as the user named it (host name or address) */
+    char ip[64];               /* numeric address */
+    uint16_t port;
+    bool tls;
+    const char *engine;        /* static, e.g. "clickhouse" */
+    const char *interface;     /* static, e.g. "http", "native" */
+    char version[64];
+    char display_name[256];
+    char timezone[64];
+    enum ls_auth auth;
+    char *auth_evidence;       /* e.g. "Code: 194 … Password required for user default" */
+    enum ls_severity severity;
+    uint64_t ndatabases;
+    struct ls_table *tables;
+    size_t ntables;
+    bool inventory_truncated;  /* a cap was hit: more tables/columns exist than listed */
+    struct ls_risk *risks;
+    size_t nrisks;
+    char **remediation;
+    size_t nremediation;
+    char *error;               /* why a step ended in `unknown`, or NULL */
+};
+
+/* Totals for the summary record. */
+struct ls_scan_summary {
+    uint64_t targets;
+    uint64_t probes;
+    uint64_t open_ports;
+    uint64_t services;
+    uint64_t exposed;          /* services with auth none or default credentials */
+    uint64_t duration_ms;
+};
+
+const char *ls_auth_name(enum ls_auth a);
+const char *ls_severity_name(enum ls_severity s);
+/* Parses "critical|high|medium|low|info"; returns -1 if unknown. */
+int ls_severity_parse(const char *s);
+
+/* Sum of rows and bytes over the service's tables. */
+uint64_t ls_service_rows(const struct ls_service *s);
+uint64_t ls_service_bytes(const struct ls_service *s);
+/* OR of all table classes. */
+unsigned ls_service_classes(const struct ls_service *s);
+
+/* Adds an empty table / risk / remediation line; returns NULL on allocation failure. */
+struct ls_table *ls_service_add_table(struct ls_service *s);
+int ls_service_add_risk(struct ls_service *s, const char *id, enum ls_severity sev, const char *title,
+                        const char *evidence);
+int ls_service_add_remediation(struct ls_service *s, const char *text);
+
+void ls_table_free(struct ls_table *t);
+void ls_service_free(struct ls_service *s); /* frees contents, not `s` itself */
+
+#endif
