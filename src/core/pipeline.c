@@ -1,0 +1,221 @@
+/* One open port's assessment: fingerprint candidates, then access, inventory, sampling, assess
+ * (see pipeline.h). Everything runs on the event loop; a deadline bounds the whole job. */
+#include "core/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "detect/tablescan.h"
+#include "net/conn.h"
+
+#define MAX_CANDIDATES 8
+
+struct ls_job {
+    const struct ls_pipeline *p;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    char host[256];
+    bool host_is_name;
+    const struct ls_engine *cand[MAX_CANDIDATES];
+    bool cand_tls[MAX_CANDIDATES];
+    size_t ncand, next;
+    const struct ls_engine *eng;   /* engine of the current session */
+    bool open;                     /* eng->ops->open succeeded */
+    bool identified;
+    struct ls_session s;
+    size_t table;                  /* table being sampled */
+    struct ls_tablescan *ts;
+    struct event *deadline;
+};
+
+static void try_next_candidate(struct ls_job *j);
+static void sample_next(struct ls_job *j);
+
+static struct ls_job *job_of(struct ls_session *s)
+{
+    return (struct ls_job *)((char *)s - offsetof(struct ls_job, s));
+}
+
+static void close_session(struct ls_job *j)
+{
+    if (j->open) {
+        j->eng->ops->cancel(&j->s);
+        j->eng->ops->close(&j->s);
+        j->open = false;
+    }
+    ls_tablescan_free(j->ts);
+    j->ts = NULL;
+    ls_service_free(&j->s.svc);
+}
+
+static void job_end(struct ls_job *j)
+{
+    close_session(j);
+    if (j->deadline)
+        event_free(j->deadline);
+    j->p->on_job_end(j->p->ud, j);
+    free(j);
+}
+
+static void report(struct ls_job *j)
+{
+    j->eng->ops->assess(&j->s);
+    j->p->on_service(j->p->ud, &j->s.svc);
+    job_end(j);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    struct ls_job *j = arg;
+    (void)fd, (void)what;
+    if (!j->identified) {
+        job_end(j);
+        return;
+    }
+    j->eng->ops->cancel(&j->s);
+    char msg[128];
+    snprintf(msg, sizeof msg, "assessment stopped after %u ms (service timeout)", j->p->limits->service_timeout_ms);
+    free(j->s.svc.error);
+    j->s.svc.error = strdup(msg);
+    if (j->ts && j->table < j->s.svc.ntables) {
+        struct ls_table *t = &j->s.svc.tables[j->table];
+        ls_tablescan_finish(j->ts, t);
+        free(t->error);
+        t->error = strdup("sampling interrupted by the service timeout");
+    }
+    report(j);
+}
+
+static void on_row(struct ls_session *s, const char *const *names, char **cells, const size_t *lens, size_t n)
+{
+    struct ls_job *j = job_of(s);
+    for (size_t i = 0; i < n; i++)
+        ls_tablescan_cell(j->ts, names[i], cells[i], lens[i]);
+    ls_tablescan_row_end(j->ts);
+}
+
+static void on_sampled(struct ls_session *s, enum ls_step r)
+{
+    struct ls_job *j = job_of(s);
+    struct ls_table *t = &s->svc.tables[j->table];
+    ls_tablescan_finish(j->ts, t);
+    ls_tablescan_free(j->ts);
+    j->ts = NULL;
+    if (r != LS_STEP_OK && s->svc.error) {
+        /* a failed table is noted on the table; the service goes on */
+        free(t->error);
+        t->error = s->svc.error;
+        s->svc.error = NULL;
+    }
+    j->table++;
+    sample_next(j);
+}
+
+static void sample_next(struct ls_job *j)
+{
+    struct ls_service *svc = &j->s.svc;
+    uint64_t limit = j->p->limits->sample_rows;
+    while (j->table < svc->ntables) {
+        struct ls_table *t = &svc->tables[j->table];
+        if (limit && (t->rows > 0 || !t->rows_known) && t->ncolumns > 0) {
+            j->ts = ls_tablescan_new(j->p->detector, j->p->limits->show_secrets);
+            if (!j->ts)
+                break;
+            j->eng->ops->stream_rows(&j->s, t, limit, on_row, on_sampled);
+            return;
+        }
+        /* not sampled: still class it by name and columns */
+        struct ls_tablescan *ts = ls_tablescan_new(j->p->detector, false);
+        if (ts) {
+            ls_tablescan_finish(ts, t);
+            ls_tablescan_free(ts);
+        }
+        j->table++;
+    }
+    report(j);
+}
+
+static void on_inventory(struct ls_session *s, enum ls_step r)
+{
+    struct ls_job *j = job_of(s);
+    (void)r; /* a partial inventory is still worth sampling and reporting */
+    j->table = 0;
+    sample_next(j);
+}
+
+static void on_access(struct ls_session *s, enum ls_step r)
+{
+    struct ls_job *j = job_of(s);
+    if (r == LS_STEP_OK)
+        j->eng->ops->inventory(s, on_inventory);
+    else
+        report(j);
+}
+
+static void on_fingerprint(struct ls_session *s, enum ls_step r)
+{
+    struct ls_job *j = job_of(s);
+    if (r == LS_STEP_OK) {
+        j->identified = true;
+        j->eng->ops->access(s, on_access);
+        return;
+    }
+    close_session(j);
+    try_next_candidate(j);
+}
+
+static void try_next_candidate(struct ls_job *j)
+{
+    while (j->next < j->ncand) {
+        size_t i = j->next++;
+        const struct ls_engine *e = j->cand[i];
+        struct ls_session *s = &j->s;
+        memset(s, 0, sizeof *s);
+        s->base = j->p->base;
+        s->limits = j->p->limits;
+        memcpy(&s->addr, &j->addr, j->addrlen);
+        s->addrlen = j->addrlen;
+        s->tls = j->cand_tls[i];
+        s->sni = j->host_is_name ? j->host : NULL;
+        snprintf(s->svc.host, sizeof s->svc.host, "%s", j->host);
+        ls_sockaddr_ip((const struct sockaddr *)&j->addr, s->svc.ip, sizeof s->svc.ip);
+        s->svc.port = (uint16_t)ls_sockaddr_port((const struct sockaddr *)&j->addr);
+        s->svc.tls = s->tls;
+        s->svc.engine = e->name;
+        s->svc.interface = e->interface;
+        j->eng = e;
+        if (e->ops->open(s) != 0)
+            continue;
+        j->open = true;
+        e->ops->fingerprint(s, on_fingerprint);
+        return;
+    }
+    job_end(j);
+}
+
+int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, socklen_t addrlen, const char *host,
+                 bool host_is_name)
+{
+    struct ls_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return -1;
+    j->p = p;
+    memcpy(&j->addr, addr, addrlen);
+    j->addrlen = addrlen;
+    snprintf(j->host, sizeof j->host, "%s", host);
+    j->host_is_name = host_is_name;
+    uint16_t port = (uint16_t)ls_sockaddr_port(addr);
+    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, MAX_CANDIDATES);
+    j->deadline = evtimer_new(p->base, on_deadline, j);
+    if (!j->deadline) {
+        free(j);
+        return -1;
+    }
+    struct timeval tv = {p->limits->service_timeout_ms / 1000, (p->limits->service_timeout_ms % 1000) * 1000};
+    evtimer_add(j->deadline, &tv);
+    try_next_candidate(j);
+    return 0;
+}

@@ -1,0 +1,106 @@
+/* ClickHouse severity, risks and remediation from what the steps found (shared by both
+ * interfaces). The model: no password + rows + secrets or chat = critical; no password + rows =
+ * high; no password and no data = medium; password required = low; unknown = info. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engines/ch_common.h"
+
+static void add_rotation_advice(struct ls_service *svc)
+{
+    char line[512];
+    size_t pos = (size_t)snprintf(line, sizeof line,
+                                  "Rotate every credential found in the tables (see the secret records, by rule and "
+                                  "fingerprint): ");
+    size_t listed = 0;
+    for (size_t i = 0; i < svc->ntables && pos < sizeof line - 64; i++) {
+        const struct ls_table *t = &svc->tables[i];
+        for (size_t k = 0; k < t->ntallies && pos < sizeof line - 64; k++) {
+            if (strcmp(t->tallies[k].category, "secret") != 0)
+                continue;
+            if (strstr(line, t->tallies[k].rule))
+                continue;
+            pos += (size_t)snprintf(line + pos, sizeof line - pos, "%s%s", listed ? ", " : "", t->tallies[k].rule);
+            listed++;
+        }
+    }
+    if (listed)
+        ls_service_add_remediation(svc, line);
+}
+
+void ch_assess(struct ls_session *s)
+{
+    struct ls_service *svc = &s->svc;
+    char evidence[512], title[256];
+    uint64_t rows = ls_service_rows(svc);
+    unsigned classes = ls_service_classes(svc);
+    const char *iface = svc->interface;
+
+    switch (svc->auth) {
+    case LS_AUTH_NONE:
+    case LS_AUTH_DEFAULT_CREDENTIALS: {
+        enum ls_severity sev = LS_SEV_MEDIUM;
+        if (rows > 0)
+            sev = (classes & (LS_CLASS_SECRETS | LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
+        svc->severity = sev;
+        snprintf(evidence, sizeof evidence,
+                 "user 'default' with an empty password ran SELECT version() over the %s interface%s%s",
+                 iface, svc->version[0] ? " and got " : "", svc->version);
+        ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password",
+                            evidence);
+        if (rows > 0) {
+            snprintf(title, sizeof title, "%" PRIu64 " rows in %zu tables are readable by anyone who can connect",
+                     rows, svc->ntables);
+            size_t pos = 0;
+            evidence[0] = '\0';
+            for (size_t i = 0; i < svc->ntables && i < 5; i++)
+                pos += (size_t)snprintf(evidence + pos, sizeof evidence - pos, "%s%s.%s (%" PRIu64 " rows)",
+                                        i ? ", " : "", svc->tables[i].database, svc->tables[i].name,
+                                        svc->tables[i].rows);
+            ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
+        }
+        if (classes & LS_CLASS_SECRETS)
+            ls_service_add_risk(svc, "CH-SECRETS-EXPOSED", LS_SEV_CRITICAL,
+                                "Credentials (API keys, tokens, passwords) are stored in readable tables",
+                                "the sampled rows matched secret rules; see the secret records");
+        if (classes & LS_CLASS_CHAT)
+            ls_service_add_risk(svc, "CH-CHAT-EXPOSED", LS_SEV_CRITICAL, "Chat histories are readable",
+                                "the sampled rows hold chat messages (role/content)");
+        if (classes & LS_CLASS_PII)
+            ls_service_add_risk(svc, "CH-PII-EXPOSED", LS_SEV_HIGH,
+                                "Personal data (e-mail addresses, phone numbers) is readable",
+                                "the sampled rows matched personal-data rules");
+        ls_service_add_remediation(svc,
+                                   "Set a password for 'default': in users.d/default-password.xml give it "
+                                   "<password_sha256_hex> (echo -n \"$PW\" | sha256sum) instead of an empty "
+                                   "<password>.");
+        ls_service_add_remediation(svc, "Restrict every user's <networks> to ::1 and the application subnets; the "
+                                        "stock users.xml allows ::/0 (any host).");
+        ls_service_add_remediation(svc, "Bind <listen_host> to an internal address rather than :: or 0.0.0.0 and "
+                                        "firewall the ClickHouse ports (8123, 8443, 9000, 9440, 9004, 9005, 9009) "
+                                        "from untrusted networks.");
+        ls_service_add_remediation(svc, "Give 'default' a readonly profile (<readonly>1</readonly>) or remove it and "
+                                        "use named users with only the grants they need.");
+        add_rotation_advice(svc);
+        break;
+    }
+    case LS_AUTH_REQUIRED:
+        svc->severity = LS_SEV_LOW;
+        ls_service_add_risk(svc, "CH-REACHABLE", LS_SEV_LOW,
+                            "ClickHouse is reachable; it requires a password",
+                            svc->auth_evidence ? svc->auth_evidence : "credentials rejected");
+        if (svc->display_name[0]) {
+            snprintf(evidence, sizeof evidence, "server display name '%s' sent without logging in",
+                     svc->display_name);
+            ls_service_add_risk(svc, "CH-NAME-LEAK", LS_SEV_INFO, "Internal host name revealed before login",
+                                evidence);
+        }
+        ls_service_add_remediation(svc, "Firewall the ClickHouse ports from untrusted networks; a password alone "
+                                        "leaves the server open to guessing and to pre-auth bugs.");
+        break;
+    case LS_AUTH_UNKNOWN:
+        svc->severity = LS_SEV_INFO;
+        break;
+    }
+}

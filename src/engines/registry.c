@@ -1,0 +1,55 @@
+/* The engine registry: every compiled-in engine, and which to try on a given port. */
+#include <string.h>
+
+#include "engines/engine.h"
+
+extern const struct ls_engine ls_engine_clickhouse_http;
+extern const struct ls_engine ls_engine_clickhouse_native;
+
+const struct ls_engine *const ls_engines[] = {
+    &ls_engine_clickhouse_http,
+    &ls_engine_clickhouse_native,
+    NULL,
+};
+
+const struct ls_engine *ls_engine_find(const char *name, const char *interface)
+{
+    for (size_t i = 0; ls_engines[i]; i++)
+        if (strcmp(ls_engines[i]->name, name) == 0 && (!interface || strcmp(ls_engines[i]->interface, interface) == 0))
+            return ls_engines[i];
+    return NULL;
+}
+
+static bool lists_port(const uint16_t *ports, uint16_t port)
+{
+    for (; ports && *ports; ports++)
+        if (*ports == port)
+            return true;
+    return false;
+}
+
+size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; ls_engines[i] && n < max; i++) {
+        if (lists_port(ls_engines[i]->ports, port)) {
+            out[n] = ls_engines[i];
+            tls_out[n++] = false;
+        } else if (lists_port(ls_engines[i]->tls_ports, port)) {
+            out[n] = ls_engines[i];
+            tls_out[n++] = true;
+        }
+    }
+    if (n)
+        return n;
+    /* a port no engine claims: try each engine in plaintext, then over TLS */
+    for (size_t i = 0; ls_engines[i] && n < max; i++) {
+        out[n] = ls_engines[i];
+        tls_out[n++] = false;
+    }
+    for (size_t i = 0; ls_engines[i] && n < max; i++) {
+        out[n] = ls_engines[i];
+        tls_out[n++] = true;
+    }
+    return n;
+}
