@@ -1,0 +1,15 @@
+/* The command-line front end: one handler per subcommand, dispatched from main.c. Handlers return
+ * the process exit code (0 nothing at/above --fail-on, 1 found, 2 bad usage or input, 3 runtime). */
+#ifndef LS_CLI_CLI_H
+#define LS_CLI_CLI_H
+
+enum { LS_EXIT_OK = 0, LS_EXIT_FOUND = 1, LS_EXIT_USAGE = 2, LS_EXIT_RUNTIME = 3 };
+
+int ls_cmd_scan(int argc, char **argv);
+int ls_cmd_rules(int argc, char **argv);
+void ls_usage_scan(void);
+
+/* Prints "leakscan: <message>" on stderr (one line) and returns LS_EXIT_USAGE. */
+int ls_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

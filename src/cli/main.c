@@ -1,0 +1,82 @@
+/* leakscan's entry point: dispatches to the subcommand handlers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    void (*usage)(void);
+    const char *summary;
+};
+
+static void usage_rules(void)
+{
+    printf("usage: leakscan rules\n\nLists the detection rules: id, category and description.\n");
+}
+
+static const struct command commands[] = {
+    {"scan", ls_cmd_scan, ls_usage_scan, "discover, fingerprint, assess and report exposed databases"},
+    {"rules", ls_cmd_rules, usage_rules, "list detection rules"},
+};
+
+int ls_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("leakscan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return LS_EXIT_USAGE;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: leakscan COMMAND [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  leakscan help COMMAND   options of a command\n  leakscan --version\n");
+}
+
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return LS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("leakscan %s\n", LS_VERSION);
+        return LS_EXIT_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return LS_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return LS_EXIT_OK;
+        }
+        const struct command *c = find(argv[2]);
+        if (!c)
+            return ls_usage_error("unknown command '%s'", argv[2]);
+        c->usage();
+        return LS_EXIT_OK;
+    }
+    const struct command *c = find(cmd);
+    if (!c)
+        return ls_usage_error("unknown command '%s' (try 'leakscan --help')", cmd);
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,252 @@
+/* `leakscan scan`: option parsing, output choice, and the run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/scan.h"
+#include "core/targets.h"
+#include "detect/detect.h"
+#include "net/conn.h"
+#include "report/report.h"
+
+void ls_usage_scan(void)
+{
+    printf("usage: leakscan scan [options] TARGET...\n"
+           "\n"
+           "TARGET: 127.77.3.14, 127.77.0.0/16, ::1, db.example.internal, host:port, [v6]:port,\n"
+           "        @file (one target per line, # comments)\n"
+           "\n"
+           "  -p, --ports LIST        ports: 8123,9000-9010 or 'db' (default: built-in database ports)\n"
+           "      --format FMT        text (default on a terminal), jsonl (default otherwise), json\n"
+           "  -o, --output FILE       write the report to FILE (created 0600)\n"
+           "      --concurrency N     simultaneous connections (default: from the open-file limit)\n"
+           "      --timeout MS        connect and read timeout (default 3000)\n"
+           "      --retries N         extra connect attempts after a timeout (default 1)\n"
+           "      --service-timeout MS  whole assessment of one service (default 60000)\n"
+           "      --sample N          rows sampled per table (default 1000, 0 = none)\n"
+           "      --max-bytes N       cap on any one response body (default 67108864)\n"
+           "      --discover-only     only list open ports ({\"type\":\"open\",…}), no engine work\n"
+           "      --show-secrets      print secret values in full (default: redacted + SHA-256)\n"
+           "      --fail-on SEV       exit 1 if a finding is at or above SEV (default high)\n"
+           "  -q, --quiet             text: one line per service plus the summary\n"
+           "      --no-color          no ANSI colours (also NO_COLOR)\n"
+           "\n"
+           "Exit: 0 nothing at/above --fail-on, 1 found, 2 bad usage or input, 3 runtime failure.\n");
+}
+
+struct scan_out {
+    struct ls_report *report;
+    FILE *out;
+    enum ls_format format;
+    int max_severity;
+};
+
+static void on_service(void *ud, const struct ls_service *svc)
+{
+    struct scan_out *o = ud;
+    if ((int)svc->severity > o->max_severity)
+        o->max_severity = (int)svc->severity;
+    ls_report_service(o->report, svc);
+}
+
+static void on_open(void *ud, const char *ip, uint16_t port)
+{
+    struct scan_out *o = ud;
+    if (o->format == LS_FORMAT_TEXT)
+        fprintf(o->out, "open %s%s%s:%u\n", strchr(ip, ':') ? "[" : "", ip, strchr(ip, ':') ? "]" : "", port);
+    else
+        fprintf(o->out, "{\"type\":\"open\",\"ip\":\"%s\",\"port\":%u}\n", ip, port);
+    fflush(o->out);
+}
+
+/* Strict unsigned parse: digits only, within [min, max]. */
+static int parse_num(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+        return ls_usage_error("bad value '%s' for %s: expected a number", s, opt);
+    uint64_t v = strtoull(s, NULL, 10);
+    if (v < min || v > max)
+        return ls_usage_error("bad value '%s' for %s: must be %" PRIu64 "-%" PRIu64, s, opt, min, max);
+    *out = v;
+    return 0;
+}
+
+enum {
+    OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
+    OPT_MAX_BYTES, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+    {"ports", required_argument, NULL, 'p'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"service-timeout", required_argument, NULL, OPT_SERVICE_TIMEOUT},
+    {"sample", required_argument, NULL, OPT_SAMPLE},
+    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+    {"discover-only", no_argument, NULL, OPT_DISCOVER_ONLY},
+    {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+int ls_cmd_scan(int argc, char **argv)
+{
+    struct ls_scan_config cfg = {
+        .limits = {.connect_timeout_ms = 3000,
+                   .io_timeout_ms = 3000,
+                   .service_timeout_ms = 60000,
+                   .sample_rows = 1000,
+                   .max_response_bytes = 64u << 20,
+                   .max_tables = 10000},
+        .retries = 1,
+    };
+    const char *ports_spec = NULL, *output = NULL;
+    int format = -1, fail_on = LS_SEV_HIGH;
+    bool quiet = false, no_color = false;
+    uint64_t v;
+    char err[512];
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":p:o:q", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': ports_spec = optarg; break;
+        case 'o': output = optarg; break;
+        case 'q': quiet = true; break;
+        case OPT_FORMAT:
+            if ((format = ls_format_parse(optarg)) < 0)
+                return ls_usage_error("bad value '%s' for --format: expected text, jsonl or json", optarg);
+            break;
+        case OPT_CONCURRENCY:
+            if (parse_num("--concurrency", optarg, 1, 100000, &v))
+                return LS_EXIT_USAGE;
+            cfg.concurrency = (unsigned)v;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_num("--timeout", optarg, 1, 600000, &v))
+                return LS_EXIT_USAGE;
+            cfg.limits.connect_timeout_ms = cfg.limits.io_timeout_ms = (unsigned)v;
+            break;
+        case OPT_RETRIES:
+            if (parse_num("--retries", optarg, 0, 10, &v))
+                return LS_EXIT_USAGE;
+            cfg.retries = (unsigned)v;
+            break;
+        case OPT_SERVICE_TIMEOUT:
+            if (parse_num("--service-timeout", optarg, 100, 86400000, &v))
+                return LS_EXIT_USAGE;
+            cfg.limits.service_timeout_ms = (unsigned)v;
+            break;
+        case OPT_SAMPLE:
+            if (parse_num("--sample", optarg, 0, 100000000, &v))
+                return LS_EXIT_USAGE;
+            cfg.limits.sample_rows = v;
+            break;
+        case OPT_MAX_BYTES:
+            if (parse_num("--max-bytes", optarg, 1024, (uint64_t)1 << 40, &v))
+                return LS_EXIT_USAGE;
+            cfg.limits.max_response_bytes = (size_t)v;
+            break;
+        case OPT_DISCOVER_ONLY: cfg.discover_only = true; break;
+        case OPT_SHOW_SECRETS: cfg.limits.show_secrets = true; break;
+        case OPT_FAIL_ON:
+            if ((fail_on = ls_severity_parse(optarg)) < 0)
+                return ls_usage_error("bad value '%s' for --fail-on: expected critical, high, medium, low or info",
+                                      optarg);
+            break;
+        case OPT_NO_COLOR: no_color = true; break;
+        case OPT_HELP: ls_usage_scan(); return LS_EXIT_OK;
+        case ':': return ls_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return ls_usage_error("no targets given (try 'leakscan help scan')");
+
+    struct ls_target_list targets = {0};
+    struct ls_port_list ports = {0};
+    int rc = LS_EXIT_USAGE;
+    for (int i = optind; i < argc; i++) {
+        if (ls_targets_parse(&targets, argv[i], err, sizeof err) != 0) {
+            ls_usage_error("%s", err);
+            goto out;
+        }
+    }
+    if (ports_spec ? ls_ports_parse(&ports, ports_spec, err, sizeof err) != 0 : ls_ports_default(&ports) != 0) {
+        ls_usage_error("%s", ports_spec ? err : "cannot build the default port list");
+        goto out;
+    }
+
+    FILE *out = stdout;
+    if (output) {
+        int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            fprintf(stderr, "leakscan: cannot write '%s': %s\n", output, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            rc = LS_EXIT_RUNTIME;
+            goto out;
+        }
+    }
+    if (format < 0)
+        format = isatty(fileno(out)) ? LS_FORMAT_TEXT : LS_FORMAT_JSONL;
+    struct ls_report_opts ropts = {
+        .color = format == LS_FORMAT_TEXT && !no_color && !getenv("NO_COLOR") && isatty(fileno(out)),
+        .show_secrets = cfg.limits.show_secrets,
+        .quiet = quiet,
+    };
+    struct scan_out so = {.out = out, .format = (enum ls_format)format, .max_severity = -1};
+    so.report = ls_report_new((enum ls_format)format, out, &ropts);
+    struct ls_detector *det = cfg.discover_only ? NULL : ls_detector_new(err, sizeof err);
+    if (!so.report || (!cfg.discover_only && !det)) {
+        fprintf(stderr, "leakscan: %s\n", so.report ? err : "cannot create the report writer");
+        ls_report_close(so.report);
+        ls_detector_free(det);
+        if (out != stdout)
+            fclose(out);
+        rc = LS_EXIT_RUNTIME;
+        goto out;
+    }
+    cfg.targets = &targets;
+    cfg.ports = &ports;
+    cfg.detector = det;
+    cfg.on_service = on_service;
+    cfg.on_open = on_open;
+    cfg.ud = &so;
+    struct ls_scan_summary sum;
+    int src = ls_scan_run(&cfg, &sum, err, sizeof err);
+    if (src != 0) {
+        fprintf(stderr, "leakscan: %s\n", err);
+        rc = src;
+    } else {
+        ls_report_summary(so.report, &sum);
+        rc = so.max_severity >= fail_on ? LS_EXIT_FOUND : LS_EXIT_OK;
+    }
+    if (ls_report_close(so.report) != 0) {
+        fprintf(stderr, "leakscan: writing the report failed\n");
+        rc = LS_EXIT_RUNTIME;
+    }
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, "leakscan: writing '%s' failed: %s\n", output, strerror(errno));
+        rc = LS_EXIT_RUNTIME;
+    }
+    ls_detector_free(det);
+    ls_tls_cleanup();
+out:
+    ls_target_list_free(&targets);
+    ls_port_list_free(&ports);
+    return rc;
+}
