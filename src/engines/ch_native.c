@@ -29,7 +29,11 @@ struct ch_native {
     char **cells;
     size_t *lens;
     size_t cellcap;
+    unsigned in_input;             /* inside on_input: callbacks there may close the session */
+    bool closing;                  /* closed while in_input: free when it unwinds */
 };
+
+static void native_free(struct ch_native *n);
 
 static void copy_text(char *dst, size_t cap, struct ch_str s)
 {
@@ -204,11 +208,12 @@ static void on_query_packet(struct ch_native *n, const struct ch_packet *pkt)
 
 static void on_input(struct ch_native *n)
 {
-    struct evbuffer *in = ls_conn_input(n->conn);
-    while (n->phase == PH_HELLO || n->phase == PH_QUERY) {
+    n->in_input++;
+    while (!n->closing && n->conn && (n->phase == PH_HELLO || n->phase == PH_QUERY)) {
+        struct evbuffer *in = ls_conn_input(n->conn);
         size_t avail = evbuffer_get_length(in);
         if (!avail)
-            return;
+            break;
         const uint8_t *buf = evbuffer_pullup(in, -1);
         struct ch_packet pkt;
         size_t used = 0;
@@ -217,27 +222,36 @@ static void on_input(struct ch_native *n)
         if (st == CH_NEED_MORE) {
             if (avail > CH_MAX_PACKET)
                 conn_dead(n, "native packet larger than the cap");
-            return;
+            break;
         }
         if (st == CH_ERROR) {
             char msg[260];
             snprintf(msg, sizeof msg, "native protocol: %s", err);
             conn_dead(n, msg);
-            return;
+            break;
         }
         if (n->phase == PH_HELLO)
             on_hello(n, &pkt);
         else
             on_query_packet(n, &pkt);
         ch_packet_clear(&pkt);
-        if (n->conn)
-            evbuffer_drain(in, used);
+        if (!n->closing && n->conn)
+            evbuffer_drain(ls_conn_input(n->conn), used);
     }
+    if (--n->in_input == 0 && n->closing)
+        native_free(n);
 }
 
 static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
 {
     struct ch_native *n = ud;
+    if (ev != LS_CONN_READ && ev != LS_CONN_CONNECTED) {
+        n->in_input++;
+        conn_dead(n, ls_conn_error(c));
+        if (--n->in_input == 0 && n->closing)
+            native_free(n);
+        return;
+    }
     switch (ev) {
     case LS_CONN_CONNECTED:
         if (ch_encode_hello(ls_conn_output(c), "leakscan", "default", "") != 0 || ls_conn_flush(c) != 0)
@@ -325,13 +339,22 @@ static void native_close(struct ls_session *s)
     if (!n)
         return;
     native_cancel(s);
+    s->priv = NULL;
+    if (n->in_input) {
+        n->closing = true; /* on_input frees it when its callbacks unwind */
+        return;
+    }
+    native_free(n);
+}
+
+static void native_free(struct ch_native *n)
+{
     free(n->sql);
     free(n->rowbuf);
     free(n->cells);
     free(n->lens);
     free(n->common.stream_names);
     free(n);
-    s->priv = NULL;
 }
 
 static const struct ls_engine_ops ch_native_ops = {
