@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make bench`: benchmarks, each printed as a ratio against its goal or a peer measured in the
+# same run. Needs the lab (started if not running, stopped again afterwards).
+set -euo pipefail
+build="$(cd "${1:-build}" && pwd)"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export LS_BUILD_DIR="$build" LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
+started=0
+bash "$root/lab/lab.sh" status >/dev/null 2>&1 || started=1
+trap '[ "$started" = 1 ] && bash "$root/lab/lab.sh" down' EXIT
+bash "$root/lab/lab.sh" up >/dev/null
+. "$LS_LAB_DIR/lab.env"
+
+ms() { date +%s%3N; }
+best=999999
+for i in 1 2 3 4 5; do
+    t0=$(ms)
+    "$build/leakscan" scan --format jsonl "$LAB_EXPOSED" "$LAB_PROTECTED" "$LAB_DECOY" >/dev/null || true
+    t=$(( $(ms) - t0 ))
+    [ "$t" -lt "$best" ] && best=$t
+done
+echo "lab scan (3 hosts, default ports, default sampling): best of 5 = ${best} ms; goal 2000 ms; ratio goal/actual = $(awk "BEGIN{printf \"%.2f\", 2000/$best}")x"
+
+# the same inventory by hand with the official client: SHOW TABLES + count() per table
+t0=$(ms)
+for q in "SELECT name FROM system.databases" "SELECT database, name FROM system.tables" \
+         "SELECT count() FROM default.log_stream" "SELECT count() FROM default.users" \
+         "SELECT count() FROM analytics.page_views" "SELECT * FROM default.log_stream LIMIT 1000 FORMAT Null"; do
+    clickhouse-client --host "$LAB_EXPOSED" --query "$q" >/dev/null
+done
+peer=$(( $(ms) - t0 ))
+echo "clickhouse-client doing a subset of that inventory on one host, one interface: ${peer} ms; leakscan/peer time ratio = $(awk "BEGIN{printf \"%.2f\", $best/$peer}")"
