@@ -30,6 +30,38 @@ int ls_severity_parse(const char *s)
     return -1;
 }
 
+const char *ls_class_name(unsigned class_bit)
+{
+    switch (class_bit) {
+    case LS_CLASS_LOGS: return "logs";
+    case LS_CLASS_CHAT: return "chat";
+    case LS_CLASS_SECRETS: return "secrets";
+    case LS_CLASS_PII: return "pii";
+    default: return NULL;
+    }
+}
+
+const char *ls_engine_display_name(const char *engine)
+{
+    static const char *const names[][2] = {
+        {"clickhouse", "ClickHouse"},       {"postgres", "PostgreSQL"},     {"postgresql", "PostgreSQL"},
+        {"mysql", "MySQL"},                 {"mariadb", "MariaDB"},         {"mongodb", "MongoDB"},
+        {"redis", "Redis"},                 {"elasticsearch", "Elasticsearch"},
+        {"opensearch", "OpenSearch"},       {"cassandra", "Cassandra"},     {"couchdb", "CouchDB"},
+        {"influxdb", "InfluxDB"},           {"memcached", "Memcached"},     {"mssql", "SQL Server"},
+        {"etcd", "etcd"},                   {"neo4j", "Neo4j"},             {"solr", "Solr"},
+        {"rethinkdb", "RethinkDB"},         {"cockroachdb", "CockroachDB"}, {"kafka", "Kafka"},
+        {"prometheus", "Prometheus"},       {"qdrant", "Qdrant"},           {"weaviate", "Weaviate"},
+        {"chroma", "Chroma"},               {"milvus", "Milvus"},           {"minio", "MinIO"},
+    };
+    if (!engine)
+        return "unknown";
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(engine, names[i][0]) == 0)
+            return names[i][1];
+    return engine;
+}
+
 uint64_t ls_service_rows(const struct ls_service *s)
 {
     uint64_t n = 0;

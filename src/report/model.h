@@ -102,6 +102,14 @@ const char *ls_severity_name(enum ls_severity s);
 /* Parses "critical|high|medium|low|info"; returns -1 if unknown. */
 int ls_severity_parse(const char *s);
 
+/* Name of one class bit ("logs", "chat", "secrets", "pii"); NULL if not a single known bit.
+ * Writers list classes in bit order, i = 0 .. LS_CLASS_COUNT-1, class bit 1u << i. */
+#define LS_CLASS_COUNT 4
+const char *ls_class_name(unsigned class_bit);
+/* Human name of an engine id ("clickhouse" -> "ClickHouse"); the id itself if unknown, "unknown"
+ * for NULL. */
+const char *ls_engine_display_name(const char *engine);
+
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);
 uint64_t ls_service_bytes(const struct ls_service *s);

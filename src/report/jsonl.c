@@ -1,0 +1,381 @@
+/* JSON records (service, secret, summary) and the two writers built on them: JSON Lines and one JSON document. */
+#define LS_REPORT_INTERNAL
+#include "report/report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/fmt.h"
+
+/* ---- values: every string goes through here, so the output is always valid UTF-8 ---- */
+
+static json_t *jstrn(const char *s, size_t n)
+{
+    if (ls_utf8_valid(s, n))
+        return json_stringn(s, n);
+    char *clean = ls_utf8_sanitize(s, n);
+    if (!clean)
+        return NULL;
+    json_t *j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+static json_t *jstr(const char *s)
+{
+    return s ? jstrn(s, strlen(s)) : json_null();
+}
+
+/* A fixed-size char array of the model, which is NUL-terminated unless an engine overfilled it. */
+#define JFIXED(arr) jstrn((arr), strnlen((arr), sizeof(arr)))
+
+static json_t *jint(uint64_t v)
+{
+    return json_integer(v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v);
+}
+
+/* Both steal `v` (also on failure) and fail on v == NULL, so a failed allocation anywhere surfaces. */
+static int put(json_t *o, const char *key, json_t *v)
+{
+    return json_object_set_new(o, key, v) < 0;
+}
+
+static int append(json_t *a, json_t *v)
+{
+    return json_array_append_new(a, v) < 0;
+}
+
+static json_t *done(json_t *o, int err)
+{
+    if (err) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *host_of(const struct ls_service *s)
+{
+    return s->host[0] ? JFIXED(s->host) : JFIXED(s->ip);
+}
+
+/* ---- records ---- */
+
+static json_t *classes_array(unsigned classes)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (unsigned i = 0; !err && i < LS_CLASS_COUNT; i++)
+        if (classes & (1u << i))
+            err |= append(a, json_string(ls_class_name(1u << i)));
+    return a ? done(a, err) : NULL;
+}
+
+static json_t *columns_array(const struct ls_table *t)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < t->ncolumns; i++) {
+        json_t *c = json_object();
+        if (!c) {
+            err = 1;
+            break;
+        }
+        int cerr = put(c, "name", jstr(t->columns[i].name));
+        cerr |= put(c, "type", jstr(t->columns[i].type));
+        err |= append(a, done(c, cerr));
+    }
+    return a ? done(a, err) : NULL;
+}
+
+static json_t *findings_array(const struct ls_table *t)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < t->ntallies; i++) {
+        const struct ls_rule_tally *ty = &t->tallies[i];
+        json_t *f = json_object();
+        if (!f) {
+            err = 1;
+            break;
+        }
+        int ferr = put(f, "rule", jstr(ty->rule));
+        ferr |= put(f, "category", jstr(ty->category));
+        ferr |= put(f, "count", jint(ty->count));
+        ferr |= put(f, "distinct", jint(ty->distinct));
+        err |= append(a, done(f, ferr));
+    }
+    return a ? done(a, err) : NULL;
+}
+
+static json_t *table_record(const struct ls_table *t)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "database", jstr(t->database));
+    err |= put(o, "name", jstr(t->name));
+    err |= put(o, "engine", jstr(t->engine));
+    err |= put(o, "rows", t->rows_known ? jint(t->rows) : json_null());
+    err |= put(o, "bytes", jint(t->bytes));
+    err |= put(o, "columns", columns_array(t));
+    err |= put(o, "classes", classes_array(t->classes));
+    err |= put(o, "scanned_rows", jint(t->scanned_rows));
+    err |= put(o, "findings", findings_array(t));
+    if (t->error)
+        err |= put(o, "error", jstr(t->error));
+    return done(o, err);
+}
+
+static json_t *risks_array(const struct ls_service *s)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < s->nrisks; i++) {
+        const struct ls_risk *rk = &s->risks[i];
+        json_t *o = json_object();
+        if (!o) {
+            err = 1;
+            break;
+        }
+        int rerr = put(o, "id", jstr(rk->id));
+        rerr |= put(o, "severity", json_string(ls_severity_name(rk->severity)));
+        rerr |= put(o, "title", jstr(rk->title));
+        rerr |= put(o, "evidence", jstr(rk->evidence));
+        err |= append(a, done(o, rerr));
+    }
+    return a ? done(a, err) : NULL;
+}
+
+json_t *ls_json_service(const struct ls_service *s)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "type", json_string("service"));
+    err |= put(o, "host", host_of(s));
+    err |= put(o, "ip", JFIXED(s->ip));
+    err |= put(o, "port", json_integer(s->port));
+    err |= put(o, "tls", json_boolean(s->tls));
+    err |= put(o, "engine", jstr(s->engine));
+    err |= put(o, "interface", jstr(s->interface));
+    err |= put(o, "version", s->version[0] ? JFIXED(s->version) : json_null());
+    if (s->display_name[0])
+        err |= put(o, "display_name", JFIXED(s->display_name));
+    if (s->timezone[0])
+        err |= put(o, "timezone", JFIXED(s->timezone));
+    err |= put(o, "auth", json_string(ls_auth_name(s->auth)));
+    if (s->auth_evidence)
+        err |= put(o, "auth_evidence", jstr(s->auth_evidence));
+    err |= put(o, "severity", json_string(ls_severity_name(s->severity)));
+
+    json_t *exp = json_object();
+    if (exp) {
+        int eerr = put(exp, "databases", jint(s->ndatabases));
+        eerr |= put(exp, "tables", jint(s->ntables));
+        eerr |= put(exp, "rows", jint(ls_service_rows(s)));
+        eerr |= put(exp, "bytes", jint(ls_service_bytes(s)));
+        exp = done(exp, eerr);
+    }
+    err |= put(o, "exposure", exp);
+
+    json_t *tables = json_array();
+    for (size_t i = 0; tables && !err && i < s->ntables; i++)
+        err |= append(tables, table_record(&s->tables[i]));
+    err |= put(o, "tables", tables);
+    if (s->inventory_truncated)
+        err |= put(o, "inventory_truncated", json_true());
+
+    err |= put(o, "risks", risks_array(s));
+    json_t *rem = json_array();
+    for (size_t i = 0; rem && !err && i < s->nremediation; i++)
+        err |= append(rem, jstr(s->remediation[i]));
+    err |= put(o, "remediation", rem);
+    if (s->error)
+        err |= put(o, "error", jstr(s->error));
+    return done(o, err);
+}
+
+json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, const struct ls_secret *sec,
+                       bool show_secrets)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "type", json_string("secret"));
+    err |= put(o, "host", host_of(s));
+    err |= put(o, "port", json_integer(s->port));
+    err |= put(o, "database", jstr(t->database));
+    err |= put(o, "table", jstr(t->name));
+    err |= put(o, "column", jstr(sec->column));
+    err |= put(o, "rule", jstr(sec->rule));
+    err |= put(o, "category", jstr(sec->category));
+    err |= put(o, "fingerprint", JFIXED(sec->fingerprint));
+    err |= put(o, "redacted", JFIXED(sec->redacted));
+    err |= put(o, "count", jint(sec->count));
+    if (show_secrets && sec->raw)
+        err |= put(o, "value", jstr(sec->raw));
+    return done(o, err);
+}
+
+json_t *ls_json_summary(const struct ls_scan_summary *sum)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "type", json_string("summary"));
+    err |= put(o, "targets", jint(sum->targets));
+    err |= put(o, "probes", jint(sum->probes));
+    err |= put(o, "open_ports", jint(sum->open_ports));
+    err |= put(o, "services", jint(sum->services));
+    err |= put(o, "exposed", jint(sum->exposed));
+    err |= put(o, "duration_ms", jint(sum->duration_ms));
+    return done(o, err);
+}
+
+/* ---- writers ---- */
+
+/* Writes `lead` then the compact record (keys in insertion order); consumes rec. */
+static int emit(struct ls_report *r, const char *lead, json_t *rec)
+{
+    if (!rec)
+        return -1;
+    char *text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(rec);
+    if (!text)
+        return -1;
+    ls_report_write(r, lead, strlen(lead));
+    ls_report_write(r, text, strlen(text));
+    free(text);
+    return 0;
+}
+
+static void flush(struct ls_report *r)
+{
+    if (fflush(r->out) != 0)
+        r->failed = true;
+}
+
+static int jsonl_service(struct ls_report *r, const struct ls_service *s)
+{
+    if (emit(r, "", ls_json_service(s)) < 0)
+        return -1;
+    ls_report_write(r, "\n", 1);
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t k = 0; k < s->tables[i].nsecrets; k++) {
+            const struct ls_table *t = &s->tables[i];
+            if (emit(r, "", ls_json_secret(s, t, &t->secrets[k], r->opts.show_secrets)) < 0)
+                return -1;
+            ls_report_write(r, "\n", 1);
+        }
+    flush(r);
+    return 0;
+}
+
+static int jsonl_summary(struct ls_report *r, const struct ls_scan_summary *sum)
+{
+    if (emit(r, "", ls_json_summary(sum)) < 0)
+        return -1;
+    ls_report_write(r, "\n", 1);
+    flush(r);
+    return 0;
+}
+
+static int jsonl_finish(struct ls_report *r)
+{
+    return 0;
+}
+
+const struct ls_report_ops ls_report_ops_jsonl = {jsonl_service, jsonl_summary, jsonl_finish};
+
+/* One document, {"services":[…],"secrets":[…],"summary":{…}}, one record per line inside. Services
+ * stream out as they finish; secrets and the summary wait for the trailer. */
+struct json_doc {
+    bool opened;
+    size_t nservices;
+    json_t *secrets;
+    json_t *summary;
+};
+
+static struct json_doc *doc_state(struct ls_report *r)
+{
+    if (!r->state) {
+        struct json_doc *d = calloc(1, sizeof *d);
+        if (!d || !(d->secrets = json_array())) {
+            free(d);
+            return NULL;
+        }
+        r->state = d;
+    }
+    return r->state;
+}
+
+static void doc_open(struct ls_report *r, struct json_doc *d)
+{
+    if (!d->opened) {
+        ls_report_write(r, "{\"services\":[", 13);
+        d->opened = true;
+    }
+}
+
+static int json_service(struct ls_report *r, const struct ls_service *s)
+{
+    struct json_doc *d = doc_state(r);
+    if (!d)
+        return -1;
+    /* Build the secrets first so that a failure leaves the document consistent. */
+    json_t *secs = json_array();
+    int err = !secs;
+    for (size_t i = 0; !err && i < s->ntables; i++)
+        for (size_t k = 0; !err && k < s->tables[i].nsecrets; k++)
+            err |= append(secs, ls_json_secret(s, &s->tables[i], &s->tables[i].secrets[k], r->opts.show_secrets));
+    json_t *rec = err ? NULL : ls_json_service(s);
+    if (!rec || json_array_extend(d->secrets, secs) < 0) {
+        json_decref(rec);
+        json_decref(secs);
+        return -1;
+    }
+    json_decref(secs);
+    doc_open(r, d);
+    if (emit(r, d->nservices ? ",\n" : "\n", rec) < 0)
+        return -1;
+    d->nservices++;
+    flush(r);
+    return 0;
+}
+
+static int json_summary(struct ls_report *r, const struct ls_scan_summary *sum)
+{
+    struct json_doc *d = doc_state(r);
+    if (!d || !(d->summary = ls_json_summary(sum)))
+        return -1;
+    return 0;
+}
+
+static int json_finish(struct ls_report *r)
+{
+    struct json_doc *d = doc_state(r);
+    if (!d)
+        return -1;
+    int rc = 0;
+    doc_open(r, d);
+    ls_report_write(r, "\n],\"secrets\":[", 14);
+    for (size_t i = 0; i < json_array_size(d->secrets); i++)
+        if (emit(r, i ? ",\n" : "\n", json_incref(json_array_get(d->secrets, i))) < 0)
+            rc = -1;
+    ls_report_write(r, "\n],\"summary\":", 13);
+    if (d->summary) {
+        if (emit(r, "", json_incref(d->summary)) < 0)
+            rc = -1;
+    } else
+        ls_report_write(r, "null", 4);
+    ls_report_write(r, "}\n", 2);
+    json_decref(d->secrets);
+    json_decref(d->summary);
+    free(d);
+    r->state = NULL;
+    return rc;
+}
+
+const struct ls_report_ops ls_report_ops_json = {json_service, json_summary, json_finish};
