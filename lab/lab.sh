@@ -96,6 +96,43 @@ pid_of() {
     printf '%s\n' "$pid"
 }
 
+# Lab servers already running from ANOTHER state directory (say CI's, while a developer's lab is
+# up) hold the same fixed addresses. `up` uses them instead of failing on the ports; they are
+# not recorded in our PID files, so our `down` leaves them to whoever started them.
+declare -A ADOPTED=()
+
+listener_pid() { # listener_pid IP PORT: PID of the process listening there (empty if none)
+    ss -Hltnp 2>/dev/null | awk -v ep="$1:$2" '
+        $4 == ep && !found && match($0, /pid=[0-9]+/) { found = substr($0, RSTART + 4, RLENGTH - 4) }
+        END { if (found) print found }'
+}
+
+# adopt NAME EXE IP PORT: if a lab process running EXE listens on IP:PORT, remember it (and its
+# command line in ADOPTED_CMD). Runs in the current shell, never in $(...).
+ADOPTED_CMD=""
+adopt() {
+    local name=$1 exe=$2 pid cmd
+    pid=$(listener_pid "$3" "$4")
+    [[ -n $pid ]] || return 1
+    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ $cmd == *"$exe"* ]] || return 1
+    ADOPTED[$name]=$pid
+    ADOPTED_CMD=$cmd
+    say "$name already runs from another lab directory (pid $pid); using it, ${0##*/} down here will not stop it"
+}
+
+# running_pid NAME EXE: our own process, or the adopted one, if alive
+running_pid() {
+    local pid
+    if pid=$(pid_of "$1" "$2"); then
+        printf '%s\n' "$pid"
+    elif [[ -n ${ADOPTED[$1]:-} && -e /proc/${ADOPTED[$1]} ]]; then
+        printf '%s\n' "${ADOPTED[$1]}"
+    else
+        return 1
+    fi
+}
+
 # start_bg NAME LOGFILE CMD...: run CMD detached (own session), record its PID
 start_bg() {
     local name=$1 log=$2
@@ -149,7 +186,9 @@ $(ss -Hltnp 2>/dev/null | grep -F " $ip:$port " || true)"
 
 # ---- ClickHouse -------------------------------------------------------------------------------
 
-ch_dir() { printf '%s/ch-%s' "$STATE" "$1"; }
+declare -A CH_DIR=()
+# the server's own directory (config, data, logs, TLS, load stamps): ours, or an adopted server's
+ch_dir() { printf '%s' "${CH_DIR[$1]:-$STATE/ch-$1}"; }
 
 ch_tls_cert() {
     local tls=$1/tls
@@ -258,6 +297,11 @@ start_ch() {
     if pid_of "ch-$name" clickhouse-server >/dev/null; then
         return 0
     fi
+    if adopt "ch-$name" clickhouse-server "$addr" "$HTTP_PORT" &&
+        [[ $ADOPTED_CMD =~ --config-file=([^ ]*)/ch-$name/config\.xml ]]; then
+        CH_DIR[$name]=${BASH_REMATCH[1]}/ch-$name
+        return 0
+    fi
     local ports=("$HTTP_PORT" "$NATIVE_PORT")
     [[ $tls == 1 ]] && ports+=("$HTTPS_PORT" "$NATIVE_TLS_PORT")
     port_free_or_die "ClickHouse ($name)" "$addr" "${ports[@]}"
@@ -289,7 +333,7 @@ wait_ch() { # wait_ch NAME ADDRESS
         if [[ $(lcurl -s --max-time 2 "http://$addr:$HTTP_PORT/ping" 2>/dev/null) == "Ok." ]]; then
             return 0
         fi
-        pid_of "ch-$name" clickhouse-server >/dev/null || break
+        running_pid "ch-$name" clickhouse-server >/dev/null || break
         sleep 0.2
     done
     say "ClickHouse $name did not answer http://$addr:$HTTP_PORT/ping within ${WAIT_SECS}s; log tail:"
@@ -307,10 +351,11 @@ chq() { # chq ADDRESS [PASSWORD] -- ARGS...: clickhouse-client against a lab ser
     fi
 }
 
-# load_table ADDRESS PASSWORD TABLE: (re)create and fill TABLE unless it already holds this data
+# load_table NAME ADDRESS PASSWORD TABLE: (re)create and fill TABLE unless it already holds this
+# data; the stamp (generator data version) lives with the server's data
 load_table() {
-    local addr=$1 pw=$2 table=$3 expected have version stamp t0 t1 db
-    local stampdir=$STATE/loaded/$addr
+    local addr=$2 pw=$3 table=$4 expected have version stamp t0 t1 db stampdir
+    stampdir=$(ch_dir "$1")/loaded
     mkdir -p "$stampdir"
     expected=$("$BIN/lab_gen" --count "$table")
     version=$("$BIN/lab_gen" --version)
@@ -393,6 +438,7 @@ start_decoy() {
     local drop
     mapfile -t drop < <(unprivileged)
     pid_of decoy lab_decoy >/dev/null && return 0
+    adopt decoy lab_decoy "$DECOY" "$HTTP_PORT" && return 0
     port_free_or_die decoy "$DECOY" "$HTTP_PORT"
     start_bg decoy "$STATE/log/decoy.log" "${drop[@]}" "$BIN/lab_decoy" "$DECOY" "$HTTP_PORT"
     say "started decoy on $DECOY:$HTTP_PORT (pid $(cat "$RUN/decoy.pid"))"
@@ -402,6 +448,8 @@ start_hostile() {
     local args=() l spec drop
     mapfile -t drop < <(unprivileged)
     pid_of hostile lab_hostile >/dev/null && return 0
+    spec=${HOSTILE_LISTENERS[0]#*@}
+    adopt hostile lab_hostile "${spec%:*}" "${spec##*:}" && return 0
     for l in "${HOSTILE_LISTENERS[@]}"; do
         spec=${l#*@}
         port_free_or_die hostile "${spec%:*}" "${spec##*:}"
@@ -421,7 +469,7 @@ wait_listening() { # wait_listening NAME EXE IP:PORT...
             listening "${ep%:*}" "${ep##*:}" || ok=0
         done
         ((ok)) && return 0
-        pid_of "$name" "$exe" >/dev/null || break
+        running_pid "$name" "$exe" >/dev/null || break
         sleep 0.1
     done
     say "$name is not listening on $* ; log tail:"
@@ -455,10 +503,10 @@ cmd_up() {
         say "warning: exposed ClickHouse has no TLS listener (see $(ch_dir exposed)/log/server.err.log)"
     fi
 
-    load_table "$EXPOSED" "" default.log_stream
-    load_table "$EXPOSED" "" default.users
-    load_table "$EXPOSED" "" analytics.page_views
-    load_table "$PROTECTED" "$PROTECTED_PASSWORD" default.secrets_vault
+    load_table exposed "$EXPOSED" "" default.log_stream
+    load_table exposed "$EXPOSED" "" default.users
+    load_table exposed "$EXPOSED" "" analytics.page_views
+    load_table protected "$PROTECTED" "$PROTECTED_PASSWORD" default.secrets_vault
     write_ground_truth
     write_env
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
