@@ -1,0 +1,748 @@
+/* Target and port-list parsing: addresses, CIDR blocks, host names, host:port and @file lists.
+ *
+ * Accepted TARGET syntax (nothing is resolved, nothing touches the network):
+ *   IPv4       strict dotted quad "a.b.c.d", each part decimal 0-255. A part with a leading zero
+ *              ("010") is an error: inet_aton() would read it as octal, so it is ambiguous.
+ *              Fewer parts ("1.2.3"), hex, or anything made only of digits and dots that is not
+ *              a dotted quad is an error, never a host name.
+ *   IPv6       RFC 4291 text: 8 groups of 1-4 hex digits, at most one "::", optional trailing
+ *              embedded IPv4 ("::ffff:1.2.3.4"). Zone ids ("fe80::1%eth0") are rejected.
+ *   CIDR       ADDR/LEN, LEN decimal without leading zeros, 1-32 (v4) or 1-128 (v6); /0 is an
+ *              error. Host bits are cleared. A block of more than LS_MAX_EXPANDED_ADDRS addresses
+ *              (v4 shorter than /8, v6 shorter than /104) is an error. The block includes its
+ *              network and broadcast addresses.
+ *   NAME       RFC 1123: labels of letters, digits and '-', 1-63 bytes, not starting or ending with
+ *              '-', total <= 253 bytes plus an optional trailing dot. '_' is an error. In a dotted
+ *              name the last label must start with a letter (so "1.2.3.4x" and "x.1.2.3" are
+ *              errors, while "10.0.0.1.nip.io" and single labels like "localhost" are fine).
+ *   Port       "HOST:PORT" where HOST is an IPv4 address, IPv4 CIDR or name; "[V6]:PORT",
+ *              "[V6]", "[V6/LEN]" and "[V6/LEN]:PORT" for IPv6. PORT is decimal 1-65535 (leading
+ *              zeros are read as decimal). A port on a CIDR applies to every address in it
+ *              ("127.0.0.0/24:8123"). A bare IPv6 literal never carries a port: "::1:8123" is the
+ *              address ::1:8123; write "[::1]:8123". Brackets are only for IPv6.
+ *   @FILE      one target per line; '#' starts a comment (anywhere on the line), blank lines and
+ *              surrounding whitespace are ignored; lines longer than 4096 bytes, NUL bytes and
+ *              nested @file lines are errors; a file without targets is an error.
+ * The sum of ls_target_naddrs over a list may not exceed LS_MAX_EXPANDED_ADDRS. On any error the
+ * list is left as it was before the call, and err gets one line naming the bad value in quotes,
+ * e.g. "bad target '300.1.1.1': not an IPv4 address" or "targets.txt:3: bad target 'x_y': ...".
+ * For ADDR/CIDR targets, name holds the address text as given (without brackets or port).
+ *
+ * Port lists: comma-separated items, each "N", "N-M" (inclusive, N <= M), "db" (the built-in
+ * database port set) or "-" (1-65535); spaces around items are ignored. */
+#include "core/targets.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
+#define FILE_LINE_MAX 4096
+#define QUOTE_MAX 80
+
+static const uint16_t db_ports[] = {
+    8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363, /* ClickHouse */
+    9200,                                           /* Elasticsearch / OpenSearch */
+    5601,                                           /* Kibana */
+    6379,                                           /* Redis */
+    27017,                                          /* MongoDB */
+    5432,                                           /* PostgreSQL */
+    3306,                                           /* MySQL */
+    1433,                                           /* MSSQL */
+    5984,                                           /* CouchDB */
+    9042,                                           /* Cassandra */
+    11211,                                          /* Memcached */
+    2379,                                           /* etcd */
+    8086,                                           /* InfluxDB */
+    9090,                                           /* Prometheus */
+    7474, 7687,                                     /* Neo4j */
+    9092,                                           /* Kafka */
+    2181,                                           /* ZooKeeper */
+    15672,                                          /* RabbitMQ */
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* A printable, bounded copy of s[0..len) for quoting in a one-line message. */
+static const char *quote(char *buf, size_t bufsz, const char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 4 < bufsz; i++) {
+        if (i == QUOTE_MAX) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        unsigned char c = (unsigned char)s[i];
+        buf[o++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+static int hexval(char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Strict dotted quad. Sets *leading_zero when that was the only reason for refusing. */
+static int parse_v4(const char *s, size_t len, uint8_t out[4], bool *leading_zero)
+{
+    size_t i = 0;
+    bool lz = false;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= len || s[i] != '.')
+                return -1;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && is_digit(s[i]) && i - start < 4)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        size_t nd = i - start;
+        if (nd == 0 || nd > 3 || v > 255)
+            return -1;
+        if (nd > 1 && s[start] == '0')
+            lz = true;
+        out[part] = (uint8_t)v;
+    }
+    if (i != len)
+        return -1;
+    if (lz && leading_zero)
+        *leading_zero = true;
+    return lz ? -1 : 0;
+}
+
+static int parse_v6(const char *s, size_t len, uint8_t out[16])
+{
+    uint16_t g[8];
+    int ng = 0, gap = -1;
+    size_t i = 0;
+    if (len < 2 || len > 45)
+        return -1;
+    if (s[0] == ':') {
+        if (s[1] != ':')
+            return -1;
+        gap = 0;
+        i = 2;
+    }
+    while (i < len) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && hexval(s[i]) >= 0) {
+            if (i - start == 4)
+                return -1;
+            v = v * 16 + (unsigned)hexval(s[i++]);
+        }
+        if (i == start)
+            return -1;
+        if (i < len && s[i] == '.') { /* embedded IPv4 ends the address */
+            uint8_t q[4];
+            bool lz = false;
+            if (ng > 6 || parse_v4(s + start, len - start, q, &lz) != 0)
+                return -1;
+            g[ng++] = (uint16_t)(q[0] << 8 | q[1]);
+            g[ng++] = (uint16_t)(q[2] << 8 | q[3]);
+            break;
+        }
+        if (ng == 8)
+            return -1;
+        g[ng++] = (uint16_t)v;
+        if (i == len)
+            break;
+        if (s[i++] != ':' || i == len)
+            return -1;
+        if (s[i] == ':') {
+            if (gap >= 0)
+                return -1;
+            gap = ng;
+            i++;
+        }
+    }
+    if (gap < 0 ? ng != 8 : ng > 7)
+        return -1;
+    memset(out, 0, 16);
+    int tail = gap < 0 ? 0 : ng - gap;
+    for (int k = 0; k < ng; k++) {
+        int pos = (gap >= 0 && k >= gap) ? 8 - tail + (k - gap) : k;
+        out[2 * pos] = (uint8_t)(g[k] >> 8);
+        out[2 * pos + 1] = (uint8_t)g[k];
+    }
+    return 0;
+}
+
+/* RFC 1123 host name. Returns NULL when valid, else the reason. */
+static const char *check_name(const char *s, size_t len, char *why, size_t whylen)
+{
+    if (len > 0 && s[len - 1] == '.')
+        len--;
+    if (len == 0)
+        return "empty host name";
+    if (len > 253)
+        return "host name longer than 253 characters";
+    size_t label = 0, last_start = 0;
+    bool dotted = false;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == '.') {
+            if (i == label)
+                return "empty label in host name";
+            if (i - label > 63)
+                return "host name label longer than 63 characters";
+            if (s[label] == '-' || s[i - 1] == '-')
+                return "host name label starts or ends with '-'";
+            if (i < len) {
+                dotted = true;
+                label = i + 1;
+                last_start = i + 1;
+            }
+            continue;
+        }
+        char c = s[i];
+        if (c == '_')
+            return "'_' is not allowed in host names";
+        if (!is_alpha(c) && !is_digit(c) && c != '-') {
+            unsigned char uc = (unsigned char)c;
+            if (uc >= 0x20 && uc < 0x7f)
+                snprintf(why, whylen, "invalid character '%c' in host name", c);
+            else
+                snprintf(why, whylen, "invalid byte 0x%02x in host name", uc);
+            return why;
+        }
+    }
+    if (dotted && !is_alpha(s[last_start]))
+        return "not an IPv4 address or host name (last label must start with a letter)";
+    return NULL;
+}
+
+/* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */
+static int parse_port_num(const char *s, size_t len, uint16_t *port)
+{
+    unsigned long v = 0;
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        if (v <= 65535)
+            v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v < 1 || v > 65535)
+        return -1;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+/* Parses "ADDR" or "ADDR/LEN" of the given family into t. Returns NULL or the reason. */
+static const char *parse_addr_or_cidr(const char *s, size_t len, int family, struct ls_target *t)
+{
+    const char *slash = memchr(s, '/', len);
+    size_t alen = slash ? (size_t)(slash - s) : len;
+    unsigned bits = family == AF_INET ? 32 : 128;
+    if (family == AF_INET) {
+        bool lz = false;
+        if (parse_v4(s, alen, t->addr, &lz) != 0)
+            return lz ? "not an IPv4 address (leading zeros are ambiguous)" : "not an IPv4 address";
+    } else {
+        if (memchr(s, '%', alen))
+            return "IPv6 zone ids ('%') are not supported";
+        if (parse_v6(s, alen, t->addr) != 0)
+            return "not an IPv6 address";
+    }
+    t->family = family;
+    if (!slash) {
+        t->kind = LS_TARGET_ADDR;
+        t->prefix = (uint8_t)bits;
+        return NULL;
+    }
+    const char *p = slash + 1;
+    size_t plen = len - alen - 1;
+    unsigned v = 0;
+    if (plen == 0 || plen > 3 || (plen > 1 && p[0] == '0'))
+        return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
+    for (size_t i = 0; i < plen; i++) {
+        if (!is_digit(p[i]))
+            return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
+        v = v * 10 + (unsigned)(p[i] - '0');
+    }
+    if (v == 0)
+        return "prefix /0 is not allowed";
+    if (v > bits)
+        return family == AF_INET ? "prefix length must be 1-32" : "prefix length must be 1-128";
+    t->kind = LS_TARGET_CIDR;
+    t->prefix = (uint8_t)v;
+    for (unsigned b = 0; b < bits / 8; b++) {
+        if (v >= (b + 1) * 8)
+            continue;
+        if (v <= b * 8)
+            t->addr[b] = 0;
+        else
+            t->addr[b] &= (uint8_t)(0xff << (8 - (v - b * 8)));
+    }
+    return NULL;
+}
+
+/* Parses one target (no @file). Returns NULL or the reason (possibly written into why). */
+static const char *parse_one(const char *s, struct ls_target *t, char *why, size_t whylen)
+{
+    size_t len = strlen(s);
+    memset(t, 0, sizeof *t);
+    if (len == 0)
+        return "empty target";
+    if (len > TARGET_MAX_LEN)
+        return "too long";
+
+    const char *host = s, *port = NULL;
+    size_t hlen = len, portlen = 0;
+    int family = 0; /* 0: IPv4 or name */
+    if (s[0] == '[') {
+        const char *rb = memchr(s, ']', len);
+        if (!rb)
+            return "missing ']'";
+        host = s + 1;
+        hlen = (size_t)(rb - host);
+        family = AF_INET6;
+        if (rb[1] == ':') {
+            port = rb + 2;
+            portlen = len - (size_t)(port - s);
+        } else if (rb[1] != '\0') {
+            return "unexpected text after ']' (expected ':PORT')";
+        }
+        if (!memchr(host, ':', hlen))
+            return "brackets are only for IPv6 addresses";
+    } else {
+        const char *c1 = memchr(s, ':', len);
+        if (c1 && memchr(c1 + 1, ':', len - (size_t)(c1 - s) - 1)) {
+            family = AF_INET6;
+        } else if (c1) {
+            hlen = (size_t)(c1 - s);
+            port = c1 + 1;
+            portlen = len - hlen - 1;
+            if (hlen == 0)
+                return "missing host before ':'";
+        }
+    }
+    if (port) {
+        if (portlen == 0)
+            return "missing port after ':'";
+        if (parse_port_num(port, portlen, &t->port) != 0)
+            return "port must be 1-65535";
+    }
+
+    const char *reason;
+    if (family == AF_INET6 || memchr(host, '/', hlen)) {
+        reason = parse_addr_or_cidr(host, hlen, family ? family : AF_INET, t);
+    } else {
+        bool numeric = true;
+        for (size_t i = 0; i < hlen; i++)
+            if (host[i] != '.' && !is_digit(host[i]))
+                numeric = false;
+        if (numeric) {
+            reason = parse_addr_or_cidr(host, hlen, AF_INET, t);
+        } else {
+            reason = check_name(host, hlen, why, whylen);
+            if (reason && is_digit(host[0])) {
+                /* starts like a dotted quad ("1.2.3.4x", "1.2.3.4 "): call it a bad address */
+                size_t i = 0, qd = 0;
+                while (i < hlen && (is_digit(host[i]) || host[i] == '.'))
+                    qd += host[i++] == '.';
+                if (qd == 3)
+                    reason = "not an IPv4 address";
+            }
+            if (!reason) {
+                t->kind = LS_TARGET_NAME;
+                t->family = 0;
+            }
+        }
+    }
+    if (reason)
+        return reason;
+    if (t->kind == LS_TARGET_CIDR) {
+        unsigned hostbits = (t->family == AF_INET ? 32u : 128u) - t->prefix;
+        if (hostbits >= 64 || (1ull << hostbits) > LS_MAX_EXPANDED_ADDRS) {
+            snprintf(why, whylen, "2^%u addresses exceeds the limit of %llu", hostbits,
+                     (unsigned long long)LS_MAX_EXPANDED_ADDRS);
+            return why;
+        }
+    }
+    snprintf(t->name, sizeof t->name, "%.*s", (int)hlen, host);
+    return NULL;
+}
+
+static int list_push(struct ls_target_list *l, const struct ls_target *t)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        struct ls_target *nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    l->v[l->n++] = *t;
+    return 0;
+}
+
+/* Parses one target string and appends it; prefix ("file:3: ") goes before the message. */
+static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, const char *prefix,
+                      char *err, size_t errlen)
+{
+    struct ls_target t;
+    char why[160], q[QUOTE_MAX + 8];
+    const char *reason = parse_one(s, &t, why, sizeof why);
+    if (!reason) {
+        uint64_t n = ls_target_naddrs(&t);
+        if (*total > LS_MAX_EXPANDED_ADDRS - n) {
+            snprintf(why, sizeof why, "the target list would exceed %llu addresses",
+                     (unsigned long long)LS_MAX_EXPANDED_ADDRS);
+            reason = why;
+        } else if (list_push(out, &t) != 0) {
+            reason = "out of memory";
+        } else {
+            *total += n;
+        }
+    }
+    if (reason) {
+        set_err(err, errlen, "%sbad target '%s': %s", prefix, quote(q, sizeof q, s, strlen(s)), reason);
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, char *err,
+                      size_t errlen)
+{
+    char qp[QUOTE_MAX + 8], prefix[QUOTE_MAX + 32];
+    quote(qp, sizeof qp, path, strlen(path));
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+        return -1;
+    }
+    char *line = malloc(FILE_LINE_MAX + 1);
+    if (!line) {
+        fclose(f);
+        set_err(err, errlen, "%s: out of memory", qp);
+        return -1;
+    }
+    int rc = 0;
+    size_t lineno = 0, count = 0;
+    for (;;) {
+        size_t n = 0;
+        bool nul = false, eof = false;
+        int c;
+        while ((c = getc(f)) != EOF && c != '\n') {
+            if (n == FILE_LINE_MAX) {
+                set_err(err, errlen, "%s:%zu: line longer than %d bytes", qp, lineno + 1, FILE_LINE_MAX);
+                rc = -1;
+                goto done;
+            }
+            nul |= c == '\0';
+            line[n++] = (char)c;
+        }
+        if (c == EOF) {
+            if (ferror(f)) {
+                set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+                rc = -1;
+                goto done;
+            }
+            eof = true;
+            if (n == 0)
+                break;
+        }
+        lineno++;
+        if (nul) {
+            set_err(err, errlen, "%s:%zu: NUL byte in line", qp, lineno);
+            rc = -1;
+            goto done;
+        }
+        line[n] = '\0';
+        char *hash = memchr(line, '#', n);
+        if (hash) {
+            *hash = '\0';
+            n = (size_t)(hash - line);
+        }
+        while (n > 0 && is_space(line[n - 1]))
+            line[--n] = '\0';
+        char *s = line;
+        while (is_space(*s))
+            s++;
+        if (*s) {
+            snprintf(prefix, sizeof prefix, "%s:%zu: ", qp, lineno);
+            if (*s == '@') {
+                char q[QUOTE_MAX + 8];
+                set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
+                        quote(q, sizeof q, s, strlen(s)));
+                rc = -1;
+                goto done;
+            }
+            if (add_target(out, s, total, prefix, err, errlen) != 0) {
+                rc = -1;
+                goto done;
+            }
+            count++;
+        }
+        if (eof)
+            break;
+    }
+    if (count == 0) {
+        set_err(err, errlen, "%s: no targets", qp);
+        rc = -1;
+    }
+done:
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+{
+    if (!out || !arg) {
+        set_err(err, errlen, "bad target: none given");
+        return -1;
+    }
+    size_t n0 = out->n;
+    bool was_empty = out->v == NULL;
+    uint64_t total = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        uint64_t k = ls_target_naddrs(&out->v[i]);
+        total = total > UINT64_MAX - k ? UINT64_MAX : total + k;
+    }
+    int rc;
+    if (arg[0] == '@') {
+        if (arg[1] == '\0') {
+            set_err(err, errlen, "bad target '@': missing file name");
+            rc = -1;
+        } else {
+            rc = parse_file(out, arg + 1, &total, err, errlen);
+        }
+    } else {
+        rc = add_target(out, arg, &total, "", err, errlen);
+    }
+    if (rc != 0) {
+        out->n = n0;
+        if (was_empty) /* leave an unallocated list unallocated */
+            ls_target_list_free(out);
+    }
+    return rc;
+}
+
+void ls_target_list_free(struct ls_target_list *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+uint64_t ls_target_naddrs(const struct ls_target *t)
+{
+    if (!t || t->kind != LS_TARGET_CIDR)
+        return 1;
+    unsigned bits = t->family == AF_INET ? 32 : 128;
+    unsigned p = t->prefix > bits ? bits : t->prefix;
+    unsigned hostbits = bits - p;
+    return hostbits >= 64 ? UINT64_MAX : 1ull << hostbits;
+}
+
+int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storage *ss, socklen_t *sslen)
+{
+    if (!t || !ss || t->kind == LS_TARGET_NAME || (t->family != AF_INET && t->family != AF_INET6))
+        return -1;
+    unsigned bits = t->family == AF_INET ? 32 : 128;
+    uint8_t a[16];
+    memcpy(a, t->addr, bits / 8);
+    if (t->kind == LS_TARGET_CIDR) {
+        unsigned p = t->prefix > bits ? bits : t->prefix;
+        unsigned hostbits = bits - p;
+        if (hostbits < 64 && i >= (1ull << hostbits))
+            return -1;
+        for (unsigned b = 0; b < bits / 8; b++) { /* clear host bits, then OR the index in */
+            if (p <= b * 8)
+                a[b] = 0;
+            else if (p < (b + 1) * 8)
+                a[b] &= (uint8_t)(0xff << (8 - (p - b * 8)));
+        }
+        for (unsigned k = bits / 8; k-- > 0 && i;) {
+            a[k] |= (uint8_t)(i & 0xff);
+            i >>= 8;
+        }
+    } else if (i != 0) {
+        return -1;
+    }
+    memset(ss, 0, sizeof *ss);
+    if (t->family == AF_INET) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        memcpy(&sin->sin_addr, a, 4);
+        if (sslen)
+            *sslen = sizeof *sin;
+    } else {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+        sin6->sin6_family = AF_INET6;
+        memcpy(&sin6->sin6_addr, a, 16);
+        if (sslen)
+            *sslen = sizeof *sin6;
+    }
+    return 0;
+}
+
+/* ---- port lists ---- */
+
+#define PORT_BITMAP_BYTES (65536 / 8)
+
+static void bit_set(uint8_t *bm, unsigned p) { bm[p >> 3] |= (uint8_t)(1u << (p & 7)); }
+
+static int bitmap_to_list(const uint8_t *bm, struct ls_port_list *out)
+{
+    size_t n = 0;
+    for (unsigned p = 1; p <= 65535; p++)
+        n += (bm[p >> 3] >> (p & 7)) & 1;
+    uint16_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (unsigned p = 1; p <= 65535; p++)
+        if ((bm[p >> 3] >> (p & 7)) & 1)
+            v[k++] = (uint16_t)p;
+    out->v = v;
+    out->n = n;
+    return 0;
+}
+
+/* Parses one endpoint of a port item; on error names it in err. */
+static int port_item_num(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
+{
+    char q[QUOTE_MAX + 8];
+    if (parse_port_num(s, len, port) == 0)
+        return 0;
+    bool digits = len > 0;
+    for (size_t i = 0; i < len; i++)
+        digits &= is_digit(s[i]);
+    set_err(err, errlen, "bad port '%s': %s", quote(q, sizeof q, s, len),
+            digits ? "must be 1-65535" : "not a number");
+    return -1;
+}
+
+int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t errlen)
+{
+    char q[QUOTE_MAX + 8];
+    if (!out)
+        return -1;
+    out->v = NULL;
+    out->n = 0;
+    if (!spec || !*spec) {
+        set_err(err, errlen, "bad port list '': empty");
+        return -1;
+    }
+    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
+    if (!bm) {
+        set_err(err, errlen, "port list: out of memory");
+        return -1;
+    }
+    const char *p = spec;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *item = p;
+        while (len > 0 && (item[0] == ' ' || item[0] == '\t'))
+            item++, len--;
+        while (len > 0 && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+            len--;
+        if (len == 0) {
+            set_err(err, errlen, "bad port list '%s': empty item", quote(q, sizeof q, spec, strlen(spec)));
+            goto fail;
+        }
+        const char *dash = memchr(item, '-', len);
+        if (len == 2 && (item[0] | 0x20) == 'd' && (item[1] | 0x20) == 'b') {
+            for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
+                bit_set(bm, db_ports[i]);
+        } else if (len == 1 && item[0] == '-') {
+            memset(bm, 0xff, PORT_BITMAP_BYTES);
+        } else if (dash) {
+            size_t alen = (size_t)(dash - item), blen = len - alen - 1;
+            uint16_t a, b;
+            if (alen == 0 || blen == 0) {
+                set_err(err, errlen, "bad port range '%s': missing %s", quote(q, sizeof q, item, len),
+                        alen == 0 ? "start" : "end");
+                goto fail;
+            }
+            if (port_item_num(item, alen, &a, err, errlen) != 0 ||
+                port_item_num(dash + 1, blen, &b, err, errlen) != 0)
+                goto fail;
+            if (a > b) {
+                set_err(err, errlen, "bad port range '%s': start is after end", quote(q, sizeof q, item, len));
+                goto fail;
+            }
+            for (unsigned v = a; v <= b; v++)
+                bit_set(bm, v);
+        } else {
+            uint16_t a;
+            if (port_item_num(item, len, &a, err, errlen) != 0)
+                goto fail;
+            bit_set(bm, a);
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    bm[0] &= 0xfe; /* port 0 is never in a list */
+    if (bitmap_to_list(bm, out) != 0) {
+        set_err(err, errlen, "port list: out of memory");
+        goto fail;
+    }
+    free(bm);
+    return 0;
+fail:
+    free(bm);
+    return -1;
+}
+
+int ls_ports_default(struct ls_port_list *out)
+{
+    if (!out)
+        return -1;
+    out->v = NULL;
+    out->n = 0;
+    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
+    if (!bm)
+        return -1;
+    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
+        bit_set(bm, db_ports[i]);
+    int rc = bitmap_to_list(bm, out);
+    free(bm);
+    return rc;
+}
+
+void ls_port_list_free(struct ls_port_list *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}

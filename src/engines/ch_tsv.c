@@ -1,0 +1,315 @@
+/* Streaming ClickHouse TabSeparated decoder: splits rows and cells and undoes TSV escaping.
+ *
+ * Escapes: \b \f \r \n \t \0 \a \v \' \\ map to their bytes, \xHH (either case) to the byte HH,
+ * and any other \c to c (so \N, ClickHouse's NULL marker, decodes to "N"). A \x that is not
+ * followed by two hex digits is kept literally as 'x' plus whatever digit came, and the next byte
+ * is read normally; a backslash at the very end of a cell stays a backslash. An escaped tab or
+ * newline (backslash followed by the raw byte) is data, not a separator.
+ *
+ * Rows end at an unescaped '\n' and cells split at an unescaped '\t'; an empty line is a row with
+ * one empty cell. Bytes are decoded once, as they arrive, straight into the row buffer, with a NUL
+ * where each separator was, so a row split over any number of feeds costs linear time. The raw
+ * length of a row (without its newline) may not exceed max_row (0 means CH_TSV_MAX_ROW) and a row
+ * may not have more than CH_TSV_MAX_CELLS cells; either is an error, and errors are sticky: every
+ * later feed/finish returns -1. Memory stays below max_row + 1 bytes plus the cell index. */
+#include "engines/ch_tsv.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
+
+struct dec {
+    int state;
+    char hex1; /* first hex digit as written, in S_HEX2 */
+};
+
+struct ch_tsv {
+    size_t max_row;
+    ch_tsv_row_cb cb;
+    void *ud;
+    char *buf; /* decoded row: closed cells each followed by NUL, then the open cell */
+    size_t len, cap;
+    size_t cell_start; /* offset of the open cell */
+    size_t raw;        /* raw bytes of the current row so far */
+    size_t *offs, *lens;
+    char **ptrs;
+    size_t ncells, cellcap;
+    struct dec d;
+    size_t rows;
+    bool failed;
+};
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static char esc_char(unsigned char c)
+{
+    switch (c) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'r': return '\r';
+    case 'n': return '\n';
+    case 't': return '\t';
+    case '0': return '\0';
+    case 'a': return '\a';
+    case 'v': return '\v';
+    default: return (char)c; /* \' \\ and any other \c */
+    }
+}
+
+/* Decodes one byte; writes 0-3 output bytes to out and returns how many. The output never runs
+ * ahead of the input consumed, so decoding in place is safe. */
+static size_t dec_byte(struct dec *d, unsigned char c, char *out)
+{
+    size_t o = 0;
+    switch (d->state) {
+    case S_ESC:
+        if (c == 'x') {
+            d->state = S_HEX1;
+            return 0;
+        }
+        d->state = S_NORMAL;
+        out[0] = esc_char(c);
+        return 1;
+    case S_HEX1:
+        if (hexval(c) >= 0) {
+            d->hex1 = (char)c;
+            d->state = S_HEX2;
+            return 0;
+        }
+        out[o++] = 'x';
+        break;
+    case S_HEX2:
+        if (hexval(c) >= 0) {
+            d->state = S_NORMAL;
+            out[0] = (char)(hexval((unsigned char)d->hex1) << 4 | hexval(c));
+            return 1;
+        }
+        out[o++] = 'x';
+        out[o++] = d->hex1;
+        break;
+    default:
+        break;
+    }
+    /* S_NORMAL, or an abandoned \x sequence: c is an ordinary byte */
+    d->state = S_NORMAL;
+    if (c == '\\')
+        d->state = S_ESC;
+    else
+        out[o++] = (char)c;
+    return o;
+}
+
+/* Output for an escape left open at the end of a cell. */
+static size_t dec_flush(struct dec *d, char *out)
+{
+    size_t o = 0;
+    switch (d->state) {
+    case S_ESC: out[o++] = '\\'; break;
+    case S_HEX1: out[o++] = 'x'; break;
+    case S_HEX2:
+        out[o++] = 'x';
+        out[o++] = d->hex1;
+        break;
+    default: break;
+    }
+    d->state = S_NORMAL;
+    return o;
+}
+
+size_t ch_tsv_unescape(char *s, size_t len)
+{
+    struct dec d = {S_NORMAL, 0};
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++)
+        o += dec_byte(&d, (unsigned char)s[i], s + o);
+    o += dec_flush(&d, s + o);
+    if (o < len)
+        s[o] = '\0';
+    return o;
+}
+
+struct ch_tsv *ch_tsv_new(size_t max_row, ch_tsv_row_cb cb, void *ud)
+{
+    struct ch_tsv *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    if (max_row == 0)
+        max_row = CH_TSV_MAX_ROW;
+    if (max_row > SIZE_MAX / 4)
+        max_row = SIZE_MAX / 4;
+    p->max_row = max_row;
+    p->cb = cb;
+    p->ud = ud;
+    return p;
+}
+
+void ch_tsv_free(struct ch_tsv *p)
+{
+    if (!p)
+        return;
+    free(p->buf);
+    free(p->offs);
+    free(p->lens);
+    free(p->ptrs);
+    free(p);
+}
+
+size_t ch_tsv_rows(const struct ch_tsv *p) { return p ? p->rows : 0; }
+
+static int fail(struct ch_tsv *p)
+{
+    p->failed = true;
+    return -1;
+}
+
+/* Makes room for extra more bytes; the row invariants keep len + extra <= max_row + 1. */
+static int reserve(struct ch_tsv *p, size_t extra)
+{
+    size_t need = p->len + extra;
+    if (need <= p->cap)
+        return 0;
+    size_t limit = p->max_row + 1;
+    if (need > limit)
+        return -1;
+    size_t ncap = p->cap ? p->cap * 2 : 256;
+    if (ncap < need)
+        ncap = need;
+    if (ncap > limit)
+        ncap = limit;
+    char *nb = realloc(p->buf, ncap);
+    if (!nb)
+        return -1;
+    p->buf = nb;
+    p->cap = ncap;
+    return 0;
+}
+
+static int close_cell(struct ch_tsv *p)
+{
+    if (p->ncells == p->cellcap) {
+        size_t ncap = p->cellcap ? p->cellcap * 2 : 16;
+        if (ncap > CH_TSV_MAX_CELLS)
+            ncap = CH_TSV_MAX_CELLS;
+        size_t *no = realloc(p->offs, ncap * sizeof *no);
+        if (!no)
+            return -1;
+        p->offs = no;
+        size_t *nl = realloc(p->lens, ncap * sizeof *nl);
+        if (!nl)
+            return -1;
+        p->lens = nl;
+        char **np = realloc(p->ptrs, ncap * sizeof *np);
+        if (!np)
+            return -1;
+        p->ptrs = np;
+        p->cellcap = ncap;
+    }
+    if (reserve(p, 1) != 0)
+        return -1;
+    p->offs[p->ncells] = p->cell_start;
+    p->lens[p->ncells] = p->len - p->cell_start;
+    p->ncells++;
+    p->buf[p->len++] = '\0';
+    p->cell_start = p->len;
+    return 0;
+}
+
+static int end_row(struct ch_tsv *p)
+{
+    if (close_cell(p) != 0)
+        return -1;
+    for (size_t i = 0; i < p->ncells; i++)
+        p->ptrs[i] = p->buf + p->offs[i];
+    p->rows++;
+    if (p->cb)
+        p->cb(p->ud, p->ptrs, p->lens, p->ncells);
+    p->len = p->cell_start = p->ncells = p->raw = 0;
+    return 0;
+}
+
+/* A separator ('\t' or '\n') outside an escape; a half-read \x sequence is flushed first. */
+static int separator(struct ch_tsv *p, unsigned char c)
+{
+    if (p->d.state != S_NORMAL) {
+        if (reserve(p, 2) != 0)
+            return -1;
+        p->len += dec_flush(&p->d, p->buf + p->len);
+    }
+    if (c == '\n')
+        return end_row(p);
+    if (close_cell(p) != 0 || p->ncells >= CH_TSV_MAX_CELLS)
+        return -1; /* a further cell follows */
+    return 0;
+}
+
+int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
+{
+    if (!p || p->failed)
+        return -1;
+    const unsigned char *s = (const unsigned char *)data;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (p->d.state == S_NORMAL && c != '\t' && c != '\n' && c != '\\') {
+            /* fast path: a run of ordinary bytes */
+            size_t j = i + 1;
+            while (j < len && s[j] != '\t' && s[j] != '\n' && s[j] != '\\')
+                j++;
+            size_t run = j - i;
+            if (run > p->max_row - p->raw || reserve(p, run) != 0)
+                return fail(p);
+            memcpy(p->buf + p->len, s + i, run);
+            p->len += run;
+            p->raw += run;
+            i = j;
+            continue;
+        }
+        i++;
+        bool sep = (c == '\t' || c == '\n') && p->d.state != S_ESC;
+        if (c == '\n' && sep) {
+            if (separator(p, c) != 0)
+                return fail(p);
+            continue;
+        }
+        if (p->raw == p->max_row)
+            return fail(p);
+        p->raw++;
+        if (sep) {
+            if (separator(p, c) != 0)
+                return fail(p);
+            continue;
+        }
+        char out[3];
+        size_t k = dec_byte(&p->d, c, out);
+        if (k == 0)
+            continue;
+        if (reserve(p, k) != 0)
+            return fail(p);
+        memcpy(p->buf + p->len, out, k);
+        p->len += k;
+    }
+    return 0;
+}
+
+int ch_tsv_finish(struct ch_tsv *p)
+{
+    if (!p || p->failed)
+        return -1;
+    if (p->raw == 0)
+        return 0;
+    if (separator(p, '\n') != 0)
+        return fail(p);
+    return 0;
+}
