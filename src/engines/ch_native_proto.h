@@ -86,7 +86,9 @@ int ch_encode_ping(struct evbuffer *out);
 
 /* Decodes one server packet from buf[0..len). `server_revision` is 0 until the Hello is decoded
  * (the Hello itself carries it); afterwards pass the server's revision. On CH_OK sets *consumed;
- * on CH_ERROR writes a one-line reason into err. Call ch_packet_clear() after every CH_OK. */
+ * on CH_ERROR writes a one-line reason into err. Call ch_packet_clear() after every CH_OK.
+ * On CH_NEED_MORE sets *consumed to a lower bound (> len) of the packet's total length: waiting
+ * until that many bytes are buffered avoids re-scanning a large partial block on every read. */
 enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_revision,
                                 struct ch_packet *pkt, size_t *consumed, char *err, size_t errlen);
 void ch_packet_clear(struct ch_packet *pkt);
