@@ -29,6 +29,7 @@ struct ch_native {
     char **cells;
     size_t *lens;
     size_t cellcap;
+    size_t need;                   /* bytes the next packet needs at least (decoder's hint) */
     unsigned in_input;             /* inside on_input: callbacks there may close the session */
     bool closing;                  /* closed while in_input: free when it unwinds */
 };
@@ -212,14 +213,15 @@ static void on_input(struct ch_native *n)
     while (!n->closing && n->conn && (n->phase == PH_HELLO || n->phase == PH_QUERY)) {
         struct evbuffer *in = ls_conn_input(n->conn);
         size_t avail = evbuffer_get_length(in);
-        if (!avail)
-            break;
+        if (!avail || avail < n->need)
+            break; /* do not re-decode a large partial packet on every read */
         const uint8_t *buf = evbuffer_pullup(in, -1);
         struct ch_packet pkt;
         size_t used = 0;
         char err[200];
         enum ch_status st = ch_decode_packet(buf, avail, n->server_rev, &pkt, &used, err, sizeof err);
         if (st == CH_NEED_MORE) {
+            n->need = used;
             if (avail > CH_MAX_PACKET)
                 conn_dead(n, "native packet larger than the cap");
             break;
@@ -230,6 +232,7 @@ static void on_input(struct ch_native *n)
             conn_dead(n, msg);
             break;
         }
+        n->need = 0;
         if (n->phase == PH_HELLO)
             on_hello(n, &pkt);
         else
