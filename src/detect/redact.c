@@ -1,0 +1,80 @@
+/* Fingerprints (SHA-256 of the exact secret bytes) and redacted forms that never show more than a
+ * third of a value, and the JSON-unescaped value both are computed from. */
+#include "detect/redact.h"
+
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "detect/validators.h"
+#include "detect/value.h"
+
+void ls_fingerprint(const char *val, size_t len, char out[72])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    memcpy(out, "sha256:", 7);
+    if (EVP_Digest(val, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+        memset(out + 7, '0', 64); /* cannot happen with a working libcrypto */
+        out[71] = '\0';
+        return;
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        out[7 + 2 * i] = hex[md[i] >> 4];
+        out[8 + 2 * i] = hex[md[i] & 15];
+    }
+    out[71] = '\0';
+}
+
+static int shown(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f; /* printable ASCII only: never half a UTF-8 sequence */
+}
+
+void ls_redact(const char *val, size_t len, char *out, size_t outlen)
+{
+    static const char ell[] = "\xE2\x80\xA6"; /* U+2026 HORIZONTAL ELLIPSIS */
+    if (!out || outlen == 0)
+        return;
+    size_t budget = len / 3;
+    if (budget > 7)
+        budget = 7;
+    size_t lead = (budget + 1) / 2, trail = budget - lead;
+    if (lead > 4)
+        lead = 4;
+    if (trail > 3)
+        trail = 3;
+    size_t l = 0, t = 0;
+    while (l < lead && shown((unsigned char)val[l]))
+        l++;
+    while (t < trail && shown((unsigned char)val[len - 1 - t]))
+        t++;
+    size_t need = l + 3 + t + 1;
+    if (need > outlen) {
+        l = t = 0;
+        if (outlen < 4) {
+            out[0] = '\0';
+            return;
+        }
+    }
+    size_t o = 0;
+    memcpy(out + o, val, l);
+    o += l;
+    memcpy(out + o, ell, 3);
+    o += 3;
+    memcpy(out + o, val + len - t, t);
+    o += t;
+    out[o] = '\0';
+}
+
+size_t ls_match_value(const char *buf, const struct ls_match *m, char *out)
+{
+    const char *v = buf + m->start;
+    size_t n = m->end - m->start;
+    if (!ls_has_backslash(v, n)) {
+        memcpy(out, v, n);
+        return n;
+    }
+    return ls_json_unescape(v, n, out);
+}

@@ -1,0 +1,71 @@
+/* The rule table: joins the per-family rule groups into one ordered list, the public ls_rules()
+ * view of it, and category names. */
+#include "detect/rules.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define LS_MAX_RULES 256
+
+static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_generic, ls_rules_pii, NULL};
+
+static const struct ls_rule_def *defs[LS_MAX_RULES];
+static struct ls_rule rules[LS_MAX_RULES];
+static size_t nrules;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+    for (const struct ls_rule_def *const *g = GROUPS; *g; g++)
+        for (const struct ls_rule_def *d = *g; d->rule.id && nrules < LS_MAX_RULES; d++) {
+            defs[nrules] = d;
+            rules[nrules] = d->rule;
+            nrules++;
+        }
+}
+
+const struct ls_rule *ls_rules(size_t *n)
+{
+    pthread_once(&once, build);
+    *n = nrules;
+    return rules;
+}
+
+size_t ls_rule_count(void)
+{
+    pthread_once(&once, build);
+    return nrules;
+}
+
+const struct ls_rule_def *ls_rule_def_at(size_t i)
+{
+    pthread_once(&once, build);
+    return i < nrules ? defs[i] : NULL;
+}
+
+size_t ls_rule_index(const struct ls_rule *r)
+{
+    pthread_once(&once, build);
+    if (r >= rules && r < rules + nrules)
+        return (size_t)(r - rules);
+    return r ? ls_rule_index_by_id(r->id) : (size_t)-1;
+}
+
+size_t ls_rule_index_by_id(const char *id)
+{
+    pthread_once(&once, build);
+    for (size_t i = 0; id && i < nrules; i++)
+        if (strcmp(rules[i].id, id) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+const char *ls_category_name(enum ls_category c)
+{
+    switch (c) {
+    case LS_CAT_SECRET: return "secret";
+    case LS_CAT_PII: return "pii";
+    case LS_CAT_CHAT: return "chat";
+    }
+    return "unknown";
+}

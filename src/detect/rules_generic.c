@@ -1,0 +1,103 @@
+/* Format-level secret rules not tied to one vendor: JWTs, passwords in database URLs, PEM private
+ * keys and the context-bound generic password/secret assignment. Example values are fake. */
+#include "detect/rules.h"
+#include "detect/validators.h"
+
+#define EX(...) ((const struct ls_rule_example[]){__VA_ARGS__, {NULL, NULL}})
+#define NEG(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+#define JWT1 "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfNDgyOTEzIiwicm9sZSI6ImFkbWluIiwiaWF0IjoxNzM2MTIxNjAwfQ.bi-Kf8TM5N2fC0EQ2fL6ACXI7-V_N3JPTTfqKxQAQHc"
+/* header {"typ":"JWT","kid":"k1"}: no "alg", so not a JWT by the validator */
+#define JWT_NOALG "eyJ0eXAiOiJKV1QiLCJraWQiOiJrMSJ9.eyJzdWIiOiJ1c3JfMSJ9.E5tBgN85MiSZYsaFcgAFmuuOoXzzeH4O0p0cC2P_1yk"
+
+#define PEM_BODY                                                                                 \
+    "MIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\n"                        \
+    "tp7dLBnyZL7kYqW68g/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc/EP+\n"                        \
+    "XQSbTXino+u5KGXIUX7QIRH2plLaNSSHK2ox1//kWHdE1et4\n"
+#define PEM_RSA "-----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END RSA PRIVATE KEY-----"
+#define PEM_PLAIN "-----BEGIN PRIVATE KEY-----\n" PEM_BODY "-----END PRIVATE KEY-----"
+#define PEM_OPENSSH "-----BEGIN OPENSSH PRIVATE KEY-----\n" PEM_BODY "-----END OPENSSH PRIVATE KEY-----"
+#define PEM_JSON                                                                                 \
+    "-----BEGIN EC PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\\n" \
+    "tp7dLBnyZL7kYqW68g\\/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc\\n-----END EC PRIVATE KEY-----"
+
+/* Keywords that name a credential in an assignment (key names such as DB_PASSWORD, client_secret,
+ * apiKey, access_token). */
+#define GEN_KEYS "(?:passw(?:or)?d|passwd|pwd|secret|api_?key|token)"
+/* A bare value ends at whitespace, quotes, separators or brackets. */
+#define GEN_BARE "[^\\s\"'`,;&<>(){}\\[\\]\\\\]"
+
+const struct ls_rule_def ls_rules_generic[] = {
+    /* JSON Web Tokens: three base64url parts; the header is a JSON object naming "alg".
+     * RFC 7519 section 3, RFC 7515 section 7.1 */
+    {.rule = {"jwt", LS_CAT_SECRET, "JSON Web Token (header names an algorithm)"},
+     .prio = 1,
+     .variants = {{"eyJ[A-Za-z0-9_-]{8,}\\.eyJ",
+                   LS_LB_TOKEN "eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{2,8192}\\.[A-Za-z0-9_-]{16,1024}" LS_LA_TOKEN,
+                   2060, 11300}},
+     .validate = ls_v_jwt,
+     .examples = EX({"token rejected (expired): " JWT1, JWT1}, {"Authorization: Bearer " JWT1 "\n", JWT1}),
+     .negatives = NEG(JWT_NOALG, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMSJ9.",
+                      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9")},
+
+    /* Passwords in connection URLs: scheme://user:password@host (RFC 3986 userinfo; libpq, MySQL,
+     * MongoDB, Redis, ClickHouse and AMQP all accept this form). The capture is the password. */
+    {.rule = {"database-url-password", LS_CAT_SECRET, "Password in a database connection URL"},
+     .prio = 1,
+     .variants = {{"(?i)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?):\\\\?/\\\\?/[^\\s/@:]{0,64}:",
+                   "(?i:(?<![A-Za-z0-9])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?))"
+                   ":(?:\\\\?/){2}[^\\s/@:\"'<>\\\\]{0,64}:(?<v>[^\\s/@\"'<>\\\\]{1,128})@[A-Za-z0-9_\\[-]",
+                   100, 320}},
+     .validate = ls_v_db_password,
+     .examples = EX({"DATABASE_URL=postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app", "Gq59Pb2P1JJeE5bz"},
+                    {"could not connect to postgresql://app:s3cr3t-Pa55@10.0.0.5/app: connection refused", "s3cr3t-Pa55"},
+                    {"MONGO_URI=mongodb+srv://admin:Zk8Tq2Lm@cluster0.mongodb.net/db", "Zk8Tq2Lm"},
+                    {"REDIS_URL=redis://:hunter2hunter2@cache:6379/0", "hunter2hunter2"},
+                    {"{\"dsn\":\"clickhouse:\\/\\/default:Ch4ngedPw@ch-1:9000\"}", "Ch4ngedPw"},
+                    {"amqp://guest:rabbitPw9@mq.internal:5672/", "rabbitPw9"}),
+     .negatives = NEG("postgres://user:${DB_PASSWORD}@db:5432/app", "postgres://user:<password>@db/app",
+                      "mysql://root:password@localhost/db", "postgres://user:****@db/app",
+                      "postgres://db.internal:5432/app", "postgres://user@db:5432/app",
+                      "https://user:Gq59Pb2P1JJeE5bz@example.org/", "redis://:$REDIS_PASSWORD@cache:6379")},
+
+    /* PEM private keys, the whole BEGIN … END block (RFC 7468; OpenSSH uses the same armor). */
+    {.rule = {"private-key", LS_CAT_SECRET, "Private key block (PEM/OpenSSH)"},
+     .variants = {{"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
+                   "-----BEGIN (?<t>(?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----"
+                   "[A-Za-z0-9+/=\\s:,.\\\\()-]{64,16300}?-----END \\k<t>PRIVATE KEY-----",
+                   50, 16400}},
+     .validate = ls_v_private_key,
+     .examples = EX({"loaded signing key:\n" PEM_RSA "\n# end", PEM_RSA}, {PEM_PLAIN, PEM_PLAIN},
+                    {"key=" PEM_OPENSSH, PEM_OPENSSH}, {"{\"key\":\"" PEM_JSON "\"}", PEM_JSON}),
+     .negatives = NEG("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+                      "-----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END EC PRIVATE KEY-----",
+                      "-----BEGIN PUBLIC KEY-----\n" PEM_BODY "-----END PUBLIC KEY-----",
+                      "-----BEGIN RSA PRIVATE KEY-----\nxxxx" PEM_BODY "-----END RSA PRIVATE KEY-----")},
+
+    /* Generic assignments: a credential-naming key, = or :, then a value of at least 12 characters
+     * with at least 3.5 bits of entropy per character. Hashes, UUIDs, numbers, identifiers, paths,
+     * URLs and placeholders are rejected by the validator. */
+    {.rule = {"generic-password-assignment", LS_CAT_SECRET, "Password or secret assigned to a credential-named key"},
+     .prio = 5,
+     .variants = {{"(?i)" GEN_KEYS,
+                   "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"
+                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE "{12,256})(?!" GEN_BARE "))",
+                   40, 330}},
+     .validate = ls_v_generic_secret,
+     .min_entropy = 3.5,
+     .examples = EX({"DB_PASSWORD=GEgRxNEV2iLjQNhPC0pI", "GEgRxNEV2iLjQNhPC0pI"},
+                    {"{\"client_secret\": \"Q8%#PdOTxSXbD#NS!r7I\"}", "Q8%#PdOTxSXbD#NS!r7I"},
+                    {"apiKey: 'Tz9fK2wQ8rLm4Xp7'", "Tz9fK2wQ8rLm4Xp7"},
+                    {"{\\\"password\\\":\\\"Hx7!kq2Lz9Wm\\\"}", "Hx7!kq2Lz9Wm"},
+                    {"access_token=Vb3NqX8wLr2TzK5mPf9h&expires=3600", "Vb3NqX8wLr2TzK5mPf9h"}),
+     .negatives = NEG("password=changeme123456", "password: ${DB_PASSWORD}", "token_count: 1234567890123",
+                      "secret_hash=5f4dcc3b5aa765d61d8327deb882cf99",
+                      "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f", "secretName: my-app-secret-name-prod",
+                      "password_file=/run/secrets/db_password", "api_key=your_api_key_here",
+                      "token_url: https://auth.internal/oauth/token", "secret=aaaaaaaaaaaaaaaa",
+                      "password: short", "tokenProvider: getAccessTokenFromVault",
+                      "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                      "password = \"<your-password>\"", "password=dummy-password-123")},
+
+    {.rule = {NULL, 0, NULL}},
+};

@@ -1,0 +1,461 @@
+/* Per-table content analysis: runs the detector over each cell, tallies hits and distinct values per
+ * rule (SHA-256 keyed, bounded set), keeps one ls_secret per distinct secret value, and classes the
+ * table (secrets, pii, chat, logs by name, columns or content). */
+#include "detect/tablescan.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "detect/redact.h"
+#include "detect/rules.h"
+#include "detect/value.h"
+
+struct dentry {
+    unsigned char h[16]; /* first half of SHA-256(value): 128 bits keep collisions out of reach */
+    uint32_t rule1;      /* rule index + 1; 0 = empty slot */
+    int32_t secret;      /* index into secrets, or -1 */
+};
+
+struct ls_tablescan {
+    const struct ls_detector *d;
+    struct ls_detect_scratch *s;
+    bool keep_raw;
+    const struct ls_rule *rules;
+    size_t nrules;
+    uint64_t *count, *distinct;
+    struct dentry *set;
+    size_t setcap, setn;
+    struct ls_secret *sec;
+    size_t nsec, capsec;
+    uint64_t rows, logrows;
+    bool row_log;
+    const char *column;
+    char *tmp;
+    size_t tmpcap;
+    bool oom;
+};
+
+struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw)
+{
+    struct ls_tablescan *ts = calloc(1, sizeof *ts);
+    if (!ts)
+        return NULL;
+    ts->d = d;
+    ts->keep_raw = keep_raw;
+    ts->rules = ls_rules(&ts->nrules);
+    ts->count = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->count);
+    ts->distinct = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->distinct);
+    ts->s = d ? ls_detect_scratch_new(d) : NULL;
+    if (!ts->count || !ts->distinct || (d && !ts->s)) {
+        ls_tablescan_free(ts);
+        return NULL;
+    }
+    return ts;
+}
+
+static void free_secret(struct ls_secret *s)
+{
+    free(s->column);
+    free(s->raw);
+}
+
+static void reset(struct ls_tablescan *ts)
+{
+    for (size_t i = 0; i < ts->nsec; i++)
+        free_secret(&ts->sec[i]);
+    free(ts->sec);
+    ts->sec = NULL;
+    ts->nsec = ts->capsec = 0;
+    free(ts->set);
+    ts->set = NULL;
+    ts->setcap = ts->setn = 0;
+    memset(ts->count, 0, ts->nrules * sizeof *ts->count);
+    memset(ts->distinct, 0, ts->nrules * sizeof *ts->distinct);
+    ts->rows = ts->logrows = 0;
+    ts->row_log = false;
+}
+
+void ls_tablescan_free(struct ls_tablescan *ts)
+{
+    if (!ts)
+        return;
+    if (ts->count && ts->distinct)
+        reset(ts);
+    free(ts->count);
+    free(ts->distinct);
+    free(ts->tmp);
+    ls_detect_scratch_free(ts->s);
+    free(ts);
+}
+
+/* ---- distinct values ------------------------------------------------------------------------- */
+
+static size_t slot_of(const struct ls_tablescan *ts, const unsigned char *h, uint32_t rule1)
+{
+    uint64_t x;
+    memcpy(&x, h, sizeof x);
+    size_t mask = ts->setcap - 1, i = (size_t)(x ^ (rule1 * 0x9E3779B97F4A7C15ull)) & mask;
+    while (ts->set[i].rule1 && (ts->set[i].rule1 != rule1 || memcmp(ts->set[i].h, h, 16) != 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static bool grow_set(struct ls_tablescan *ts)
+{
+    size_t ncap = ts->setcap ? ts->setcap * 2 : 1024;
+    struct dentry *old = ts->set;
+    size_t ocap = ts->setcap;
+    ts->set = calloc(ncap, sizeof *ts->set);
+    if (!ts->set) {
+        ts->set = old;
+        return false;
+    }
+    ts->setcap = ncap;
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].rule1)
+            ts->set[slot_of(ts, old[i].h, old[i].rule1)] = old[i];
+    free(old);
+    return true;
+}
+
+static void add_secret(struct ls_tablescan *ts, struct dentry *e, size_t r, const unsigned char *md,
+                       const char *v, size_t n)
+{
+    if (ts->nsec == ts->capsec) {
+        size_t nc = ts->capsec ? ts->capsec * 2 : 16;
+        struct ls_secret *ns = realloc(ts->sec, nc * sizeof *ns);
+        if (!ns) {
+            ts->oom = true;
+            return;
+        }
+        ts->sec = ns;
+        ts->capsec = nc;
+    }
+    struct ls_secret *s = &ts->sec[ts->nsec];
+    memset(s, 0, sizeof *s);
+    s->rule = ts->rules[r].id;
+    s->category = ls_category_name(ts->rules[r].category);
+    s->count = 1;
+    static const char hex[] = "0123456789abcdef";
+    memcpy(s->fingerprint, "sha256:", 7);
+    for (int i = 0; i < 32; i++) {
+        s->fingerprint[7 + 2 * i] = hex[md[i] >> 4];
+        s->fingerprint[8 + 2 * i] = hex[md[i] & 15];
+    }
+    s->fingerprint[71] = '\0';
+    ls_redact(v, n, s->redacted, sizeof s->redacted);
+    if (ts->column && !(s->column = strdup(ts->column)))
+        ts->oom = true;
+    if (ts->keep_raw) {
+        s->raw = malloc(n + 1);
+        if (s->raw) {
+            memcpy(s->raw, v, n);
+            s->raw[n] = '\0';
+        } else {
+            ts->oom = true;
+        }
+    }
+    e->secret = (int32_t)ts->nsec++;
+}
+
+static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t len)
+{
+    struct ls_tablescan *ts = ud;
+    (void)len;
+    size_t r = ls_rule_index(m->rule);
+    if (r >= ts->nrules)
+        return;
+    ts->count[r]++;
+    size_t n = m->end - m->start;
+    if (n > ts->tmpcap) {
+        char *nt = realloc(ts->tmp, n);
+        if (!nt) {
+            ts->oom = true;
+            return;
+        }
+        ts->tmp = nt;
+        ts->tmpcap = n;
+    }
+    n = ls_match_value(buf, m, ts->tmp);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (EVP_Digest(ts->tmp, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+        return;
+    if ((ts->setn + 1) * 2 > ts->setcap && ts->setn < LS_TABLESCAN_MAX_DISTINCT && !grow_set(ts)) {
+        ts->oom = true;
+        return;
+    }
+    uint32_t rule1 = (uint32_t)r + 1;
+    struct dentry *e = &ts->set[slot_of(ts, md, rule1)];
+    if (e->rule1) {
+        if (e->secret >= 0)
+            ts->sec[e->secret].count++;
+        return;
+    }
+    if (ts->setn >= LS_TABLESCAN_MAX_DISTINCT)
+        return; /* bounded: further new values are counted but no longer told apart */
+    memcpy(e->h, md, 16);
+    e->rule1 = rule1;
+    e->secret = -1;
+    ts->setn++;
+    ts->distinct[r]++;
+    if (ts->rules[r].category == LS_CAT_SECRET)
+        add_secret(ts, e, r, md, ts->tmp, n);
+}
+
+/* ---- log-line heuristics --------------------------------------------------------------------- */
+
+static bool digits_at(const char *p, size_t n, size_t i, size_t k)
+{
+    if (i + k > n)
+        return false;
+    for (size_t j = 0; j < k; j++)
+        if (!isdigit((unsigned char)p[i + j]))
+            return false;
+    return true;
+}
+
+/* 2025-01-06T10:00:00 / 2025-01-06 10:00 / 06/Jan/2025:10:00:00 / Jan  6 10:00:00 */
+static bool has_timestamp(const char *p, size_t n)
+{
+    size_t lim = n < 40 ? n : 40;
+    for (size_t i = 0; i < lim; i++) {
+        if (digits_at(p, n, i, 4) && i + 16 <= n && p[i + 4] == '-' && digits_at(p, n, i + 5, 2) && p[i + 7] == '-' &&
+            digits_at(p, n, i + 8, 2) && (p[i + 10] == 'T' || p[i + 10] == ' ') && digits_at(p, n, i + 11, 2) &&
+            p[i + 13] == ':' && digits_at(p, n, i + 14, 2))
+            return true;
+        if (digits_at(p, n, i, 2) && i + 20 <= n && p[i + 2] == '/' && isupper((unsigned char)p[i + 3]) &&
+            p[i + 6] == '/' && digits_at(p, n, i + 7, 4) && p[i + 11] == ':' && digits_at(p, n, i + 12, 2))
+            return true;
+    }
+    static const char *const mon[] = {"Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ",
+                                      "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec "};
+    if (n >= 15)
+        for (size_t m = 0; m < 12; m++)
+            if (memcmp(p, mon[m], 4) == 0 && p[9] == ':' && p[12] == ':' && digits_at(p, n, 7, 2))
+                return true;
+    return false;
+}
+
+static bool has_level(const char *p, size_t n, size_t within)
+{
+    static const char *const lv[] = {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"};
+    size_t lim = n < within ? n : within;
+    for (size_t i = 0; i < lim; i++) {
+        if (i > 0 && isalpha((unsigned char)p[i - 1]))
+            continue;
+        for (size_t k = 0; k < sizeof lv / sizeof lv[0]; k++) {
+            size_t l = strlen(lv[k]);
+            if (i + l <= n && memcmp(p + i, lv[k], l) == 0 && (i + l == n || !isalpha((unsigned char)p[i + l])))
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool find_in(const char *p, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    for (size_t i = 0; i + l <= n; i++)
+        if (memcmp(p + i, w, l) == 0)
+            return true;
+    return false;
+}
+
+static bool looks_like_log_line(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\t' || *p == '['))
+        p++, n--;
+    if (n < 16)
+        return false;
+    size_t head = n < 256 ? n : 256;
+    if (*p == '{')
+        return (find_in(p, head, "\"level\"") || find_in(p, head, "\"severity\"") || find_in(p, head, "\"lvl\"")) &&
+               (find_in(p, head, "\"msg\"") || find_in(p, head, "\"message\""));
+    bool ts = has_timestamp(p, n);
+    if (ts && (n >= 32 || has_level(p, n, 64)))
+        return true;
+    return has_level(p, n, 12); /* "ERROR: …", "[WARN] …" */
+}
+
+void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    if (!ts || !val || len == 0)
+        return;
+    if (!ts->row_log && looks_like_log_line(val, len))
+        ts->row_log = true;
+    if (!ts->s)
+        return;
+    ts->column = column;
+    ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
+    ts->column = NULL;
+}
+
+void ls_tablescan_row_end(struct ls_tablescan *ts)
+{
+    if (!ts)
+        return;
+    ts->rows++;
+    ts->logrows += ts->row_log;
+    ts->row_log = false;
+}
+
+/* ---- classes by name and columns ------------------------------------------------------------- */
+
+/* Splits a name into lowercase tokens at non-alphanumerics and camelCase humps; calls f on each. */
+static bool any_token(const char *name, bool (*f)(const char *tok))
+{
+    char tok[64];
+    size_t k = 0;
+    for (const char *p = name;; p++) {
+        bool alnum = *p && isalnum((unsigned char)*p);
+        bool hump = alnum && k > 0 && isupper((unsigned char)*p) && islower((unsigned char)p[-1]);
+        if ((!alnum || hump) && k > 0) {
+            tok[k] = '\0';
+            if (f(tok))
+                return true;
+            k = 0;
+        }
+        if (!*p)
+            return false;
+        if (alnum && k < sizeof tok - 1)
+            tok[k++] = (char)tolower((unsigned char)*p);
+    }
+}
+
+static bool in_list(const char *tok, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(tok, *list) == 0)
+            return true;
+    return false;
+}
+
+static bool log_name_token(const char *tok)
+{
+    static const char *const words[] = {"log", "logs", "logging", "syslog", "event", "events", "trace", "traces",
+                                        "tracing", "span", "spans", "audit", "audits", "journal", NULL};
+    static const char *const prefixes[] = {"access", "audit", "error", "query", "app", "web", "event", "request",
+                                           "sys", "server", "debug", "api", "http", "nginx", "text", NULL};
+    if (in_list(tok, words))
+        return true;
+    size_t n = strlen(tok);
+    size_t cut = n >= 4 && strcmp(tok + n - 4, "logs") == 0 ? n - 4 : n >= 3 && strcmp(tok + n - 3, "log") == 0 ? n - 3 : 0;
+    if (cut == 0)
+        return false;
+    char pre[64];
+    memcpy(pre, tok, cut);
+    pre[cut] = '\0';
+    return in_list(pre, prefixes);
+}
+
+static bool time_token(const char *tok)
+{
+    static const char *const w[] = {"timestamp", "ts", "time", "datetime", "timestamps", NULL};
+    return in_list(tok, w);
+}
+
+static bool logish_token(const char *tok)
+{
+    static const char *const w[] = {"message", "msg", "level", "severity", "loglevel", "levelname", "span",
+                                    "spanid", "trace", "traceid", "logger", NULL};
+    return in_list(tok, w);
+}
+
+static unsigned classes_by_schema(const struct ls_table *t)
+{
+    if (t->name && any_token(t->name, log_name_token))
+        return LS_CLASS_LOGS;
+    bool time = false, logish = false;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const char *n = t->columns[i].name, *ty = t->columns[i].type;
+        if (!n)
+            continue;
+        if (strcmp(n, "@timestamp") == 0 || any_token(n, time_token) ||
+            (ty && (strncmp(ty, "DateTime", 8) == 0 || strncmp(ty, "Nullable(DateTime", 17) == 0 ||
+                    strncmp(ty, "timestamp", 9) == 0)))
+            time = true;
+        if (any_token(n, logish_token))
+            logish = true;
+    }
+    return time && logish ? LS_CLASS_LOGS : 0;
+}
+
+/* ---- finish ---------------------------------------------------------------------------------- */
+
+static int merge_tallies(struct ls_tablescan *ts, struct ls_table *t)
+{
+    for (size_t r = 0; r < ts->nrules; r++) {
+        if (!ts->count[r])
+            continue;
+        struct ls_rule_tally *hit = NULL;
+        for (size_t i = 0; i < t->ntallies && !hit; i++)
+            if (strcmp(t->tallies[i].rule, ts->rules[r].id) == 0)
+                hit = &t->tallies[i];
+        if (!hit) {
+            struct ls_rule_tally *nt = realloc(t->tallies, (t->ntallies + 1) * sizeof *nt);
+            if (!nt)
+                return -1;
+            t->tallies = nt;
+            hit = &t->tallies[t->ntallies++];
+            *hit = (struct ls_rule_tally){ts->rules[r].id, ls_category_name(ts->rules[r].category), 0, 0};
+        }
+        hit->count += ts->count[r];
+        hit->distinct += ts->distinct[r];
+    }
+    return 0;
+}
+
+static int merge_secrets(struct ls_tablescan *ts, struct ls_table *t)
+{
+    if (ts->nsec == 0)
+        return 0;
+    struct ls_secret *ns = realloc(t->secrets, (t->nsecrets + ts->nsec) * sizeof *ns);
+    if (!ns)
+        return -1;
+    t->secrets = ns;
+    size_t old = t->nsecrets;
+    for (size_t i = 0; i < ts->nsec; i++) {
+        struct ls_secret *s = &ts->sec[i];
+        struct ls_secret *dup = NULL;
+        for (size_t k = 0; k < old && !dup; k++) /* only when a table is fed by several scans */
+            if (strcmp(t->secrets[k].fingerprint, s->fingerprint) == 0 && strcmp(t->secrets[k].rule, s->rule) == 0)
+                dup = &t->secrets[k];
+        if (dup) {
+            dup->count += s->count;
+            free_secret(s);
+        } else {
+            t->secrets[t->nsecrets++] = *s;
+        }
+    }
+    ts->nsec = 0; /* ownership moved */
+    return 0;
+}
+
+int ls_tablescan_finish(struct ls_tablescan *ts, struct ls_table *t)
+{
+    if (!ts || !t)
+        return -1;
+    unsigned cls = classes_by_schema(t);
+    for (size_t r = 0; r < ts->nrules; r++) {
+        if (!ts->count[r])
+            continue;
+        switch (ts->rules[r].category) {
+        case LS_CAT_SECRET: cls |= LS_CLASS_SECRETS; break;
+        case LS_CAT_PII: cls |= LS_CLASS_PII; break;
+        case LS_CAT_CHAT: cls |= LS_CLASS_CHAT; break;
+        }
+    }
+    if (ts->rows > 0 && ts->logrows * 10 >= ts->rows * 3)
+        cls |= LS_CLASS_LOGS;
+    t->classes |= cls;
+    t->scanned_rows += ts->rows;
+    int rc = merge_tallies(ts, t) == 0 && merge_secrets(ts, t) == 0 && !ts->oom ? 0 : -1;
+    reset(ts); /* a second finish adds nothing twice */
+    ts->oom = false;
+    return rc;
+}
