@@ -337,6 +337,10 @@ static void reduce_cluster(struct found *f, size_t n)
 
 static void reduce(struct found *f, size_t n)
 {
+    if (n == 1)
+        f[0].keep = true;
+    if (n <= 1)
+        return;
     qsort(f, n, sizeof *f, by_class_start);
     size_t i = 0;
     while (i < n) {

@@ -34,7 +34,7 @@ const struct ls_rule_def ls_rules_generic[] = {
      .prio = 1,
      .variants = {{"eyJ[A-Za-z0-9_-]{8,}\\.eyJ",
                    LS_LB_TOKEN "eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{2,8192}\\.[A-Za-z0-9_-]{16,1024}" LS_LA_TOKEN,
-                   2060, 11300}},
+                   2060, 11300, NULL}},
      .validate = ls_v_jwt,
      .examples = EX({"token rejected (expired): " JWT1, JWT1}, {"Authorization: Bearer " JWT1 "\n", JWT1}),
      .negatives = NEG(JWT_NOALG, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMSJ9.",
@@ -47,7 +47,7 @@ const struct ls_rule_def ls_rules_generic[] = {
      .variants = {{"(?i)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?):\\\\?/\\\\?/[^\\s/@:]{0,64}:",
                    "(?i:(?<![A-Za-z0-9])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?))"
                    ":(?:\\\\?/){2}[^\\s/@:\"'<>\\\\]{0,64}:(?<v>[^\\s/@\"'<>\\\\]{1,128})@[A-Za-z0-9_\\[-]",
-                   100, 320}},
+                   100, 320, NULL}},
      .validate = ls_v_db_password,
      .examples = EX({"DATABASE_URL=postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app", "Gq59Pb2P1JJeE5bz"},
                     {"could not connect to postgresql://app:s3cr3t-Pa55@10.0.0.5/app: connection refused", "s3cr3t-Pa55"},
@@ -65,7 +65,7 @@ const struct ls_rule_def ls_rules_generic[] = {
      .variants = {{"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
                    "-----BEGIN (?<t>(?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----"
                    "[A-Za-z0-9+/=\\s:,.\\\\()-]{64,16300}?-----END \\k<t>PRIVATE KEY-----",
-                   50, 16400}},
+                   50, 16400, NULL}},
      .validate = ls_v_private_key,
      .examples = EX({"loaded signing key:\n" PEM_RSA "\n# end", PEM_RSA}, {PEM_PLAIN, PEM_PLAIN},
                     {"key=" PEM_OPENSSH, PEM_OPENSSH}, {"{\"key\":\"" PEM_JSON "\"}", PEM_JSON}),
@@ -82,7 +82,7 @@ const struct ls_rule_def ls_rules_generic[] = {
      .variants = {{"(?i)" GEN_KEYS,
                    "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"
                    "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE "{12,256})(?!" GEN_BARE "))",
-                   40, 330}},
+                   8, 330, ls_q_assign}},
      .validate = ls_v_generic_secret,
      .min_entropy = 3.5,
      .examples = EX({"DB_PASSWORD=GEgRxNEV2iLjQNhPC0pI", "GEgRxNEV2iLjQNhPC0pI"},

@@ -209,61 +209,68 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
 
 /* ---- log-line heuristics --------------------------------------------------------------------- */
 
-static bool digits_at(const char *p, size_t n, size_t i, size_t k)
+static bool dig(char c)
 {
-    if (i + k > n)
-        return false;
-    for (size_t j = 0; j < k; j++)
-        if (!isdigit((unsigned char)p[i + j]))
-            return false;
-    return true;
+    return c >= '0' && c <= '9';
 }
 
-/* 2025-01-06T10:00:00 / 2025-01-06 10:00 / 06/Jan/2025:10:00:00 / Jan  6 10:00:00 */
+static bool alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* 2025-01-06T10:00:00 / 2025-01-06 10:00 / 06/Jan/2025:10:00:00 within the first 40 bytes, or a
+ * syslog "Jan  6 10:00:00" prefix. Cheap: runs on every cell until a row is known to be a log. */
 static bool has_timestamp(const char *p, size_t n)
 {
     size_t lim = n < 40 ? n : 40;
     for (size_t i = 0; i < lim; i++) {
-        if (digits_at(p, n, i, 4) && i + 16 <= n && p[i + 4] == '-' && digits_at(p, n, i + 5, 2) && p[i + 7] == '-' &&
-            digits_at(p, n, i + 8, 2) && (p[i + 10] == 'T' || p[i + 10] == ' ') && digits_at(p, n, i + 11, 2) &&
-            p[i + 13] == ':' && digits_at(p, n, i + 14, 2))
+        if (!dig(p[i]))
+            continue;
+        if (i + 16 <= n && p[i + 4] == '-' && p[i + 7] == '-' && (p[i + 10] == 'T' || p[i + 10] == ' ') &&
+            p[i + 13] == ':' && dig(p[i + 1]) && dig(p[i + 2]) && dig(p[i + 3]) && dig(p[i + 5]) && dig(p[i + 6]) &&
+            dig(p[i + 8]) && dig(p[i + 9]) && dig(p[i + 11]) && dig(p[i + 12]) && dig(p[i + 14]))
             return true;
-        if (digits_at(p, n, i, 2) && i + 20 <= n && p[i + 2] == '/' && isupper((unsigned char)p[i + 3]) &&
-            p[i + 6] == '/' && digits_at(p, n, i + 7, 4) && p[i + 11] == ':' && digits_at(p, n, i + 12, 2))
+        if (i + 14 <= n && p[i + 2] == '/' && p[i + 6] == '/' && p[i + 11] == ':' && dig(p[i + 1]) &&
+            dig(p[i + 7]) && dig(p[i + 10]) && dig(p[i + 12]))
             return true;
     }
-    static const char *const mon[] = {"Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ",
-                                      "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec "};
-    if (n >= 15)
+    static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (n >= 15 && p[3] == ' ' && p[9] == ':' && p[12] == ':' && dig(p[7]) && dig(p[8]))
         for (size_t m = 0; m < 12; m++)
-            if (memcmp(p, mon[m], 4) == 0 && p[9] == ':' && p[12] == ':' && digits_at(p, n, 7, 2))
+            if (memcmp(p, mon + 3 * m, 3) == 0)
                 return true;
     return false;
 }
 
+/* A level word (INFO, WARN, ERROR, …) standing alone within the first `within` bytes. */
 static bool has_level(const char *p, size_t n, size_t within)
 {
-    static const char *const lv[] = {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"};
+    static const struct {
+        const char *w;
+        size_t n;
+    } lv[] = {{"TRACE", 5}, {"DEBUG", 5}, {"INFO", 4}, {"NOTICE", 6}, {"WARN", 4},
+              {"WARNING", 7}, {"ERROR", 5}, {"FATAL", 5}, {"CRITICAL", 8}};
     size_t lim = n < within ? n : within;
     for (size_t i = 0; i < lim; i++) {
-        if (i > 0 && isalpha((unsigned char)p[i - 1]))
-            continue;
-        for (size_t k = 0; k < sizeof lv / sizeof lv[0]; k++) {
-            size_t l = strlen(lv[k]);
-            if (i + l <= n && memcmp(p + i, lv[k], l) == 0 && (i + l == n || !isalpha((unsigned char)p[i + l])))
-                return true;
+        char c = p[i];
+        switch (c) {
+        case 'T': case 'D': case 'I': case 'N': case 'W': case 'E': case 'F': case 'C': break;
+        default: continue;
         }
+        if (i > 0 && alpha(p[i - 1]))
+            continue;
+        for (size_t k = 0; k < sizeof lv / sizeof lv[0]; k++)
+            if (lv[k].w[0] == c && i + lv[k].n <= n && memcmp(p + i, lv[k].w, lv[k].n) == 0 &&
+                (i + lv[k].n == n || !alpha(p[i + lv[k].n])))
+                return true;
     }
     return false;
 }
 
 static bool find_in(const char *p, size_t n, const char *w)
 {
-    size_t l = strlen(w);
-    for (size_t i = 0; i + l <= n; i++)
-        if (memcmp(p + i, w, l) == 0)
-            return true;
-    return false;
+    return memmem(p, n, w, strlen(w)) != NULL;
 }
 
 static bool looks_like_log_line(const char *p, size_t n)
@@ -276,8 +283,7 @@ static bool looks_like_log_line(const char *p, size_t n)
     if (*p == '{')
         return (find_in(p, head, "\"level\"") || find_in(p, head, "\"severity\"") || find_in(p, head, "\"lvl\"")) &&
                (find_in(p, head, "\"msg\"") || find_in(p, head, "\"message\""));
-    bool ts = has_timestamp(p, n);
-    if (ts && (n >= 32 || has_level(p, n, 64)))
+    if (has_timestamp(p, n) && (n >= 32 || has_level(p, n, 64)))
         return true;
     return has_level(p, n, 12); /* "ERROR: …", "[WARN] …" */
 }

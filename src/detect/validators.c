@@ -76,24 +76,29 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 
 bool ls_is_placeholder(const char *s, size_t n)
 {
+    if (n > 256) {
+        /* Long values (key blocks, JWTs) hold thousands of random characters, where a short word
+         * like "dummy" turns up by chance: only unmistakable markers count there. */
+        static const char *const marks[] = {"EXAMPLE", "example", "Example", "XXXXXXXX", "xxxxxxxx",
+                                            "********", "${", "<your", "YOUR_", "your_", "your-"};
+        for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+            if (memmem(s, n, marks[i], strlen(marks[i])))
+                return true;
+        return false;
+    }
     static const char *const bad[] = {
         "example", "xxxx", "****", "${", "{{", "<your", "your_", "your-", "yourapikey", "dummy",
         "changeme", "change_me", "replace_me", "replaceme", "placeholder", "redacted",
     };
-    /* one lowercase copy, then a fast substring search per needle (values are short; a private
-     * key block is checked in pieces that overlap by the longest needle) */
-    char low[1024];
-    const size_t step = sizeof low - 16;
-    for (size_t off = 0; off < n; off += step) {
-        size_t k = n - off < sizeof low ? n - off : sizeof low;
-        for (size_t i = 0; i < k; i++)
-            low[i] = (char)tolower((unsigned char)s[off + i]);
-        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-            if (memmem(low, k, bad[i], strlen(bad[i])))
-                return true;
-        if (off + k >= n)
-            break;
+    char low[256];
+    bool seen[256] = {false};
+    for (size_t i = 0; i < n; i++) {
+        low[i] = (char)tolower((unsigned char)s[i]);
+        seen[(unsigned char)low[i]] = true;
     }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (seen[(unsigned char)bad[i][0]] && seen[(unsigned char)bad[i][1]] && memmem(low, n, bad[i], strlen(bad[i])))
+            return true;
     return false;
 }
 
