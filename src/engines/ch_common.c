@@ -59,6 +59,25 @@ bool ch_error_version(const char *body, size_t len, char *out, size_t outlen)
     return false;
 }
 
+bool ch_stack_version(const char *trace, size_t len, char *out, size_t outlen)
+{
+    static const char tag[] = "libclickhouse.so.";
+    const char *p = len >= sizeof tag ? memmem(trace, len, tag, sizeof tag - 1) : NULL;
+    if (!p)
+        return false;
+    p += sizeof tag - 1;
+    size_t n = 0;
+    while (p + n < trace + len && n + 1 < outlen && (isdigit((unsigned char)p[n]) || p[n] == '.'))
+        n++;
+    while (n && p[n - 1] == '.')
+        n--;
+    if (n < 3)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
 void ch_error_summary(const char *body, size_t len, char *out, size_t outlen)
 {
     size_t n = 0;

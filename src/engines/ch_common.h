@@ -38,6 +38,9 @@ bool ch_is_auth_error(int code);
 int ch_error_code(const char *body, size_t len);
 /* Extracts "(version 22.8.3.13 …)" from an error body into out; false if absent. */
 bool ch_error_version(const char *body, size_t len, char *out, size_t outlen);
+/* Old servers' stack traces name their library, "libclickhouse.so.18.16": the major.minor version
+ * leaks before login. Writes it into out; false if absent. */
+bool ch_stack_version(const char *trace, size_t len, char *out, size_t outlen);
 /* First line of an error body, trimmed, bounded — for evidence fields. */
 void ch_error_summary(const char *body, size_t len, char *out, size_t outlen);
 

@@ -101,7 +101,8 @@ static void on_hello(struct ch_native *n, const struct ch_packet *pkt)
         }
         char msg[400];
         copy_text(msg, sizeof msg, e->message);
-        ch_error_version(e->message.p, e->message.len, svc->version, sizeof svc->version);
+        if (!ch_error_version(e->message.p, e->message.len, svc->version, sizeof svc->version))
+            ch_stack_version(e->stack_trace.p, e->stack_trace.len, svc->version, sizeof svc->version);
         char ev[460];
         snprintf(ev, sizeof ev, "Code: %d. %s", (int)e->code, msg);
         if (ch_is_auth_error(e->code)) {

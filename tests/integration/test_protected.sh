@@ -8,7 +8,7 @@ check "exit 0: nothing at/above high (rc=$rc)" test "$rc" -eq 0
 check "both interfaces reported" jq_py "len(services)==2 and {s['interface'] for s in services}=={'http','native'}"
 check "auth required, low, no tables" jq_py "all(s['auth']=='required' and s['severity']=='low' and s['tables']==[] and s['exposure']['rows']==0 for s in services)"
 check "auth evidence names the error code" jq_py "all('194' in s.get('auth_evidence','') or '516' in s.get('auth_evidence','') for s in services)"
-check "display name leaked before login" jq_py "all(s.get('display_name') for s in services)"
+check "HTTP 401 leaks the display name before login" jq_py "any(s['interface']=='http' and s.get('display_name')=='clickhouse-protected-01.lab.internal' for s in services)"
 
 run scan "$LAB_DECOY" -p 8123 --format jsonl
 check "decoy: exit 0 (rc=$rc)" test "$rc" -eq 0

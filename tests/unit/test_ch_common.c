@@ -30,6 +30,11 @@ static void test_error_codes(void **state)
     assert_true(ch_error_version(rbac, strlen(rbac), v, sizeof v));
     assert_string_equal(v, "22.8.3.13");
     assert_false(ch_error_version(old, strlen(old), v, sizeof v));
+    const char *trace = "0. libclickhouse.so.18.16(StackTrace::StackTrace()+0x16) [0x7f]\n";
+    assert_true(ch_stack_version(trace, strlen(trace), v, sizeof v));
+    assert_string_equal(v, "18.16");
+    assert_false(ch_stack_version("libclickhouse.so.", 17, v, sizeof v));
+    assert_false(ch_stack_version("", 0, v, sizeof v));
     char sum[40];
     ch_error_summary(old, strlen(old), sum, sizeof sum);
     assert_int_equal(strlen(sum), sizeof sum - 1);
