@@ -1,11 +1,11 @@
 /* ClickHouse severity, risks and remediation from what the steps found (shared by both
  * interfaces). The model: no password + rows + secrets or chat = critical; no password + rows =
  * high; no password and no data = medium; password required = low; unknown = info. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engines/ch_common.h"
+#include "report/fmt.h"
 
 static void add_rotation_advice(struct ls_service *svc)
 {
@@ -50,14 +50,15 @@ void ch_assess(struct ls_session *s)
         ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password",
                             evidence);
         if (rows > 0) {
-            snprintf(title, sizeof title, "%" PRIu64 " rows in %zu tables are readable by anyone who can connect",
-                     rows, svc->ntables);
+            char num[LS_FMT_NUM];
+            snprintf(title, sizeof title, "%s rows in %zu tables are readable by anyone who can connect",
+                     ls_fmt_thousands(rows, num), svc->ntables);
             size_t pos = 0;
             evidence[0] = '\0';
-            for (size_t i = 0; i < svc->ntables && i < 5; i++)
-                pos += (size_t)snprintf(evidence + pos, sizeof evidence - pos, "%s%s.%s (%" PRIu64 " rows)",
-                                        i ? ", " : "", svc->tables[i].database, svc->tables[i].name,
-                                        svc->tables[i].rows);
+            for (size_t i = 0; i < svc->ntables && i < 5 && pos < sizeof evidence; i++)
+                pos += (size_t)snprintf(evidence + pos, sizeof evidence - pos, "%s%s.%s (%s rows)", i ? ", " : "",
+                                        svc->tables[i].database, svc->tables[i].name,
+                                        ls_fmt_thousands(svc->tables[i].rows, num));
             ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
         }
         if (classes & LS_CLASS_SECRETS)
