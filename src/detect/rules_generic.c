@@ -32,7 +32,7 @@ const struct ls_rule_def ls_rules_generic[] = {
      * RFC 7519 section 3, RFC 7515 section 7.1 */
     {.rule = {"jwt", LS_CAT_SECRET, "JSON Web Token (header names an algorithm)"},
      .prio = 1,
-     .variants = {{"eyJ[A-Za-z0-9_-]{8,}\\.eyJ",
+     .variants = {{"\\.eyJ",
                    LS_LB_TOKEN "eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{2,8192}\\.[A-Za-z0-9_-]{16,1024}" LS_LA_TOKEN,
                    2060, 11300, NULL}},
      .validate = ls_v_jwt,
@@ -44,10 +44,10 @@ const struct ls_rule_def ls_rules_generic[] = {
      * MongoDB, Redis, ClickHouse and AMQP all accept this form). The capture is the password. */
     {.rule = {"database-url-password", LS_CAT_SECRET, "Password in a database connection URL"},
      .prio = 1,
-     .variants = {{"(?i)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?):\\\\?/\\\\?/[^\\s/@:]{0,64}:",
+     .variants = {{"(?i)(?:postgres|mysql|mariadb|mongodb|redis|clickhouse|amqp)",
                    "(?i:(?<![A-Za-z0-9])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|clickhouse|amqps?))"
                    ":(?:\\\\?/){2}[^\\s/@:\"'<>\\\\]{0,64}:(?<v>[^\\s/@\"'<>\\\\]{1,128})@[A-Za-z0-9_\\[-]",
-                   100, 320, NULL}},
+                   10, 320, NULL}},
      .validate = ls_v_db_password,
      .examples = EX({"DATABASE_URL=postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app", "Gq59Pb2P1JJeE5bz"},
                     {"could not connect to postgresql://app:s3cr3t-Pa55@10.0.0.5/app: connection refused", "s3cr3t-Pa55"},
@@ -62,10 +62,10 @@ const struct ls_rule_def ls_rules_generic[] = {
 
     /* PEM private keys, the whole BEGIN … END block (RFC 7468; OpenSSH uses the same armor). */
     {.rule = {"private-key", LS_CAT_SECRET, "Private key block (PEM/OpenSSH)"},
-     .variants = {{"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
+     .variants = {{"-----BEGIN ",
                    "-----BEGIN (?<t>(?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----"
                    "[A-Za-z0-9+/=\\s:,.\\\\()-]{64,16300}?-----END \\k<t>PRIVATE KEY-----",
-                   50, 16400, NULL}},
+                   11, 16400, NULL}},
      .validate = ls_v_private_key,
      .examples = EX({"loaded signing key:\n" PEM_RSA "\n# end", PEM_RSA}, {PEM_PLAIN, PEM_PLAIN},
                     {"key=" PEM_OPENSSH, PEM_OPENSSH}, {"{\"key\":\"" PEM_JSON "\"}", PEM_JSON}),

@@ -32,7 +32,7 @@ const struct ls_rule_def ls_rules_pii[] = {
      * (RFC 2606), file names such as icon@2x.png and URL userinfo are rejected. */
     {.rule = {"email", LS_CAT_PII, "E-mail address"},
      .prio = 6,
-     .variants = {{"[A-Za-z0-9_%+-]@[A-Za-z0-9]",
+     .variants = {{"@",
                    "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9._%+\\\\-]))[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
                    "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])",
                    70, 340, NULL}},
@@ -50,7 +50,7 @@ const struct ls_rule_def ls_rules_pii[] = {
      * NANP/UK national forms only right after a phone-ish word. */
     {.rule = {"phone", LS_CAT_PII, "Phone number (E.164, or national form with context)"},
      .prio = 7,
-     .variants = {{"\\+[1-9][0-9]",
+     .variants = {{"\\+[1-9]",
                    "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9+.\\\\]))\\+[1-9](?:\\d{7,14}|\\d{0,2}[ .-]\\(?\\d{1,4}\\)?(?:[ .-]\\d{2,8}){1,4})"
                    "(?![0-9]|[ .-]\\d)",
                    3, 40, NULL},

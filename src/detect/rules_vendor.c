@@ -16,7 +16,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* AWS: access key ids are AKIA (long-term) / ASIA (temporary) + 16 base32 characters.
      * docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids */
     {.rule = {"aws-access-key-id", LS_CAT_SECRET, "AWS access key id (AKIA/ASIA)"},
-     .variants = {{"(?:AKIA|ASIA)[A-Z2-7]{16}", LS_LB_ALNUM "(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])", 20, 20, NULL}},
+     .variants = {{"AKIA|ASIA", LS_LB_ALNUM "(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])", 4, 20, NULL}},
      .examples = EX({"aws_access_key_id=AKIAI3R2WYOJFLJOOA7L", "AKIAI3R2WYOJFLJOOA7L"},
                     {"{\"AccessKeyId\": \"ASIAQSAJ2XUID5ZZZZG6\"}", "ASIAQSAJ2XUID5ZZZZG6"},
                     {"line1\\nAKIAI3R2WYOJFLJOOA7L", "AKIAI3R2WYOJFLJOOA7L"}),
@@ -44,7 +44,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
                       "p7O8QuKEh6D0JCk39QmJWikyFE/xzzdAIDhXzK2Q")},
 
     {.rule = {"github-classic-pat", LS_CAT_SECRET, "GitHub personal access token (ghp_, CRC32-checked)"},
-     .variants = {{"ghp_[A-Za-z0-9]{36}", GH_CONFIRM("ghp_"), 40, 40, NULL}},
+     .variants = {{"ghp_", GH_CONFIRM("ghp_"), 4, 40, NULL}},
      .validate = ls_v_github_checksum,
      .examples = EX({"GITHUB_TOKEN=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", "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"},
                     {"git clone https://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@github.com/o/r.git",
@@ -53,13 +53,13 @@ const struct ls_rule_def ls_rules_vendor[] = {
                       "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")},
 
     {.rule = {"github-oauth", LS_CAT_SECRET, "GitHub OAuth access token (gho_, CRC32-checked)"},
-     .variants = {{"gho_[A-Za-z0-9]{36}", GH_CONFIRM("gho_"), 40, 40, NULL}},
+     .variants = {{"gho_", GH_CONFIRM("gho_"), 4, 40, NULL}},
      .validate = ls_v_github_checksum,
      .examples = EX({"token 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", "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"}),
      .negatives = NEG("gho_Eeeby3abP3E2Zs8IQ9Y7aJZqhB6bae2dTjzy")},
 
-    {.rule = {"github-app", LS_CAT_SECRET, "GitHub App user-to-server or installation token (ghu_/ghs_)"},
-     .variants = {{"gh[us]_[A-Za-z0-9]{36}", GH_CONFIRM("gh[us]_"), 40, 40, NULL}},
+    {.rule = {"github-app", LS_CAT_SECRET, "GitHub App user or installation token (ghu_/ghs_, CRC32-checked)"},
+     .variants = {{"gh[us]_", GH_CONFIRM("gh[us]_"), 4, 40, NULL}},
      .validate = ls_v_github_checksum,
      .examples = EX({"\"token\":\"ghu_CN6Zj4a3dDVhYRnKTbxTNJFoBinF5a42GyMy\"", "ghu_CN6Zj4a3dDVhYRnKTbxTNJFoBinF5a42GyMy"},
                     {"x-access-token:ghs_JXVuLkSIc47WQAmL9xVQ2zg4mZaouq416qWT@github.com",
@@ -67,7 +67,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
      .negatives = NEG("ghs_JXVuLkSIc47WQAmL9xVQ2zg4mZaouq416qWt")},
 
     {.rule = {"github-refresh", LS_CAT_SECRET, "GitHub refresh token (ghr_, CRC32-checked)"},
-     .variants = {{"ghr_[A-Za-z0-9]{36}", GH_CONFIRM("ghr_"), 40, 40, NULL}},
+     .variants = {{"ghr_", GH_CONFIRM("ghr_"), 4, 40, NULL}},
      .validate = ls_v_github_checksum,
      .examples = EX({"refresh_token=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", "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"}),
      .negatives = NEG("ghr_KLiMcVbpT4r5yHUig43kiJfahqSIjO2WghH1")},
@@ -75,8 +75,8 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* Fine-grained PATs: github_pat_ + 22 + _ + 59 base62 characters.
      * github.blog/2022-10-18-introducing-fine-grained-personal-access-tokens-for-github */
     {.rule = {"github-fine-grained-pat", LS_CAT_SECRET, "GitHub fine-grained personal access token"},
-     .variants = {{"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
-                   LS_LB_TOKEN "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" LS_LA_TOKEN, 93, 93, NULL}},
+     .variants = {{"github_pat_",
+                   LS_LB_TOKEN "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" LS_LA_TOKEN, 11, 93, NULL}},
      .min_entropy = 3.5,
      .examples = EX({"GH_PAT=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",
                      "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"}),
@@ -87,9 +87,9 @@ const struct ls_rule_def ls_rules_vendor[] = {
      * sk- + 48 characters containing T3BlbkFJ (base64 of "OpenAI").
      * platform.openai.com/docs/api-reference/authentication */
     {.rule = {"openai-api-key", LS_CAT_SECRET, "OpenAI API key"},
-     .variants = {{"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20}",
-                   LS_LB_TOKEN "sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,250}" LS_LA_TOKEN, 40, 270, NULL},
-                  {"sk-[A-Za-z0-9]{20}T3BlbkFJ",
+     .variants = {{"sk-(?:proj|svcacct|admin)-",
+                   LS_LB_TOKEN "sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,250}" LS_LA_TOKEN, 11, 270, NULL},
+                  {"T3BlbkFJ",
                    LS_LB_TOKEN "sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}" LS_LA_TOKEN, 31, 51, NULL}},
      .min_entropy = 3.5,
      .examples = EX({"OPENAI_API_KEY=sk-proj-0ziAFnPzMtgBoxpAKLG3JxIyiJG21DT3BlbkFJHtOR3WRbUfXrG7jwrGJ2uN0JMIyF7f",
@@ -105,8 +105,8 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* Anthropic: sk-ant-api03- + 93 URL-safe characters + AA (admin keys: sk-ant-admin01-).
      * docs.anthropic.com/en/api/getting-started (x-api-key header) */
     {.rule = {"anthropic-api-key", LS_CAT_SECRET, "Anthropic API key"},
-     .variants = {{"sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{16}",
-                   LS_LB_TOKEN "sk-ant-(?:api|admin)\\d\\d-[A-Za-z0-9_-]{80,110}AA" LS_LA_TOKEN, 40, 130, NULL}},
+     .variants = {{"sk-ant-",
+                   LS_LB_TOKEN "sk-ant-(?:api|admin)\\d\\d-[A-Za-z0-9_-]{80,110}AA" LS_LA_TOKEN, 7, 130, NULL}},
      .min_entropy = 3.5,
      .examples = EX({"x-api-key: sk-ant-api03-ETDAXY5NYGsXpJ-fBZ7Ns9Y2BXAS8XFw1hrYG5UEKX6NPddQbvMYi2W412OyVvDt-odRThPHpi6G19WtK7AmaVb5wNKYvAA",
                      "sk-ant-api03-ETDAXY5NYGsXpJ-fBZ7Ns9Y2BXAS8XFw1hrYG5UEKX6NPddQbvMYi2W412OyVvDt-odRThPHpi6G19WtK7AmaVb5wNKYvAA"}),
@@ -116,8 +116,8 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* Slack tokens: xoxb- (bot), xoxp- (user), xoxa-/xoxr-/xoxs-, numeric team/user ids then a
      * random part. api.slack.com/authentication/token-types */
     {.rule = {"slack-token", LS_CAT_SECRET, "Slack API token (xoxb-, xoxp-, …)"},
-     .variants = {{"xox[baprs]-[0-9]{8}",
-                   LS_LB_TOKEN "xox[baprs]-(?:\\d{8,14}-){1,3}[A-Za-z0-9]{20,64}" LS_LA_TOKEN, 20, 130, NULL}},
+     .variants = {{"xox[baprs]-",
+                   LS_LB_TOKEN "xox[baprs]-(?:\\d{8,14}-){1,3}[A-Za-z0-9]{20,64}" LS_LA_TOKEN, 5, 130, NULL}},
      .min_entropy = 3.0,
      .examples = EX({"SLACK_BOT_TOKEN=xoxb-04558530435-205617483380-5Gq59Pb2P1JJeE5bzXsm9gvj",
                      "xoxb-04558530435-205617483380-5Gq59Pb2P1JJeE5bzXsm9gvj"}),
@@ -140,7 +140,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* Stripe live secret and restricted keys: sk_live_ / rk_live_ + alphanumerics.
      * docs.stripe.com/keys */
     {.rule = {"stripe-secret-key", LS_CAT_SECRET, "Stripe live secret or restricted key"},
-     .variants = {{"[rs]k_live_[A-Za-z0-9]{20}", LS_LB_TOKEN "[rs]k_live_[A-Za-z0-9]{24,247}" LS_LA_TOKEN, 28, 260, NULL}},
+     .variants = {{"[rs]k_live_", LS_LB_TOKEN "[rs]k_live_[A-Za-z0-9]{24,247}" LS_LA_TOKEN, 8, 260, NULL}},
      .min_entropy = 3.0,
      .examples = EX({"stripe.api_key = 'sk_live_WvY5gX4llUGp4sGFkmDElfTV'", "sk_live_WvY5gX4llUGp4sGFkmDElfTV"},
                     {"STRIPE=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",
@@ -149,7 +149,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
 
     /* Google API keys: AIza + 35 URL-safe characters. cloud.google.com/docs/authentication/api-keys */
     {.rule = {"google-api-key", LS_CAT_SECRET, "Google API key"},
-     .variants = {{"AIza[0-9A-Za-z_-]{35}", LS_LB_TOKEN "AIza[0-9A-Za-z_-]{35}" LS_LA_TOKEN, 39, 39, NULL}},
+     .variants = {{"AIza", LS_LB_TOKEN "AIza[0-9A-Za-z_-]{35}" LS_LA_TOKEN, 4, 39, NULL}},
      .min_entropy = 3.0,
      .examples = EX({"GET /maps/api/geocode/json?address=Berlin&key=AIzapcIrimeFg0fhoFP1bWl8on9ksZ6ZD6aJVYt -> 403",
                      "AIzapcIrimeFg0fhoFP1bWl8on9ksZ6ZD6aJVYt"}),
@@ -158,8 +158,8 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* SendGrid: SG. + 22 + . + 43 URL-safe characters.
      * docs.sendgrid.com/ui/account-and-settings/api-keys */
     {.rule = {"sendgrid-api-key", LS_CAT_SECRET, "SendGrid API key"},
-     .variants = {{"SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
-                   "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9_.\\\\-]))SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}" LS_LA_TOKEN, 69, 69, NULL}},
+     .variants = {{"SG\\.",
+                   "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9_.\\\\-]))SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}" LS_LA_TOKEN, 3, 69, NULL}},
      .min_entropy = 3.5,
      .examples = EX({"SENDGRID_API_KEY=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",
                      "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"}),
@@ -169,7 +169,7 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* npm access tokens: npm_ + 30 base62 + 6 base62 CRC32, the GitHub scheme.
      * github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format */
     {.rule = {"npm-access-token", LS_CAT_SECRET, "npm access token (npm_, CRC32-checked)"},
-     .variants = {{"npm_[A-Za-z0-9]{36}", GH_CONFIRM("npm_"), 40, 40, NULL}},
+     .variants = {{"npm_", GH_CONFIRM("npm_"), 4, 40, NULL}},
      .validate = ls_v_github_checksum,
      .examples = EX({"//registry.npmjs.org/:_authToken=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",
                      "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"}),
@@ -178,14 +178,14 @@ const struct ls_rule_def ls_rules_vendor[] = {
     /* GitLab personal access tokens: glpat- + 20 URL-safe characters (longer in newer releases).
      * docs.gitlab.com/ee/security/token_overview.html#token-prefixes */
     {.rule = {"gitlab-pat", LS_CAT_SECRET, "GitLab personal access token (glpat-)"},
-     .variants = {{"glpat-[A-Za-z0-9_-]{20}", LS_LB_TOKEN "glpat-[A-Za-z0-9_-]{20,64}" LS_LA_TOKEN, 26, 70, NULL}},
+     .variants = {{"glpat-", LS_LB_TOKEN "glpat-[A-Za-z0-9_-]{20,64}" LS_LA_TOKEN, 6, 70, NULL}},
      .min_entropy = 3.2,
      .examples = EX({"PRIVATE-TOKEN: glpat-5ovK1874OU3xfuPTb-0A", "glpat-5ovK1874OU3xfuPTb-0A"}),
      .negatives = NEG("glpat-aaaaaaaaaaaaaaaaaaaa", "glpat-short")},
 
     /* Hugging Face user access tokens: hf_ + 34 letters. huggingface.co/docs/hub/security-tokens */
     {.rule = {"huggingface-token", LS_CAT_SECRET, "Hugging Face access token (hf_)"},
-     .variants = {{"hf_[A-Za-z]{34}", LS_LB_TOKEN "hf_[A-Za-z]{34}" LS_LA_TOKEN, 37, 37, NULL}},
+     .variants = {{"hf_", LS_LB_TOKEN "hf_[A-Za-z]{34}" LS_LA_TOKEN, 3, 37, NULL}},
      .min_entropy = 3.5,
      .examples = EX({"HF_TOKEN=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", "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"}),
      .negatives = NEG("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1", "hf_abababababababababababababababababab")},

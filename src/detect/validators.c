@@ -4,13 +4,14 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
 /* ---- checksums ---------------------------------------------------------------------------- */
 
 static uint32_t crc_table[256];
-static bool crc_ready;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void)
 {
@@ -20,13 +21,11 @@ static void crc_init(void)
             c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[i] = c;
     }
-    crc_ready = true; /* idempotent: racing initialisers write identical values */
 }
 
 uint32_t ls_crc32(const void *p, size_t n)
 {
-    if (!crc_ready)
-        crc_init();
+    pthread_once(&crc_once, crc_init);
     const unsigned char *b = p;
     uint32_t c = 0xFFFFFFFFu;
     for (size_t i = 0; i < n; i++)
