@@ -24,10 +24,11 @@ struct variant_rt {
     pcre2_code *re;
     uint32_t vgroup;                  /* number of the `v` group, 0 = whole match */
     bool jit;
+    int byte;                         /* single-byte prefilter found with memchr, or -1 (Vectorscan) */
 };
 
 struct ls_detector {
-    hs_database_t *db;
+    hs_database_t *db;                /* NULL when no variant needs Vectorscan */
     struct variant_rt *var;
     size_t nvar;
     const struct ls_rule *rules;
@@ -60,6 +61,17 @@ struct ls_detect_scratch {
 
 /* ---- construction ---------------------------------------------------------------------------- */
 
+/* A prefilter that is one literal byte ("@", "\\+"): short literals slow Vectorscan's literal
+ * matcher down for every other pattern, while memchr finds a rare byte at memory speed. */
+static int single_byte(const char *pf)
+{
+    if (pf[0] && !pf[1] && !strchr("\\^$.|?*+()[]{}", pf[0]))
+        return (unsigned char)pf[0];
+    if (pf[0] == '\\' && pf[1] && !pf[2] && strchr("\\^$.|?*+()[]{}-/@", pf[1]))
+        return (unsigned char)pf[1];
+    return -1;
+}
+
 void ls_detector_free(struct ls_detector *d)
 {
     if (!d)
@@ -76,6 +88,7 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
     struct ls_detector *d = calloc(1, sizeof *d);
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
+    unsigned nexpr = 0;
     if (!d)
         goto oom;
     d->rules = ls_rules(&d->nrules);
@@ -106,17 +119,21 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
             vr->jit = pcre2_jit_compile(vr->re, PCRE2_JIT_COMPLETE) == 0;
             int g = pcre2_substring_number_from_name(vr->re, (PCRE2_SPTR) "v");
             vr->vgroup = g > 0 ? (uint32_t)g : 0;
-            exprs[d->nvar] = vr->v->prefilter;
-            flags[d->nvar] = 0;
-            ids[d->nvar] = (unsigned)d->nvar;
+            vr->byte = single_byte(vr->v->prefilter);
+            if (vr->byte < 0) {
+                exprs[nexpr] = vr->v->prefilter;
+                flags[nexpr] = 0;
+                ids[nexpr] = (unsigned)d->nvar;
+                nexpr++;
+            }
             d->nvar++;
         }
     }
     hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)d->nvar, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
+    if (nexpr && hs_compile_multi(exprs, flags, ids, nexpr, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
         int bad = ce ? ce->expression : -1;
         snprintf(err, errlen, "rule %s: prefilter: %s",
-                 bad >= 0 ? d->rules[d->var[bad].rule].id : "?", ce ? ce->message : "compile failed");
+                 bad >= 0 ? d->rules[d->var[ids[bad]].rule].id : "?", ce ? ce->message : "compile failed");
         hs_free_compile_error(ce);
         goto fail;
     }
@@ -159,7 +176,8 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     s->jstack = pcre2_jit_stack_create(32 << 10, 4 << 20, NULL);
     s->scan_from = calloc(d->nvar ? d->nvar : 1, sizeof *s->scan_from);
     s->covered = calloc(d->nrules ? d->nrules : 1, sizeof *s->covered);
-    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered || hs_alloc_scratch(d->db, &s->hs) != HS_SUCCESS) {
+    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered ||
+        (d->db && hs_alloc_scratch(d->db, &s->hs) != HS_SUCCESS)) {
         ls_detect_scratch_free(s);
         return NULL;
     }
@@ -197,7 +215,8 @@ static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, siz
         s->capf = nc;
     }
     s->f[s->nf++] = (struct found){vs, ve, (uint32_t)vr->rule, def->prio, def->rule.category == LS_CAT_CHAT, false};
-    if (me > s->covered[vr->rule])
+    /* coverage is only meaningful for hits that arrive in input order, i.e. Vectorscan's */
+    if (vr->byte < 0 && me > s->covered[vr->rule])
         s->covered[vr->rule] = me;
 }
 
@@ -215,7 +234,7 @@ static void confirm(struct ls_detect_scratch *s, size_t vi, size_t e)
 {
     const struct variant_rt *vr = &s->d->var[vi];
     size_t *done = &s->scan_from[vi];
-    if (e < *done || e <= s->covered[vr->rule])
+    if (e < *done || (vr->byte < 0 && e <= s->covered[vr->rule]))
         return; /* already searched, or inside a match this rule already reported */
     if (vr->v->quick && !vr->v->quick(s->buf, s->len, e))
         return;
@@ -372,7 +391,7 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     size_t chunk = ls_detect_hs_chunk;
     if (chunk == 0 || chunk > (size_t)UINT_MAX - HS_OVERLAP)
         chunk = (size_t)UINT_MAX - HS_OVERLAP;
-    for (size_t off = 0; off < len && !s->oom; off += chunk) {
+    for (size_t off = 0; d->db && off < len && !s->oom; off += chunk) {
         size_t n = len - off;
         if (n > chunk + HS_OVERLAP)
             n = chunk + HS_OVERLAP;
@@ -381,6 +400,15 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
             break;
         if (off + n >= len)
             break;
+    }
+    for (size_t vi = 0; vi < d->nvar && !s->oom; vi++) {
+        if (d->var[vi].byte < 0)
+            continue;
+        const char *p = buf, *end = buf + len;
+        while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
+            p++;
+            confirm(s, vi, (size_t)(p - buf));
+        }
     }
     reduce(s->f, s->nf);
     size_t out = 0;

@@ -35,7 +35,7 @@ const struct ls_rule_def ls_rules_pii[] = {
      .variants = {{"@",
                    "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9._%+\\\\-]))[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
                    "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])",
-                   70, 340, NULL}},
+                   65, 340, ls_q_email}},
      .validate = ls_v_email,
      .examples = EX({"password reset link sent to maria.garcia@gmail.com", "maria.garcia@gmail.com"},
                     {"Wei <wchen@proton.me>", "wchen@proton.me"},
@@ -50,10 +50,10 @@ const struct ls_rule_def ls_rules_pii[] = {
      * NANP/UK national forms only right after a phone-ish word. */
     {.rule = {"phone", LS_CAT_PII, "Phone number (E.164, or national form with context)"},
      .prio = 7,
-     .variants = {{"\\+[1-9]",
+     .variants = {{"\\+",
                    "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9+.\\\\]))\\+[1-9](?:\\d{7,14}|\\d{0,2}[ .-]\\(?\\d{1,4}\\)?(?:[ .-]\\d{2,8}){1,4})"
                    "(?![0-9]|[ .-]\\d)",
-                   3, 40, NULL},
+                   1, 40, ls_q_plus_digit},
                   {"(?i)(?:tel|phone|mobile|cell|sms|fax|whatsapp|contact|mob)",
                    PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120, ls_q_digits10}},
      .validate = ls_v_phone,

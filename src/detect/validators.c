@@ -217,6 +217,23 @@ bool ls_q_assign(const char *buf, size_t len, size_t e)
     return false;
 }
 
+static bool alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* e is just past an '@': a local-part character before it, a domain character after it */
+bool ls_q_email(const char *buf, size_t len, size_t e)
+{
+    return e >= 2 && e < len && alnum(buf[e]) && (alnum(buf[e - 2]) || (buf[e - 2] && strchr("._%+-", buf[e - 2])));
+}
+
+/* e is just past a '+': a digit 1-9 follows, and the '+' does not continue a word or number */
+bool ls_q_plus_digit(const char *buf, size_t len, size_t e)
+{
+    return e < len && buf[e] >= '1' && buf[e] <= '9' && (e < 2 || !(alnum(buf[e - 2]) || buf[e - 2] == '+'));
+}
+
 static bool digits_within(const char *buf, size_t len, size_t e, size_t span, size_t need)
 {
     size_t end = e + span < len ? e + span : len, d = 0;

@@ -27,6 +27,8 @@ bool ls_has_backslash(const char *s, size_t n);
 
 /* Quick pre-checks (ls_quick_fn): an assignment sign, or enough digits, shortly after e. */
 bool ls_q_assign(const char *buf, size_t len, size_t e);
+bool ls_q_email(const char *buf, size_t len, size_t e);
+bool ls_q_plus_digit(const char *buf, size_t len, size_t e);
 bool ls_q_digits8(const char *buf, size_t len, size_t e);
 bool ls_q_digits10(const char *buf, size_t len, size_t e);
 bool ls_q_digits13(const char *buf, size_t len, size_t e);
