@@ -19,16 +19,16 @@ size_t ls_detect_hs_chunk = (size_t)1 << 30;
 #define HS_OVERLAP ((size_t)64 << 10) /* longer than any prefilter match */
 
 struct variant_rt {
-    size_t rule;                      /* index into ls_rules() */
+    size_t rule; /* index into ls_rules() */
     const struct ls_rule_variant *v;
     pcre2_code *re;
-    uint32_t vgroup;                  /* number of the `v` group, 0 = whole match */
+    uint32_t vgroup; /* number of the `v` group, 0 = whole match */
     bool jit;
-    int byte;                         /* single-byte prefilter found with memchr, or -1 (Vectorscan) */
+    int byte; /* single-byte prefilter found with memchr, or -1 (Vectorscan) */
 };
 
 struct ls_detector {
-    hs_database_t *db;                /* NULL when no variant needs Vectorscan */
+    hs_database_t *db; /* NULL when no variant needs Vectorscan */
     struct variant_rt *var;
     size_t nvar;
     const struct ls_rule *rules;
@@ -49,8 +49,8 @@ struct ls_detect_scratch {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jstack;
-    size_t *scan_from;                /* per variant: match starts below this were processed */
-    size_t *covered;                  /* per rule: end of the last accepted match */
+    size_t *scan_from; /* per variant: match starts below this were processed */
+    size_t *covered;   /* per rule: end of the last accepted match */
     struct found *f;
     size_t nf, capf;
     /* the scan in progress */
@@ -132,8 +132,8 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
     hs_compile_error_t *ce = NULL;
     if (nexpr && hs_compile_multi(exprs, flags, ids, nexpr, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
         int bad = ce ? ce->expression : -1;
-        snprintf(err, errlen, "rule %s: prefilter: %s",
-                 bad >= 0 ? d->rules[d->var[ids[bad]].rule].id : "?", ce ? ce->message : "compile failed");
+        snprintf(err, errlen, "rule %s: prefilter: %s", bad >= 0 ? d->rules[d->var[ids[bad]].rule].id : "?",
+                 ce ? ce->message : "compile failed");
         hs_free_compile_error(ce);
         goto fail;
     }
@@ -189,8 +189,7 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
 
 /* ---- confirmation ---------------------------------------------------------------------------- */
 
-static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, size_t ms, size_t me, size_t vs,
-                   size_t ve)
+static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, size_t ms, size_t me, size_t vs, size_t ve)
 {
     const struct ls_rule_def *def = ls_rule_def_at(vr->rule);
     const char *v = s->buf + vs;

@@ -31,7 +31,7 @@ struct ls_rule_variant {
     const char *confirm;
     unsigned back;
     unsigned max_len;
-    ls_quick_fn quick;         /* optional */
+    ls_quick_fn quick; /* optional */
 };
 
 struct ls_rule_example {
@@ -43,13 +43,13 @@ struct ls_rule_example {
 
 struct ls_rule_def {
     struct ls_rule rule;
-    int prio;                  /* lower wins when confirmations of different rules overlap */
+    int prio;                                         /* lower wins when confirmations of different rules overlap */
     struct ls_rule_variant variants[LS_MAX_VARIANTS]; /* ends at the first NULL prefilter */
-    ls_validator_fn validate;  /* optional */
-    double min_entropy;        /* bits per byte of the value; 0 = no floor */
-    bool no_global_rejects;    /* skip the placeholder/documentation reject list (chat) */
-    const struct ls_rule_example *examples;   /* ends at text == NULL */
-    const char *const *negatives;             /* ends at NULL; must not match this rule */
+    ls_validator_fn validate;                         /* optional */
+    double min_entropy;                               /* bits per byte of the value; 0 = no floor */
+    bool no_global_rejects;                           /* skip the placeholder/documentation reject list (chat) */
+    const struct ls_rule_example *examples;           /* ends at text == NULL */
+    const char *const *negatives;                     /* ends at NULL; must not match this rule */
 };
 
 /* Rule groups, one file per vendor family; each array ends with rule.id == NULL. */

@@ -6,19 +6,21 @@
 #define EX(...) ((const struct ls_rule_example[]){__VA_ARGS__, {NULL, NULL}})
 #define NEG(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-#define JWT1 "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfNDgyOTEzIiwicm9sZSI6ImFkbWluIiwiaWF0IjoxNzM2MTIxNjAwfQ.bi-Kf8TM5N2fC0EQ2fL6ACXI7-V_N3JPTTfqKxQAQHc"
+#define JWT1                                                                                                           \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfNDgyOTEzIiwicm9sZSI6ImFkbWluIiwiaWF0IjoxNzM2MTIxNjAwfQ.bi-"  \
+    "Kf8TM5N2fC0EQ2fL6ACXI7-V_N3JPTTfqKxQAQHc"
 /* header {"typ":"JWT","kid":"k1"}: no "alg", so not a JWT by the validator */
 #define JWT_NOALG "eyJ0eXAiOiJKV1QiLCJraWQiOiJrMSJ9.eyJzdWIiOiJ1c3JfMSJ9.E5tBgN85MiSZYsaFcgAFmuuOoXzzeH4O0p0cC2P_1yk"
 
-#define PEM_BODY                                                                                 \
-    "MIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\n"                        \
-    "tp7dLBnyZL7kYqW68g/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc/EP+\n"                        \
+#define PEM_BODY                                                                                                       \
+    "MIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\n"                                               \
+    "tp7dLBnyZL7kYqW68g/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc/EP+\n"                                               \
     "XQSbTXino+u5KGXIUX7QIRH2plLaNSSHK2ox1//kWHdE1et4\n"
 #define PEM_RSA "-----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END RSA PRIVATE KEY-----"
 #define PEM_PLAIN "-----BEGIN PRIVATE KEY-----\n" PEM_BODY "-----END PRIVATE KEY-----"
 #define PEM_OPENSSH "-----BEGIN OPENSSH PRIVATE KEY-----\n" PEM_BODY "-----END OPENSSH PRIVATE KEY-----"
-#define PEM_JSON                                                                                 \
-    "-----BEGIN EC PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\\n" \
+#define PEM_JSON                                                                                                       \
+    "-----BEGIN EC PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\\n"             \
     "tp7dLBnyZL7kYqW68g\\/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc\\n-----END EC PRIVATE KEY-----"
 
 /* Keywords that name a credential in an assignment (key names such as DB_PASSWORD, client_secret,
@@ -33,7 +35,8 @@ const struct ls_rule_def ls_rules_generic[] = {
     {.rule = {"jwt", LS_CAT_SECRET, "JSON Web Token (header names an algorithm)"},
      .prio = 1,
      .variants = {{"\\.eyJ",
-                   LS_LB_TOKEN "eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{2,8192}\\.[A-Za-z0-9_-]{16,1024}" LS_LA_TOKEN,
+                   LS_LB_TOKEN
+                   "eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{2,8192}\\.[A-Za-z0-9_-]{16,1024}" LS_LA_TOKEN,
                    2060, 11300, NULL}},
      .validate = ls_v_jwt,
      .examples = EX({"token rejected (expired): " JWT1, JWT1}, {"Authorization: Bearer " JWT1 "\n", JWT1}),
@@ -49,12 +52,13 @@ const struct ls_rule_def ls_rules_generic[] = {
                    ":(?:\\\\?/){2}[^\\s/@:\"'<>\\\\]{0,64}:(?<v>[^\\s/@\"'<>\\\\]{1,128})@[A-Za-z0-9_\\[-]",
                    10, 320, NULL}},
      .validate = ls_v_db_password,
-     .examples = EX({"DATABASE_URL=postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app", "Gq59Pb2P1JJeE5bz"},
-                    {"could not connect to postgresql://app:s3cr3t-Pa55@10.0.0.5/app: connection refused", "s3cr3t-Pa55"},
-                    {"MONGO_URI=mongodb+srv://admin:Zk8Tq2Lm@cluster0.mongodb.net/db", "Zk8Tq2Lm"},
-                    {"REDIS_URL=redis://:hunter2hunter2@cache:6379/0", "hunter2hunter2"},
-                    {"{\"dsn\":\"clickhouse:\\/\\/default:Ch4ngedPw@ch-1:9000\"}", "Ch4ngedPw"},
-                    {"amqp://guest:rabbitPw9@mq.internal:5672/", "rabbitPw9"}),
+     .examples =
+         EX({"DATABASE_URL=postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app", "Gq59Pb2P1JJeE5bz"},
+            {"could not connect to postgresql://app:s3cr3t-Pa55@10.0.0.5/app: connection refused", "s3cr3t-Pa55"},
+            {"MONGO_URI=mongodb+srv://admin:Zk8Tq2Lm@cluster0.mongodb.net/db", "Zk8Tq2Lm"},
+            {"REDIS_URL=redis://:hunter2hunter2@cache:6379/0", "hunter2hunter2"},
+            {"{\"dsn\":\"clickhouse:\\/\\/default:Ch4ngedPw@ch-1:9000\"}", "Ch4ngedPw"},
+            {"amqp://guest:rabbitPw9@mq.internal:5672/", "rabbitPw9"}),
      .negatives = NEG("postgres://user:${DB_PASSWORD}@db:5432/app", "postgres://user:<password>@db/app",
                       "mysql://root:password@localhost/db", "postgres://user:****@db/app",
                       "postgres://db.internal:5432/app", "postgres://user@db:5432/app",
@@ -81,7 +85,8 @@ const struct ls_rule_def ls_rules_generic[] = {
      .prio = 5,
      .variants = {{"(?i)" GEN_KEYS,
                    "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"
-                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE "{12,256})(?!" GEN_BARE "))",
+                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE
+                   "{12,256})(?!" GEN_BARE "))",
                    8, 330, ls_q_assign}},
      .validate = ls_v_generic_secret,
      .min_entropy = 3.5,
@@ -91,13 +96,12 @@ const struct ls_rule_def ls_rules_generic[] = {
                     {"{\\\"password\\\":\\\"Hx7!kq2Lz9Wm\\\"}", "Hx7!kq2Lz9Wm"},
                     {"access_token=Vb3NqX8wLr2TzK5mPf9h&expires=3600", "Vb3NqX8wLr2TzK5mPf9h"}),
      .negatives = NEG("password=changeme123456", "password: ${DB_PASSWORD}", "token_count: 1234567890123",
-                      "secret_hash=5f4dcc3b5aa765d61d8327deb882cf99",
-                      "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f", "secretName: my-app-secret-name-prod",
-                      "password_file=/run/secrets/db_password", "api_key=your_api_key_here",
-                      "token_url: https://auth.internal/oauth/token", "secret=aaaaaaaaaaaaaaaa",
-                      "password: short", "tokenProvider: getAccessTokenFromVault",
-                      "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709",
-                      "password = \"<your-password>\"", "password=dummy-password-123")},
+                      "secret_hash=5f4dcc3b5aa765d61d8327deb882cf99", "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f",
+                      "secretName: my-app-secret-name-prod", "password_file=/run/secrets/db_password",
+                      "api_key=your_api_key_here", "token_url: https://auth.internal/oauth/token",
+                      "secret=aaaaaaaaaaaaaaaa", "password: short", "tokenProvider: getAccessTokenFromVault",
+                      "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709", "password = \"<your-password>\"",
+                      "password=dummy-password-123")},
 
     {.rule = {NULL, 0, NULL}},
 };

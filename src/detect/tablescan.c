@@ -122,8 +122,8 @@ static bool grow_set(struct ls_tablescan *ts)
     return true;
 }
 
-static void add_secret(struct ls_tablescan *ts, struct dentry *e, size_t r, const unsigned char *md,
-                       const char *v, size_t n)
+static void add_secret(struct ls_tablescan *ts, struct dentry *e, size_t r, const unsigned char *md, const char *v,
+                       size_t n)
 {
     if (ts->nsec == ts->capsec) {
         size_t nc = ts->capsec ? ts->capsec * 2 : 16;
@@ -231,8 +231,8 @@ static bool has_timestamp(const char *p, size_t n)
             p[i + 13] == ':' && dig(p[i + 1]) && dig(p[i + 2]) && dig(p[i + 3]) && dig(p[i + 5]) && dig(p[i + 6]) &&
             dig(p[i + 8]) && dig(p[i + 9]) && dig(p[i + 11]) && dig(p[i + 12]) && dig(p[i + 14]))
             return true;
-        if (i + 14 <= n && p[i + 2] == '/' && p[i + 6] == '/' && p[i + 11] == ':' && dig(p[i + 1]) &&
-            dig(p[i + 7]) && dig(p[i + 10]) && dig(p[i + 12]))
+        if (i + 14 <= n && p[i + 2] == '/' && p[i + 6] == '/' && p[i + 11] == ':' && dig(p[i + 1]) && dig(p[i + 7]) &&
+            dig(p[i + 10]) && dig(p[i + 12]))
             return true;
     }
     static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -249,13 +249,20 @@ static bool has_level(const char *p, size_t n, size_t within)
     static const struct {
         const char *w;
         size_t n;
-    } lv[] = {{"TRACE", 5}, {"DEBUG", 5}, {"INFO", 4}, {"NOTICE", 6}, {"WARN", 4},
+    } lv[] = {{"TRACE", 5},   {"DEBUG", 5}, {"INFO", 4},  {"NOTICE", 6},  {"WARN", 4},
               {"WARNING", 7}, {"ERROR", 5}, {"FATAL", 5}, {"CRITICAL", 8}};
     size_t lim = n < within ? n : within;
     for (size_t i = 0; i < lim; i++) {
         char c = p[i];
         switch (c) {
-        case 'T': case 'D': case 'I': case 'N': case 'W': case 'E': case 'F': case 'C': break;
+        case 'T':
+        case 'D':
+        case 'I':
+        case 'N':
+        case 'W':
+        case 'E':
+        case 'F':
+        case 'C': break;
         default: continue;
         }
         if (i > 0 && alpha(p[i - 1]))
@@ -343,14 +350,16 @@ static bool in_list(const char *tok, const char *const *list)
 
 static bool log_name_token(const char *tok)
 {
-    static const char *const words[] = {"log", "logs", "logging", "syslog", "event", "events", "trace", "traces",
-                                        "tracing", "span", "spans", "audit", "audits", "journal", NULL};
-    static const char *const prefixes[] = {"access", "audit", "error", "query", "app", "web", "event", "request",
-                                           "sys", "server", "debug", "api", "http", "nginx", "text", NULL};
+    static const char *const words[] = {"log",     "logs", "logging", "syslog", "event",  "events",  "trace", "traces",
+                                        "tracing", "span", "spans",   "audit",  "audits", "journal", NULL};
+    static const char *const prefixes[] = {"access", "audit",  "error", "query", "app",  "web",   "event", "request",
+                                           "sys",    "server", "debug", "api",   "http", "nginx", "text",  NULL};
     if (in_list(tok, words))
         return true;
     size_t n = strlen(tok);
-    size_t cut = n >= 4 && strcmp(tok + n - 4, "logs") == 0 ? n - 4 : n >= 3 && strcmp(tok + n - 3, "log") == 0 ? n - 3 : 0;
+    size_t cut = n >= 4 && strcmp(tok + n - 4, "logs") == 0  ? n - 4
+                 : n >= 3 && strcmp(tok + n - 3, "log") == 0 ? n - 3
+                                                             : 0;
     if (cut == 0)
         return false;
     char pre[64];
@@ -367,8 +376,8 @@ static bool time_token(const char *tok)
 
 static bool logish_token(const char *tok)
 {
-    static const char *const w[] = {"message", "msg", "level", "severity", "loglevel", "levelname", "span",
-                                    "spanid", "trace", "traceid", "logger", NULL};
+    static const char *const w[] = {"message", "msg",    "level", "severity", "loglevel", "levelname",
+                                    "span",    "spanid", "trace", "traceid",  "logger",   NULL};
     return in_list(tok, w);
 }
 

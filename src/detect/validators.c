@@ -78,16 +78,16 @@ bool ls_is_placeholder(const char *s, size_t n)
     if (n > 256) {
         /* Long values (key blocks, JWTs) hold thousands of random characters, where a short word
          * like "dummy" turns up by chance: only unmistakable markers count there. */
-        static const char *const marks[] = {"EXAMPLE", "example", "Example", "XXXXXXXX", "xxxxxxxx",
-                                            "********", "${", "<your", "YOUR_", "your_", "your-"};
+        static const char *const marks[] = {"EXAMPLE", "example", "Example", "XXXXXXXX", "xxxxxxxx", "********",
+                                            "${",      "<your",   "YOUR_",   "your_",    "your-"};
         for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
             if (memmem(s, n, marks[i], strlen(marks[i])))
                 return true;
         return false;
     }
     static const char *const bad[] = {
-        "example", "xxxx", "****", "${", "{{", "<your", "your_", "your-", "yourapikey", "dummy",
-        "changeme", "change_me", "replace_me", "replaceme", "placeholder", "redacted",
+        "example",    "xxxx",  "****",     "${",        "{{",         "<your",     "your_",       "your-",
+        "yourapikey", "dummy", "changeme", "change_me", "replace_me", "replaceme", "placeholder", "redacted",
     };
     char low[256];
     bool seen[256] = {false};
@@ -333,7 +333,7 @@ bool ls_v_db_password(const struct ls_vctx *c)
 {
     const char *v = c->buf + c->vs;
     size_t n = c->ve - c->vs;
-    static const char *const words[] = {"password", "passwd", "pass", "pwd", "pw", "secret", "pword",
+    static const char *const words[] = {"password",   "passwd",       "pass", "pwd",      "pw",   "secret", "pword",
                                         "mypassword", "yourpassword", "user", "username", "null", "none"};
     if (n == 0 || all_same(v, n))
         return false;
@@ -461,17 +461,17 @@ bool ls_v_email(const struct ls_vctx *c)
     while (tld > dom && tld[-1] != '.')
         tld--;
     size_t tn = (size_t)(dom + dn - tld);
-    static const char *const bad_local[] = {"git", "noreply", "no-reply", "donotreply", "do-not-reply",
-                                            "mailer-daemon", "postmaster"};
+    static const char *const bad_local[] = {"git",          "noreply",       "no-reply",  "donotreply",
+                                            "do-not-reply", "mailer-daemon", "postmaster"};
     for (size_t i = 0; i < sizeof bad_local / sizeof bad_local[0]; i++)
         if (eq_ci(v, ln, bad_local[i]))
             return false;
     /* reserved names (RFC 2606, RFC 6761) and file extensions (image@2x.png, bundle@1.2.3.js) */
-    static const char *const bad_tld[] = {"example", "test", "invalid", "localhost", "local", "localdomain",
-                                          "internal", "lan", "corp", "home", "png", "jpg", "jpeg", "gif",
-                                          "svg", "webp", "ico", "bmp", "tif", "tiff", "avif", "heic", "js",
-                                          "mjs", "css", "map", "json", "html", "htm", "txt", "log", "yaml",
-                                          "yml", "xml", "md", "tsx", "jsx", "vue", "scss", "woff", "woff2"};
+    static const char *const bad_tld[] = {
+        "example", "test", "invalid", "localhost", "local", "localdomain", "internal", "lan",  "corp", "home", "png",
+        "jpg",     "jpeg", "gif",     "svg",       "webp",  "ico",         "bmp",      "tif",  "tiff", "avif", "heic",
+        "js",      "mjs",  "css",     "map",       "json",  "html",        "htm",      "txt",  "log",  "yaml", "yml",
+        "xml",     "md",   "tsx",     "jsx",       "vue",   "scss",        "woff",     "woff2"};
     for (size_t i = 0; i < sizeof bad_tld / sizeof bad_tld[0]; i++)
         if (eq_ci(tld, tn, bad_tld[i]))
             return false;

@@ -161,7 +161,8 @@ static void test_github_checksum(void **state)
 
     static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     static const char *const pfx[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
-    static const char *const ids[] = {"github-classic-pat", "github-oauth", "github-app", "github-app", "github-refresh"};
+    static const char *const ids[] = {"github-classic-pat", "github-oauth", "github-app", "github-app",
+                                      "github-refresh"};
     uint64_t x = 0x9E3779B97F4A7C15ull;
     for (int round = 0; round < 200; round++) {
         char tok[41], text[80];
@@ -192,7 +193,8 @@ static void test_decoys(void **state)
     (void)state;
     static const char *const decoys[] = {
         "request_id=2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f user_id=8123",
-        "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709 sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709 sha256 "
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7",
         "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         "blob: yRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rCtp7dLBnyZL7kYqW68g/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3",
@@ -233,7 +235,8 @@ static void test_overlaps_reported_once(void **state)
     assert_int_equal(h.n, 1);
     assert_string_equal(h.m[0].rule->id, "openai-api-key");
 
-    scan("session_token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMSJ9.bi-Kf8TM5N2fC0EQ2fL6ACXI7-V_N3JPTTfqKxQAQHc",
+    scan("session_token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMSJ9.bi-Kf8TM5N2fC0EQ2fL6ACXI7-V_"
+         "N3JPTTfqKxQAQHc",
          &h);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.m[0].rule->id, "jwt");
@@ -271,7 +274,8 @@ static void test_every_occurrence_in_order(void **state)
 static void test_json_escaped_values(void **state)
 {
     (void)state;
-    const char *t = "{\"content\":\"aws_secret_access_key=\\\"p7O8QuKEh6D0JCk39QmJWikyFE\\/xzzdAIDhXzK2Q\\\"\",\"role\":\"user\"}";
+    const char *t =
+        "{\"content\":\"aws_secret_access_key=\\\"p7O8QuKEh6D0JCk39QmJWikyFE\\/xzzdAIDhXzK2Q\\\"\",\"role\":\"user\"}";
     struct hits h;
     scan(t, &h);
     const struct ls_match *aws = NULL;
@@ -287,8 +291,14 @@ static void test_json_escaped_values(void **state)
     char dec[64];
     const char *esc = "a\\u00e9b\\ud83d\\ude00c\\n\\\\\\\"\\/\\q";
     n = ls_json_unescape(esc, strlen(esc), dec);
-    assert_int_equal(n, strlen("a\xC3\xA9" "b\xF0\x9F\x98\x80" "c\n\\\"/\\q"));
-    assert_memory_equal(dec, "a\xC3\xA9" "b\xF0\x9F\x98\x80" "c\n\\\"/\\q", n);
+    assert_int_equal(n, strlen("a\xC3\xA9"
+                               "b\xF0\x9F\x98\x80"
+                               "c\n\\\"/\\q"));
+    assert_memory_equal(dec,
+                        "a\xC3\xA9"
+                        "b\xF0\x9F\x98\x80"
+                        "c\n\\\"/\\q",
+                        n);
     /* truncated escapes stay as they are */
     n = ls_json_unescape("x\\u12", 5, dec);
     assert_int_equal(n, 5);
@@ -367,7 +377,8 @@ static void test_redact_and_fingerprint(void **state)
     char out[64];
     const char *tok = "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";
     ls_redact(tok, strlen(tok), out, sizeof out);
-    assert_string_equal(out, "ghp_\xE2\x80\xA6" "1IL");
+    assert_string_equal(out, "ghp_\xE2\x80\xA6"
+                             "1IL");
     for (size_t n = 0; n <= 40; n++) {
         ls_redact(tok, n, out, sizeof out);
         size_t shown = strlen(out) - 3;

@@ -84,7 +84,8 @@ static void test_distinct_and_records(void **state)
     assert_string_equal(s1->rule, "github-classic-pat");
     assert_string_equal(s1->category, "secret");
     assert_null(s1->raw);
-    assert_string_equal(s1->redacted, "ghp_\xE2\x80\xA6" "1IL");
+    assert_string_equal(s1->redacted, "ghp_\xE2\x80\xA6"
+                                      "1IL");
     ls_fingerprint(GHP2, strlen(GHP2), fp);
     assert_non_null(secret_with(&t, fp));
     assert_true(t.classes & LS_CLASS_SECRETS);
