@@ -8,7 +8,7 @@
 
 /* Words that say a phone number follows (phone, tel., mobile, sms, fax, contact, …). */
 #define PHONE_CTX                                                                                                      \
-    "(?i:(?<![A-Za-z])(?:tel(?:ephone)?|phones?|mobile|cell(?:phone)?|sms|fax|whatsapp|contact|mob)"                   \
+    "(?i:(?<![A-Za-z])(?:tel(?:ephone)?|phones?|mobile|cell(?:phone)?|sms|fax|whatsapp|contact)"                       \
     "(?:[_ -]?(?:no|num|number|nr)s?)?(?![A-Za-z]))"
 /* National forms: NANP (415) 555-0123 / 415-555-0123 / 415.555.0123, UK 07911 123456 /
  * 020 7946 0958. */
@@ -16,11 +16,16 @@
     "(?<v>\\(\\d{3}\\)\\s?\\d{3}[ .-]\\d{4}|\\d{3}(?<s>[ .-])\\d{3}\\k<s>\\d{4}|0\\d{4}\\s?\\d{6}"                     \
     "|0\\d{2,3}[ -]\\d{3,4}[ -]\\d{4})(?![0-9])"
 
+/* E.164: +, a country code not starting with 0, 8-15 digits in all, plain or in groups. */
+#define PHONE_E164                                                                                                     \
+    "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9+.\\\\]))\\+[1-9]"                                                                \
+    "(?:\\d{7,14}|\\d{0,2}[ .-]\\(?\\d{1,4}\\)?(?:[ .-]\\d{2,8}){1,4})(?![0-9]|[ .-]\\d)"
+
 #define CARD_IIN "(?:4\\d{3}|5[1-5]\\d{2}|2[2-7]\\d{2}|6011|65\\d{2}|3[47]\\d{2})"
 
 #define CARD_CTX                                                                                                       \
     "(?i:(?<![A-Za-z])(?:(?:card|visa|mastercard|amex|credit|payment)(?:[_ -]?(?:no|num|number|nr))?"                  \
-    "|cc[_ -]?(?:no|num|number|nr))(?![A-Za-z]))"
+    "|cc[_ -]?(?:no|num|number))(?![A-Za-z]))"
 
 #define CHAT_ROLES "(?:user|assistant|system|tool|developer)"
 /* A JSON string body (escape-aware) and the same one level deeper (inside an escaped string). */
@@ -51,12 +56,9 @@ const struct ls_rule_def ls_rules_pii[] = {
      * NANP/UK national forms only right after a phone-ish word. */
     {.rule = {"phone", LS_CAT_PII, "Phone number (E.164, or national form with context)"},
      .prio = 7,
-     .variants = {{"\\+",
-                   "(?:(?<=\\\\[nrt])|(?<![A-Za-z0-9+.\\\\]))\\+[1-9](?:\\d{7,14}|\\d{0,2}[ .-]\\(?\\d{1,4}\\)?(?:[ "
-                   ".-]\\d{2,8}){1,4})"
-                   "(?![0-9]|[ .-]\\d)",
-                   1, 40, ls_q_plus_digit},
-                  {"(?i)(?:tel|phone|mobile|cell|sms|fax|whatsapp|contact|mob)",
+     .variants = {{"\\+", PHONE_E164, 1, 40, ls_q_plus_digit},
+                  {/* short literals such as "tel" or "mob" alone slow the whole literal matcher down */
+                   "(?i)(?:tel[^A-Za-z]|phone|mobile|cell|sms|fax|whatsapp|contact)",
                    PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120, ls_q_digits10}},
      .validate = ls_v_phone,
      .examples = EX({"sms verification code sent to +14155550123", "+14155550123"},
@@ -105,7 +107,7 @@ const struct ls_rule_def ls_rules_pii[] = {
      * matcher's speed. */
     {.rule = {"credit-card", LS_CAT_PII, "Payment card number after a card-ish word (Luhn-checked)"},
      .prio = 6,
-     .variants = {{"(?i)(?:card|cc[_ -]?n|visa|mastercard|amex|credit|payment)",
+     .variants = {{"(?i)(?:card|cc[_ -]?(?:no|num)|visa|amex|credit|payment)",
                    CARD_CTX "[^\\r\\n\\d]{0,24}?(?<v>" CARD_IIN
                             "(?:(?<s>[ -])\\d{4}\\k<s>\\d{4}\\k<s>\\d{4}|(?<t>[ -])\\d{6}\\k<t>\\d{5}|\\d{11,12}))"
                             "(?![0-9]|[ -]\\d|[.,]\\d)",
