@@ -33,6 +33,8 @@ struct ls_detector {
     size_t nvar;
     const struct ls_rule *rules;
     size_t nrules;
+    size_t bytevar[8]; /* variants with a single-byte prefilter (memchr) */
+    size_t nbytevar;
 };
 
 struct found {
@@ -120,7 +122,11 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
             int g = pcre2_substring_number_from_name(vr->re, (PCRE2_SPTR) "v");
             vr->vgroup = g > 0 ? (uint32_t)g : 0;
             vr->byte = single_byte(vr->v->prefilter);
-            if (vr->byte < 0) {
+            if (vr->byte >= 0 && d->nbytevar == sizeof d->bytevar / sizeof d->bytevar[0])
+                vr->byte = -1; /* enough memchr passes: Vectorscan takes the rest */
+            if (vr->byte >= 0) {
+                d->bytevar[d->nbytevar++] = d->nvar;
+            } else {
                 exprs[nexpr] = vr->v->prefilter;
                 flags[nexpr] = 0;
                 ids[nexpr] = (unsigned)d->nvar;
@@ -400,9 +406,8 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
         if (off + n >= len)
             break;
     }
-    for (size_t vi = 0; vi < d->nvar && !s->oom; vi++) {
-        if (d->var[vi].byte < 0)
-            continue;
+    for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
+        size_t vi = d->bytevar[k];
         const char *p = buf, *end = buf + len;
         while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
             p++;

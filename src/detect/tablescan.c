@@ -31,7 +31,7 @@ struct ls_tablescan {
     size_t setcap, setn;
     struct ls_secret *sec;
     size_t nsec, capsec;
-    uint64_t rows, logrows;
+    uint64_t rows, logrows, checked; /* checked: rows looked at by the log-line heuristic */
     bool row_log;
     const char *column;
     char *tmp;
@@ -75,7 +75,7 @@ static void reset(struct ls_tablescan *ts)
     ts->setcap = ts->setn = 0;
     memset(ts->count, 0, ts->nrules * sizeof *ts->count);
     memset(ts->distinct, 0, ts->nrules * sizeof *ts->distinct);
-    ts->rows = ts->logrows = 0;
+    ts->rows = ts->logrows = ts->checked = 0;
     ts->row_log = false;
 }
 
@@ -295,11 +295,17 @@ static bool looks_like_log_line(const char *p, size_t n)
     return has_level(p, n, 12); /* "ERROR: …", "[WARN] …" */
 }
 
+/* The log-line share is estimated: every row of a sample, then one row in 16 of a deep scan. */
+static bool checks_row(const struct ls_tablescan *ts)
+{
+    return ts->rows < 1024 || ts->rows % 16 == 0;
+}
+
 void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
 {
     if (!ts || !val || len == 0)
         return;
-    if (!ts->row_log && looks_like_log_line(val, len))
+    if (!ts->row_log && checks_row(ts) && looks_like_log_line(val, len))
         ts->row_log = true;
     if (!ts->s)
         return;
@@ -313,6 +319,8 @@ void ls_tablescan_row_end(struct ls_tablescan *ts)
     if (!ts)
         return;
     ts->rows++;
+    if (checks_row(ts))
+        ts->checked++;
     ts->logrows += ts->row_log;
     ts->row_log = false;
 }
@@ -465,7 +473,7 @@ int ls_tablescan_finish(struct ls_tablescan *ts, struct ls_table *t)
         case LS_CAT_CHAT: cls |= LS_CLASS_CHAT; break;
         }
     }
-    if (ts->rows > 0 && ts->logrows * 10 >= ts->rows * 3)
+    if (ts->checked > 0 && ts->logrows * 10 >= ts->checked * 3)
         cls |= LS_CLASS_LOGS;
     t->classes |= cls;
     t->scanned_rows += ts->rows;
