@@ -227,6 +227,29 @@ static void test_log_classes(void **state)
     assert_int_equal(classes_of("stream", NULL, NULL, 0, none, 4), 0);
 }
 
+/* Past the first 1024 rows the log-line share is estimated from one row in 16. */
+static unsigned classes_of_many(size_t rows, size_t log_every)
+{
+    struct ls_tablescan *ts = ls_tablescan_new(det, false);
+    for (size_t i = 0; i < rows; i++)
+        row(ts, "c", i % log_every == 0 ? "2025-01-06T10:00:00Z INFO request served status=200" : "plain");
+    struct ls_table t = {0};
+    assert_int_equal(ls_tablescan_finish(ts, &t), 0);
+    assert_int_equal(t.scanned_rows, rows);
+    unsigned c = t.classes;
+    ls_tablescan_free(ts);
+    ls_table_free(&t);
+    return c;
+}
+
+static void test_log_share_on_deep_scans(void **state)
+{
+    (void)state;
+    assert_int_equal(classes_of_many(20000, 1), LS_CLASS_LOGS);
+    assert_int_equal(classes_of_many(20000, 2), LS_CLASS_LOGS);
+    assert_int_equal(classes_of_many(20000, 5), 0);
+}
+
 static void test_finish_adds_to_what_is_there(void **state)
 {
     (void)state;
@@ -295,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_fingerprints_exact_bytes),
         cmocka_unit_test(test_pii_and_chat_are_tallies_only),
         cmocka_unit_test(test_log_classes),
+        cmocka_unit_test(test_log_share_on_deep_scans),
         cmocka_unit_test(test_finish_adds_to_what_is_there),
         cmocka_unit_test(test_distinct_is_bounded),
         cmocka_unit_test(test_null_and_empty),
