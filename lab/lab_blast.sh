@@ -39,7 +39,7 @@ blast_cfg_mixed() { blast_user "$1" analyst "$BLAST_ANALYST_PASSWORD" default; }
 blast_cfg_ext() {
     blast_profile "$1" "<log_queries>1</log_queries>"
     blast_config "$1" "    <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>500</flush_interval_milliseconds></query_log>"
-    blast_config "$1" "    <remote_servers><lab_shards><shard><replica><host>ch-shard-2.lab.internal</host><port>9000</port></replica></shard></lab_shards></remote_servers>"
+    blast_config "$1" "    <remote_servers><lab_shards><shard><replica><host>127.77.4.251</host><port>9000</port></replica></shard></lab_shards></remote_servers>"
     blast_config "$1" "    <macros><shard>01</shard><replica>ch-ext-01.lab.internal</replica></macros>"
 }
 
