@@ -74,6 +74,9 @@ static void add_secret(struct ls_session *s, struct ls_table *t, const char *col
     for (size_t i = 0; i < t->nsecrets; i++)
         if (strcmp(t->secrets[i].fingerprint, fp) == 0) {
             t->secrets[i].count++;
+            for (size_t k = 0; k < t->ntallies; k++)
+                if (strcmp(t->tallies[k].rule, t->secrets[i].rule) == 0)
+                    t->tallies[k].count++;
             return;
         }
     struct ls_secret *ns = realloc(t->secrets, (t->nsecrets + 1) * sizeof *ns);

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "engines/ch_blast.h"
+#include "engines/ch_cves.h"
 
 static struct ls_privileges *priv(struct ls_session *s)
 {
@@ -258,19 +259,6 @@ static bool dangerous_tf(const char *name, const char **grant)
     return false;
 }
 
-/* Parses up to 4 dot-separated numbers; returns how many. */
-static int version_parts(const char *v, long out[4])
-{
-    int n = 0;
-    while (n < 4 && isdigit((unsigned char)*v)) {
-        out[n++] = strtol(v, (char **)&v, 10);
-        if (*v != '.')
-            break;
-        v++;
-    }
-    return n;
-}
-
 static void suspect(struct ls_session *s, const char *reason)
 {
     s->svc.honeypot.suspected = true;
@@ -288,7 +276,7 @@ static void honeypot_checks(struct ls_session *s)
         suspect(s, line);
     }
     long fv[4], sv[4];
-    int fn = version_parts(b->fp_version, fv), sn = version_parts(b->sql_version, sv);
+    int fn = ch_version_parse(b->fp_version, fv), sn = ch_version_parse(b->sql_version, sv);
     if (fn >= 2 && sn >= 2 && (fv[0] != sv[0] || fv[1] != sv[1])) {
         snprintf(line, sizeof line, "the protocol announced version %s but version() says %s", b->fp_version,
                  b->sql_version);
@@ -297,7 +285,7 @@ static void honeypot_checks(struct ls_session *s)
     /* the HTTP header set is a version oracle (reference §1.2) */
     const char *v = b->sql_version[0] ? b->sql_version : s->svc.version;
     long vv[4];
-    int vn = version_parts(v, vv);
+    int vn = ch_version_parse(v, vv);
     if (st->http_seen && vn >= 2) {
         bool modern = vv[0] > 20 || (vv[0] == 20 && vv[1] >= 4);
         bool old = vv[0] < 19;
@@ -350,7 +338,9 @@ void ch_posture_finish(struct ls_session *s)
         pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "%s",
                                 b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
                                         : "; no system.grants (pre-RBAC server: no per-source grants)");
-        if (b->tf_listed)
+        if (b->readonly == 1)
+            snprintf(basis + pos, sizeof basis - pos, "; table functions are forbidden at readonly=1");
+        else if (b->tf_listed)
             snprintf(basis + pos, sizeof basis - pos, "; table functions from system.table_functions");
         p->basis = strdup(basis);
     }

@@ -79,7 +79,7 @@ static char *sql_qlog_texts(struct ls_session *s)
     /* only when the count above worked: the log exists */
     return ls_service_sysobj(&s->svc, "system", "query_log")
                ? strdup("SELECT query FROM system.query_log WHERE match(query, "
-                        "'(?i)passw|secret|token|key|://|identified|credential|auth') "
+                        "'(?i)passw|secret|token|key|://|identified|credential|auth|mysql|postgres|mongo|s3') "
                         "AND query NOT LIKE '%leakscan-whoami-%' ORDER BY event_time DESC LIMIT 200")
                : NULL;
 }
