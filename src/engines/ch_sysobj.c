@@ -157,8 +157,10 @@ static void rows_external(struct ls_session *s, char **cells, const size_t *lens
     }
     if (!t)
         return;
+    uint64_t sampled = t->scanned_rows; /* the definition is not a row of the table */
     ch_blast_scan_cell(s, "create_table_query", cells[3], lens[3]);
     ch_blast_scan_finish(s, t);
+    t->scanned_rows = sampled;
     size_t creds = ch_engine_credentials(s, t, "create_table_query", cells[3], lens[3]);
     char target[160], note[400];
     engine_target(cells[3], target, sizeof target);
