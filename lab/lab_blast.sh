@@ -6,9 +6,11 @@
 #                          (pointing at 127.77.4.250, where nothing listens), query_log on with a
 #                          planted connection URL in a logged query, a cluster and macros
 #   127.77.4.13 ch-ransom  open; a ransom note left by a (simulated) wiper
+#   127.77.4.14 honeypot   lab_honeypot (honeypot.c): canned answers claiming 22.8, on 8123 only
 # It reuses start_ch/wait_ch from lab.sh; per-server users.xml/config additions come from the
 # CH_CONFIG_HOOK of each name, which start_ch calls after writing the stock files.
 BLAST_RO=127.77.4.10 BLAST_MIXED=127.77.4.11 BLAST_EXT=127.77.4.12 BLAST_RANSOM=127.77.4.13
+BLAST_HONEYPOT=127.77.4.14
 BLAST_NOWHERE=127.77.4.250
 BLAST_ANALYST_PASSWORD=lab-analyst-pw
 BLAST_ADMIN_PASSWORD=lab-admin-pw
@@ -49,8 +51,23 @@ blast_up() {
         addr=$(blast_addr "$n")
         start_ch "$n" "$addr" "clickhouse-$n-01.lab.internal" 0 ""
     done
+    blast_start_honeypot
     for n in "${BLAST_NAMES[@]}"; do wait_ch "$n" "$(blast_addr "$n")"; done
+    wait_listening honeypot lab_honeypot "$BLAST_HONEYPOT:$HTTP_PORT"
     blast_load
+}
+
+blast_start_honeypot() {
+    local drop
+    if [[ ! -x $BIN/lab_honeypot || $LAB_SRC/honeypot.c -nt $BIN/lab_honeypot ]]; then
+        cmake --build "$BUILD" --target lab_honeypot >&2 || die "building lab_honeypot failed"
+    fi
+    mapfile -t drop < <(unprivileged)
+    pid_of honeypot lab_honeypot >/dev/null && return 0
+    adopt honeypot lab_honeypot "$BLAST_HONEYPOT" "$HTTP_PORT" && return 0
+    port_free_or_die honeypot "$BLAST_HONEYPOT" "$HTTP_PORT"
+    start_bg honeypot "$STATE/log/honeypot.log" "${drop[@]}" "$BIN/lab_honeypot" "$BLAST_HONEYPOT" "$HTTP_PORT"
+    say "started honeypot on $BLAST_HONEYPOT:$HTTP_PORT (pid $(cat "$RUN/honeypot.pid"))"
 }
 
 blast_addr() {
@@ -82,9 +99,13 @@ blast_ro_data() {
 
 blast_env() {
     printf '%s=%q\n' LAB_BLAST_RO "$BLAST_RO" LAB_BLAST_MIXED "$BLAST_MIXED" LAB_BLAST_EXT "$BLAST_EXT" \
-        LAB_BLAST_RANSOM "$BLAST_RANSOM" LAB_BLAST_MYSQL_PASSWORD "$BLAST_MYSQL_PASSWORD" \
+        LAB_BLAST_RANSOM "$BLAST_RANSOM" LAB_BLAST_HONEYPOT "$BLAST_HONEYPOT" LAB_BLAST_MYSQL_PASSWORD "$BLAST_MYSQL_PASSWORD" \
         LAB_BLAST_URL_PASSWORD "$BLAST_URL_PASSWORD" LAB_BLAST_LOGGED_URL "$BLAST_LOGGED_URL" \
         LAB_BLAST_ANALYST_PASSWORD "$BLAST_ANALYST_PASSWORD" LAB_BLAST_RANSOM_EMAIL "$BLAST_RANSOM_EMAIL"
 }
 
-blast_stop_specs() { local n; for n in "${BLAST_NAMES[@]}"; do printf 'ch-%s:clickhouse-server\n' "$n"; done; }
+blast_stop_specs() {
+    local n
+    printf 'honeypot:lab_honeypot\n'
+    for n in "${BLAST_NAMES[@]}"; do printf 'ch-%s:clickhouse-server\n' "$n"; done
+}

@@ -35,6 +35,9 @@ static void rows_identity(struct ls_session *s, char **cells, const size_t *lens
     if (n < 3 || !lens[0])
         return;
     copy_cell(b->sql_version, sizeof b->sql_version, cells[0], lens[0]);
+    long parts[4];
+    if (ch_version_parse(b->sql_version, parts) < 2)
+        return; /* not a version: honeypot_checks says so */
     copy_cell(s->svc.version, sizeof s->svc.version, cells[0], lens[0]);
     free(s->svc.version_source);
     s->svc.version_source = strdup("SELECT version()");
@@ -277,13 +280,17 @@ static void honeypot_checks(struct ls_session *s)
     }
     long fv[4], sv[4];
     int fn = ch_version_parse(b->fp_version, fv), sn = ch_version_parse(b->sql_version, sv);
+    if (b->sql_version[0] && sn < 2) {
+        snprintf(line, sizeof line, "SELECT version() answered '%.60s', which is not a version", b->sql_version);
+        suspect(s, line);
+    }
     if (fn >= 2 && sn >= 2 && (fv[0] != sv[0] || fv[1] != sv[1])) {
         snprintf(line, sizeof line, "the protocol announced version %s but version() says %s", b->fp_version,
                  b->sql_version);
         suspect(s, line);
     }
     /* the HTTP header set is a version oracle (reference §1.2) */
-    const char *v = b->sql_version[0] ? b->sql_version : s->svc.version;
+    const char *v = sn >= 2 ? b->sql_version : s->svc.version;
     long vv[4];
     int vn = ch_version_parse(v, vv);
     if (st->http_seen && vn >= 2) {

@@ -163,10 +163,16 @@ static void rows_external(struct ls_session *s, char **cells, const size_t *lens
     t->scanned_rows = sampled;
     size_t creds = ch_engine_credentials(s, t, "create_table_query", cells[3], lens[3]);
     char target[160], note[400];
+    bool external = ch_is_external_engine(cells[2]);
+    bool secret = creds || t->nsecrets;
+    if (!external && !secret)
+        return;
     engine_target(cells[3], target, sizeof target);
-    snprintf(note, sizeof note, "%s engine%s%s%s; not read (the server would connect out)%s", cells[2],
-             target[0] ? " reading from " : "", target, "",
-             creds || t->nsecrets ? "; credentials in its definition" : "");
+    if (external)
+        snprintf(note, sizeof note, "%s engine%s%s; not read (the server would connect out)%s", cells[2],
+                 target[0] ? " reading from " : "", target, secret ? "; credentials in its definition" : "");
+    else
+        snprintf(note, sizeof note, "credentials in its definition");
     ch_set_note(t, note);
 }
 
