@@ -6,7 +6,10 @@
 # its first row redacted, CVEs of the version, unknown steps with reasons, and a honeypot that is
 # flagged (severity capped), not dropped.
 . "$(dirname "$0")/lib.sh"
-: "${LAB_BLAST_RO:?the lab has no blast-radius servers: run lab/lab.sh up}"
+if [ -z "${LAB_BLAST_RO:-}" ]; then
+    echo "SKIP: $LS_LAB_DIR/lab.env has no blast-radius servers (127.77.4.x); run lab/lab.sh up" >&2
+    exit 77
+fi
 
 sha() { printf 'sha256:%s' "$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)"; }
 no_raw() { ! grep -qF -- "$1" "$TMP/out"; }
@@ -45,7 +48,7 @@ check "ext: cluster node and macros revealed" jq_py "all(any(o['name']=='system.
 check "ext: query log counted by user" jq_py "all(any(o['name']=='system.query_log' and o['entries']>0 and 'default:' in o['note'] for o in s['system_objects']) for s in services)"
 check "ext: rotation advice names rule and fingerprint" jq_py "all(any('Rotate' in x and 'clickhouse-engine-credentials sha256:' in x for x in s['remediation']) for s in services)"
 clickhouse-client --host "$LAB_BLAST_EXT" --query "SYSTEM FLUSH LOGS"
-reads=$(clickhouse-client --host "$LAB_BLAST_EXT" --query "SELECT count() FROM system.query_log WHERE query LIKE 'SELECT%' AND (query LIKE '%orders_mirror\`%' OR query LIKE '%partner_feed\`%')")
+reads=$(clickhouse-client --host "$LAB_BLAST_EXT" --query "SELECT count() FROM system.query_log WHERE query LIKE 'SELECT%' AND (query LIKE '%orders_mirror\`%' OR query LIKE '%partner_feed\`%') AND query NOT LIKE '%system.query_log%'")
 check "ext: the external tables were never read (query_log: $reads)" test "$reads" -eq 0
 calls=$(clickhouse-client --host "$LAB_BLAST_EXT" --query "SELECT count() FROM system.query_log WHERE query LIKE 'SELECT%' AND match(query, '(file|url|remote|remoteSecure|mysql|jdbc|odbc|cluster)\\\\s*\\\\(') AND query NOT LIKE '%system.query_log%'")
 check "ext: no table function was ever called (query_log: $calls)" test "$calls" -eq 0
