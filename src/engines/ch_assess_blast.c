@@ -27,7 +27,8 @@ static size_t secrets_in(const struct ls_table *t, size_t n, bool only_definitio
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < t[i].nsecrets; j++)
-            if (!only_definitions || (t[i].secrets[j].column && strcmp(t[i].secrets[j].column, "create_table_query") == 0))
+            if (!only_definitions ||
+                (t[i].secrets[j].column && strcmp(t[i].secrets[j].column, "create_table_query") == 0))
                 k++;
     return k;
 }
@@ -107,8 +108,8 @@ static void exposed_risks(struct ls_session *s)
             pos += (size_t)snprintf(ev + pos, sizeof ev - pos, "%s%s()", i ? ", " : "", p->table_functions[i]);
         snprintf(ev + pos, sizeof ev - pos, " would run (derived from readonly=%d and the catalog; none was called)",
                  p->readonly);
-        bool ssrf = has_tf(p, "url") || has_tf(p, "remote") || has_tf(p, "s3") || has_tf(p, "mysql") ||
-                    has_tf(p, "postgresql");
+        bool ssrf =
+            has_tf(p, "url") || has_tf(p, "remote") || has_tf(p, "s3") || has_tf(p, "mysql") || has_tf(p, "postgresql");
         ls_service_add_risk(svc, "CH-TABLE-FUNCTIONS", LS_SEV_HIGH,
                             ssrf ? "Table functions reach other hosts from the server (SSRF, lateral movement) and "
                                    "read files under user_files_path"
@@ -118,8 +119,10 @@ static void exposed_risks(struct ls_session *s)
     }
     size_t def = secrets_in(svc->tables, svc->ntables, true);
     if (def) {
-        snprintf(ev, sizeof ev, "%zu credential%s in create_table_query of external-engine tables (see the secret "
-                 "records, column create_table_query)", def, def == 1 ? "" : "s");
+        snprintf(ev, sizeof ev,
+                 "%zu credential%s in create_table_query of external-engine tables (see the secret "
+                 "records, column create_table_query)",
+                 def, def == 1 ? "" : "s");
         ls_service_add_risk(svc, "CH-EXTERNAL-CREDENTIALS", LS_SEV_CRITICAL,
                             "Credentials of other systems are readable in table definitions", ev);
         raise(svc, LS_SEV_CRITICAL);

@@ -21,10 +21,31 @@ struct ch_blast *ch_blast_of(struct ls_session *s)
 
 bool ch_is_external_engine(const char *engine)
 {
-    static const char *const ext[] = {"MySQL", "PostgreSQL", "MongoDB", "S3", "URL", "Kafka", "JDBC", "ODBC",
-                                      "HDFS", "AzureBlobStorage", "RabbitMQ", "NATS", "Redis", "SQLite",
-                                      "MaterializedMySQL", "MaterializedPostgreSQL", "ExternalDistributed",
-                                      "Hive", "DeltaLake", "Iceberg", "Hudi", "COSN", "OSS", "FileLog", NULL};
+    static const char *const ext[] = {"MySQL",
+                                      "PostgreSQL",
+                                      "MongoDB",
+                                      "S3",
+                                      "URL",
+                                      "Kafka",
+                                      "JDBC",
+                                      "ODBC",
+                                      "HDFS",
+                                      "AzureBlobStorage",
+                                      "RabbitMQ",
+                                      "NATS",
+                                      "Redis",
+                                      "SQLite",
+                                      "MaterializedMySQL",
+                                      "MaterializedPostgreSQL",
+                                      "ExternalDistributed",
+                                      "Hive",
+                                      "DeltaLake",
+                                      "Iceberg",
+                                      "Hudi",
+                                      "COSN",
+                                      "OSS",
+                                      "FileLog",
+                                      NULL};
     if (!engine)
         return false;
     for (int i = 0; ext[i]; i++)
@@ -147,11 +168,10 @@ static bool word_before(const char *text, const char *at, const char *word)
     return at - n == text || !(isalnum((unsigned char)at[-(ptrdiff_t)n - 1]) || at[-(ptrdiff_t)n - 1] == '_');
 }
 
-size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const char *column, const char *ddl,
-                             size_t len)
+size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const char *column, const char *ddl, size_t len)
 {
-    static const char *const userpw[] = {"MySQL", "PostgreSQL", "MongoDB", "MaterializedMySQL",
-                                         "MaterializedPostgreSQL", NULL};
+    static const char *const userpw[] = {
+        "MySQL", "PostgreSQL", "MongoDB", "MaterializedMySQL", "MaterializedPostgreSQL", NULL};
     static const char *const keypair[] = {"S3", "COSN", "OSS", "s3Cluster", NULL};
     const char *end = ddl + len;
     size_t found = 0;

@@ -35,9 +35,9 @@ struct ch_probe {
 struct ch_blast {
     void (*then)(struct ls_session *s);
     size_t list, index;
-    struct ls_tablescan *scan;     /* detector feed of the running probe, or NULL */
-    char nonce[24];                /* per-session random tag for self-identifying queries */
-    uint64_t a, b, c;              /* honeypot arithmetic: expect a*b and a+c */
+    struct ls_tablescan *scan; /* detector feed of the running probe, or NULL */
+    char nonce[24];            /* per-session random tag for self-identifying queries */
+    uint64_t a, b, c;          /* honeypot arithmetic: expect a*b and a+c */
     bool arith_seen, arith_ok;
     char arith_got[96];
     char sql_version[64];          /* SELECT version() */
@@ -46,7 +46,7 @@ struct ch_blast {
     char *available_tf[CH_MAX_TF]; /* system.table_functions */
     size_t navailable_tf;
     bool tf_listed;
-    bool rbac;                     /* system.grants answered */
+    bool rbac; /* system.grants answered */
     bool grant_all, grant_tmp, grant_write, grant_ddl;
     char *granted_sources[CH_MAX_TF]; /* FILE, URL, … from grants */
     size_t ngranted_sources;
@@ -76,8 +76,7 @@ void ch_blast_scan_finish(struct ls_session *s, struct ls_table *t);
  * user+password (4th/5th quoted argument), S3 key pairs, user:password@ in URLs — added to t as
  * secrets of rule "clickhouse-engine-credentials" (deduplicated by fingerprint). Returns how many
  * credentials were seen. */
-size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const char *column, const char *ddl,
-                             size_t len);
+size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const char *column, const char *ddl, size_t len);
 /* Sets the table's (or system object's) note, replacing any earlier one. */
 void ch_set_note(struct ls_table *t, const char *note);
 /* Finalizes privileges and honeypot checks from the probe state (ch_posture.c). */

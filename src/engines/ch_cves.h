@@ -12,11 +12,11 @@
 #define CH_CVE_MAX_FIXES 6
 
 struct ch_cve {
-    const char *ids;               /* "CVE-2021-43304, CVE-2021-43305" */
+    const char *ids; /* "CVE-2021-43304, CVE-2021-43305" */
     enum ls_severity severity;
-    bool preauth;                  /* reachable without logging in */
+    bool preauth; /* reachable without logging in */
     const char *title;
-    const char *introduced;        /* first affected release line, NULL = all versions */
+    const char *introduced;              /* first affected release line, NULL = all versions */
     const char *fixed[CH_CVE_MAX_FIXES]; /* fixed release per maintained branch, NULL-terminated */
 };
 

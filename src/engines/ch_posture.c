@@ -131,10 +131,12 @@ static void rows_table_functions(struct ls_session *s, char **cells, const size_
 /* ---- RBAC ------------------------------------------------------------------------------------- */
 
 static const char *const source_grants[][2] = {
-    {"FILE", "file"},         {"URL", "url"},         {"REMOTE", "remote"},         {"REMOTE", "remoteSecure"},
-    {"REMOTE", "cluster"},    {"MYSQL", "mysql"},     {"POSTGRES", "postgresql"},   {"S3", "s3"},
-    {"S3", "s3Cluster"},      {"HDFS", "hdfs"},       {"JDBC", "jdbc"},             {"ODBC", "odbc"},
-    {"MONGO", "mongodb"},     {"SQLITE", "sqlite"},   {"AZURE", "azureBlobStorage"}, {"SOURCES", "executable"},
+    {"FILE", "file"},           {"URL", "url"},        {"REMOTE", "remote"},
+    {"REMOTE", "remoteSecure"}, {"REMOTE", "cluster"}, {"MYSQL", "mysql"},
+    {"POSTGRES", "postgresql"}, {"S3", "s3"},          {"S3", "s3Cluster"},
+    {"HDFS", "hdfs"},           {"JDBC", "jdbc"},      {"ODBC", "odbc"},
+    {"MONGO", "mongodb"},       {"SQLITE", "sqlite"},  {"AZURE", "azureBlobStorage"},
+    {"SOURCES", "executable"},
 };
 
 static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
@@ -185,8 +187,8 @@ static void rows_users(struct ls_session *s, char **cells, const size_t *lens, s
     t->rows_known = true;
     if (strstr(cells[1], "no_password")) {
         char line[400];
-        snprintf(line, sizeof line, "%s%.60s (no password, from %.120s)", t->note ? t->note : "passwordless: ",
-                 cells[0], cells[2][0] ? cells[2] : "no listed address");
+        snprintf(line, sizeof line, "%s%.60s (no password, from %.120s)",
+                 t->note ? t->note : "passwordless: ", cells[0], cells[2][0] ? cells[2] : "no listed address");
         if (strlen(line) < 380)
             ch_set_note(t, line);
     }
@@ -216,7 +218,10 @@ static void rows_quotas(struct ls_session *s, char **cells, const size_t *lens, 
 const struct ch_probe ch_posture_probes[] = {
     {.what = "identity", .sql = "SELECT version(), toString(uptime()), timezone(), hostName()", .rows = rows_identity},
     {.what = "consistency check", .build = sql_arith, .rows = rows_arith},
-    {.what = "current user", .sql = "SELECT currentUser()", .rows = rows_user, .after = after_current_user,
+    {.what = "current user",
+     .sql = "SELECT currentUser()",
+     .rows = rows_user,
+     .after = after_current_user,
      .quiet = true},
     {.what = "current user", .build = sql_whoami, .rows = rows_user},
     {.what = "settings",
@@ -225,7 +230,8 @@ const struct ch_probe ch_posture_probes[] = {
             "'max_memory_usage', 'max_rows_to_read') LIMIT 20",
      .rows = rows_settings,
      .unguarded = true},
-    {.what = "table functions", .sql = "SELECT name FROM system.table_functions ORDER BY name LIMIT 200",
+    {.what = "table functions",
+     .sql = "SELECT name FROM system.table_functions ORDER BY name LIMIT 200",
      .rows = rows_table_functions},
     {.what = "grants",
      .sql = "SELECT DISTINCT toString(access_type) FROM system.grants WHERE user_name = currentUser() OR role_name IN "
@@ -325,8 +331,8 @@ void ch_posture_finish(struct ls_session *s)
                        : rbac_restricts ? (b->grant_write ? LS_TRI_YES : LS_TRI_NO)
                                         : LS_TRI_YES;
         p->can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
-                     : rbac_restricts ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
-                                      : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
+                     : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
+                                                           : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
         pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "profile readonly=%d", b->readonly);
         if (b->allow_ddl >= 0)
             pos += (size_t)snprintf(basis + pos, sizeof basis - pos, ", allow_ddl=%d", b->allow_ddl);

@@ -246,8 +246,8 @@ static void rows_macros(struct ls_session *s, char **cells, const size_t *lens, 
 
 /* ---- ransom notes ----------------------------------------------------------------------------- */
 
-#define RANSOM_RE                                                                                                   \
-    "'(^|[^a-z])(readme|read_me|read-me|warning|recover_your|recover|restore_your|how_to_|ransom|meow|pwned|hacked|" \
+#define RANSOM_RE                                                                                                      \
+    "'(^|[^a-z])(readme|read_me|read-me|warning|recover_your|recover|restore_your|how_to_|ransom|meow|pwned|hacked|"   \
     "decrypt|backup_your|your_data|bitcoin)'"
 
 static void rows_ransom(struct ls_session *s, char **cells, const size_t *lens, size_t n)
