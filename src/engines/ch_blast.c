@@ -229,6 +229,10 @@ static const struct {
 
 static void run_next(struct ls_session *s);
 
+/* After this many consecutive failures without a ClickHouse error (timeouts, lost connections)
+ * the server is not answering any more: the remaining probes are skipped, not waited for. */
+#define MAX_SILENT_FAILURES 2
+
 static const struct ch_probe *current(struct ch_blast *b)
 {
     return b->list < NLISTS && b->index < *lists[b->list].n ? &lists[b->list].probes[b->index] : NULL;
@@ -246,6 +250,14 @@ static void probe_done(struct ls_session *s, bool ok, int code, const char *err)
     }
     ch_blast_scan_finish(s, NULL); /* a probe that did not claim its scan */
     b->index++;
+    b->silent_failures = !ok && code == 0 ? b->silent_failures + 1 : 0;
+    if (b->silent_failures >= MAX_SILENT_FAILURES && current(b)) {
+        char why[300];
+        snprintf(why, sizeof why, "skipped: %u steps in a row failed without an answer from the server (%.200s)",
+                 b->silent_failures, err ? err : "no reason");
+        ls_service_add_unknown(&s->svc, "remaining blast-radius steps", why);
+        b->list = NLISTS;
+    }
     run_next(s);
 }
 
