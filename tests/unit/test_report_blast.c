@@ -151,8 +151,8 @@ static void test_no_blast_fields_when_not_assessed(void **state)
     s.engine = "redis";
     s.auth = LS_AUTH_REQUIRED;
     char *out = render(LS_FORMAT_JSONL, &s, false);
-    static const char *const absent[] = {"privileges", "system_objects", "honeypot", "compromised", "unknown",
-                                         "uptime_s", NULL};
+    static const char *const absent[] = {"privileges", "system_objects", "honeypot", "compromised",
+                                         "unknown",    "uptime_s",       NULL};
     for (int i = 0; absent[i]; i++) {
         char key[40];
         snprintf(key, sizeof key, "\"%s\"", absent[i]);
