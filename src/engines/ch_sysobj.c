@@ -55,7 +55,7 @@ static void rows_qlog_users(struct ls_session *s, char **cells, const size_t *le
     t->rows += c;
     t->rows_known = true;
     char part[160];
-    snprintf(part, sizeof part, "%.60s: %" PRIu64 " queries", cells[0][0] ? cells[0] : "(empty user)", c);
+    snprintf(part, sizeof part, "%.60s: %" PRIu64 " queries in 30 days", cells[0][0] ? cells[0] : "(empty user)", c);
     note_append(t, part);
 }
 
@@ -78,7 +78,7 @@ static char *sql_qlog_texts(struct ls_session *s)
 {
     /* only when the count above worked: the log exists */
     return ls_service_sysobj(&s->svc, "system", "query_log")
-               ? strdup("SELECT query FROM system.query_log WHERE match(query, "
+               ? strdup("SELECT query FROM system.query_log WHERE event_date >= today() - 30 AND match(query, "
                         "'(?i)passw|secret|token|key|://|identified|credential|auth|mysql|postgres|mongo|s3') "
                         "AND query NOT LIKE '%leakscan-whoami-%' ORDER BY event_time DESC LIMIT 200")
                : NULL;
@@ -246,9 +246,10 @@ static void rows_macros(struct ls_session *s, char **cells, const size_t *lens, 
 
 /* ---- ransom notes ----------------------------------------------------------------------------- */
 
+/* Names attackers give their notes: exact short names, or tell-tale phrases anywhere. */
 #define RANSOM_RE                                                                                                      \
-    "'(^|[^a-z])(readme|read_me|read-me|warning|recover_your|recover|restore_your|how_to_|ransom|meow|pwned|hacked|"   \
-    "decrypt|backup_your|your_data|bitcoin)'"
+    "'^(readme|read_me|read-me|warning|readme_to_recover.*|how_to_.*)$|recover_your|restore_your|your_data|"           \
+    "meow|pwned|ransom|decrypt_|bitcoin'"
 
 static void rows_ransom(struct ls_session *s, char **cells, const size_t *lens, size_t n)
 {
@@ -368,7 +369,8 @@ static void rows_ransom_row(struct ls_session *s, char **cells, const size_t *le
 
 const struct ch_probe ch_sysobj_probes[] = {
     {.what = "system.query_log",
-     .sql = "SELECT user, toString(count()) FROM system.query_log GROUP BY user ORDER BY count() DESC LIMIT 20",
+     .sql = "SELECT user, toString(count()) FROM system.query_log WHERE event_date >= today() - 30 GROUP BY user "
+            "ORDER BY count() DESC LIMIT 20",
      .rows = rows_qlog_users},
     {.what = "system.query_log texts", .build = sql_qlog_texts, .rows = rows_qlog_texts, .after = after_qlog_texts},
     {.what = "system.processes",
