@@ -361,7 +361,7 @@ static int by_count_desc(const void *a, const void *b)
 static void table_details(struct ls_buf *b, const struct ls_report *r, const struct ls_table *t)
 {
     char num[LS_FMT_NUM], num2[LS_FMT_NUM];
-    if (!t->ntallies && !t->nsecrets && !t->error)
+    if (!t->ntallies && !t->nsecrets && !t->error && !t->note)
         return;
     ls_buf_puts(b, "\n  ");
     table_name(b, t);
@@ -370,6 +370,8 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
     ls_buf_puts(b, "\n");
     if (t->error)
         labelled(b, "    ", "sampling failed", t->error);
+    if (t->note)
+        labelled(b, "    ", "note", t->note);
 
     const struct ls_rule_tally **order = t->ntallies ? malloc(t->ntallies * sizeof *order) : NULL;
     if (t->ntallies && !order) {
@@ -422,6 +424,90 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
     }
     if (t->nsecrets > MAX_SECRETS)
         ls_buf_printf(b, "    … and %s more\n", ls_fmt_thousands(t->nsecrets - MAX_SECRETS, num));
+}
+
+/* ---- blast radius ---- */
+
+static const char *tri_word(enum ls_tri v, const char *yes, const char *no)
+{
+    return v == LS_TRI_YES ? yes : v == LS_TRI_NO ? no : "unknown";
+}
+
+static void blast_section(struct ls_buf *b, const struct ls_report *r, const struct ls_service *s)
+{
+    const struct ls_privileges *p = &s->privileges;
+    char num[LS_FMT_NUM];
+    if (!p->assessed && !s->nsysobjs && !s->nunknowns && !s->compromised && !s->honeypot.suspected)
+        return;
+    ls_buf_puts(b, "\n  Blast radius\n");
+    if (p->assessed) {
+        struct ls_buf line = {0};
+        ls_buf_printf(&line, "user %s", p->user[0] ? "" : "unknown");
+        if (p->user[0])
+            add_clean(&line, p->user, LS_CLEAN_SPACE);
+        if (p->readonly >= 0)
+            ls_buf_printf(&line, ", readonly=%d", p->readonly);
+        ls_buf_printf(&line, "; writes: %s; DDL: %s; table functions: ", tri_word(p->can_write, "yes", "no"),
+                      tri_word(p->can_ddl, "yes", "no"));
+        if (p->table_functions_known != LS_TRI_YES)
+            ls_buf_puts(&line, "unknown");
+        else if (!p->ntable_functions)
+            ls_buf_puts(&line, "none");
+        for (size_t i = 0; i < p->ntable_functions; i++) {
+            ls_buf_puts(&line, i ? ", " : "");
+            add_clean(&line, p->table_functions[i], LS_CLEAN_SPACE);
+        }
+        if (!line.oom)
+            labelled(b, "  ", "account", line.p);
+        b->oom |= line.oom;
+        ls_buf_free(&line);
+        if (p->basis)
+            labelled(b, "    ", "derived from", p->basis);
+    }
+    if (s->uptime_known) {
+        char up[64];
+        snprintf(up, sizeof up, "%s s", ls_fmt_thousands(s->uptime_s, num));
+        labelled(b, "  ", "uptime", up);
+    }
+    for (size_t i = 0; i < s->nsysobjs; i++) {
+        const struct ls_table *t = &s->sysobjs[i];
+        struct ls_buf line = {0};
+        ls_buf_add(&line, "", 0);
+        if (t->rows_known)
+            ls_buf_printf(&line, "%s entries", ls_fmt_thousands(t->rows, num));
+        if (t->note) {
+            ls_buf_puts(&line, t->rows_known ? "; " : "");
+            add_clean(&line, t->note, LS_CLEAN_SPACE);
+        }
+        if (t->nsecrets)
+            ls_buf_printf(&line, "; %zu distinct secrets", t->nsecrets);
+        struct ls_buf name = {0};
+        table_name(&name, t);
+        if (!line.oom && !name.oom)
+            labelled(b, "  ", name.p, line.p);
+        b->oom |= line.oom || name.oom;
+        ls_buf_free(&line);
+        ls_buf_free(&name);
+    }
+    if (s->honeypot.suspected)
+        for (size_t i = 0; i < s->honeypot.nreasons; i++)
+            labelled(b, "  ", "honeypot suspected", s->honeypot.reasons[i]);
+    if (s->compromised)
+        labelled(b, "  ", "COMPROMISED", s->compromise_evidence ? s->compromise_evidence : "ransom note");
+    for (size_t i = 0; i < s->nunknowns; i++) {
+        struct ls_buf line = {0};
+        ls_buf_add(&line, "", 0);
+        add_clean(&line, s->unknowns[i].what, LS_CLEAN_SPACE);
+        ls_buf_puts(&line, ": ");
+        add_clean(&line, s->unknowns[i].reason, LS_CLEAN_SPACE);
+        if (!line.oom)
+            labelled(b, "  ", "unknown", line.p);
+        b->oom |= line.oom;
+        ls_buf_free(&line);
+    }
+    for (size_t i = 0; i < s->nsysobjs; i++)
+        if (s->sysobjs[i].nsecrets)
+            table_details(b, r, &s->sysobjs[i]);
 }
 
 /* ---- risks and remediation ---- */
@@ -493,6 +579,7 @@ static int text_service(struct ls_report *r, const struct ls_service *s)
             tables_section(&b, color, s);
         for (size_t i = 0; i < s->ntables; i++)
             table_details(&b, r, &s->tables[i]);
+        blast_section(&b, r, s);
         risks_section(&b, color, s);
         ls_buf_puts(&b, "\n");
     }
