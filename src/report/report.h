@@ -3,6 +3,7 @@
 #define LS_REPORT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "report/model.h"
@@ -57,6 +58,22 @@ struct json_t *ls_json_service(const struct ls_service *s);
 struct json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, const struct ls_secret *sec,
                               bool show_secrets);
 struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
+
+/* History views (src/report/history_report.c), written straight to `out`: text (80 columns, colour
+ * only with o->color, server strings made terminal-safe) or JSON Lines for any other format.
+ *   history: one {"type":"scan","id","started_at","finished_at"(null while incomplete),"targets",
+ *            "tool_version","services","exposed","probes","open_ports","duration_ms"} per scan.
+ *   diff:    one {"type":"diff","change":"new|changed|resolved", host, ip, port, engine, interface,
+ *            version, auth, severity, rows, tables, ["changes":{"rows"|"version"|"auth"|"severity":
+ *            {"old","new"}}], "new_secrets":[…], "resolved_secrets":[…]} per service, then
+ *            {"type":"diff_summary","old","new","new_services","resolved","changed","new_secrets",
+ *            "alert"} ("alert" = ls_diff_has_news). Secrets carry fingerprint and redacted only.
+ * Each returns 0, or -1 on a write or allocation error. */
+struct ls_hist_scan;
+struct ls_diff;
+int ls_report_history(FILE *out, enum ls_format f, const struct ls_hist_scan *scans, size_t n,
+                      const struct ls_report_opts *o);
+int ls_report_diff(FILE *out, enum ls_format f, const struct ls_diff *d, const struct ls_report_opts *o);
 
 #ifdef LS_REPORT_INTERNAL
 /* Writer plumbing shared by the .c files of src/report only: one vtable per format behind one struct. */
