@@ -25,7 +25,8 @@ void ls_usage_scan(void)
            "        @file (one target per line, # comments)\n"
            "\n"
            "  -p, --ports LIST        ports: 8123,9000-9010 or 'db' (default: built-in database ports)\n"
-           "      --format FMT        text (default on a terminal), jsonl (default otherwise), json\n"
+           "      --format FMT        text (default on a terminal), jsonl (default otherwise), json,\n"
+           "                          html (one self-contained page), sarif (SARIF 2.1.0)\n"
            "  -o, --output FILE       write the report to FILE (0600; written whole, then renamed)\n"
            "      --concurrency N     simultaneous connections (default: from the open-file limit)\n"
            "      --timeout MS        connect and read timeout (default 3000)\n"
@@ -159,7 +160,8 @@ int ls_cmd_scan(int argc, char **argv)
         case 'q': quiet = true; break;
         case OPT_FORMAT:
             if ((format = ls_format_parse(optarg)) < 0)
-                return ls_usage_error("bad value '%s' for --format: expected text, jsonl or json", optarg);
+                return ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html or sarif",
+                                      optarg);
             break;
         case OPT_CONCURRENCY:
             if (parse_num("--concurrency", optarg, 1, 100000, &v))
