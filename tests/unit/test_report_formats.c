@@ -180,12 +180,50 @@ static void test_sarif_api_files_and_cap(void **state)
     json_decref(doc);
 }
 
+/* Text: the same server on two interfaces is one line in the closing summary, its rows once. */
+static void test_text_summary_collapses_interfaces(void **state)
+{
+    (void)state;
+    struct ls_service a, b;
+    hostile_service(&a);
+    hostile_service(&b);
+    b.interface = "native";
+    b.port = 9000;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct ls_report *r = ls_report_new(LS_FORMAT_TEXT, out, &(struct ls_report_opts){.quiet = true});
+    assert_int_equal(ls_report_service(r, &a), 0);
+    assert_int_equal(ls_report_service(r, &b), 0);
+    struct ls_scan_summary sum = {1, 2, 2, 2, 2, 10};
+    assert_int_equal(ls_report_summary(r, &sum), 0);
+    assert_int_equal(ls_report_close(r), 0);
+    fclose(out);
+    const char *blk = strstr(buf, "Summary\n  127.77.3.20  ClickHouse ");
+    assert_non_null(blk);
+    assert_non_null(strstr(blk, "NO PASSWORD\n    http :8123, native :9000, 1,234,567 rows\n"));
+    assert_null(strchr(buf, '\x1b')); /* no colour unless asked, hostile version made inert */
+    for (const char *line = buf; *line;) { /* 80 columns, except the grep-able headlines */
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        char *one = strndup(line, n);
+        if (strncmp(one, "<img src=x", 10) != 0) /* the host name of the headline */
+            assert_true(ls_text_width(one) <= 80);
+        free(one);
+        line += n + (nl != NULL);
+    }
+    free(buf);
+    ls_service_free(&a);
+    ls_service_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html_escapes_hostile_strings),
         cmocka_unit_test(test_sarif_scan_report),
         cmocka_unit_test(test_sarif_api_files_and_cap),
+        cmocka_unit_test(test_text_summary_collapses_interfaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
