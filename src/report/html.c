@@ -12,8 +12,15 @@
 
 #define MAX_SECRET_ROWS 300 /* secret rows listed per service; the count says how many more */
 
+struct section {
+    enum ls_severity severity;
+    uint64_t order;              /* arrival, to keep the sort stable */
+    struct ls_buf html;
+};
+
 struct html_state {
-    struct ls_buf body;          /* the service sections */
+    struct section *sections;    /* one per service, written worst first by finish */
+    size_t nsections;
     uint64_t by_sev[5];          /* services per severity */
     uint64_t exposed, exposed_rows, nservices;
     char (*fps)[72];             /* every secret fingerprint seen, for the distinct count */
@@ -112,6 +119,14 @@ static int remember(char (**set)[64], size_t *n, size_t *cap, const char *key)
     }
     snprintf((*set)[(*n)++], 64, "%s", key);
     return 1;
+}
+
+static int worst_first(const void *a, const void *b)
+{
+    const struct section *x = a, *y = b;
+    if (x->severity != y->severity)
+        return x->severity > y->severity ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int cmp_fp(const void *a, const void *b)
@@ -229,10 +244,11 @@ static int secrets_table(struct ls_buf *b, struct html_state *h, const struct ls
             ls_buf_puts(b, "</tr>\n");
         }
     }
-    ls_buf_puts(b, "</tbody></table></div></details>\n");
+    ls_buf_puts(b, "</tbody></table></div>\n");
     if (listed > MAX_SECRET_ROWS)
         ls_buf_printf(b, "<p class=note>%s more not listed here; the JSON Lines report lists every one.</p>\n",
                       ls_fmt_thousands(listed - MAX_SECRET_ROWS, n));
+    ls_buf_puts(b, "</details>\n");
     return 0;
 }
 
@@ -241,7 +257,14 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
     struct html_state *h = state(r);
     if (!h || remember(&h->ips, &h->nips, &h->capips, s->ip) < 0)
         return -1;
-    struct ls_buf *b = &h->body;
+    struct section *nv = realloc(h->sections, (h->nsections + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    h->sections = nv;
+    struct section *sec = &h->sections[h->nsections];
+    *sec = (struct section){.severity = s->severity, .order = h->nsections};
+    h->nsections++;
+    struct ls_buf *b = &sec->html;
     bool exposed = s->auth == LS_AUTH_NONE || s->auth == LS_AUTH_DEFAULT_CREDENTIALS;
     h->nservices++;
     h->by_sev[(unsigned)s->severity < 5 ? s->severity : 0]++;
@@ -285,9 +308,11 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
         ls_buf_puts(b, "</dd>");
     }
     char n1[LS_FMT_NUM], n2[LS_FMT_NUM], n3[LS_FMT_NUM], n4[LS_FMT_NUM];
-    ls_buf_printf(b, "<dt>Exposed</dt><dd>%s databases, %s tables, %s rows, %s</dd></dl>\n",
-                  ls_fmt_thousands(s->ndatabases, n1), ls_fmt_thousands(s->ntables, n2),
-                  ls_fmt_thousands(ls_service_rows(s), n3), ls_fmt_bytes(ls_service_bytes(s), n4));
+    if (s->auth != LS_AUTH_REQUIRED)
+        ls_buf_printf(b, "<dt>Exposed</dt><dd>%s databases, %s tables, %s rows, %s</dd>",
+                      ls_fmt_thousands(s->ndatabases, n1), ls_fmt_thousands(s->ntables, n2),
+                      ls_fmt_thousands(ls_service_rows(s), n3), ls_fmt_bytes(ls_service_bytes(s), n4));
+    ls_buf_puts(b, "</dl>\n");
     if (s->error) {
         ls_buf_puts(b, "<p class=note>");
         esc(b, s->error);
@@ -348,9 +373,9 @@ static const char css[] =
     "background:var(--bg);color:var(--fg)}main{max-width:1100px;margin:0 auto;padding:16px}"
     "h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin:0 0 .5em;overflow-wrap:anywhere}"
     "h3{font-size:1em;margin:1em 0 .4em}.mut,small{color:var(--mut)}"
-    ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(128px,1fr));gap:10px;margin:12px 0}"
     ".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}"
-    ".card b{display:block;font-size:1.6em;line-height:1.2}"
+    ".card b{display:block;font-size:1.4em;line-height:1.2;overflow-wrap:anywhere}"
     ".chart{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px;margin:12px 0}"
     ".chart svg{width:100%;height:auto;max-width:640px;display:block}"
     ".svc{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:8px;padding:12px 14px;"
@@ -363,7 +388,7 @@ static const char css[] =
     ".facts dd{margin:0;overflow-wrap:anywhere}.scroll{overflow-x:auto}"
     "table{border-collapse:collapse;width:100%;font-size:.92em}th,td{text-align:left;padding:4px 8px;"
     "border-bottom:1px solid var(--line);vertical-align:top}th{cursor:pointer;user-select:none;white-space:nowrap}"
-    "th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}th[aria-sort=ascending]::after{content:' ▲'}"
+    "th.n,td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th[aria-sort=ascending]::after{content:' ▲'}"
     "th[aria-sort=descending]::after{content:' ▼'}code{font-size:.9em;overflow-wrap:anywhere}"
     ".cls{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 6px;font-size:.85em}"
     ".ev{color:var(--mut);overflow-wrap:anywhere}.note{color:var(--mut);font-style:italic}"
@@ -443,15 +468,21 @@ static int html_finish(struct ls_report *r)
     if (!h->nservices)
         ls_buf_puts(&b, "<p>No database service found.</p>\n");
     ls_report_write(r, b.p, b.len);
-    ls_report_write(r, h->body.p, h->body.len);
+    int rc = b.oom ? -1 : 0;
     ls_buf_free(&b);
+    qsort(h->sections, h->nsections, sizeof *h->sections, worst_first);
+    for (size_t i = 0; i < h->nsections; i++) {
+        ls_report_write(r, h->sections[i].html.p, h->sections[i].html.len);
+        rc |= h->sections[i].html.oom ? -1 : 0;
+        ls_buf_free(&h->sections[i].html);
+    }
+    free(h->sections);
     ls_buf_puts(&b, "</main><script>");
     ls_buf_puts(&b, js);
     ls_buf_puts(&b, "</script></body></html>\n");
     ls_report_write(r, b.p, b.len);
-    int rc = b.oom || h->body.oom ? -1 : 0;
+    rc |= b.oom ? -1 : 0;
     ls_buf_free(&b);
-    ls_buf_free(&h->body);
     free(h->fps);
     free(h->ips);
     free(h->servers);
