@@ -70,6 +70,13 @@ check "a directory as report path: exit 3 (rc=$rc)" bash -c "[ $rc = 3 ] && grep
 echo "previous report" >"$TMP/keep.jsonl"
 run scan "$LAB_EXPOSED" -p 8123 --no-history --db "$db" --format jsonl -o "$TMP/keep.jsonl"
 check "usage error leaves the old report untouched (rc=$rc)" bash -c "[ $rc = 2 ] && [ \"\$(cat '$TMP/keep.jsonl')\" = 'previous report' ]"
+# a link is followed (the file it names is replaced, the link stays); a device is written in place
+echo old >"$TMP/target.jsonl"
+ln -s "$TMP/target.jsonl" "$TMP/link.jsonl"
+run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o "$TMP/link.jsonl"
+check "-o through a symlink replaces its target (rc=$rc)" bash -c "[ -L '$TMP/link.jsonl' ] && tail -n1 '$TMP/target.jsonl' | grep -q summary"
+run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o /dev/stdout
+check "-o /dev/stdout writes to stdout, /dev/stdout untouched (rc=$rc)" bash -c "tail -n1 '$TMP/out' | grep -q summary && [ -L /dev/stdout ]"
 run history --db "$TMP/no/such/dir/h.db"
 check "unwritable history path: exit 3 (rc=$rc)" test "$rc" -eq 3
 
