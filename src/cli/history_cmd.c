@@ -180,8 +180,8 @@ int ls_cmd_diff(int argc, char **argv)
         rc = LS_EXIT_RUNTIME;
         goto out;
     }
-    struct ls_report_opts ropts = {
-        .color = o.format == LS_FORMAT_TEXT && !o.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO)};
+    struct ls_report_opts ropts = {.color = o.format == LS_FORMAT_TEXT && !o.no_color && !getenv("NO_COLOR") &&
+                                            isatty(STDOUT_FILENO)};
     if (ls_report_diff(stdout, o.format, &d, &ropts)) {
         fprintf(stderr, "leakscan: writing the diff failed\n");
         rc = LS_EXIT_RUNTIME;

@@ -57,11 +57,10 @@ int ls_report_history(FILE *out, enum ls_format f, const struct ls_hist_scan *sc
             const struct ls_hist_scan *h = &scans[i];
             json_t *j = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "type", "scan", "id",
                                   (json_int_t)h->id, "started_at", jstr(h->started_at), "finished_at",
-                                  h->finished_at[0] ? jstr(h->finished_at) : json_null(), "targets",
-                                  jstr(h->targets), "tool_version", jstr(h->tool_version), "services",
-                                  (json_int_t)h->services, "exposed", (json_int_t)h->exposed, "probes",
-                                  (json_int_t)h->probes, "open_ports", (json_int_t)h->open_ports, "duration_ms",
-                                  (json_int_t)h->duration_ms);
+                                  h->finished_at[0] ? jstr(h->finished_at) : json_null(), "targets", jstr(h->targets),
+                                  "tool_version", jstr(h->tool_version), "services", (json_int_t)h->services, "exposed",
+                                  (json_int_t)h->exposed, "probes", (json_int_t)h->probes, "open_ports",
+                                  (json_int_t)h->open_ports, "duration_ms", (json_int_t)h->duration_ms);
             if (emit_json(out, j))
                 return -1;
         }
@@ -205,8 +204,9 @@ static json_t *jsonl_entry(const struct ls_diff_entry *e)
     if (e->kind == LS_CHANGE_CHANGED) {
         json_t *c = json_object();
         if (e->rows_grew || e->rows_shrank)
-            json_object_set_new(c, "rows", json_pack("{s:I, s:I}", "old", (json_int_t)e->old_svc->rows, "new",
-                                                     (json_int_t)e->new_svc->rows));
+            json_object_set_new(
+                c, "rows",
+                json_pack("{s:I, s:I}", "old", (json_int_t)e->old_svc->rows, "new", (json_int_t)e->new_svc->rows));
         if (e->version_changed)
             json_object_set_new(c, "version", old_new(e->old_svc->version, e->new_svc->version));
         if (e->auth_changed)
@@ -228,8 +228,8 @@ int ls_report_diff(FILE *out, enum ls_format f, const struct ls_diff *d, const s
         /* Key order fixed for readers: type and change first. */
         for (size_t i = 0; i < d->n; i++) {
             json_t *j = jsonl_entry(&d->entries[i]);
-            json_t *ordered = j ? json_pack("{s:s, s:O}", "type", "diff", "change", json_object_get(j, "change"))
-                                : NULL;
+            json_t *ordered =
+                j ? json_pack("{s:s, s:O}", "type", "diff", "change", json_object_get(j, "change")) : NULL;
             if (ordered)
                 json_object_update(ordered, j);
             json_decref(j);
@@ -238,8 +238,8 @@ int ls_report_diff(FILE *out, enum ls_format f, const struct ls_diff *d, const s
         }
         json_t *sum = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "type", "diff_summary", "old",
                                 (json_int_t)a->id, "new", (json_int_t)b2->id, "new_services", (json_int_t)d->nnew,
-                                "resolved", (json_int_t)d->nresolved, "changed", (json_int_t)d->nchanged,
-                                "new_secrets", (json_int_t)d->nnew_secrets, "alert", ls_diff_has_news(d));
+                                "resolved", (json_int_t)d->nresolved, "changed", (json_int_t)d->nchanged, "new_secrets",
+                                (json_int_t)d->nnew_secrets, "alert", ls_diff_has_news(d));
         if (emit_json(out, sum))
             return -1;
         return fflush(out) == 0 ? 0 : -1;

@@ -14,20 +14,20 @@
 
 struct section {
     enum ls_severity severity;
-    uint64_t order;              /* arrival, to keep the sort stable */
+    uint64_t order; /* arrival, to keep the sort stable */
     struct ls_buf html;
 };
 
 struct html_state {
-    struct section *sections;    /* one per service, written worst first by finish */
+    struct section *sections; /* one per service, written worst first by finish */
     size_t nsections;
-    uint64_t by_sev[5];          /* services per severity */
+    uint64_t by_sev[5]; /* services per severity */
     uint64_t exposed, exposed_rows, nservices;
-    char (*fps)[72];             /* every secret fingerprint seen, for the distinct count */
+    char (*fps)[72]; /* every secret fingerprint seen, for the distinct count */
     size_t nfps, capfps;
-    char (*ips)[64];             /* distinct addresses */
+    char (*ips)[64]; /* distinct addresses */
     size_t nips, capips;
-    char (*servers)[64];         /* distinct "engine ip" of exposed services: rows count once per server */
+    char (*servers)[64]; /* distinct "engine ip" of exposed services: rows count once per server */
     size_t nservers, capservers;
     struct ls_scan_summary sum;
     bool have_sum;
@@ -204,10 +204,11 @@ static int secrets_table(struct ls_buf *b, struct html_state *h, const struct ls
     if (!total)
         return 0;
     char n[LS_FMT_NUM];
-    ls_buf_printf(b, "<details%s><summary><h3>Secrets and personal data (%s distinct, redacted)</h3></summary>"
-                     "<div class=scroll>"
-                     "<table class=sortable><thead><tr><th>Rule</th><th>Category</th><th>Where</th><th>Value</th>"
-                     "<th>Fingerprint</th><th class=n>Count</th></tr></thead><tbody>\n",
+    ls_buf_printf(b,
+                  "<details%s><summary><h3>Secrets and personal data (%s distinct, redacted)</h3></summary>"
+                  "<div class=scroll>"
+                  "<table class=sortable><thead><tr><th>Rule</th><th>Category</th><th>Where</th><th>Value</th>"
+                  "<th>Fingerprint</th><th class=n>Count</th></tr></thead><tbody>\n",
                   total <= 25 ? " open" : "", ls_fmt_thousands(total, n));
     for (size_t i = 0; i < s->ntables; i++) {
         const struct ls_table *t = &s->tables[i];
@@ -388,7 +389,8 @@ static const char css[] =
     ".facts dd{margin:0;overflow-wrap:anywhere}.scroll{overflow-x:auto}"
     "table{border-collapse:collapse;width:100%;font-size:.92em}th,td{text-align:left;padding:4px 8px;"
     "border-bottom:1px solid var(--line);vertical-align:top}th{cursor:pointer;user-select:none;white-space:nowrap}"
-    "th.n,td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th[aria-sort=ascending]::after{content:' ▲'}"
+    "th.n,td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th[aria-sort=ascending]::after{"
+    "content:' ▲'}"
     "th[aria-sort=descending]::after{content:' ▼'}code{font-size:.9em;overflow-wrap:anywhere}"
     ".cls{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 6px;font-size:.85em}"
     ".ev{color:var(--mut);overflow-wrap:anywhere}.note{color:var(--mut);font-style:italic}"
@@ -428,9 +430,10 @@ static void chart(struct ls_buf *b, const struct html_state *h)
         int s = 4 - k;
         unsigned w = (unsigned)(h->by_sev[s] * 440 / max), y = 10 + 36u * (unsigned)k;
         char n[LS_FMT_NUM];
-        ls_buf_printf(b, "<text x=\"0\" y=\"%u\" font-size=\"14\" fill=\"currentColor\">%s</text>"
-                         "<rect x=\"90\" y=\"%u\" width=\"%u\" height=\"24\" rx=\"3\" fill=\"%s\"/>"
-                         "<text x=\"%u\" y=\"%u\" font-size=\"14\" fill=\"currentColor\">%s</text>",
+        ls_buf_printf(b,
+                      "<text x=\"0\" y=\"%u\" font-size=\"14\" fill=\"currentColor\">%s</text>"
+                      "<rect x=\"90\" y=\"%u\" width=\"%u\" height=\"24\" rx=\"3\" fill=\"%s\"/>"
+                      "<text x=\"%u\" y=\"%u\" font-size=\"14\" fill=\"currentColor\">%s</text>",
                       y + 17, ls_severity_name((enum ls_severity)s), y, w ? w : 1, colors[s], 98 + w, y + 17,
                       ls_fmt_thousands(h->by_sev[s], n));
     }

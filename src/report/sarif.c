@@ -15,9 +15,9 @@
 
 struct ls_sarif {
     FILE *out;
-    json_t *rules;   /* tool.driver.rules */
+    json_t *rules; /* tool.driver.rules */
     json_t *results;
-    size_t dropped;  /* results past LS_SARIF_MAX_RESULTS */
+    size_t dropped; /* results past LS_SARIF_MAX_RESULTS */
     bool failed;
 };
 
@@ -77,11 +77,11 @@ static size_t rule_index(struct ls_sarif *w, const char *id, const char *categor
         if (strcmp(json_string_value(json_object_get(json_array_get(w->rules, i), "id")), id) == 0)
             return i;
     const char *desc = title ? title : rule_description(id);
-    json_t *r = json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:[s,s], s:s, s:s}}", "id", jstr(id), "name",
-                          jstr(id), "shortDescription", "text", jstr(desc ? desc : id), "fullDescription", "text",
-                          jstr(desc ? desc : id), "defaultConfiguration", "level", level_of(sev), "properties", "tags",
-                          "security", category ? category : "secret", "precision", "high", "security-severity",
-                          security_severity(sev));
+    json_t *r =
+        json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:[s,s], s:s, s:s}}", "id", jstr(id), "name", jstr(id),
+                  "shortDescription", "text", jstr(desc ? desc : id), "fullDescription", "text", jstr(desc ? desc : id),
+                  "defaultConfiguration", "level", level_of(sev), "properties", "tags", "security",
+                  category ? category : "secret", "precision", "high", "security-severity", security_severity(sev));
     if (!r || json_array_append_new(w->rules, r) < 0)
         w->failed = true;
     return json_array_size(w->rules) - 1;
@@ -158,12 +158,12 @@ int ls_sarif_add_secret(struct ls_sarif *w, const struct ls_secret *sec, const s
              sec->count == 1 ? "" : "s", loc->logical ? "this table" : "this file");
     /* The exact-value fingerprint (sha256 of the secret) identifies the same credential in other
      * places; it is already what the JSON records publish, and is not reversible. */
-    json_t *res = json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}, s:{s:o}, s:{s:o, s:o, s:I, s:o}}", "ruleId",
-                            jstr(sec->rule), "ruleIndex", (json_int_t)ri, "level", level_of(sev), "message", "text",
-                            jstr(text), "locations", location(loc), "partialFingerprints", "leakscanResult/v1", fp,
-                            "fingerprints", "secretSha256/v1", jstr(sec->fingerprint), "properties", "redacted",
-                            jstr(sec->redacted), "category", jstr(sec->category), "count", (json_int_t)sec->count,
-                            "column", jstr(sec->column));
+    json_t *res =
+        json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}, s:{s:o}, s:{s:o, s:o, s:I, s:o}}", "ruleId",
+                  jstr(sec->rule), "ruleIndex", (json_int_t)ri, "level", level_of(sev), "message", "text", jstr(text),
+                  "locations", location(loc), "partialFingerprints", "leakscanResult/v1", fp, "fingerprints",
+                  "secretSha256/v1", jstr(sec->fingerprint), "properties", "redacted", jstr(sec->redacted), "category",
+                  jstr(sec->category), "count", (json_int_t)sec->count, "column", jstr(sec->column));
     return add_result(w, res);
 }
 
@@ -198,9 +198,8 @@ int ls_sarif_close(struct ls_sarif *w)
     }
     json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:O}}, s:[o], s:O, s:s}]}", "$schema",
                             "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
-                            "driver", "name", "leakscan", "version", LS_VERSION, "semanticVersion", LS_VERSION,
-                            "rules", w->rules, "invocations", inv, "results", w->results, "columnKind",
-                            "unicodeCodePoints");
+                            "driver", "name", "leakscan", "version", LS_VERSION, "semanticVersion", LS_VERSION, "rules",
+                            w->rules, "invocations", inv, "results", w->results, "columnKind", "unicodeCodePoints");
     int rc = w->failed || !doc ? -1 : 0;
     if (doc && (json_dumpf(doc, w->out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', w->out) == EOF))
         rc = -1;
@@ -220,8 +219,8 @@ static int sarif_service(struct ls_report *r, const struct ls_service *s)
     struct ls_sarif *w = r->state;
     bool v6 = strchr(s->ip, ':') != NULL;
     char base[256];
-    snprintf(base, sizeof base, "%s://%s%.64s%s:%u", s->engine ? s->engine : "db", v6 ? "[" : "", s->ip,
-             v6 ? "]" : "", s->port);
+    snprintf(base, sizeof base, "%s://%s%.64s%s:%u", s->engine ? s->engine : "db", v6 ? "[" : "", s->ip, v6 ? "]" : "",
+             s->port);
     for (size_t i = 0; i < s->nrisks; i++)
         if (ls_sarif_add_risk(w, &s->risks[i], base))
             return -1;

@@ -90,8 +90,8 @@ int ls_diff_compute(const struct ls_snapshot *old_snap, const struct ls_snapshot
                     entry_free(&e);
                     goto oom;
                 }
-                if (!e.rows_grew && !e.rows_shrank && !e.version_changed && !e.auth_changed &&
-                    !e.severity_changed && !e.nnew_secrets && !e.ngone_secrets) {
+                if (!e.rows_grew && !e.rows_shrank && !e.version_changed && !e.auth_changed && !e.severity_changed &&
+                    !e.nnew_secrets && !e.ngone_secrets) {
                     entry_free(&e);
                     continue; /* unchanged */
                 }

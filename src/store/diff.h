@@ -18,7 +18,7 @@ struct ls_diff_entry {
     const struct ls_hist_service *old_svc; /* NULL for NEW */
     const struct ls_hist_service *new_svc; /* NULL for RESOLVED */
     bool rows_grew, rows_shrank, version_changed, auth_changed, severity_changed;
-    const struct ls_hist_secret **new_secrets;  /* in new_svc, fingerprint not in old_svc */
+    const struct ls_hist_secret **new_secrets; /* in new_svc, fingerprint not in old_svc */
     size_t nnew_secrets;
     const struct ls_hist_secret **gone_secrets; /* in old_svc, fingerprint not in new_svc */
     size_t ngone_secrets;

@@ -11,8 +11,8 @@
 typedef int (*ls_sql_row_fn)(void *ud, int ncols, const char *const *cells);
 
 struct ls_sql_dialect {
-    const char *name;        /* "sqlite" or "postgres" */
-    const char *serial_pk;   /* column definition of an auto-incrementing 64-bit primary key */
+    const char *name;      /* "sqlite" or "postgres" */
+    const char *serial_pk; /* column definition of an auto-incrementing 64-bit primary key */
     /* SQL returning one row with one cell "1" when table $1 exists, else no row. */
     const char *table_exists;
 };
@@ -22,8 +22,8 @@ struct ls_sql_ops {
     /* Runs one or more statements without parameters or results. 0 or -1. */
     int (*exec)(struct ls_sql *db, const char *sql, char *err, size_t errlen);
     /* Runs one statement with nparams text parameters; calls fn per row (fn may be NULL). 0 or -1. */
-    int (*query)(struct ls_sql *db, const char *sql, int nparams, const char *const *params, ls_sql_row_fn fn,
-                 void *ud, char *err, size_t errlen);
+    int (*query)(struct ls_sql *db, const char *sql, int nparams, const char *const *params, ls_sql_row_fn fn, void *ud,
+                 char *err, size_t errlen);
     void (*close)(struct ls_sql *db);
 };
 

@@ -160,8 +160,9 @@ static int detect_version(struct ls_store *st, const char *where, int *rc, char 
         return 0;
     }
     char *app = scalar(st, "SELECT value FROM ls_meta WHERE key = 'application'", 0, NULL, &failed, err, errlen);
-    char *ver = failed ? NULL : scalar(st, "SELECT value FROM ls_meta WHERE key = 'schema_version'", 0, NULL, &failed,
-                                       err, errlen);
+    char *ver =
+        failed ? NULL
+               : scalar(st, "SELECT value FROM ls_meta WHERE key = 'schema_version'", 0, NULL, &failed, err, errlen);
     int v = ver ? atoi(ver) : 0;
     int ok = !failed && app && strcmp(app, "leakscan") == 0 && v >= 1;
     free(app);
@@ -194,8 +195,8 @@ int ls_store_open(const char *where, struct ls_store **out, char *err, size_t er
         return LS_STORE_FAIL;
     }
     int foreign = 0, rc = LS_STORE_FAIL;
-    st->db = is_pg_uri(where) ? ls_sql_open_postgres(where, err, errlen)
-                              : ls_sql_open_sqlite(where, &foreign, err, errlen);
+    st->db =
+        is_pg_uri(where) ? ls_sql_open_postgres(where, err, errlen) : ls_sql_open_sqlite(where, &foreign, err, errlen);
     if (!st->db) {
         free(st);
         return foreign ? LS_STORE_BAD : LS_STORE_FAIL;
@@ -282,8 +283,7 @@ int ls_store_scan_begin(struct ls_store *st, const char *targets, int64_t *scan_
     char now[32];
     utc_now(now);
     const char *p[] = {now, targets ? targets : "", LS_VERSION};
-    return returned_id(st,
-                       "INSERT INTO ls_scans (started_at, targets, tool_version) VALUES ($1, $2, $3) RETURNING id",
+    return returned_id(st, "INSERT INTO ls_scans (started_at, targets, tool_version) VALUES ($1, $2, $3) RETURNING id",
                        3, p, scan_id, err, errlen);
 }
 
@@ -293,9 +293,14 @@ static int add_secrets(struct ls_store *st, const char *sid, const struct ls_tab
         const struct ls_secret *sec = &t->secrets[k];
         char hits[24];
         /* Only the fingerprint and the redacted form: sec->raw never reaches the history. */
-        const char *p[] = {sid, t->database ? t->database : "", t->name ? t->name : "",
-                           sec->column ? sec->column : "", sec->rule ? sec->rule : "",
-                           sec->category ? sec->category : "", sec->fingerprint, sec->redacted,
+        const char *p[] = {sid,
+                           t->database ? t->database : "",
+                           t->name ? t->name : "",
+                           sec->column ? sec->column : "",
+                           sec->rule ? sec->rule : "",
+                           sec->category ? sec->category : "",
+                           sec->fingerprint,
+                           sec->redacted,
                            u64s(sec->count, hits)};
         if (q(st,
               "INSERT INTO ls_secrets (service_id, dbname, tbl, col, rule, category, fingerprint, redacted, hits) "
@@ -317,10 +322,19 @@ int ls_store_add_service(struct ls_store *st, int64_t scan_id, const struct ls_s
     }
     char id[24], port[24], rows[24], bytes[24], ntables[24];
     snprintf(id, sizeof id, "%" PRId64, scan_id);
-    const char *p[] = {id, s->host[0] ? s->host : s->ip, s->ip, u64s(s->port, port), s->engine ? s->engine : "",
-                       s->interface ? s->interface : "", s->version, ls_auth_name(s->auth),
-                       ls_severity_name(s->severity), u64s(ls_service_rows(s), rows),
-                       u64s(ls_service_bytes(s), bytes), u64s(s->ntables, ntables), record};
+    const char *p[] = {id,
+                       s->host[0] ? s->host : s->ip,
+                       s->ip,
+                       u64s(s->port, port),
+                       s->engine ? s->engine : "",
+                       s->interface ? s->interface : "",
+                       s->version,
+                       ls_auth_name(s->auth),
+                       ls_severity_name(s->severity),
+                       u64s(ls_service_rows(s), rows),
+                       u64s(ls_service_bytes(s), bytes),
+                       u64s(s->ntables, ntables),
+                       record};
     int64_t service_id;
     int rc = -1;
     if (x(st, "BEGIN", err, errlen))
@@ -348,14 +362,18 @@ out:
     return rc;
 }
 
-int ls_store_scan_end(struct ls_store *st, int64_t scan_id, const struct ls_scan_summary *sum, char *err,
-                      size_t errlen)
+int ls_store_scan_end(struct ls_store *st, int64_t scan_id, const struct ls_scan_summary *sum, char *err, size_t errlen)
 {
     char now[32], id[24], a[24], b[24], c[24], d[24], e[24];
     utc_now(now);
     snprintf(id, sizeof id, "%" PRId64, scan_id);
-    const char *p[] = {now, u64s(sum->services, a), u64s(sum->exposed, b), u64s(sum->probes, c),
-                       u64s(sum->open_ports, d), u64s(sum->duration_ms, e), id};
+    const char *p[] = {now,
+                       u64s(sum->services, a),
+                       u64s(sum->exposed, b),
+                       u64s(sum->probes, c),
+                       u64s(sum->open_ports, d),
+                       u64s(sum->duration_ms, e),
+                       id};
     return q(st,
              "UPDATE ls_scans SET finished_at = $1, services = $2, exposed = $3, probes = $4, open_ports = $5, "
              "duration_ms = $6 WHERE id = $7",
@@ -364,7 +382,8 @@ int ls_store_scan_end(struct ls_store *st, int64_t scan_id, const struct ls_scan
 
 /* ---- reading ---- */
 
-#define SCAN_COLS "id, started_at, finished_at, targets, tool_version, services, exposed, probes, open_ports, duration_ms"
+#define SCAN_COLS                                                                                                      \
+    "id, started_at, finished_at, targets, tool_version, services, exposed, probes, open_ports, duration_ms"
 
 struct scan_rows {
     struct ls_hist_scan *v;

@@ -34,16 +34,15 @@ int ls_store_opened_version(const struct ls_store *st);
 /* Recording a scan: begin, one call per reported service (secrets included), end. A scan that never
  * ended is listed as incomplete. Each returns 0 or -1 with err set. */
 int ls_store_scan_begin(struct ls_store *st, const char *targets, int64_t *scan_id, char *err, size_t errlen);
-int ls_store_add_service(struct ls_store *st, int64_t scan_id, const struct ls_service *s, char *err,
-                         size_t errlen);
+int ls_store_add_service(struct ls_store *st, int64_t scan_id, const struct ls_service *s, char *err, size_t errlen);
 int ls_store_scan_end(struct ls_store *st, int64_t scan_id, const struct ls_scan_summary *sum, char *err,
                       size_t errlen);
 
 /* What the history keeps of a scan, a service and a secret. Strings are owned (never NULL). */
 struct ls_hist_scan {
     int64_t id;
-    char *started_at;   /* ISO 8601 UTC, e.g. "2026-11-25T22:10:04Z" */
-    char *finished_at;  /* "" while incomplete */
+    char *started_at;  /* ISO 8601 UTC, e.g. "2026-11-25T22:10:04Z" */
+    char *finished_at; /* "" while incomplete */
     char *targets;
     char *tool_version;
     uint64_t services, exposed, probes, open_ports, duration_ms;

@@ -45,7 +45,8 @@ static void hostile_service(struct ls_service *s)
     snprintf(t->secrets[0].redacted, sizeof t->secrets[0].redacted, "ghp_…<i>");
     t->secrets[0].raw = strdup(RAW);
     t->secrets[0].count = 2;
-    assert_int_equal(ls_service_add_risk(s, "CH-NOAUTH", LS_SEV_CRITICAL, "No <password>", "said <script>x</script>"), 0);
+    assert_int_equal(ls_service_add_risk(s, "CH-NOAUTH", LS_SEV_CRITICAL, "No <password>", "said <script>x</script>"),
+                     0);
     assert_int_equal(ls_service_add_remediation(s, "Set a password & restrict <networks>"), 0);
 }
 
@@ -124,12 +125,19 @@ static void test_sarif_scan_report(void **state)
     assert_int_equal(json_array_size(res), 2); /* the risk and the secret */
     json_t *sec = json_array_get(res, 1);
     assert_string_equal(json_string_value(json_object_get(sec, "ruleId")), "github-classic-pat");
-    const char *uri = json_string_value(json_object_get(json_object_get(json_object_get(json_array_get(
-        json_object_get(sec, "locations"), 0), "physicalLocation"), "artifactLocation"), "uri"));
+    const char *uri = json_string_value(json_object_get(
+        json_object_get(json_object_get(json_array_get(json_object_get(sec, "locations"), 0), "physicalLocation"),
+                        "artifactLocation"),
+        "uri"));
     /* names percent-encoded into a valid URI */
-    assert_string_equal(uri, "clickhouse://127.77.3.20:8123/default/%3C%2Fscript%3E%3Cscript%3Ealert%283%29%3C%2Fscript%3E");
+    assert_string_equal(uri,
+                        "clickhouse://127.77.3.20:8123/default/%3C%2Fscript%3E%3Cscript%3Ealert%283%29%3C%2Fscript%3E");
     json_t *a = json_object_get(json_object_get(sec, "partialFingerprints"), "leakscanResult/v1");
-    json_t *b = json_object_get(json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(again, "runs"), 0), "results"), 1), "partialFingerprints"), "leakscanResult/v1");
+    json_t *b = json_object_get(
+        json_object_get(
+            json_array_get(json_object_get(json_array_get(json_object_get(again, "runs"), 0), "results"), 1),
+            "partialFingerprints"),
+        "leakscanResult/v1");
     assert_non_null(a);
     assert_string_equal(json_string_value(a), json_string_value(b));
     assert_int_equal(strlen(json_string_value(a)), 64);
@@ -164,19 +172,24 @@ static void test_sarif_api_files_and_cap(void **state)
     json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
     json_t *res = json_object_get(run, "results");
     assert_int_equal(json_array_size(res), LS_SARIF_MAX_RESULTS);
-    assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules")), 1);
-    json_t *region = json_object_get(json_object_get(json_array_get(json_object_get(json_array_get(res, 0), "locations"), 0), "physicalLocation"), "region");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules")),
+                     1);
+    json_t *region = json_object_get(
+        json_object_get(json_array_get(json_object_get(json_array_get(res, 0), "locations"), 0), "physicalLocation"),
+        "region");
     assert_int_equal(json_integer_value(json_object_get(region, "startLine")), 3);
     assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 5);
     assert_int_equal(json_integer_value(json_object_get(region, "endColumn")), 25);
     json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
-    const char *note = json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0), "message"), "text"));
+    const char *note = json_string_value(json_object_get(
+        json_object_get(json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0), "message"), "text"));
     assert_non_null(note);
     assert_non_null(strstr(note, "3 more results"));
     /* different secrets at the same place have different fingerprints */
-    assert_string_not_equal(
-        json_string_value(json_object_get(json_object_get(json_array_get(res, 0), "partialFingerprints"), "leakscanResult/v1")),
-        json_string_value(json_object_get(json_object_get(json_array_get(res, 1), "partialFingerprints"), "leakscanResult/v1")));
+    assert_string_not_equal(json_string_value(json_object_get(
+                                json_object_get(json_array_get(res, 0), "partialFingerprints"), "leakscanResult/v1")),
+                            json_string_value(json_object_get(
+                                json_object_get(json_array_get(res, 1), "partialFingerprints"), "leakscanResult/v1")));
     json_decref(doc);
 }
 
@@ -202,7 +215,7 @@ static void test_text_summary_collapses_interfaces(void **state)
     const char *blk = strstr(buf, "Summary\n  127.77.3.20  ClickHouse ");
     assert_non_null(blk);
     assert_non_null(strstr(blk, "NO PASSWORD\n    http :8123, native :9000, 1,234,567 rows\n"));
-    assert_null(strchr(buf, '\x1b')); /* no colour unless asked, hostile version made inert */
+    assert_null(strchr(buf, '\x1b'));      /* no colour unless asked, hostile version made inert */
     for (const char *line = buf; *line;) { /* 80 columns, except the grep-able headlines */
         const char *nl = strchr(line, '\n');
         size_t n = nl ? (size_t)(nl - line) : strlen(line);

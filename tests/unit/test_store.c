@@ -133,7 +133,8 @@ static void test_roundtrip_and_diff(void **state)
     assert_true(c->version_changed);
     assert_false(c->auth_changed);
     assert_int_equal(c->nnew_secrets, 1);
-    assert_string_equal(c->new_secrets[0]->fingerprint, "sha256:0000000000000000000000000000000000000000000000000000000000000002");
+    assert_string_equal(c->new_secrets[0]->fingerprint,
+                        "sha256:0000000000000000000000000000000000000000000000000000000000000002");
     ls_diff_free(&d);
 
     /* Same scan against itself: nothing new, exit 0 for cron. */
@@ -209,8 +210,8 @@ static void test_bad_files(void **state)
     assert_int_equal(ls_store_open(p, &st, err, sizeof err), LS_STORE_OK);
     ls_store_close(st);
     assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE ls_meta SET value = '999' WHERE key = 'schema_version'", NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE ls_meta SET value = '999' WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(ls_store_open(p, &st, err, sizeof err), LS_STORE_BAD);
     assert_non_null(strstr(err, "newer"));
