@@ -149,6 +149,27 @@ static void test_roundtrip_and_diff(void **state)
     assert_int_equal(d.nnew_secrets, 0);
     ls_diff_free(&d);
 
+    /* Scan 3: the server got a password. auth and severity changed; its secrets are gone. */
+    struct ls_service c3[1];
+    make_service(&c3[0], "127.77.3.14", 8123, "18.16.2", LS_AUTH_REQUIRED, 0, 0);
+    struct ls_snapshot s3;
+    assert_int_equal(ls_store_load(st, record(st, c3, 1), &s3, err, sizeof err), 0);
+    assert_int_equal(ls_diff_compute(&s2, &s3, &d), 0);
+    assert_int_equal(d.nchanged, 1);
+    assert_int_equal(d.nresolved, 1);
+    for (size_t i = 0; i < d.n; i++)
+        if (d.entries[i].kind == LS_CHANGE_CHANGED) {
+            assert_true(d.entries[i].auth_changed);
+            assert_true(d.entries[i].severity_changed);
+            assert_true(d.entries[i].rows_shrank);
+            assert_int_equal(d.entries[i].ngone_secrets, 3);
+            assert_string_equal(d.entries[i].old_svc->auth, "none");
+            assert_string_equal(d.entries[i].new_svc->auth, "required");
+        }
+    ls_diff_free(&d);
+    ls_snapshot_free(&s3);
+    ls_service_free(&c3[0]);
+
     ls_snapshot_free(&s1);
     ls_snapshot_free(&s2);
     ls_store_close(st);
