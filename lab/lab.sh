@@ -509,7 +509,8 @@ cmd_up() {
     load_table protected "$PROTECTED" "$PROTECTED_PASSWORD" default.secrets_vault
     write_ground_truth
     write_env
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" up 9>&- # PostgreSQL for the history tests (lock fd not inherited)
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" up 9>&- || # PostgreSQL for the history tests
+        say "warning: PostgreSQL for the history tests did not start (see $STATE/pg)"
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
