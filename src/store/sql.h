@@ -15,6 +15,9 @@ struct ls_sql_dialect {
     const char *serial_pk; /* column definition of an auto-incrementing 64-bit primary key */
     /* SQL returning one row with one cell "1" when table $1 exists, else no row. */
     const char *table_exists;
+    /* Starts a transaction that excludes every other writer (and other leakscan processes opening
+     * the same history): schema detection and migration run inside it. */
+    const char *begin_exclusive;
 };
 
 struct ls_sql;

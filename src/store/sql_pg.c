@@ -16,6 +16,8 @@ static const struct ls_sql_dialect pg_dialect = {
     .serial_pk = "BIGSERIAL PRIMARY KEY",
     .table_exists = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
                     "AND table_name::text = $1",
+    /* a transaction-scoped advisory lock, key "lksc" */
+    .begin_exclusive = "BEGIN; SELECT pg_advisory_xact_lock(1819964259)",
 };
 
 /* libpq messages end in a newline and may span lines; keep the first line. */

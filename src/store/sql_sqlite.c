@@ -19,6 +19,7 @@ static const struct ls_sql_dialect sqlite_dialect = {
     .name = "sqlite",
     .serial_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .table_exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
+    .begin_exclusive = "BEGIN IMMEDIATE",
 };
 
 static int fail(sqlite3 *db, const char *what, char *err, size_t errlen)

@@ -108,10 +108,9 @@ static int table_exists(struct ls_store *st, const char *name, int *failed, char
     return v != NULL;
 }
 
+/* Runs migration `to` inside the caller's transaction. 0 or -1. */
 static int migrate_one(struct ls_store *st, int to, char *err, size_t errlen)
 {
-    if (x(st, "BEGIN", err, errlen))
-        return -1;
     for (const char *const *step = migrations[to - 1]; *step; step++) {
         /* Substitute the dialect's serial key for %PK%. */
         char sql[1024];
@@ -121,23 +120,23 @@ static int migrate_one(struct ls_store *st, int to, char *err, size_t errlen)
         else
             snprintf(sql, sizeof sql, "%s", *step);
         if (x(st, sql, err, errlen))
-            goto rollback;
+            return -1;
     }
     char ver[24];
     const char *p[] = {u64s((uint64_t)to, ver)};
-    if (to == 1) {
-        if (x(st, "INSERT INTO ls_meta (key, value) VALUES ('application', 'leakscan')", err, errlen) ||
-            q(st, "INSERT INTO ls_meta (key, value) VALUES ('schema_version', $1)", 1, p, NULL, NULL, err, errlen))
-            goto rollback;
-    } else if (q(st, "UPDATE ls_meta SET value = $1 WHERE key = 'schema_version'", 1, p, NULL, NULL, err, errlen))
-        goto rollback;
-    if (x(st, "COMMIT", err, errlen))
-        goto rollback;
-    return 0;
-rollback:;
+    if (to == 1)
+        return x(st, "INSERT INTO ls_meta (key, value) VALUES ('application', 'leakscan')", err, errlen) ||
+                       q(st, "INSERT INTO ls_meta (key, value) VALUES ('schema_version', $1)", 1, p, NULL, NULL, err,
+                         errlen)
+                   ? -1
+                   : 0;
+    return q(st, "UPDATE ls_meta SET value = $1 WHERE key = 'schema_version'", 1, p, NULL, NULL, err, errlen);
+}
+
+static void rollback(struct ls_store *st)
+{
     char ignored[64];
     x(st, "ROLLBACK", ignored, sizeof ignored);
-    return -1;
 }
 
 /* Finds the schema version: 0 for an empty database, -1 (foreign) when it holds other tables. */
@@ -201,18 +200,29 @@ int ls_store_open(const char *where, struct ls_store **out, char *err, size_t er
         free(st);
         return foreign ? LS_STORE_BAD : LS_STORE_FAIL;
     }
-    int v = detect_version(st, where, &rc, err, errlen);
-    if (v < 0)
+    /* Detection and migration in one exclusive transaction: two scans starting at once on a new
+     * history must not both create it. */
+    if (x(st, st->db->dialect->begin_exclusive, err, errlen))
         goto fail;
+    int v = detect_version(st, where, &rc, err, errlen);
+    if (v < 0) {
+        rollback(st);
+        goto fail;
+    }
     st->opened_version = v;
     for (int to = v + 1; to <= LS_STORE_SCHEMA_VERSION; to++)
         if (migrate_one(st, to, err, errlen)) {
             char why[256];
             snprintf(why, sizeof why, "%s", err);
             snprintf(err, errlen, "cannot migrate history '%s' to schema %d: %s", where, to, why);
+            rollback(st);
             rc = LS_STORE_FAIL;
             goto fail;
         }
+    if (x(st, "COMMIT", err, errlen)) {
+        rollback(st);
+        goto fail;
+    }
     *out = st;
     return LS_STORE_OK;
 fail:
@@ -344,19 +354,18 @@ int ls_store_add_service(struct ls_store *st, int64_t scan_id, const struct ls_s
                     "nbytes, ntables, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                     "RETURNING id",
                     13, p, &service_id, err, errlen))
-        goto rollback;
+        goto undo;
     char sid[24];
     snprintf(sid, sizeof sid, "%" PRId64, service_id);
     for (size_t i = 0; i < s->ntables; i++)
         if (add_secrets(st, sid, &s->tables[i], err, errlen))
-            goto rollback;
+            goto undo;
     if (x(st, "COMMIT", err, errlen))
-        goto rollback;
+        goto undo;
     rc = 0;
     goto out;
-rollback:;
-    char ignored[64];
-    x(st, "ROLLBACK", ignored, sizeof ignored);
+undo:
+    rollback(st);
 out:
     free(record);
     return rc;

@@ -80,6 +80,12 @@ check "-o /dev/stdout writes to stdout, /dev/stdout untouched (rc=$rc)" bash -c 
 run history --db "$TMP/no/such/dir/h.db"
 check "unwritable history path: exit 3 (rc=$rc)" test "$rc" -eq 3
 
+# four scans starting at once on a new history: created once, all four stored
+for i in 1 2 3 4; do "$LEAKSCAN" scan "$LAB_EXPOSED" -p 8123 --sample 0 --db "$TMP/conc.db" --format jsonl >/dev/null 2>"$TMP/conc$i.err" & done
+wait
+check "concurrent first scans: no error" bash -c "! grep -h . '$TMP'/conc*.err"
+check "concurrent first scans: four stored" test "$("$LEAKSCAN" history --db "$TMP/conc.db" --format jsonl | wc -l)" = 4
+
 # the default location follows XDG_DATA_HOME
 XDG_DATA_HOME="$TMP/xdg" "$LEAKSCAN" scan "$LAB_EXPOSED" -p 8123 --sample 0 --format jsonl >/dev/null 2>&1 || true
 check "default history under \$XDG_DATA_HOME/leakscan" test -s "$TMP/xdg/leakscan/history.db"
