@@ -77,7 +77,7 @@ struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
 struct ls_secret_location {
     const char *uri;      /* required: a relative path ("src/app.env") or a URI
                            * ("clickhouse://10.0.0.5:8123/default/log_stream") */
-    uint64_t line;        /* 1-based; 0 = no region (a table has no lines) */
+    uint64_t line;        /* 1-based; 0 = none (a table): written as line 1, which GitHub requires */
     uint64_t column;      /* 1-based start column in Unicode code points; 0 = unknown */
     uint64_t end_column;  /* exclusive end column; 0 = unknown */
     const char *logical;  /* optional fully qualified name, e.g. "default.log_stream" */

@@ -108,14 +108,14 @@ static int add_result(struct ls_sarif *w, json_t *res)
 static json_t *location(const struct ls_secret_location *loc)
 {
     json_t *phys = json_pack("{s:{s:o}}", "artifactLocation", "uri", jstr(loc->uri));
-    if (phys && loc->line) {
-        json_t *region = json_pack("{s:I}", "startLine", (json_int_t)loc->line);
-        if (region && loc->column)
-            json_object_set_new(region, "startColumn", json_integer((json_int_t)loc->column));
-        if (region && loc->end_column > loc->column)
-            json_object_set_new(region, "endColumn", json_integer((json_int_t)loc->end_column));
+    /* GitHub code scanning requires region.startLine; a table has no lines, so it is line 1. */
+    json_t *region = phys ? json_pack("{s:I}", "startLine", (json_int_t)(loc->line ? loc->line : 1)) : NULL;
+    if (region && loc->line && loc->column)
+        json_object_set_new(region, "startColumn", json_integer((json_int_t)loc->column));
+    if (region && loc->line && loc->end_column > loc->column)
+        json_object_set_new(region, "endColumn", json_integer((json_int_t)loc->end_column));
+    if (phys)
         json_object_set_new(phys, "region", region);
-    }
     json_t *l = json_pack("{s:o}", "physicalLocation", phys);
     if (l && loc->logical)
         json_object_set_new(l, "logicalLocations",
