@@ -76,14 +76,16 @@ int ls_report_history(FILE *out, enum ls_format f, const struct ls_hist_scan *sc
         char sv[LS_FMT_NUM], ex[LS_FMT_NUM];
         ls_buf_printf(&b, "%6lld  %-20.20s  %8s  %7s  ", (long long)h->id, h->started_at,
                       ls_fmt_thousands(h->services, sv), ls_fmt_thousands(h->exposed, ex));
-        /* targets cut to what is left of 80 columns */
+        /* targets cut to what is left of 80 columns (49 used so far) */
+        const char *mark = h->finished_at[0] ? "" : " (incomplete)";
+        size_t room = 31 - strlen(mark), tl = strlen(h->targets);
         char cut[40];
-        snprintf(cut, sizeof cut, "%s", h->targets);
-        if (strlen(h->targets) >= sizeof cut)
-            memcpy(cut + sizeof cut - 4, "...", 4);
+        if (tl > room)
+            snprintf(cut, sizeof cut, "%.*s...", (int)(room - 3), h->targets);
+        else
+            snprintf(cut, sizeof cut, "%s", h->targets);
         clean(&b, cut);
-        if (!h->finished_at[0])
-            ls_buf_puts(&b, " (incomplete)");
+        ls_buf_puts(&b, mark);
         ls_buf_puts(&b, "\n");
     }
     return put_out(out, &b);

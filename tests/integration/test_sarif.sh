@@ -49,6 +49,7 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "secret results located at the table" sarif_py "any(r['locations'][0]['physicalLocation']['artifactLocation']['uri']=='clickhouse://$LAB_EXPOSED:8123/default/log_stream' for r in res)"
+check "every location has region.startLine (GitHub requires it)" sarif_py "all(l['physicalLocation']['region']['startLine'] >= 1 for r in res for l in r['locations'])"
 check "the no-password risk is a result" sarif_py "any(r['ruleId']=='CH-NOAUTH' and r['level']=='error' for r in res)"
 check "every ruleId declared once, ruleIndex right" sarif_py "len({x['id'] for x in rules})==len(rules) and all(rules[r['ruleIndex']]['id']==r['ruleId'] for r in res)"
 check "GitHub: security-severity on rules, <= 25,000 results" sarif_py "all('security-severity' in x['properties'] for x in rules) and len(res) <= 25000"
