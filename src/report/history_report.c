@@ -13,6 +13,7 @@
 #define YELLOW "\033[33m"
 #define RESET "\033[0m"
 #define MAX_SECRET_LINES 10
+#define WIDTH 80
 
 static int put_out(FILE *out, struct ls_buf *b)
 {
@@ -104,17 +105,28 @@ static void svc_addr(struct ls_buf *b, const struct ls_hist_service *h)
     clean(b, h->interface);
 }
 
+/* Appends `line` word-wrapped to 80 columns after prefix (pw columns), continuation indented; frees line. */
+static void wrapped(struct ls_buf *b, const char *prefix, size_t pw, size_t indent, struct ls_buf *line)
+{
+    if (!line->oom)
+        ls_buf_wrap(b, prefix, pw, indent, line->p ? line->p : "", WIDTH);
+    b->oom |= line->oom;
+    ls_buf_free(line);
+}
+
 static void secret_line(struct ls_buf *b, const char *verb, const struct ls_hist_secret *x)
 {
-    ls_buf_printf(b, "      %s secret ", verb);
-    clean(b, x->rule);
-    ls_buf_puts(b, " ");
-    clean(b, x->redacted);
-    ls_buf_puts(b, " in ");
-    clean(b, x->database);
-    ls_buf_puts(b, ".");
-    clean(b, x->table);
-    ls_buf_printf(b, " (%.23s…)\n", x->fingerprint);
+    struct ls_buf l = {0};
+    ls_buf_printf(&l, "%s secret ", verb);
+    clean(&l, x->rule);
+    ls_buf_puts(&l, " ");
+    clean(&l, x->redacted);
+    ls_buf_puts(&l, " in ");
+    clean(&l, x->database);
+    ls_buf_puts(&l, ".");
+    clean(&l, x->table);
+    ls_buf_printf(&l, " (%.23s…)", x->fingerprint);
+    wrapped(b, "      ", 6, 8, &l);
 }
 
 /* At most MAX_SECRET_LINES per list on a terminal; JSON Lines lists them all. */
@@ -131,11 +143,12 @@ static void secret_lines(struct ls_buf *b, const char *verb, const struct ls_his
 
 static void change_line(struct ls_buf *b, const char *what, const char *from, const char *to)
 {
-    ls_buf_printf(b, "      %s ", what);
-    clean(b, from[0] ? from : "?");
-    ls_buf_puts(b, " -> ");
-    clean(b, to[0] ? to : "?");
-    ls_buf_puts(b, "\n");
+    struct ls_buf l = {0};
+    ls_buf_printf(&l, "%s ", what);
+    clean(&l, from[0] ? from : "?");
+    ls_buf_puts(&l, " -> ");
+    clean(&l, to[0] ? to : "?");
+    wrapped(b, "      ", 6, 8, &l);
 }
 
 static void text_entry(struct ls_buf *b, bool color, const struct ls_diff_entry *e)
@@ -144,16 +157,14 @@ static void text_entry(struct ls_buf *b, bool color, const struct ls_diff_entry 
     static const char *const code[] = {RED, GREEN, YELLOW};
     const struct ls_hist_service *h = e->new_svc ? e->new_svc : e->old_svc;
     char n1[LS_FMT_NUM], n2[LS_FMT_NUM];
-    if (color)
-        ls_buf_puts(b, code[e->kind]);
-    ls_buf_puts(b, label[e->kind]);
-    if (color)
-        ls_buf_puts(b, RESET);
-    ls_buf_puts(b, "  ");
-    svc_addr(b, h);
-    ls_buf_puts(b, "  ");
-    clean(b, h->version);
-    ls_buf_printf(b, "  auth %s, %s, %s rows\n", h->auth, h->severity, ls_fmt_thousands(h->rows, n1));
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "%s%s%s  ", color ? code[e->kind] : "", label[e->kind], color ? RESET : "");
+    struct ls_buf l = {0};
+    svc_addr(&l, h);
+    ls_buf_puts(&l, "  ");
+    clean(&l, h->version);
+    ls_buf_printf(&l, "  auth %s, %s, %s rows", h->auth, h->severity, ls_fmt_thousands(h->rows, n1));
+    wrapped(b, prefix, 10, 10, &l);
     if (e->kind == LS_CHANGE_CHANGED) {
         if (e->rows_grew || e->rows_shrank) {
             ls_fmt_thousands(e->old_svc->rows, n1);

@@ -26,6 +26,8 @@ check "diff of the last two: exit 1 on something new (rc=$rc)" test "$rc" -eq 1
 check "the native interface is new" jq_py 'any(r["type"]=="diff" and r["change"]=="new" and r["port"]==9000 and r["interface"]=="native" for r in recs)'
 check "HTTP gained secrets by fingerprint (10 rows -> 1000 rows sampled)" jq_py 'any(r["type"]=="diff" and r["change"]=="changed" and r["port"]==8123 and len(r["new_secrets"])>0 and all(x["fingerprint"].startswith("sha256:") for x in r["new_secrets"]) for r in recs)'
 check "diff summary last, alert true" jq_py 'recs[-1]["type"]=="diff_summary" and recs[-1]["alert"] is True and recs[-1]["new_services"]==1'
+run diff --db "$db" --format text
+check "text diff: exit 1, NEW line, every line within 80 columns" bash -c "[ $rc = 1 ] && grep -q '^NEW  .*$LAB_EXPOSED:9000' '$TMP/out' && python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1]).read().splitlines()) > 80)' '$TMP/out'"
 ids=($(python3 -c 'import json,sys; print(*[json.loads(l)["id"] for l in open(sys.argv[1])])' <("$LEAKSCAN" history --db "$db" --format jsonl)))
 run diff "${ids[1]}" "${ids[0]}" --db "$db" --format jsonl
 check "reverse diff: native resolved" jq_py 'any(r.get("change")=="resolved" and r["port"]==9000 for r in recs)'
