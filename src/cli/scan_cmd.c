@@ -26,7 +26,7 @@ void ls_usage_scan(void)
            "\n"
            "  -p, --ports LIST        ports: 8123,9000-9010 or 'db' (default: built-in database ports)\n"
            "      --format FMT        text (default on a terminal), jsonl (default otherwise), json,\n"
-           "                          html (one self-contained page), sarif (SARIF 2.1.0)\n"
+           "                          html (one self-contained page), sarif (SARIF 2.1.0), markdown\n"
            "  -o, --output FILE       write the report to FILE (0600; written whole, then renamed)\n"
            "      --concurrency N     simultaneous connections (default: from the open-file limit)\n"
            "      --timeout MS        connect and read timeout (default 3000)\n"
@@ -160,7 +160,7 @@ int ls_cmd_scan(int argc, char **argv)
         case 'q': quiet = true; break;
         case OPT_FORMAT:
             if ((format = ls_format_parse(optarg)) < 0)
-                return ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html or sarif",
+                return ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
                                       optarg);
             break;
         case OPT_CONCURRENCY:

@@ -9,10 +9,11 @@
 
 #include "report/model.h"
 
-enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_HTML, LS_FORMAT_SARIF };
+enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_HTML, LS_FORMAT_SARIF, LS_FORMAT_MARKDOWN };
 
-/* "text", "jsonl", "json", "html" or "sarif" (case-insensitive) -> enum ls_format; -1 if unknown or NULL.
- * html: one self-contained page written at close (html.c); sarif: SARIF 2.1.0 (sarif.c). */
+/* "text", "jsonl", "json", "html", "sarif" or "markdown" (case-insensitive) -> enum ls_format; -1 if
+ * unknown or NULL. html: one self-contained page written at close (html.c); sarif: SARIF 2.1.0
+ * (sarif.c); markdown: sections as services finish, redacted values only (markdown.c). */
 int ls_format_parse(const char *s);
 /* The canonical name of a format ("text", "jsonl", "json"). */
 const char *ls_format_name(enum ls_format f);
@@ -130,6 +131,7 @@ extern const struct ls_report_ops ls_report_ops_jsonl;
 extern const struct ls_report_ops ls_report_ops_json;
 extern const struct ls_report_ops ls_report_ops_html;
 extern const struct ls_report_ops ls_report_ops_sarif;
+extern const struct ls_report_ops ls_report_ops_markdown;
 
 /* Writes n bytes to r->out, latching a failure in r->failed. Returns 0 or -1. */
 int ls_report_write(struct ls_report *r, const char *p, size_t n);

@@ -202,6 +202,7 @@ static void test_format_parse(void **state)
     assert_int_equal(ls_format_parse("JSONL"), LS_FORMAT_JSONL);
     assert_int_equal(ls_format_parse("html"), LS_FORMAT_HTML);
     assert_int_equal(ls_format_parse("sarif"), LS_FORMAT_SARIF);
+    assert_int_equal(ls_format_parse("markdown"), LS_FORMAT_MARKDOWN);
     assert_int_equal(ls_format_parse("xml"), -1);
     assert_int_equal(ls_format_parse(""), -1);
     assert_int_equal(ls_format_parse(NULL), -1);

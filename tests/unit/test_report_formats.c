@@ -1,4 +1,4 @@
-/* Unit tests for the HTML and SARIF writers: hostile server strings escaped, self-contained page,
+/* Unit tests for the HTML, SARIF, Markdown and text-summary writers: hostile server strings escaped, self-contained page,
  * SARIF API (file positions, rules declared once, stable fingerprints, result cap), no raw secret. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,6 +230,32 @@ static void test_text_summary_collapses_interfaces(void **state)
     ls_service_free(&b);
 }
 
+static void test_markdown_escapes_and_redacts(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    free(s.tables[0].name);
+    s.tables[0].name = strdup("a|b](http://evil)*x*`y`<script>");
+    char *out = render(LS_FORMAT_MARKDOWN, &s, true);
+    assert_true(ls_utf8_valid(out, strlen(out)));
+    assert_null(strstr(out, RAW)); /* never raw, even with --show-secrets */
+    assert_null(strstr(out, "<script"));
+    assert_null(strstr(out, "<img"));
+    assert_null(strchr(out, '\x1b'));
+    assert_non_null(strstr(out, "a\\|b\\](http://evil)\\*x\\*\\`y\\`&lt;script&gt;"));
+    /* the table row keeps its 5 columns: 6 unescaped pipes */
+    const char *row = strstr(out, "| default.a");
+    assert_non_null(row);
+    size_t pipes = 0;
+    for (const char *p = row; *p && *p != '\n'; p++)
+        pipes += *p == '|' && p[-1] != '\\';
+    assert_int_equal(pipes, 6);
+    assert_non_null(strstr(out, "1,234,567"));
+    free(out);
+    ls_service_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_sarif_scan_report),
         cmocka_unit_test(test_sarif_api_files_and_cap),
         cmocka_unit_test(test_text_summary_collapses_interfaces),
+        cmocka_unit_test(test_markdown_escapes_and_redacts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
