@@ -57,6 +57,10 @@ struct json_t *ls_json_service(const struct ls_service *s);
 struct json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, const struct ls_secret *sec,
                               bool show_secrets);
 struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
+/* Secret record of `leakscan secrets`: type, path, line, column, rule, category, fingerprint,
+ * redacted, count (+ value with show_secrets when kept). */
+struct ls_file_secret;
+struct json_t *ls_json_file_secret(const struct ls_file_secret *fs, bool show_secrets);
 
 #ifdef LS_REPORT_INTERNAL
 /* Writer plumbing shared by the .c files of src/report only: one vtable per format behind one struct. */

@@ -1,0 +1,132 @@
+/* Block streaming for the detector: read, scan block + carried overlap, report each match once,
+ * declare bytes final, slide the window. See stream.h for the contract. */
+#include "detect/stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect/rules.h"
+
+#define CTX 256 /* bytes kept before the carried region: lookbehinds and validators see context */
+
+size_t ls_stream_overlap(const struct ls_detector *d)
+{
+    (void)d; /* every detector is built from the same rule table */
+    size_t mx = 0, n = ls_rule_count();
+    for (size_t i = 0; i < n; i++) {
+        const struct ls_rule_def *def = ls_rule_def_at(i);
+        for (size_t k = 0; k < LS_MAX_VARIANTS && def->variants[k].prefilter; k++) {
+            size_t w = (size_t)def->variants[k].max_len + def->variants[k].back;
+            if (w > mx)
+                mx = w;
+        }
+    }
+    return mx + 64;
+}
+
+struct run {
+    ls_stream_match_fn on_match;
+    void *ud;
+    uint64_t base;
+    uint64_t accept_from; /* absolute: matches starting below were handled (or are inside one) */
+    size_t limit;         /* relative: matches starting at or after this wait for the next block */
+};
+
+static void on_det(void *ud, const struct ls_match *m, const char *buf, size_t len)
+{
+    struct run *r = ud;
+    uint64_t abs = r->base + m->start;
+    if (abs < r->accept_from || m->start >= r->limit)
+        return;
+    r->accept_from = r->base + m->end;
+    if (r->on_match)
+        r->on_match(r->ud, m, buf, len, r->base);
+}
+
+/* Fills buf[*len, cap) from fd; returns bytes read (0 at EOF) or -1. */
+static ssize_t fill(int fd, char *buf, size_t *len, size_t cap, uint64_t room)
+{
+    size_t want = cap - *len;
+    if (want > room)
+        want = (size_t)room;
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = read(fd, buf + *len + got, want - got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    *len += got;
+    return (ssize_t)got;
+}
+
+int ls_stream_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, const struct ls_stream_opts *o,
+                 ls_stream_match_fn on_match, ls_stream_final_fn on_final, void *ud, int *err_no, uint64_t *total)
+{
+    size_t block = o && o->block ? o->block : LS_STREAM_BLOCK;
+    size_t overlap = ls_stream_overlap(d);
+    uint64_t cap_bytes = o && o->max_bytes ? o->max_bytes : UINT64_MAX;
+    if (block < 1)
+        block = 1;
+    size_t cap = block + overlap + CTX;
+    char *buf = malloc(cap);
+    if (!buf)
+        return LS_STREAM_NOMEM;
+    struct run r = {.on_match = on_match, .ud = ud};
+    size_t len = 0;
+    uint64_t read_total = 0;
+    bool first = true;
+    int rc = LS_STREAM_OK;
+    for (;;) {
+        ssize_t got = fill(fd, buf, &len, cap, cap_bytes - read_total);
+        if (got < 0) {
+            if (err_no)
+                *err_no = errno;
+            rc = LS_STREAM_READ_ERROR;
+            break;
+        }
+        read_total += (uint64_t)got;
+        bool capped = read_total >= cap_bytes;
+        bool eof = len < cap || capped;
+        if (first && o && o->sniff_binary && memchr(buf, 0, len < LS_STREAM_SNIFF ? len : LS_STREAM_SNIFF)) {
+            rc = LS_STREAM_BINARY;
+            break;
+        }
+        first = false;
+        if (len == 0)
+            break;
+        r.limit = eof ? len : len - overlap;
+        ls_detect_scan(d, s, buf, len, on_det, &r);
+        if (r.accept_from < r.base + r.limit)
+            r.accept_from = r.base + r.limit;
+        if (on_final && on_final(ud, buf, r.limit, r.base) != 0) {
+            rc = LS_STREAM_STOPPED;
+            break;
+        }
+        if (eof) {
+            if (capped) {
+                /* a cap that falls exactly on the end of the input is not a truncation */
+                char probe;
+                ssize_t more = cap_bytes == UINT64_MAX ? 0 : read(fd, &probe, 1);
+                if (more > 0)
+                    rc = LS_STREAM_CAPPED;
+            }
+            break;
+        }
+        size_t keep_from = r.limit > CTX ? r.limit - CTX : 0;
+        memmove(buf, buf + keep_from, len - keep_from);
+        len -= keep_from;
+        r.base += keep_from;
+    }
+    free(buf);
+    if (total)
+        *total = read_total;
+    return rc;
+}
