@@ -77,6 +77,10 @@ static int on_result(void *ud, const struct ls_file_result *r)
             return 1;
         }
     }
+    if (r->nsecrets && ls_secrets_out_flush(c->w) != 0) {
+        c->write_failed = true;
+        return 1;
+    }
     return 0;
 }
 

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "detect/redact.h"
 #include "detect/rules.h"
@@ -32,16 +35,41 @@ struct fstate {
     bool oom;
 };
 
+/* Newlines in p[0, n): SSE2 compare + popcount on x86-64 (memchr per line costs a call per line). */
+static uint64_t count_nl(const char *p, size_t n)
+{
+    uint64_t c = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        /* up to 255 rounds of byte-wise 0/1 sums, then one horizontal add (psadbw) */
+        __m128i acc = zero;
+        for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+        }
+        __m128i sad = _mm_sad_epu8(acc, zero);
+        c += (uint64_t)_mm_cvtsi128_si32(sad) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sad, 8));
+    }
+#endif
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
 /* Advances the line counter to absolute offset `to` (inside buf, which starts at `base`). */
 static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64_t to)
 {
     if (to <= f->pos)
         return;
-    const char *p = buf + (f->pos - base), *end = buf + (to - base);
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-        f->line++;
-        p++;
-        f->line_start = base + (uint64_t)(p - buf);
+    const char *p = buf + (f->pos - base);
+    size_t n = (size_t)(to - f->pos);
+    uint64_t c = count_nl(p, n);
+    if (c) {
+        f->line += c;
+        const char *last = memrchr(p, '\n', n);
+        f->line_start = base + (uint64_t)(last + 1 - buf);
     }
     f->pos = to;
 }

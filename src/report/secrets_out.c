@@ -92,6 +92,11 @@ int ls_secrets_out_add(struct ls_secrets_out *w, const struct ls_file_secret *fs
             w->failed = true;
         break;
     }
+    return w->failed ? -1 : 0;
+}
+
+int ls_secrets_out_flush(struct ls_secrets_out *w)
+{
     if (w->f != LS_SFORMAT_SARIF && fflush(w->out) != 0)
         w->failed = true;
     return w->failed ? -1 : 0;

@@ -21,8 +21,10 @@ struct ls_secrets_totals {
 struct ls_secrets_out;
 /* SARIF declares every rule of the detector up front. NULL when out of memory. */
 struct ls_secrets_out *ls_secrets_out_new(enum ls_secrets_format f, FILE *out, bool show_secrets, bool color);
-/* One finding; written at once (text, jsonl) or collected (sarif). Returns 0 or -1. */
+/* One finding; written (text, jsonl) or collected (sarif). Returns 0 or -1. */
 int ls_secrets_out_add(struct ls_secrets_out *w, const struct ls_file_secret *fs);
+/* Flushes what was written (call after each file so pipelines see results early). */
+int ls_secrets_out_flush(struct ls_secrets_out *w);
 /* Totals (jsonl: a summary record `{"type":"summary","files":…,"bytes":…,"secrets":…,
  * "binary_skipped":…,"errors":…,"duration_ms":…}`; text: one line; sarif: nothing), then the
  * trailer; flushes and frees. Returns -1 if any write failed. */
