@@ -55,6 +55,7 @@ struct ls_rule_def {
 /* Rule groups, one file per vendor family; each array ends with rule.id == NULL. */
 extern const struct ls_rule_def ls_rules_vendor[];
 extern const struct ls_rule_def ls_rules_cloud[];
+extern const struct ls_rule_def ls_rules_ai[];
 extern const struct ls_rule_def ls_rules_generic[];
 extern const struct ls_rule_def ls_rules_pii[];
 
