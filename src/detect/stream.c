@@ -32,7 +32,9 @@ struct run {
     ls_stream_match_fn on_match;
     void *ud;
     uint64_t base;
-    uint64_t accept_from; /* absolute: matches starting below were handled (or are inside one) */
+    uint64_t accept_from; /* absolute: matches starting below were handled in an earlier block */
+    uint64_t prev_end[2]; /* per class (secret/pii, chat): end of the last match of earlier blocks */
+    uint64_t cur_end[2];  /* the same, this block */
     size_t limit;         /* relative: matches starting at or after this wait for the next block */
 };
 
@@ -40,11 +42,25 @@ static void on_det(void *ud, const struct ls_match *m, const char *buf, size_t l
 {
     struct run *r = ud;
     uint64_t abs = r->base + m->start;
-    if (abs < r->accept_from || m->start >= r->limit)
+    int cls = m->rule->category == LS_CAT_CHAT;
+    /* the detector reduces overlaps within one scan; across blocks a value that overlaps one
+     * reported from the previous block is the same secret seen through a narrower window */
+    if (abs < r->accept_from || abs < r->prev_end[cls] || m->start >= r->limit)
         return;
-    r->accept_from = r->base + m->end;
+    if (r->base + m->end > r->cur_end[cls])
+        r->cur_end[cls] = r->base + m->end;
     if (r->on_match)
         r->on_match(r->ud, m, buf, len, r->base);
+}
+
+/* After a block's scan: later blocks skip what this one handled. */
+static void block_done(struct run *r)
+{
+    if (r->accept_from < r->base + r->limit)
+        r->accept_from = r->base + r->limit;
+    for (int c = 0; c < 2; c++)
+        if (r->cur_end[c] > r->prev_end[c])
+            r->prev_end[c] = r->cur_end[c];
 }
 
 /* Fills buf[*len, cap) from fd; returns bytes read (0 at EOF) or -1. */
@@ -107,8 +123,7 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
         r.base = ms;
         r.limit = last ? len : (size_t)(off + MAP_WINDOW - ms);
         ls_detect_scan(d, s, buf, len, on_det, &r);
-        if (r.accept_from < r.base + r.limit)
-            r.accept_from = r.base + r.limit;
+        block_done(&r);
         int stop = on_final ? on_final(ud, buf, r.limit, r.base) : 0;
         munmap(buf, len);
         if (stop) {
@@ -168,8 +183,7 @@ int ls_stream_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int f
             break;
         r.limit = eof ? len : len - overlap;
         ls_detect_scan(d, s, buf, len, on_det, &r);
-        if (r.accept_from < r.base + r.limit)
-            r.accept_from = r.base + r.limit;
+        block_done(&r);
         if (on_final && on_final(ud, buf, r.limit, r.base) != 0) {
             rc = LS_STREAM_STOPPED;
             break;

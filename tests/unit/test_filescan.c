@@ -194,6 +194,27 @@ static void test_file_records(void **state)
     ls_file_result_free(&r);
 }
 
+/* Regression: a chat message spanning a secret must not hide it (chat and secrets are separate
+ * classes), whatever the block size. */
+static void test_secret_inside_chat_message(void **state)
+{
+    (void)state;
+    const char text[] = "{\"role\":\"user\",\"content\":\"is it safe to share this? TOKEN=" GH "\"}\n";
+    const size_t blocks[] = {0, 3, 40};
+    for (size_t k = 0; k < 3; k++) {
+        int fd;
+        FILE *f = mem_fd(text, sizeof text - 1, &fd);
+        struct ls_filescan_opts o = {.block = blocks[k], .include_chat = true};
+        struct ls_file_result r;
+        assert_int_equal(ls_filescan_fd(det, scr, fd, "chat.log", &o, &r), 0);
+        fclose(f);
+        assert_int_equal(r.nsecrets, 2);
+        assert_string_equal(r.secrets[0].sec.rule, "chat-message");
+        assert_string_equal(r.secrets[1].sec.rule, "github-classic-pat");
+        ls_file_result_free(&r);
+    }
+}
+
 static void test_binary_and_unreadable(void **state)
 {
     (void)state;
@@ -335,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_block_boundaries_exact),
         cmocka_unit_test(test_max_bytes_cap),
         cmocka_unit_test(test_file_records),
+        cmocka_unit_test(test_secret_inside_chat_message),
         cmocka_unit_test(test_binary_and_unreadable),
         cmocka_unit_test(test_parallel_in_order),
         cmocka_unit_test(test_redact_passthrough_binary_safe),
