@@ -57,6 +57,7 @@ extern const struct ls_rule_def ls_rules_vendor[];
 extern const struct ls_rule_def ls_rules_cloud[];
 extern const struct ls_rule_def ls_rules_ai[];
 extern const struct ls_rule_def ls_rules_devtools[];
+extern const struct ls_rule_def ls_rules_auth[];
 extern const struct ls_rule_def ls_rules_generic[];
 extern const struct ls_rule_def ls_rules_pii[];
 
