@@ -30,3 +30,6 @@ for q in "SELECT name FROM system.databases" "SELECT database, name FROM system.
 done
 peer=$(( $(ms) - t0 ))
 echo "clickhouse-client doing a subset of that inventory on one host, one interface: ${peer} ms; leakscan/peer time ratio = $(awk "BEGIN{printf \"%.2f\", $best/$peer}")"
+
+# detection speed: leakscan secrets vs the 1 GB/s goal, grep -E and secretlint
+bash "$root/bench/detect.sh" "$build"
