@@ -19,18 +19,18 @@ struct ls_file_result {
     char *path;                     /* owned */
     struct ls_file_secret *secrets; /* first-occurrence order; each .path points at .path above */
     size_t nsecrets;
-    uint64_t bytes;   /* input bytes read */
-    bool binary;      /* skipped: a NUL byte in the first 8 KB */
-    char *error;      /* "cannot open 'x': Permission denied", or NULL; owned */
+    uint64_t bytes; /* input bytes read */
+    bool binary;    /* skipped: a NUL byte in the first 8 KB */
+    char *error;    /* "cannot open 'x': Permission denied", or NULL; owned */
 };
 
 void ls_file_result_free(struct ls_file_result *r);
 
 struct ls_filescan_opts {
-    bool keep_raw;       /* keep raw values (only for --show-secrets) */
-    bool skip_binary;    /* skip files whose first 8 KB hold a NUL byte */
-    bool include_chat;   /* report chat-marker rules too (default: secret and pii only) */
-    size_t block;        /* stream block size, 0 = default */
+    bool keep_raw;     /* keep raw values (only for --show-secrets) */
+    bool skip_binary;  /* skip files whose first 8 KB hold a NUL byte */
+    bool include_chat; /* report chat-marker rules too (default: secret and pii only) */
+    size_t block;      /* stream block size, 0 = default */
 };
 
 /* Scans the open fd; `path` names it in records and messages. Fills *res (zeroed first). Returns 0,

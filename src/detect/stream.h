@@ -24,13 +24,19 @@ typedef void (*ls_stream_match_fn)(void *ud, const struct ls_match *m, const cha
 typedef int (*ls_stream_final_fn)(void *ud, const char *buf, size_t upto, uint64_t base);
 
 struct ls_stream_opts {
-    size_t block;      /* bytes per read block; 0 = LS_STREAM_BLOCK (test hook: tiny blocks) */
-    bool sniff_binary; /* stop with LS_STREAM_BINARY if the first 8 KB hold a NUL byte */
+    size_t block;       /* bytes per read block; 0 = LS_STREAM_BLOCK (test hook: tiny blocks) */
+    bool sniff_binary;  /* stop with LS_STREAM_BINARY if the first 8 KB hold a NUL byte */
     uint64_t max_bytes; /* stop after this many input bytes (0 = no limit); result LS_STREAM_CAPPED */
 };
 
-enum { LS_STREAM_OK = 0, LS_STREAM_BINARY = 1, LS_STREAM_CAPPED = 2, LS_STREAM_READ_ERROR = -1,
-       LS_STREAM_NOMEM = -2, LS_STREAM_STOPPED = -3 };
+enum {
+    LS_STREAM_OK = 0,
+    LS_STREAM_BINARY = 1,
+    LS_STREAM_CAPPED = 2,
+    LS_STREAM_READ_ERROR = -1,
+    LS_STREAM_NOMEM = -2,
+    LS_STREAM_STOPPED = -3
+};
 
 /* The overlap the detector needs between blocks (its longest confirm window). */
 size_t ls_stream_overlap(const struct ls_detector *d);

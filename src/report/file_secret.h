@@ -9,10 +9,10 @@
 #include "report/model.h"
 
 struct ls_file_secret {
-    const char *path;  /* as named on the command line or found by the walk; "-" for stdin */
-    uint64_t line;     /* 1-based line of the first occurrence */
-    uint64_t column;   /* 1-based byte column of the first occurrence */
-    uint32_t rule_index; /* index into ls_rules() */
+    const char *path;     /* as named on the command line or found by the walk; "-" for stdin */
+    uint64_t line;        /* 1-based line of the first occurrence */
+    uint64_t column;      /* 1-based byte column of the first occurrence */
+    uint32_t rule_index;  /* index into ls_rules() */
     struct ls_secret sec; /* sec.column is unused (NULL); sec.raw only with --show-secrets */
 };
 

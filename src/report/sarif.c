@@ -101,8 +101,7 @@ char *ls_sarif_uri(const char *path)
     if (!u)
         return NULL;
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p)) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
             *o++ = (char)*p;
         } else {
             *o++ = '%';

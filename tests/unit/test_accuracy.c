@@ -86,7 +86,7 @@ struct corpus {
     struct planted {
         char *value; /* decoded */
         int category;
-    } *p;
+    } * p;
     size_t np, capp;
 };
 

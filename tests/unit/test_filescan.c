@@ -57,8 +57,8 @@ static char *corpus(size_t *len)
     size_t nr = ls_rule_count();
     for (size_t i = 0; i < nr; i++)
         for (const struct ls_rule_example *ex = ls_rule_def_at(i)->examples; ex->text; ex++) {
-            n += (size_t)snprintf(b + n, cap - n, "2026-01-05T10:00:%02zu INFO worker started id=%zu\n%s\n", i % 60,
-                                  i, ex->text);
+            n += (size_t)snprintf(b + n, cap - n, "2026-01-05T10:00:%02zu INFO worker started id=%zu\n%s\n", i % 60, i,
+                                  ex->text);
             assert_true(n < cap - 4096);
         }
     *len = n;
@@ -218,7 +218,8 @@ static void test_secret_inside_chat_message(void **state)
 static void test_binary_and_unreadable(void **state)
 {
     (void)state;
-    const char bin[] = "\x7f" "ELF\0\0\0 token=" GH "\n";
+    const char bin[] = "\x7f"
+                       "ELF\0\0\0 token=" GH "\n";
     write_file("a.bin", bin, sizeof bin - 1, 0644);
     write_file("b.txt", "key " GH "\n", strlen("key " GH "\n"), 0644);
     write_file("c.txt", "x " GH "\n", strlen("x " GH "\n"), 0000);
