@@ -165,7 +165,8 @@ int ls_cmd_secrets(int argc, char **argv)
         return ls_usage_error("--redact writes the filtered input to stdout; it takes no --format, -o or "
                               "--show-secrets");
     char err[512];
-    struct ls_detector *d = ls_detector_new(err, sizeof err);
+    /* chat markers are neither reported nor redacted here: leave them out of the matcher */
+    struct ls_detector *d = ls_detector_new_for((1u << LS_CAT_SECRET) | (1u << LS_CAT_PII), err, sizeof err);
     if (!d) {
         fprintf(stderr, "leakscan: %s\n", err);
         return LS_EXIT_RUNTIME;

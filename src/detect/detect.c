@@ -87,6 +87,11 @@ void ls_detector_free(struct ls_detector *d)
 
 struct ls_detector *ls_detector_new(char *err, size_t errlen)
 {
+    return ls_detector_new_for(LS_CATS_ALL, err, errlen);
+}
+
+struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t errlen)
+{
     struct ls_detector *d = calloc(1, sizeof *d);
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
@@ -103,6 +108,8 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
         goto oom;
     for (size_t r = 0; r < d->nrules; r++) {
         const struct ls_rule_def *def = ls_rule_def_at(r);
+        if (!(categories & (1u << def->rule.category)))
+            continue;
         for (size_t k = 0; k < LS_MAX_VARIANTS && def->variants[k].prefilter; k++) {
             struct variant_rt *vr = &d->var[d->nvar];
             vr->rule = r;
