@@ -22,8 +22,21 @@
 
 /* ---- one file ------------------------------------------------------------------------------- */
 
+/* A direct-mapped cache of recently seen raw values (e-mail addresses and keys repeat a lot in
+ * logs): a hit counts the occurrence without decoding and hashing the value again. */
+#define RECENT_SLOTS 1024
+#define RECENT_MAX 64
+struct recent {
+    uint64_t h;
+    uint32_t secret1; /* index + 1 into res->secrets; 0 = empty */
+    uint32_t rule;
+    uint32_t len;
+    char bytes[RECENT_MAX];
+};
+
 struct fstate {
     const struct ls_filescan_opts *o;
+    struct recent *recent; /* RECENT_SLOTS entries, or NULL */
     struct ls_file_result *res;
     size_t cap;
     uint32_t *set; /* open addressing: index + 1 into res->secrets; 0 = empty */
@@ -108,6 +121,23 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     if (f->oom || (m->rule->category == LS_CAT_CHAT && !f->o->include_chat))
         return;
     size_t n = m->end - m->start;
+    uint32_t rule = (uint32_t)ls_rule_index(m->rule);
+    struct recent *rc = NULL;
+    if (f->recent && n <= RECENT_MAX) {
+        uint64_t h = 1469598103934665603ull ^ rule;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)buf[m->start + i]) * 1099511628211ull;
+        rc = &f->recent[h & (RECENT_SLOTS - 1)];
+        if (rc->secret1 && rc->h == h && rc->rule == rule && rc->len == n && memcmp(rc->bytes, buf + m->start, n) == 0) {
+            f->res->secrets[rc->secret1 - 1].sec.count++;
+            return;
+        }
+        rc->secret1 = 0; /* refilled below once the value has a record */
+        rc->h = h;
+        rc->rule = rule;
+        rc->len = (uint32_t)n;
+        memcpy(rc->bytes, buf + m->start, n);
+    }
     if (n > f->tmpcap) {
         char *t = realloc(f->tmp, n);
         if (!t) {
@@ -120,7 +150,6 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     size_t vn = ls_match_value(buf, m, f->tmp);
     char fp[72];
     ls_fingerprint(f->tmp, vn, fp);
-    uint32_t rule = (uint32_t)ls_rule_index(m->rule);
     if ((f->res->nsecrets + 1) * 2 > f->setcap && !grow_set(f)) {
         f->oom = true;
         return;
@@ -130,6 +159,8 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
         struct ls_file_secret *fs = &f->res->secrets[f->set[j] - 1];
         if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, sizeof fp) == 0) {
             fs->sec.count++;
+            if (rc)
+                rc->secret1 = f->set[j];
             return;
         }
         j = (j + 1) & (f->setcap - 1);
@@ -168,6 +199,8 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     }
     f->set[j] = (uint32_t)f->res->nsecrets + 1;
     f->res->nsecrets++;
+    if (rc)
+        rc->secret1 = f->set[j];
 }
 
 static int on_final(void *ud, const char *buf, size_t upto, uint64_t base)
@@ -206,11 +239,13 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
     if (!res->path)
         return -1;
     struct fstate f = {.o = o, .res = res, .line = 1};
+    f.recent = calloc(RECENT_SLOTS, sizeof *f.recent); /* optional: NULL only costs speed */
     struct ls_stream_opts so = {.block = o->block, .sniff_binary = o->skip_binary};
     int e = 0;
     int rc = ls_stream_fd(d, s, fd, &so, on_match, on_final, &f, &e, &res->bytes);
     free(f.set);
     free(f.tmp);
+    free(f.recent);
     for (size_t i = 0; i < res->nsecrets; i++)
         res->secrets[i].path = res->path;
     if (rc == LS_STREAM_BINARY) {
