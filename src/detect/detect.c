@@ -53,6 +53,10 @@ struct ls_detect_scratch {
     pcre2_jit_stack *jstack;
     size_t *scan_from; /* per variant: match starts below this were processed */
     size_t *covered;   /* per rule: end of the last accepted match */
+    /* entries of scan_from / covered made non-zero by this scan: reset those only, so scanning
+     * many small cells does not clear two whole arrays per cell */
+    uint32_t *tv, *tr;
+    size_t ntv, ntr;
     struct found *f;
     size_t nf, capf;
     /* the scan in progress */
@@ -174,6 +178,8 @@ void ls_detect_scratch_free(struct ls_detect_scratch *s)
     pcre2_jit_stack_free(s->jstack);
     free(s->scan_from);
     free(s->covered);
+    free(s->tv);
+    free(s->tr);
     free(s->f);
     free(s);
 }
@@ -189,7 +195,9 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     s->jstack = pcre2_jit_stack_create(32 << 10, 4 << 20, NULL);
     s->scan_from = calloc(d->nvar ? d->nvar : 1, sizeof *s->scan_from);
     s->covered = calloc(d->nrules ? d->nrules : 1, sizeof *s->covered);
-    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered ||
+    s->tv = calloc(d->nvar ? d->nvar : 1, sizeof *s->tv);
+    s->tr = calloc(d->nrules ? d->nrules : 1, sizeof *s->tr);
+    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered || !s->tv || !s->tr ||
         (d->db && hs_alloc_scratch(d->db, &s->hs) != HS_SUCCESS)) {
         ls_detect_scratch_free(s);
         return NULL;
@@ -228,8 +236,11 @@ static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, siz
     }
     s->f[s->nf++] = (struct found){vs, ve, (uint32_t)vr->rule, def->prio, def->rule.category == LS_CAT_CHAT, false};
     /* coverage is only meaningful for hits that arrive in input order, i.e. Vectorscan's */
-    if (vr->byte < 0 && me > s->covered[vr->rule])
+    if (vr->byte < 0 && me > s->covered[vr->rule]) {
+        if (s->covered[vr->rule] == 0)
+            s->tr[s->ntr++] = (uint32_t)vr->rule;
         s->covered[vr->rule] = me;
+    }
 }
 
 static int run_re(const struct ls_detect_scratch *s, const struct variant_rt *vr, size_t subj_len, size_t pos)
@@ -250,6 +261,8 @@ static void confirm(struct ls_detect_scratch *s, size_t vi, size_t e)
         return; /* already searched, or inside a match this rule already reported */
     if (vr->v->quick && !vr->v->quick(s->buf, s->len, e))
         return;
+    if (*done == 0)
+        s->tv[s->ntv++] = (uint32_t)vi; /* set below (to at least 1) */
     size_t ws = e > vr->v->back ? e - vr->v->back : 0;
     if (ws < *done)
         ws = *done;
@@ -398,8 +411,11 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     s->len = len;
     s->nf = 0;
     s->oom = false;
-    memset(s->scan_from, 0, d->nvar * sizeof *s->scan_from);
-    memset(s->covered, 0, d->nrules * sizeof *s->covered);
+    for (size_t i = 0; i < s->ntv; i++)
+        s->scan_from[s->tv[i]] = 0;
+    for (size_t i = 0; i < s->ntr; i++)
+        s->covered[s->tr[i]] = 0;
+    s->ntv = s->ntr = 0;
     size_t chunk = ls_detect_hs_chunk;
     if (chunk == 0 || chunk > (size_t)UINT_MAX - HS_OVERLAP)
         chunk = (size_t)UINT_MAX - HS_OVERLAP;
