@@ -17,6 +17,7 @@
 
 size_t ls_detect_hs_chunk = (size_t)1 << 30;
 #define HS_OVERLAP ((size_t)64 << 10) /* longer than any prefilter match */
+#define BYTE_SLICE ((size_t)128 << 10)
 
 struct variant_rt {
     size_t rule; /* index into ls_rules() */
@@ -429,12 +430,17 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
         if (off + n >= len)
             break;
     }
-    for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
-        size_t vi = d->bytevar[k];
-        const char *p = buf, *end = buf + len;
-        while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
-            p++;
-            confirm(s, vi, (size_t)(p - buf));
+    /* the byte prefilters in cache-sized slices: each slice is read from memory once for all of
+     * them (hits of one variant still arrive in input order) */
+    for (size_t c0 = 0; c0 < len && d->nbytevar && !s->oom; c0 += BYTE_SLICE) {
+        const char *end = buf + (len - c0 < BYTE_SLICE ? len : c0 + BYTE_SLICE);
+        for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
+            size_t vi = d->bytevar[k];
+            const char *p = buf + c0;
+            while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
+                p++;
+                confirm(s, vi, (size_t)(p - buf));
+            }
         }
     }
     reduce(s->f, s->nf);
