@@ -113,12 +113,16 @@ int ls_secrets_out_close(struct ls_secrets_out *w, const struct ls_secrets_total
                               (json_int_t)t->duration_ms);
         put_json(w, o);
     } else if (w->f == LS_SFORMAT_TEXT && t) {
-        char b1[LS_FMT_NUM], b2[LS_FMT_NUM], b3[LS_FMT_NUM];
-        if (fprintf(w->out, "%llu secret%s in %s file%s (%s, %s)%s%s\n", (unsigned long long)t->secrets,
-                    t->secrets == 1 ? "" : "s", ls_fmt_thousands(t->files, b1), t->files == 1 ? "" : "s",
-                    ls_fmt_bytes(t->bytes, b2), ls_fmt_duration(t->duration_ms, b3),
-                    t->binary_skipped ? "; binary files skipped: " : "",
-                    t->binary_skipped ? ls_fmt_thousands(t->binary_skipped, b1) : "") < 0)
+        char files[LS_FMT_NUM], bytes[LS_FMT_NUM], dur[LS_FMT_NUM], bin[LS_FMT_NUM], errs[LS_FMT_NUM];
+        ls_fmt_thousands(t->files, files);
+        ls_fmt_bytes(t->bytes, bytes);
+        ls_fmt_duration(t->duration_ms, dur);
+        ls_fmt_thousands(t->binary_skipped, bin);
+        ls_fmt_thousands(t->errors, errs);
+        if (fprintf(w->out, "%llu secret%s in %s file%s (%s, %s)%s%s%s%s\n", (unsigned long long)t->secrets,
+                    t->secrets == 1 ? "" : "s", files, t->files == 1 ? "" : "s", bytes, dur,
+                    t->binary_skipped ? "; binary files skipped: " : "", t->binary_skipped ? bin : "",
+                    t->errors ? "; unreadable: " : "", t->errors ? errs : "") < 0)
             w->failed = true;
     }
     int rc = w->failed ? -1 : 0;

@@ -16,6 +16,9 @@ check "exit 1 when secrets are found" [ "$rc" -eq 1 ]
 check "one record per distinct secret per file, binary skipped" jq_py \
   'len(secrets) == 2 and secrets[0]["rule"] == "github-classic-pat" and secrets[0]["count"] == 2 and secrets[0]["line"] == 2 and secrets[0]["column"] == 7 and secrets[1]["rule"] == "database-url-password" and summary["binary_skipped"] == 1 and summary["files"] == 3'
 check "redacted by default" bash -c "! grep -q '$GH' '$TMP/out' && ! grep -q Gq59Pb2P1JJeE5bz '$TMP/out'"
+run secrets --format text "$TMP/tree" "$TMP/nonexistent"
+check "text: file:line:column records and a summary with skipped and unreadable counts" bash -c \
+  "grep -q 'app.log:2:7: github-classic-pat (secret) ghp_…1IL ×2 sha256:' '$TMP/out' && tail -1 '$TMP/out' | grep -q '2 secrets in 3 files.*binary files skipped: 1; unreadable: 1'"
 run secrets --format jsonl --show-secrets "$TMP/tree/app.log"
 check "--show-secrets adds value" jq_py "secrets[0]['value'] == '$GH'"
 
