@@ -209,6 +209,18 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     return s;
 }
 
+int ls_detect_scratch_recover(struct ls_detect_scratch *s)
+{
+    /* Vectorscan marks a scratch in use for the length of hs_scan: a jump out of it leaves the
+     * mark, so the scratch is replaced */
+    s->buf = NULL;
+    if (!s->d->db)
+        return 0;
+    hs_free_scratch(s->hs);
+    s->hs = NULL;
+    return hs_alloc_scratch(s->d->db, &s->hs) == HS_SUCCESS ? 0 : -1;
+}
+
 /* ---- confirmation ---------------------------------------------------------------------------- */
 
 static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, size_t ms, size_t me, size_t vs, size_t ve)

@@ -3,6 +3,9 @@
 #include "detect/stream.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -85,6 +88,43 @@ static ssize_t fill(int fd, char *buf, size_t *len, size_t cap, uint64_t room)
     return (ssize_t)got;
 }
 
+/* A mapped file that shrinks while it is scanned (log rotation with copytruncate) raises SIGBUS on
+ * the next access past its new end. The handler jumps back to the window's start when a scan of
+ * this thread is in progress; the file then ends with a read error (EIO) instead of a crash. Any
+ * other SIGBUS keeps its default action. */
+static _Thread_local sigjmp_buf *bus_env;
+static struct sigaction bus_prev; /* the handler found when ours was installed */
+static pthread_mutex_t bus_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_sigbus(int sig)
+{
+    if (bus_env)
+        siglongjmp(*bus_env, 1);
+    if (bus_prev.sa_handler != SIG_DFL && bus_prev.sa_handler != SIG_IGN && !(bus_prev.sa_flags & SA_SIGINFO)) {
+        bus_prev.sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* (Re)installs the handler if something replaced it (a test harness, an embedding program). */
+static void install_sigbus(void)
+{
+    struct sigaction cur;
+    if (sigaction(SIGBUS, NULL, &cur) != 0 || cur.sa_handler == on_sigbus)
+        return;
+    pthread_mutex_lock(&bus_mu);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &bus_prev);
+    if (bus_prev.sa_handler == on_sigbus)
+        bus_prev.sa_handler = SIG_DFL;
+    pthread_mutex_unlock(&bus_mu);
+}
+
 /* Regular files are mapped window by window instead of read: no copy through the kernel, no
  * anonymous pages to clear. Each window is [off - one page of context, off + MAP_WINDOW + overlap);
  * matches starting at or after off + MAP_WINDOW wait for the next window. */
@@ -99,7 +139,8 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
     uint64_t cap_bytes = o && o->max_bytes ? o->max_bytes : UINT64_MAX;
     uint64_t end = size < cap_bytes ? size : cap_bytes;
     struct run r = {.on_match = on_match, .ud = ud};
-    int rc = LS_STREAM_OK;
+    volatile int rc = LS_STREAM_OK;
+    install_sigbus();
     for (uint64_t off = 0; off < end; off += MAP_WINDOW) {
         uint64_t ms = off >= page ? off - page : 0;
         uint64_t me = off + MAP_WINDOW + overlap;
@@ -122,9 +163,22 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
         bool last = me == end;
         r.base = ms;
         r.limit = last ? len : (size_t)(off + MAP_WINDOW - ms);
+        char *volatile vbuf = buf;
+        volatile size_t vlen = len;
+        sigjmp_buf env;
+        if (sigsetjmp(env, 1)) {
+            bus_env = NULL;
+            munmap(vbuf, vlen);
+            if (err_no)
+                *err_no = EIO;
+            rc = ls_detect_scratch_recover(s) == 0 ? LS_STREAM_READ_ERROR : LS_STREAM_NOMEM;
+            break;
+        }
+        bus_env = &env;
         ls_detect_scan(d, s, buf, len, on_det, &r);
         block_done(&r);
         int stop = on_final ? on_final(ud, buf, r.limit, r.base) : 0;
+        bus_env = NULL;
         munmap(buf, len);
         if (stop) {
             rc = LS_STREAM_STOPPED;

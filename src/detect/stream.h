@@ -41,6 +41,9 @@ enum {
 /* The overlap the detector needs between blocks (its longest confirm window). */
 size_t ls_stream_overlap(const struct ls_detector *d);
 
+/* Regular files are mapped rather than read; a file truncated while it is scanned ends with
+ * LS_STREAM_READ_ERROR / EIO (a process-wide SIGBUS handler is installed on first use; it only
+ * acts for accesses made by these scans). */
 /* Reads fd to its end. Returns an LS_STREAM_* code; on LS_STREAM_READ_ERROR *err_no holds errno.
  * *total (optional) receives the number of input bytes read. */
 int ls_stream_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, const struct ls_stream_opts *o,

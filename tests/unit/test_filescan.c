@@ -2,6 +2,7 @@
  * example found exactly once whatever the block size), line/column and per-file distinct records,
  * binary sniffing, unreadable files among readable ones, the ordered parallel scan, the redacting
  * filter (byte-identical pass-through, binary-safe, markers) and SARIF/JSON record shapes. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,9 @@
 #include "detect/stream.h"
 #include "report/report.h"
 #include "report/sarif.h"
+
+#define GH "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"
+#define PG "postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app"
 
 static struct ls_detector *det;
 static struct ls_detect_scratch *scr;
@@ -146,6 +150,37 @@ static void test_max_bytes_cap(void **state)
     fclose(f);
 }
 
+static int truncate_on_final(void *ud, const char *buf, size_t upto, uint64_t base)
+{
+    (void)buf, (void)upto, (void)base;
+    int *fd = ud;
+    if (*fd >= 0 && ftruncate(*fd, 4096) != 0)
+        return 1;
+    *fd = -1;
+    return 0;
+}
+
+/* A mapped file truncated while it is scanned (log rotation): a read error (EIO), not SIGBUS; the
+ * scratch keeps working afterwards. */
+static void test_truncated_while_mapped(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    static char chunk[1 << 20];
+    memset(chunk, 'a', sizeof chunk);
+    for (int i = 0; i < 24; i++)
+        assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
+    fflush(f);
+    rewind(f);
+    int fd = fileno(f), tfd = fd, err = 0;
+    assert_int_equal(ls_stream_fd(det, scr, fd, NULL, NULL, truncate_on_final, &tfd, &err, NULL), LS_STREAM_READ_ERROR);
+    assert_int_equal(err, EIO);
+    fclose(f);
+    const char text[] = "k=" GH "\n";
+    assert_int_equal(ls_detect_scan(det, scr, text, sizeof text - 1, NULL, NULL), 1);
+}
+
 static void write_file(const char *name, const char *data, size_t len, mode_t mode)
 {
     char p[256];
@@ -156,9 +191,6 @@ static void write_file(const char *name, const char *data, size_t len, mode_t mo
     fclose(f);
     chmod(p, mode);
 }
-
-#define GH "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"
-#define PG "postgres://svc_user:Gq59Pb2P1JJeE5bz@db-internal:5432/app"
 
 static void test_file_records(void **state)
 {
@@ -356,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_block_boundaries_exact),
         cmocka_unit_test(test_max_bytes_cap),
+        cmocka_unit_test(test_truncated_while_mapped),
         cmocka_unit_test(test_file_records),
         cmocka_unit_test(test_secret_inside_chat_message),
         cmocka_unit_test(test_binary_and_unreadable),
