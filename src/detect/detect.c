@@ -4,6 +4,7 @@
 #include "detect/detect.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,13 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     return s;
 }
 
+/* Scratches abandoned mid-scan: Vectorscan refuses to free one still marked in use, so they are
+ * parked here (a few KB each, one per truncated-while-scanned file, at most ABANDONED_MAX). */
+#define ABANDONED_MAX 256
+static hs_scratch_t *abandoned[ABANDONED_MAX];
+static size_t nabandoned;
+static pthread_mutex_t abandoned_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int ls_detect_scratch_recover(struct ls_detect_scratch *s)
 {
     /* Vectorscan marks a scratch in use for the length of hs_scan: a jump out of it leaves the
@@ -216,7 +224,12 @@ int ls_detect_scratch_recover(struct ls_detect_scratch *s)
     s->buf = NULL;
     if (!s->d->db)
         return 0;
-    hs_free_scratch(s->hs);
+    if (s->hs && hs_free_scratch(s->hs) != HS_SUCCESS) {
+        pthread_mutex_lock(&abandoned_mu);
+        if (nabandoned < ABANDONED_MAX)
+            abandoned[nabandoned++] = s->hs;
+        pthread_mutex_unlock(&abandoned_mu);
+    }
     s->hs = NULL;
     return hs_alloc_scratch(s->d->db, &s->hs) == HS_SUCCESS ? 0 : -1;
 }
