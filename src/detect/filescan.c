@@ -350,7 +350,8 @@ struct pool {
     pthread_cond_t cv;
 };
 
-static void scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, struct ls_file_result *r)
+/* Returns false when out of memory (the pool's `failed` is set by the caller, under its lock). */
+static bool scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, struct ls_file_result *r)
 {
     const char *path = p->paths->v[i];
     bool in = strcmp(path, "-") == 0;
@@ -359,9 +360,7 @@ static void scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, stru
         memset(r, 0, sizeof *r);
         r->path = strdup(path);
         r->error = dup_printf_err("cannot open", path, errno);
-        if (!r->path || !r->error)
-            p->failed = true;
-        return;
+        return r->path && r->error;
     }
     struct stat st;
     if (!in && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -369,15 +368,15 @@ static void scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, stru
         r->path = strdup(path);
         r->error = dup_printf_err("cannot read", path, EISDIR);
         close(fd);
-        return;
+        return r->path && r->error;
     }
     struct ls_filescan_opts o = *p->o;
     if (in)
         o.skip_binary = false; /* stdin is scanned whatever it holds */
-    if (ls_filescan_fd(p->d, s, fd, path, &o, r) != 0)
-        p->failed = true;
+    bool ok = ls_filescan_fd(p->d, s, fd, path, &o, r) == 0;
     if (!in)
         close(fd);
+    return ok;
 }
 
 static void *worker(void *arg)
@@ -396,8 +395,10 @@ static void *worker(void *arg)
         if (quit)
             break;
         struct ls_file_result r;
-        scan_one(p, s, i, &r);
+        bool ok = scan_one(p, s, i, &r);
         pthread_mutex_lock(&p->mu);
+        if (!ok)
+            p->failed = true;
         p->res[i] = r;
         p->state[i] = 1;
         pthread_cond_broadcast(&p->cv);
