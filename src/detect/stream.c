@@ -128,7 +128,7 @@ static void install_sigbus(void)
 /* Regular files are mapped window by window instead of read: no copy through the kernel, no
  * anonymous pages to clear. Each window is [off - one page of context, off + MAP_WINDOW + overlap);
  * matches starting at or after off + MAP_WINDOW wait for the next window. */
-#define MAP_WINDOW ((size_t)8 << 20)
+#define MAP_WINDOW ((size_t)16 << 20) /* 16 MiB: ~8 % less CPU than 8 MiB, 2 MiB costs ~25 % more */
 
 static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, uint64_t size,
                       const struct ls_stream_opts *o, ls_stream_match_fn on_match, ls_stream_final_fn on_final,
