@@ -33,6 +33,9 @@ void ls_usage_scan(void)
            "      --retries N         extra connect attempts after a timeout (default 1)\n"
            "      --service-timeout MS  whole assessment of one service (default 60000)\n"
            "      --sample N          rows sampled per table (default 1000, 0 = none)\n"
+           "      --deep              stream whole tables through the detectors (no row limit); each\n"
+           "                          table's stream is capped by --max-bytes (default then 4 GiB) and\n"
+           "                          the service by --service-timeout (default then 600000)\n"
            "      --max-bytes N       cap on any one response body (default 67108864)\n"
            "      --discover-only     only list open ports ({\"type\":\"open\",…}), no engine work\n"
            "      --show-secrets      print secret values in full (default: redacted + SHA-256)\n"
@@ -108,7 +111,8 @@ static int parse_num(const char *opt, const char *s, uint64_t min, uint64_t max,
 
 enum {
     OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
-    OPT_MAX_BYTES, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB, OPT_NO_HISTORY,
+    OPT_MAX_BYTES, OPT_DEEP, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB,
+    OPT_NO_HISTORY,
 };
 
 static const struct option long_opts[] = {
@@ -121,6 +125,7 @@ static const struct option long_opts[] = {
     {"service-timeout", required_argument, NULL, OPT_SERVICE_TIMEOUT},
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+    {"deep", no_argument, NULL, OPT_DEEP},
     {"discover-only", no_argument, NULL, OPT_DISCOVER_ONLY},
     {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -146,7 +151,7 @@ int ls_cmd_scan(int argc, char **argv)
     const char *ports_spec = NULL, *output = NULL, *db = NULL;
     bool no_history = false;
     int format = -1, fail_on = LS_SEV_HIGH;
-    bool quiet = false, no_color = false;
+    bool quiet = false, no_color = false, max_bytes_set = false, timeout_set = false;
     uint64_t v;
     char err[512];
 
@@ -182,6 +187,7 @@ int ls_cmd_scan(int argc, char **argv)
             if (parse_num("--service-timeout", optarg, 100, 86400000, &v))
                 return LS_EXIT_USAGE;
             cfg.limits.service_timeout_ms = (unsigned)v;
+            timeout_set = true;
             break;
         case OPT_SAMPLE:
             if (parse_num("--sample", optarg, 0, 100000000, &v))
@@ -192,7 +198,9 @@ int ls_cmd_scan(int argc, char **argv)
             if (parse_num("--max-bytes", optarg, 1024, (uint64_t)1 << 40, &v))
                 return LS_EXIT_USAGE;
             cfg.limits.max_response_bytes = (size_t)v;
+            max_bytes_set = true;
             break;
+        case OPT_DEEP: cfg.limits.deep = true; break;
         case OPT_DISCOVER_ONLY: cfg.discover_only = true; break;
         case OPT_SHOW_SECRETS: cfg.limits.show_secrets = true; break;
         case OPT_FAIL_ON:
@@ -210,6 +218,10 @@ int ls_cmd_scan(int argc, char **argv)
     }
     if (optind >= argc)
         return ls_usage_error("no targets given (try 'leakscan help scan')");
+    if (cfg.limits.deep && !max_bytes_set)
+        cfg.limits.max_response_bytes = (size_t)4 << 30; /* whole tables: a larger default cap */
+    if (cfg.limits.deep && !timeout_set)
+        cfg.limits.service_timeout_ms = 600000;
 
     struct ls_target_list targets = {0};
     struct ls_port_list ports = {0};

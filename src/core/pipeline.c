@@ -117,10 +117,11 @@ static void on_sampled(struct ls_session *s, enum ls_step r)
 static void sample_next(struct ls_job *j)
 {
     struct ls_service *svc = &j->s.svc;
-    uint64_t limit = j->p->limits->sample_rows;
+    bool deep = j->p->limits->deep;
+    uint64_t limit = deep ? 0 : j->p->limits->sample_rows; /* 0 rows = no LIMIT when deep */
     while (j->table < svc->ntables) {
         struct ls_table *t = &svc->tables[j->table];
-        if (limit && (t->rows > 0 || !t->rows_known) && t->ncolumns > 0) {
+        if ((limit || deep) && (t->rows > 0 || !t->rows_known) && t->ncolumns > 0) {
             j->ts = ls_tablescan_new(j->p->detector, j->p->limits->show_secrets);
             if (!j->ts)
                 break;

@@ -4,6 +4,7 @@
 #include "detect/detect.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 size_t ls_detect_hs_chunk = (size_t)1 << 30;
 #define HS_OVERLAP ((size_t)64 << 10) /* longer than any prefilter match */
+#define BYTE_SLICE ((size_t)128 << 10)
 
 struct variant_rt {
     size_t rule; /* index into ls_rules() */
@@ -53,6 +55,10 @@ struct ls_detect_scratch {
     pcre2_jit_stack *jstack;
     size_t *scan_from; /* per variant: match starts below this were processed */
     size_t *covered;   /* per rule: end of the last accepted match */
+    /* entries of scan_from / covered made non-zero by this scan: reset those only, so scanning
+     * many small cells does not clear two whole arrays per cell */
+    uint32_t *tv, *tr;
+    size_t ntv, ntr;
     struct found *f;
     size_t nf, capf;
     /* the scan in progress */
@@ -87,6 +93,11 @@ void ls_detector_free(struct ls_detector *d)
 
 struct ls_detector *ls_detector_new(char *err, size_t errlen)
 {
+    return ls_detector_new_for(LS_CATS_ALL, err, errlen);
+}
+
+struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t errlen)
+{
     struct ls_detector *d = calloc(1, sizeof *d);
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
@@ -103,6 +114,8 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen)
         goto oom;
     for (size_t r = 0; r < d->nrules; r++) {
         const struct ls_rule_def *def = ls_rule_def_at(r);
+        if (!(categories & (1u << def->rule.category)))
+            continue;
         for (size_t k = 0; k < LS_MAX_VARIANTS && def->variants[k].prefilter; k++) {
             struct variant_rt *vr = &d->var[d->nvar];
             vr->rule = r;
@@ -167,6 +180,8 @@ void ls_detect_scratch_free(struct ls_detect_scratch *s)
     pcre2_jit_stack_free(s->jstack);
     free(s->scan_from);
     free(s->covered);
+    free(s->tv);
+    free(s->tr);
     free(s->f);
     free(s);
 }
@@ -182,7 +197,9 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     s->jstack = pcre2_jit_stack_create(32 << 10, 4 << 20, NULL);
     s->scan_from = calloc(d->nvar ? d->nvar : 1, sizeof *s->scan_from);
     s->covered = calloc(d->nrules ? d->nrules : 1, sizeof *s->covered);
-    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered ||
+    s->tv = calloc(d->nvar ? d->nvar : 1, sizeof *s->tv);
+    s->tr = calloc(d->nrules ? d->nrules : 1, sizeof *s->tr);
+    if (!s->md || !s->mctx || !s->jstack || !s->scan_from || !s->covered || !s->tv || !s->tr ||
         (d->db && hs_alloc_scratch(d->db, &s->hs) != HS_SUCCESS)) {
         ls_detect_scratch_free(s);
         return NULL;
@@ -191,6 +208,30 @@ struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d)
     pcre2_set_match_limit(s->mctx, 5000000);
     pcre2_set_depth_limit(s->mctx, 100000);
     return s;
+}
+
+/* Scratches abandoned mid-scan: Vectorscan refuses to free one still marked in use, so they are
+ * parked here (a few KB each, one per truncated-while-scanned file, at most ABANDONED_MAX). */
+#define ABANDONED_MAX 256
+static hs_scratch_t *abandoned[ABANDONED_MAX];
+static size_t nabandoned;
+static pthread_mutex_t abandoned_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int ls_detect_scratch_recover(struct ls_detect_scratch *s)
+{
+    /* Vectorscan marks a scratch in use for the length of hs_scan: a jump out of it leaves the
+     * mark, so the scratch is replaced */
+    s->buf = NULL;
+    if (!s->d->db)
+        return 0;
+    if (s->hs && hs_free_scratch(s->hs) != HS_SUCCESS) {
+        pthread_mutex_lock(&abandoned_mu);
+        if (nabandoned < ABANDONED_MAX)
+            abandoned[nabandoned++] = s->hs;
+        pthread_mutex_unlock(&abandoned_mu);
+    }
+    s->hs = NULL;
+    return hs_alloc_scratch(s->d->db, &s->hs) == HS_SUCCESS ? 0 : -1;
 }
 
 /* ---- confirmation ---------------------------------------------------------------------------- */
@@ -221,8 +262,11 @@ static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, siz
     }
     s->f[s->nf++] = (struct found){vs, ve, (uint32_t)vr->rule, def->prio, def->rule.category == LS_CAT_CHAT, false};
     /* coverage is only meaningful for hits that arrive in input order, i.e. Vectorscan's */
-    if (vr->byte < 0 && me > s->covered[vr->rule])
+    if (vr->byte < 0 && me > s->covered[vr->rule]) {
+        if (s->covered[vr->rule] == 0)
+            s->tr[s->ntr++] = (uint32_t)vr->rule;
         s->covered[vr->rule] = me;
+    }
 }
 
 static int run_re(const struct ls_detect_scratch *s, const struct variant_rt *vr, size_t subj_len, size_t pos)
@@ -243,6 +287,8 @@ static void confirm(struct ls_detect_scratch *s, size_t vi, size_t e)
         return; /* already searched, or inside a match this rule already reported */
     if (vr->v->quick && !vr->v->quick(s->buf, s->len, e))
         return;
+    if (*done == 0)
+        s->tv[s->ntv++] = (uint32_t)vi; /* set below (to at least 1) */
     size_t ws = e > vr->v->back ? e - vr->v->back : 0;
     if (ws < *done)
         ws = *done;
@@ -391,8 +437,11 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     s->len = len;
     s->nf = 0;
     s->oom = false;
-    memset(s->scan_from, 0, d->nvar * sizeof *s->scan_from);
-    memset(s->covered, 0, d->nrules * sizeof *s->covered);
+    for (size_t i = 0; i < s->ntv; i++)
+        s->scan_from[s->tv[i]] = 0;
+    for (size_t i = 0; i < s->ntr; i++)
+        s->covered[s->tr[i]] = 0;
+    s->ntv = s->ntr = 0;
     size_t chunk = ls_detect_hs_chunk;
     if (chunk == 0 || chunk > (size_t)UINT_MAX - HS_OVERLAP)
         chunk = (size_t)UINT_MAX - HS_OVERLAP;
@@ -406,12 +455,17 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
         if (off + n >= len)
             break;
     }
-    for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
-        size_t vi = d->bytevar[k];
-        const char *p = buf, *end = buf + len;
-        while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
-            p++;
-            confirm(s, vi, (size_t)(p - buf));
+    /* the byte prefilters in cache-sized slices: each slice is read from memory once for all of
+     * them (hits of one variant still arrive in input order) */
+    for (size_t c0 = 0; c0 < len && d->nbytevar && !s->oom; c0 += BYTE_SLICE) {
+        const char *end = buf + (len - c0 < BYTE_SLICE ? len : c0 + BYTE_SLICE);
+        for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
+            size_t vi = d->bytevar[k];
+            const char *p = buf + c0;
+            while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
+                p++;
+                confirm(s, vi, (size_t)(p - buf));
+            }
         }
     }
     reduce(s->f, s->nf);

@@ -13,14 +13,14 @@
 enum ls_category { LS_CAT_SECRET = 0, LS_CAT_PII, LS_CAT_CHAT };
 
 struct ls_rule {
-    const char *id;          /* stable id, e.g. "github-classic-pat" */
+    const char *id; /* stable id, e.g. "github-classic-pat" */
     enum ls_category category;
     const char *description;
 };
 
 struct ls_match {
     const struct ls_rule *rule;
-    size_t start, end;       /* the secret value itself (the rule's capture, else the whole match) */
+    size_t start, end; /* the secret value itself (the rule's capture, else the whole match) */
 };
 
 struct ls_detector;
@@ -28,14 +28,22 @@ struct ls_detect_scratch;
 
 /* Returns NULL and a one-line reason in err on failure. */
 struct ls_detector *ls_detector_new(char *err, size_t errlen);
+/* The same with only the rules of some categories (bit 1u << enum ls_category each), e.g. without
+ * the chat markers when only secrets and personal data are reported: less work per byte. Rule
+ * indexes and ls_rules() are unchanged. */
+#define LS_CATS_ALL 0x7u
+struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t errlen);
 void ls_detector_free(struct ls_detector *d);
 struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d);
 void ls_detect_scratch_free(struct ls_detect_scratch *s);
+/* After a scan was abandoned by a non-local jump (SIGBUS on a truncated mapped file), makes the
+ * scratch usable again. Returns 0 or -1 (out of memory; then free it). */
+int ls_detect_scratch_recover(struct ls_detect_scratch *s);
 
 /* Calls cb once per confirmed match, in input order. Returns the number of matches. */
 typedef void (*ls_match_cb)(void *ud, const struct ls_match *m, const char *buf, size_t len);
-size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf,
-                      size_t len, ls_match_cb cb, void *ud);
+size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
+                      ls_match_cb cb, void *ud);
 
 const char *ls_category_name(enum ls_category c);
 /* All rules, for `leakscan rules`. */

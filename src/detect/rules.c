@@ -7,7 +7,7 @@
 
 #define LS_MAX_RULES 256
 
-static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_generic, ls_rules_pii, NULL};
+static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_cloud, ls_rules_ai, ls_rules_devtools, ls_rules_auth, ls_rules_generic, ls_rules_pii, NULL};
 
 static const struct ls_rule_def *defs[LS_MAX_RULES];
 static struct ls_rule rules[LS_MAX_RULES];

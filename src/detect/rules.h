@@ -54,6 +54,10 @@ struct ls_rule_def {
 
 /* Rule groups, one file per vendor family; each array ends with rule.id == NULL. */
 extern const struct ls_rule_def ls_rules_vendor[];
+extern const struct ls_rule_def ls_rules_cloud[];
+extern const struct ls_rule_def ls_rules_ai[];
+extern const struct ls_rule_def ls_rules_devtools[];
+extern const struct ls_rule_def ls_rules_auth[];
 extern const struct ls_rule_def ls_rules_generic[];
 extern const struct ls_rule_def ls_rules_pii[];
 

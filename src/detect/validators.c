@@ -584,3 +584,42 @@ bool ls_v_iban(const struct ls_vctx *c)
     }
     return rem == 1;
 }
+
+/* HTTP Basic credentials: the base64 decodes to printable "user:password" with a non-empty user
+ * and a password of at least 4 characters that is not a placeholder (RFC 7617). */
+bool ls_v_basic_auth(const struct ls_vctx *c)
+{
+    const char *v = c->buf + c->vs;
+    size_t n = c->ve - c->vs;
+    unsigned char out[256];
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n && v[i] != '='; i++) {
+        int x = b64url_val(v[i]);
+        if (x < 0 || o >= sizeof out)
+            return false;
+        acc = (acc << 6) | (uint32_t)x;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits);
+        }
+    }
+    const unsigned char *colon = memchr(out, ':', o);
+    if (!colon || colon == out || (size_t)(out + o - colon - 1) < 4)
+        return false;
+    for (size_t i = 0; i < o; i++)
+        if (out[i] < 0x20 || out[i] == 0x7f)
+            return false;
+    struct ls_vctx pw = {(const char *)out, o, 0, o, (size_t)(colon + 1 - out), o};
+    return !ls_is_placeholder((const char *)colon + 1, (size_t)(out + o - colon - 1)) && ls_v_db_password(&pw);
+}
+
+/* PuTTY key files: the block holds a private part (Private-Lines) with base64 lines. */
+bool ls_v_putty(const struct ls_vctx *c)
+{
+    const char *v = c->buf + c->vs;
+    size_t n = c->ve - c->vs;
+    return memmem(v, n, "Private-Lines: ", 15) != NULL && memmem(v, n, "Public-Lines: ", 14) != NULL;
+}

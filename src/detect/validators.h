@@ -43,5 +43,7 @@ bool ls_v_email(const struct ls_vctx *c);
 bool ls_v_phone(const struct ls_vctx *c);
 bool ls_v_card(const struct ls_vctx *c);
 bool ls_v_iban(const struct ls_vctx *c);
+bool ls_v_basic_auth(const struct ls_vctx *c);
+bool ls_v_putty(const struct ls_vctx *c);
 
 #endif

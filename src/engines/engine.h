@@ -37,6 +37,7 @@ struct ls_scan_limits {
     unsigned io_timeout_ms;        /* silence on an open connection */
     unsigned service_timeout_ms;   /* whole assessment of one service */
     uint64_t sample_rows;          /* --sample */
+    bool deep;                     /* --deep: stream whole tables (no LIMIT), bounded by max_response_bytes */
     size_t max_response_bytes;     /* cap on any one response body */
     unsigned max_tables;           /* inventory cap */
     bool show_secrets;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/file_secret.h"
 #include "report/fmt.h"
 
 /* ---- values: every string goes through here, so the output is always valid UTF-8 ---- */
@@ -331,6 +332,25 @@ json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, con
     err |= put(o, "count", jint(sec->count));
     if (show_secrets && sec->raw)
         err |= put(o, "value", jstr(sec->raw));
+    return done(o, err);
+}
+
+json_t *ls_json_file_secret(const struct ls_file_secret *fs, bool show_secrets)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "type", json_string("secret"));
+    err |= put(o, "path", jstr(fs->path));
+    err |= put(o, "line", jint(fs->line));
+    err |= put(o, "column", jint(fs->column));
+    err |= put(o, "rule", jstr(fs->sec.rule));
+    err |= put(o, "category", jstr(fs->sec.category));
+    err |= put(o, "fingerprint", JFIXED(fs->sec.fingerprint));
+    err |= put(o, "redacted", JFIXED(fs->sec.redacted));
+    err |= put(o, "count", jint(fs->sec.count));
+    if (show_secrets && fs->sec.raw)
+        err |= put(o, "value", jstr(fs->sec.raw));
     return done(o, err);
 }
 

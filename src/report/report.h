@@ -61,6 +61,10 @@ struct json_t *ls_json_service(const struct ls_service *s);
 struct json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, const struct ls_secret *sec,
                               bool show_secrets);
 struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
+/* Secret record of `leakscan secrets`: type, path, line, column, rule, category, fingerprint,
+ * redacted, count (+ value with show_secrets when kept). */
+struct ls_file_secret;
+struct json_t *ls_json_file_secret(const struct ls_file_secret *fs, bool show_secrets);
 
 /* SARIF 2.1.0 for secret findings (sarif.c), for `leakscan secrets` and `leakscan audit` (scan uses
  * it through --format sarif). Usage: w = ls_sarif_new(out); ls_sarif_add_secret(w, sec, &loc) per
@@ -88,6 +92,9 @@ struct ls_sarif *ls_sarif_new(FILE *out);
 int ls_sarif_add_secret(struct ls_sarif *w, const struct ls_secret *sec, const struct ls_secret_location *loc);
 int ls_sarif_add_risk(struct ls_sarif *w, const struct ls_risk *risk, const char *uri);
 int ls_sarif_close(struct ls_sarif *w);
+/* Percent-encodes a file path into a relative URI reference (unreserved characters and '/' kept).
+ * malloc'd; NULL when out of memory. */
+char *ls_sarif_uri(const char *path);
 
 /* History views (src/report/history_report.c), written straight to `out`: text (80 columns, colour
  * only with o->color, server strings made terminal-safe) or JSON Lines for any other format.

@@ -272,3 +272,22 @@ static int sarif_finish(struct ls_report *r)
 }
 
 const struct ls_report_ops ls_report_ops_sarif = {sarif_service, sarif_summary, sarif_finish};
+
+char *ls_sarif_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *u = malloc(3 * strlen(path) + 1), *o = u;
+    if (!u)
+        return NULL;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("-._~/", *c)) {
+            *o++ = (char)*c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*c >> 4];
+            *o++ = hex[*c & 15];
+        }
+    }
+    *o = '\0';
+    return u;
+}

@@ -1,0 +1,531 @@
+/* `leakscan secrets` machinery: per-file streaming scan with distinct-value records (line/column of
+ * the first occurrence), the recursive directory walk, the ordered parallel scan over files, and
+ * the redacting copy filter. Contracts in filescan.h. */
+#include "detect/filescan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "detect/redact.h"
+#include "detect/rules.h"
+#include "detect/stream.h"
+#include "detect/value.h"
+
+/* ---- one file ------------------------------------------------------------------------------- */
+
+/* A direct-mapped cache of recently seen raw values (e-mail addresses and keys repeat a lot in
+ * logs): a hit counts the occurrence without decoding and hashing the value again. */
+#define RECENT_SLOTS 1024
+#define RECENT_MAX 64
+struct recent {
+    uint64_t h;
+    uint32_t secret1; /* index + 1 into res->secrets; 0 = empty */
+    uint32_t rule;
+    uint32_t len;
+    char bytes[RECENT_MAX];
+};
+
+struct fstate {
+    const struct ls_filescan_opts *o;
+    struct recent *recent; /* RECENT_SLOTS entries, or NULL */
+    struct ls_file_result *res;
+    size_t cap;
+    uint32_t *set; /* open addressing: index + 1 into res->secrets; 0 = empty */
+    size_t setcap;
+    uint64_t line, line_start; /* line number at absolute offset `pos`, offset where it starts */
+    uint64_t pos;
+    char *tmp;
+    size_t tmpcap;
+    bool oom;
+};
+
+/* Newlines in p[0, n): SSE2 compare + popcount on x86-64 (memchr per line costs a call per line). */
+static uint64_t count_nl(const char *p, size_t n)
+{
+    uint64_t c = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        /* up to 255 rounds of byte-wise 0/1 sums, then one horizontal add (psadbw) */
+        __m128i acc = zero;
+        for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+        }
+        __m128i sad = _mm_sad_epu8(acc, zero);
+        c += (uint64_t)_mm_cvtsi128_si32(sad) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sad, 8));
+    }
+#endif
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+/* Advances the line counter to absolute offset `to` (inside buf, which starts at `base`). */
+static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64_t to)
+{
+    if (to <= f->pos)
+        return;
+    const char *p = buf + (f->pos - base);
+    size_t n = (size_t)(to - f->pos);
+    uint64_t c = count_nl(p, n);
+    if (c) {
+        f->line += c;
+        const char *last = memrchr(p, '\n', n);
+        f->line_start = base + (uint64_t)(last + 1 - buf);
+    }
+    f->pos = to;
+}
+
+static uint64_t fp_hash(const char *fp, uint32_t rule)
+{
+    uint64_t h = 1469598103934665603ull ^ rule;
+    for (size_t i = 7; i < 7 + 16; i++)
+        h = (h ^ (unsigned char)fp[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool grow_set(struct fstate *f)
+{
+    size_t ncap = f->setcap ? f->setcap * 2 : 256;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return false;
+    for (size_t i = 0; i < f->res->nsecrets; i++) {
+        const struct ls_file_secret *fs = &f->res->secrets[i];
+        size_t j = (size_t)fp_hash(fs->sec.fingerprint, fs->rule_index) & (ncap - 1);
+        while (ns[j])
+            j = (j + 1) & (ncap - 1);
+        ns[j] = (uint32_t)i + 1;
+    }
+    free(f->set);
+    f->set = ns;
+    f->setcap = ncap;
+    return true;
+}
+
+static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t len, uint64_t base)
+{
+    struct fstate *f = ud;
+    (void)len;
+    if (f->oom || (m->rule->category == LS_CAT_CHAT && !f->o->include_chat))
+        return;
+    size_t n = m->end - m->start;
+    uint32_t rule = (uint32_t)ls_rule_index(m->rule);
+    struct recent *rc = NULL;
+    if (f->recent && n <= RECENT_MAX) {
+        uint64_t h = 1469598103934665603ull ^ rule;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)buf[m->start + i]) * 1099511628211ull;
+        rc = &f->recent[h & (RECENT_SLOTS - 1)];
+        if (rc->secret1 && rc->h == h && rc->rule == rule && rc->len == n && memcmp(rc->bytes, buf + m->start, n) == 0) {
+            f->res->secrets[rc->secret1 - 1].sec.count++;
+            return;
+        }
+        rc->secret1 = 0; /* refilled below once the value has a record */
+        rc->h = h;
+        rc->rule = rule;
+        rc->len = (uint32_t)n;
+        memcpy(rc->bytes, buf + m->start, n);
+    }
+    if (n > f->tmpcap) {
+        char *t = realloc(f->tmp, n);
+        if (!t) {
+            f->oom = true;
+            return;
+        }
+        f->tmp = t;
+        f->tmpcap = n;
+    }
+    size_t vn = ls_match_value(buf, m, f->tmp);
+    char fp[72];
+    ls_fingerprint(f->tmp, vn, fp);
+    if ((f->res->nsecrets + 1) * 2 > f->setcap && !grow_set(f)) {
+        f->oom = true;
+        return;
+    }
+    size_t j = (size_t)fp_hash(fp, rule) & (f->setcap - 1);
+    while (f->set[j]) {
+        struct ls_file_secret *fs = &f->res->secrets[f->set[j] - 1];
+        if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, sizeof fp) == 0) {
+            fs->sec.count++;
+            if (rc)
+                rc->secret1 = f->set[j];
+            return;
+        }
+        j = (j + 1) & (f->setcap - 1);
+    }
+    if (f->res->nsecrets >= LS_FILESCAN_MAX_DISTINCT)
+        return;
+    if (f->res->nsecrets == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 16;
+        struct ls_file_secret *ns = realloc(f->res->secrets, nc * sizeof *ns);
+        if (!ns) {
+            f->oom = true;
+            return;
+        }
+        f->res->secrets = ns;
+        f->cap = nc;
+    }
+    count_lines(f, buf, base, base + m->start);
+    struct ls_file_secret *fs = &f->res->secrets[f->res->nsecrets];
+    memset(fs, 0, sizeof *fs);
+    fs->line = f->line;
+    fs->column = base + m->start - f->line_start + 1;
+    fs->rule_index = rule;
+    fs->sec.rule = m->rule->id;
+    fs->sec.category = ls_category_name(m->rule->category);
+    memcpy(fs->sec.fingerprint, fp, sizeof fp);
+    ls_redact(f->tmp, vn, fs->sec.redacted, sizeof fs->sec.redacted);
+    fs->sec.count = 1;
+    if (f->o->keep_raw) {
+        fs->sec.raw = malloc(vn + 1);
+        if (!fs->sec.raw) {
+            f->oom = true;
+            return;
+        }
+        memcpy(fs->sec.raw, f->tmp, vn);
+        fs->sec.raw[vn] = '\0';
+    }
+    f->set[j] = (uint32_t)f->res->nsecrets + 1;
+    f->res->nsecrets++;
+    if (rc)
+        rc->secret1 = f->set[j];
+}
+
+static int on_final(void *ud, const char *buf, size_t upto, uint64_t base)
+{
+    struct fstate *f = ud;
+    count_lines(f, buf, base, base + upto);
+    return f->oom ? 1 : 0;
+}
+
+static char *dup_printf_err(const char *what, const char *path, int e)
+{
+    size_t n = strlen(what) + strlen(path) + 128;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s '%s': %s", what, path, strerror(e));
+    return s;
+}
+
+void ls_file_result_free(struct ls_file_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nsecrets; i++)
+        free(r->secrets[i].sec.raw);
+    free(r->secrets);
+    free(r->path);
+    free(r->error);
+    memset(r, 0, sizeof *r);
+}
+
+int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, const char *path,
+                   const struct ls_filescan_opts *o, struct ls_file_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->path = strdup(path);
+    if (!res->path)
+        return -1;
+    struct fstate f = {.o = o, .res = res, .line = 1};
+    f.recent = calloc(RECENT_SLOTS, sizeof *f.recent); /* optional: NULL only costs speed */
+    struct ls_stream_opts so = {.block = o->block, .sniff_binary = o->skip_binary};
+    int e = 0;
+    int rc = ls_stream_fd(d, s, fd, &so, on_match, on_final, &f, &e, &res->bytes);
+    free(f.set);
+    free(f.tmp);
+    free(f.recent);
+    for (size_t i = 0; i < res->nsecrets; i++)
+        res->secrets[i].path = res->path;
+    if (rc == LS_STREAM_BINARY) {
+        res->binary = true;
+        for (size_t i = 0; i < res->nsecrets; i++)
+            free(res->secrets[i].sec.raw);
+        res->nsecrets = 0;
+    } else if (rc == LS_STREAM_READ_ERROR) {
+        res->error = dup_printf_err("cannot read", path, e);
+    }
+    if (f.oom || rc == LS_STREAM_NOMEM)
+        return -1;
+    return 0;
+}
+
+/* ---- the walk -------------------------------------------------------------------------------- */
+
+static int push(struct ls_path_list *l, const char *p)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        char **nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = nc;
+    }
+    if (!(l->v[l->n] = strdup(p)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int walk(struct ls_path_list *l, const char *dir, int depth)
+{
+    struct dirent **ents = NULL;
+    int n = depth > 64 ? -1 : scandir(dir, &ents, NULL, by_name);
+    if (n < 0)
+        return push(l, dir); /* scanned later, where opening it reports why it failed */
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *nm = ents[i]->d_name;
+        if (rc == 0 && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
+            size_t len = strlen(dir) + strlen(nm) + 2;
+            char *p = malloc(len);
+            if (!p) {
+                rc = -1;
+            } else {
+                snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", nm);
+                struct stat st;
+                if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+                    rc = walk(l, p, depth + 1);
+                else if (lstat(p, &st) != 0 || S_ISREG(st.st_mode))
+                    rc = push(l, p); /* unreadable entries are reported; fifos, sockets, links skipped */
+                free(p);
+            }
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return rc;
+}
+
+int ls_paths_expand(struct ls_path_list *out, char *const *paths, size_t npaths)
+{
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (walk(out, paths[i], 0) != 0)
+                return -1;
+        } else if (push(out, paths[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void ls_path_list_free(struct ls_path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- parallel scan --------------------------------------------------------------------------- */
+
+struct pool {
+    const struct ls_detector *d;
+    const struct ls_path_list *paths;
+    const struct ls_filescan_opts *o;
+    struct ls_file_result *res;
+    unsigned char *state; /* 0 pending, 1 done */
+    size_t next;
+    bool stop, failed;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+/* Returns false when out of memory (the pool's `failed` is set by the caller, under its lock). */
+static bool scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, struct ls_file_result *r)
+{
+    const char *path = p->paths->v[i];
+    bool in = strcmp(path, "-") == 0;
+    int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        memset(r, 0, sizeof *r);
+        r->path = strdup(path);
+        r->error = dup_printf_err("cannot open", path, errno);
+        return r->path && r->error;
+    }
+    struct stat st;
+    if (!in && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        memset(r, 0, sizeof *r);
+        r->path = strdup(path);
+        r->error = dup_printf_err("cannot read", path, EISDIR);
+        close(fd);
+        return r->path && r->error;
+    }
+    struct ls_filescan_opts o = *p->o;
+    if (in)
+        o.skip_binary = false; /* stdin is scanned whatever it holds */
+    bool ok = ls_filescan_fd(p->d, s, fd, path, &o, r) == 0;
+    if (!in)
+        close(fd);
+    return ok;
+}
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    struct ls_detect_scratch *s = ls_detect_scratch_new(p->d);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        if (!s)
+            p->failed = p->stop = true;
+        size_t i = p->next;
+        bool quit = p->stop || i >= p->paths->n;
+        if (!quit)
+            p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (quit)
+            break;
+        struct ls_file_result r;
+        bool ok = scan_one(p, s, i, &r);
+        pthread_mutex_lock(&p->mu);
+        if (!ok)
+            p->failed = true;
+        p->res[i] = r;
+        p->state[i] = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    ls_detect_scratch_free(s);
+    return NULL;
+}
+
+int ls_filescan_paths(const struct ls_detector *d, const struct ls_path_list *paths, unsigned threads,
+                      const struct ls_filescan_opts *o, ls_filescan_emit_fn emit, void *ud)
+{
+    if (paths->n == 0)
+        return 0;
+    if (threads == 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (unsigned)c : 1;
+    }
+    if (threads > paths->n)
+        threads = (unsigned)paths->n;
+    if (threads > 256)
+        threads = 256;
+    struct pool p = {.d = d, .paths = paths, .o = o};
+    p.res = calloc(paths->n, sizeof *p.res);
+    p.state = calloc(paths->n, 1);
+    pthread_t *tid = calloc(threads, sizeof *tid);
+    if (!p.res || !p.state || !tid) {
+        free(p.res);
+        free(p.state);
+        free(tid);
+        return -1;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    unsigned started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, worker, &p) != 0)
+            break;
+    if (started == 0)
+        p.failed = true;
+    size_t emitted = 0;
+    for (; started && emitted < paths->n; emitted++) {
+        pthread_mutex_lock(&p.mu);
+        while (!p.state[emitted] && !p.stop)
+            pthread_cond_wait(&p.cv, &p.mu);
+        bool ready = p.state[emitted];
+        pthread_mutex_unlock(&p.mu);
+        if (!ready)
+            break;
+        int stop = emit(ud, &p.res[emitted]);
+        ls_file_result_free(&p.res[emitted]);
+        if (stop) {
+            pthread_mutex_lock(&p.mu);
+            p.stop = true;
+            pthread_mutex_unlock(&p.mu);
+            emitted++;
+            break;
+        }
+    }
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (size_t i = emitted; i < paths->n; i++)
+        if (p.state[i])
+            ls_file_result_free(&p.res[i]);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(p.res);
+    free(p.state);
+    free(tid);
+    return p.failed ? -1 : 0;
+}
+
+/* ---- the redacting filter -------------------------------------------------------------------- */
+
+struct rstate {
+    FILE *out;
+    uint64_t done; /* absolute: input bytes before this are written (or replaced) */
+    uint64_t n;
+    bool failed;
+};
+
+static void r_write(struct rstate *r, const char *p, size_t n)
+{
+    if (n && fwrite(p, 1, n, r->out) != n)
+        r->failed = true;
+}
+
+static void r_match(void *ud, const struct ls_match *m, const char *buf, size_t len, uint64_t base)
+{
+    struct rstate *r = ud;
+    (void)len;
+    if (m->rule->category == LS_CAT_CHAT)
+        return;
+    uint64_t s = base + m->start;
+    if (s < r->done)
+        return;
+    r_write(r, buf + (r->done - base), (size_t)(s - r->done));
+    if (fprintf(r->out, "[REDACTED:%s]", m->rule->id) < 0)
+        r->failed = true;
+    r->done = base + m->end;
+    r->n++;
+}
+
+static int r_final(void *ud, const char *buf, size_t upto, uint64_t base)
+{
+    struct rstate *r = ud;
+    if (base + upto > r->done) {
+        r_write(r, buf + (r->done - base), (size_t)(base + upto - r->done));
+        r->done = base + upto;
+    }
+    return r->failed ? 1 : 0;
+}
+
+int ls_redact_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, FILE *out, size_t block,
+                 uint64_t *nredacted, int *err_no)
+{
+    struct rstate r = {.out = out};
+    struct ls_stream_opts so = {.block = block};
+    int rc = ls_stream_fd(d, s, fd, &so, r_match, r_final, &r, err_no, NULL);
+    if (fflush(out) != 0)
+        r.failed = true;
+    if (nredacted)
+        *nredacted = r.n;
+    if (r.failed && rc >= 0)
+        rc = LS_STREAM_STOPPED;
+    return rc;
+}
