@@ -31,6 +31,7 @@
  * Port lists: comma-separated items, each "N", "N-M" (inclusive, N <= M), "db" (the built-in
  * database port set) or "-" (1-65535); spaces around items are ignored. */
 #include "core/targets.h"
+#include "core/textutil.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -42,62 +43,12 @@
 
 #define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
 #define FILE_LINE_MAX 4096
-#define QUOTE_MAX 80
 
-static const uint16_t db_ports[] = {
-    8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363, /* ClickHouse */
-    9200,                                           /* Elasticsearch / OpenSearch */
-    5601,                                           /* Kibana */
-    6379,                                           /* Redis */
-    27017,                                          /* MongoDB */
-    5432,                                           /* PostgreSQL */
-    3306,                                           /* MySQL */
-    1433,                                           /* MSSQL */
-    5984,                                           /* CouchDB */
-    9042,                                           /* Cassandra */
-    11211,                                          /* Memcached */
-    2379,                                           /* etcd */
-    8086,                                           /* InfluxDB */
-    9090,                                           /* Prometheus */
-    7474, 7687,                                     /* Neo4j */
-    9092,                                           /* Kafka */
-    2181,                                           /* ZooKeeper */
-    15672,                                          /* RabbitMQ */
-};
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-/* A printable, bounded copy of s[0..len) for quoting in a one-line message. */
-static const char *quote(char *buf, size_t bufsz, const char *s, size_t len)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 4 < bufsz; i++) {
-        if (i == QUOTE_MAX) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        unsigned char c = (unsigned char)s[i];
-        buf[o++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 static int hexval(char c)
 {
-    if (is_digit(c))
+    if (ls_is_digit(c))
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
@@ -119,7 +70,7 @@ static int parse_v4(const char *s, size_t len, uint8_t out[4], bool *leading_zer
         }
         size_t start = i;
         unsigned v = 0;
-        while (i < len && is_digit(s[i]) && i - start < 4)
+        while (i < len && ls_is_digit(s[i]) && i - start < 4)
             v = v * 10 + (unsigned)(s[i++] - '0');
         size_t nd = i - start;
         if (nd == 0 || nd > 3 || v > 255)
@@ -222,7 +173,7 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
         char c = s[i];
         if (c == '_')
             return "'_' is not allowed in host names";
-        if (!is_alpha(c) && !is_digit(c) && c != '-') {
+        if (!is_alpha(c) && !ls_is_digit(c) && c != '-') {
             unsigned char uc = (unsigned char)c;
             if (uc >= 0x20 && uc < 0x7f)
                 snprintf(why, whylen, "invalid character '%c' in host name", c);
@@ -234,24 +185,6 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
     if (dotted && !is_alpha(s[last_start]))
         return "not an IPv4 address or host name (last label must start with a letter)";
     return NULL;
-}
-
-/* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */
-static int parse_port_num(const char *s, size_t len, uint16_t *port)
-{
-    unsigned long v = 0;
-    if (len == 0)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        if (v <= 65535)
-            v = v * 10 + (unsigned long)(s[i] - '0');
-    }
-    if (v < 1 || v > 65535)
-        return -1;
-    *port = (uint16_t)v;
-    return 0;
 }
 
 /* Parses "ADDR" or "ADDR/LEN" of the given family into t. Returns NULL or the reason. */
@@ -282,7 +215,7 @@ static const char *parse_addr_or_cidr(const char *s, size_t len, int family, str
     if (plen == 0 || plen > 3 || (plen > 1 && p[0] == '0'))
         return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
     for (size_t i = 0; i < plen; i++) {
-        if (!is_digit(p[i]))
+        if (!ls_is_digit(p[i]))
             return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
         v = v * 10 + (unsigned)(p[i] - '0');
     }
@@ -346,7 +279,7 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     if (port) {
         if (portlen == 0)
             return "missing port after ':'";
-        if (parse_port_num(port, portlen, &t->port) != 0)
+        if (ls_parse_port_num(port, portlen, &t->port) != 0)
             return "port must be 1-65535";
     }
 
@@ -356,16 +289,16 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     } else {
         bool numeric = true;
         for (size_t i = 0; i < hlen; i++)
-            if (host[i] != '.' && !is_digit(host[i]))
+            if (host[i] != '.' && !ls_is_digit(host[i]))
                 numeric = false;
         if (numeric) {
             reason = parse_addr_or_cidr(host, hlen, AF_INET, t);
         } else {
             reason = check_name(host, hlen, why, whylen);
-            if (reason && is_digit(host[0])) {
+            if (reason && ls_is_digit(host[0])) {
                 /* starts like a dotted quad ("1.2.3.4x", "1.2.3.4 "): call it a bad address */
                 size_t i = 0, qd = 0;
-                while (i < hlen && (is_digit(host[i]) || host[i] == '.'))
+                while (i < hlen && (ls_is_digit(host[i]) || host[i] == '.'))
                     qd += host[i++] == '.';
                 if (qd == 3)
                     reason = "not an IPv4 address";
@@ -409,7 +342,7 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
                       char *err, size_t errlen)
 {
     struct ls_target t;
-    char why[160], q[QUOTE_MAX + 8];
+    char why[160], q[LS_QUOTE_MAX + 8];
     const char *reason = parse_one(s, &t, why, sizeof why);
     if (!reason) {
         uint64_t n = ls_target_naddrs(&t);
@@ -424,7 +357,7 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
         }
     }
     if (reason) {
-        set_err(err, errlen, "%sbad target '%s': %s", prefix, quote(q, sizeof q, s, strlen(s)), reason);
+        ls_set_err(err, errlen, "%sbad target '%s': %s", prefix, ls_quote(q, sizeof q, s, strlen(s)), reason);
         return -1;
     }
     return 0;
@@ -435,17 +368,17 @@ static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c ==
 static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, char *err,
                       size_t errlen)
 {
-    char qp[QUOTE_MAX + 8], prefix[QUOTE_MAX + 32];
-    quote(qp, sizeof qp, path, strlen(path));
+    char qp[LS_QUOTE_MAX + 8], prefix[LS_QUOTE_MAX + 32];
+    ls_quote(qp, sizeof qp, path, strlen(path));
     FILE *f = fopen(path, "r");
     if (!f) {
-        set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+        ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
         return -1;
     }
     char *line = malloc(FILE_LINE_MAX + 1);
     if (!line) {
         fclose(f);
-        set_err(err, errlen, "%s: out of memory", qp);
+        ls_set_err(err, errlen, "%s: out of memory", qp);
         return -1;
     }
     int rc = 0;
@@ -456,7 +389,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         int c;
         while ((c = getc(f)) != EOF && c != '\n') {
             if (n == FILE_LINE_MAX) {
-                set_err(err, errlen, "%s:%zu: line longer than %d bytes", qp, lineno + 1, FILE_LINE_MAX);
+                ls_set_err(err, errlen, "%s:%zu: line longer than %d bytes", qp, lineno + 1, FILE_LINE_MAX);
                 rc = -1;
                 goto done;
             }
@@ -465,7 +398,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         }
         if (c == EOF) {
             if (ferror(f)) {
-                set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+                ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
                 rc = -1;
                 goto done;
             }
@@ -475,7 +408,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         }
         lineno++;
         if (nul) {
-            set_err(err, errlen, "%s:%zu: NUL byte in line", qp, lineno);
+            ls_set_err(err, errlen, "%s:%zu: NUL byte in line", qp, lineno);
             rc = -1;
             goto done;
         }
@@ -493,9 +426,9 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         if (*s) {
             snprintf(prefix, sizeof prefix, "%s:%zu: ", qp, lineno);
             if (*s == '@') {
-                char q[QUOTE_MAX + 8];
-                set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
-                        quote(q, sizeof q, s, strlen(s)));
+                char q[LS_QUOTE_MAX + 8];
+                ls_set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
+                        ls_quote(q, sizeof q, s, strlen(s)));
                 rc = -1;
                 goto done;
             }
@@ -509,7 +442,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
             break;
     }
     if (count == 0) {
-        set_err(err, errlen, "%s: no targets", qp);
+        ls_set_err(err, errlen, "%s: no targets", qp);
         rc = -1;
     }
 done:
@@ -521,7 +454,7 @@ done:
 int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
 {
     if (!out || !arg) {
-        set_err(err, errlen, "bad target: none given");
+        ls_set_err(err, errlen, "bad target: none given");
         return -1;
     }
     size_t n0 = out->n;
@@ -534,7 +467,7 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
     int rc;
     if (arg[0] == '@') {
         if (arg[1] == '\0') {
-            set_err(err, errlen, "bad target '@': missing file name");
+            ls_set_err(err, errlen, "bad target '@': missing file name");
             rc = -1;
         } else {
             rc = parse_file(out, arg + 1, &total, err, errlen);
@@ -609,140 +542,4 @@ int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storag
             *sslen = sizeof *sin6;
     }
     return 0;
-}
-
-/* ---- port lists ---- */
-
-#define PORT_BITMAP_BYTES (65536 / 8)
-
-static void bit_set(uint8_t *bm, unsigned p) { bm[p >> 3] |= (uint8_t)(1u << (p & 7)); }
-
-static int bitmap_to_list(const uint8_t *bm, struct ls_port_list *out)
-{
-    size_t n = 0;
-    for (unsigned p = 1; p <= 65535; p++)
-        n += (bm[p >> 3] >> (p & 7)) & 1;
-    uint16_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return -1;
-    size_t k = 0;
-    for (unsigned p = 1; p <= 65535; p++)
-        if ((bm[p >> 3] >> (p & 7)) & 1)
-            v[k++] = (uint16_t)p;
-    out->v = v;
-    out->n = n;
-    return 0;
-}
-
-/* Parses one endpoint of a port item; on error names it in err. */
-static int port_item_num(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
-{
-    char q[QUOTE_MAX + 8];
-    if (parse_port_num(s, len, port) == 0)
-        return 0;
-    bool digits = len > 0;
-    for (size_t i = 0; i < len; i++)
-        digits &= is_digit(s[i]);
-    set_err(err, errlen, "bad port '%s': %s", quote(q, sizeof q, s, len),
-            digits ? "must be 1-65535" : "not a number");
-    return -1;
-}
-
-int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t errlen)
-{
-    char q[QUOTE_MAX + 8];
-    if (!out)
-        return -1;
-    out->v = NULL;
-    out->n = 0;
-    if (!spec || !*spec) {
-        set_err(err, errlen, "bad port list '': empty");
-        return -1;
-    }
-    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
-    if (!bm) {
-        set_err(err, errlen, "port list: out of memory");
-        return -1;
-    }
-    const char *p = spec;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *item = p;
-        while (len > 0 && (item[0] == ' ' || item[0] == '\t'))
-            item++, len--;
-        while (len > 0 && (item[len - 1] == ' ' || item[len - 1] == '\t'))
-            len--;
-        if (len == 0) {
-            set_err(err, errlen, "bad port list '%s': empty item", quote(q, sizeof q, spec, strlen(spec)));
-            goto fail;
-        }
-        const char *dash = memchr(item, '-', len);
-        if (len == 2 && (item[0] | 0x20) == 'd' && (item[1] | 0x20) == 'b') {
-            for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-                bit_set(bm, db_ports[i]);
-        } else if (len == 1 && item[0] == '-') {
-            memset(bm, 0xff, PORT_BITMAP_BYTES);
-        } else if (dash) {
-            size_t alen = (size_t)(dash - item), blen = len - alen - 1;
-            uint16_t a, b;
-            if (alen == 0 || blen == 0) {
-                set_err(err, errlen, "bad port range '%s': missing %s", quote(q, sizeof q, item, len),
-                        alen == 0 ? "start" : "end");
-                goto fail;
-            }
-            if (port_item_num(item, alen, &a, err, errlen) != 0 ||
-                port_item_num(dash + 1, blen, &b, err, errlen) != 0)
-                goto fail;
-            if (a > b) {
-                set_err(err, errlen, "bad port range '%s': start is after end", quote(q, sizeof q, item, len));
-                goto fail;
-            }
-            for (unsigned v = a; v <= b; v++)
-                bit_set(bm, v);
-        } else {
-            uint16_t a;
-            if (port_item_num(item, len, &a, err, errlen) != 0)
-                goto fail;
-            bit_set(bm, a);
-        }
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    bm[0] &= 0xfe; /* port 0 is never in a list */
-    if (bitmap_to_list(bm, out) != 0) {
-        set_err(err, errlen, "port list: out of memory");
-        goto fail;
-    }
-    free(bm);
-    return 0;
-fail:
-    free(bm);
-    return -1;
-}
-
-int ls_ports_default(struct ls_port_list *out)
-{
-    if (!out)
-        return -1;
-    out->v = NULL;
-    out->n = 0;
-    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
-    if (!bm)
-        return -1;
-    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-        bit_set(bm, db_ports[i]);
-    int rc = bitmap_to_list(bm, out);
-    free(bm);
-    return rc;
-}
-
-void ls_port_list_free(struct ls_port_list *l)
-{
-    if (!l)
-        return;
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
 }
