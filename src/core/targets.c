@@ -15,6 +15,9 @@
  *              '-', total <= 253 bytes plus an optional trailing dot. '_' is an error. In a dotted
  *              name the last label must start with a letter (so "1.2.3.4x" and "x.1.2.3" are
  *              errors, while "10.0.0.1.nip.io" and single labels like "localhost" are fine).
+ *   RANGE      A-B: two IPv4 or two IPv6 addresses (same family), A <= B, both included, at most
+ *              LS_MAX_EXPANDED_ADDRS addresses ("10.0.0.1-10.0.0.9", "::1-::ff", "[::1-::ff]:80").
+ *              Backwards ranges and mixed families are errors.
  *   Port       "HOST:PORT" where HOST is an IPv4 address, IPv4 CIDR or name; "[V6]:PORT",
  *              "[V6]", "[V6/LEN]" and "[V6/LEN]:PORT" for IPv6. PORT is decimal 1-65535 (leading
  *              zeros are read as decimal). A port on a CIDR applies to every address in it
@@ -22,7 +25,10 @@
  *              address ::1:8123; write "[::1]:8123". Brackets are only for IPv6.
  *   @FILE      one target per line; '#' starts a comment (anywhere on the line), blank lines and
  *              surrounding whitespace are ignored; lines longer than 4096 bytes, NUL bytes and
- *              nested @file lines are errors; a file without targets is an error.
+ *              nested @file lines are errors; a file without targets is an error. Any bad line
+ *              makes the whole argument an error (exit 2, "file:line: ..."): a scan of the wrong
+ *              set of hosts is worse than no scan, so we never silently drop a line.
+ *   -          the @FILE format read from stdin (named "stdin" in messages).
  * The sum of ls_target_naddrs over a list may not exceed LS_MAX_EXPANDED_ADDRS. On any error the
  * list is left as it was before the call, and err gets one line naming the bad value in quotes,
  * e.g. "bad target '300.1.1.1': not an IPv4 address" or "targets.txt:3: bad target 'x_y': ...".
@@ -188,8 +194,59 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
 }
 
 /* Parses "ADDR" or "ADDR/LEN" of the given family into t. Returns NULL or the reason. */
+static const char *parse_addr_or_cidr(const char *s, size_t len, int family, struct ls_target *t);
+
+/* a[0..n) - b[0..n) + 1 as a count, saturating at UINT64_MAX; 0 when b > a. */
+static uint64_t span_count(const uint8_t *lo, const uint8_t *hi, size_t n)
+{
+    int c = memcmp(lo, hi, n);
+    if (c > 0)
+        return 0;
+    uint8_t d[16];
+    unsigned borrow = 0;
+    for (size_t k = n; k-- > 0;) {
+        int v = (int)hi[k] - (int)lo[k] - (int)borrow;
+        borrow = v < 0;
+        d[k] = (uint8_t)(v + (borrow ? 256 : 0));
+    }
+    for (size_t k = 0; k + 8 < n; k++)
+        if (d[k])
+            return UINT64_MAX;
+    uint64_t v = 0;
+    for (size_t k = n > 8 ? n - 8 : 0; k < n; k++)
+        v = v << 8 | d[k];
+    return v == UINT64_MAX ? v : v + 1;
+}
+
+/* "A-B" of the given family (A may also be v4 when family is 0). Returns NULL or the reason. */
+static const char *parse_range(const char *s, size_t len, const char *dash, int family, struct ls_target *t)
+{
+    struct ls_target b;
+    size_t alen = (size_t)(dash - s);
+    if (alen == 0 || alen + 1 == len)
+        return "range needs an address on both sides of '-'";
+    const char *r = parse_addr_or_cidr(s, alen, family, t);
+    if (r)
+        return r;
+    memset(&b, 0, sizeof b);
+    r = parse_addr_or_cidr(dash + 1, len - alen - 1, t->family, &b);
+    if (r)
+        return r;
+    if (t->kind != LS_TARGET_ADDR || b.kind != LS_TARGET_ADDR)
+        return "a range joins two addresses, not CIDR blocks";
+    size_t n = t->family == AF_INET ? 4 : 16;
+    if (memcmp(t->addr, b.addr, n) > 0)
+        return "range start is after its end";
+    memcpy(t->addr_end, b.addr, n);
+    t->kind = LS_TARGET_RANGE;
+    return NULL;
+}
+
 static const char *parse_addr_or_cidr(const char *s, size_t len, int family, struct ls_target *t)
 {
+    const char *dash = memchr(s, '-', len);
+    if (dash)
+        return parse_range(s, len, dash, family, t);
     const char *slash = memchr(s, '/', len);
     size_t alen = slash ? (size_t)(slash - s) : len;
     unsigned bits = family == AF_INET ? 32 : 128;
@@ -288,9 +345,15 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
         reason = parse_addr_or_cidr(host, hlen, family ? family : AF_INET, t);
     } else {
         bool numeric = true;
-        for (size_t i = 0; i < hlen; i++)
+        const char *dash = memchr(host, '-', hlen);
+        size_t nlen = dash ? (size_t)(dash - host) : hlen; /* "1.2.3.4-1.2.3.9" is a range */
+        for (size_t i = 0; i < nlen; i++)
             if (host[i] != '.' && !ls_is_digit(host[i]))
                 numeric = false;
+        size_t dots = 0;
+        for (size_t i = 0; i < nlen; i++)
+            dots += host[i] == '.';
+        numeric &= nlen > 0 && (!dash || dots == 3);
         if (numeric) {
             reason = parse_addr_or_cidr(host, hlen, AF_INET, t);
         } else {
@@ -311,6 +374,10 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     }
     if (reason)
         return reason;
+    if (t->kind == LS_TARGET_RANGE && ls_target_naddrs(t) > LS_MAX_EXPANDED_ADDRS) {
+        snprintf(why, whylen, "range of more than %llu addresses", (unsigned long long)LS_MAX_EXPANDED_ADDRS);
+        return why;
+    }
     if (t->kind == LS_TARGET_CIDR) {
         unsigned hostbits = (t->family == AF_INET ? 32u : 128u) - t->prefix;
         if (hostbits >= 64 || (1ull << hostbits) > LS_MAX_EXPANDED_ADDRS) {
@@ -365,19 +432,21 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
+/* path NULL = stdin */
 static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, char *err,
                       size_t errlen)
 {
     char qp[LS_QUOTE_MAX + 8], prefix[LS_QUOTE_MAX + 32];
-    ls_quote(qp, sizeof qp, path, strlen(path));
-    FILE *f = fopen(path, "r");
+    ls_quote(qp, sizeof qp, path ? path : "stdin", strlen(path ? path : "stdin"));
+    FILE *f = path ? fopen(path, "r") : stdin;
     if (!f) {
         ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
         return -1;
     }
     char *line = malloc(FILE_LINE_MAX + 1);
     if (!line) {
-        fclose(f);
+        if (path)
+            fclose(f);
         ls_set_err(err, errlen, "%s: out of memory", qp);
         return -1;
     }
@@ -447,7 +516,8 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
     }
 done:
     free(line);
-    fclose(f);
+    if (path)
+        fclose(f);
     return rc;
 }
 
@@ -472,6 +542,8 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
         } else {
             rc = parse_file(out, arg + 1, &total, err, errlen);
         }
+    } else if (strcmp(arg, "-") == 0) {
+        rc = parse_file(out, NULL, &total, err, errlen);
     } else {
         rc = add_target(out, arg, &total, "", err, errlen);
     }
@@ -494,6 +566,8 @@ void ls_target_list_free(struct ls_target_list *l)
 
 uint64_t ls_target_naddrs(const struct ls_target *t)
 {
+    if (t && t->kind == LS_TARGET_RANGE)
+        return span_count(t->addr, t->addr_end, t->family == AF_INET ? 4 : 16);
     if (!t || t->kind != LS_TARGET_CIDR)
         return 1;
     unsigned bits = t->family == AF_INET ? 32 : 128;
@@ -522,6 +596,16 @@ int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storag
         }
         for (unsigned k = bits / 8; k-- > 0 && i;) {
             a[k] |= (uint8_t)(i & 0xff);
+            i >>= 8;
+        }
+    } else if (t->kind == LS_TARGET_RANGE) {
+        if (i >= ls_target_naddrs(t))
+            return -1;
+        unsigned carry = 0;
+        for (unsigned k = bits / 8; k-- > 0 && (i || carry);) {
+            unsigned v = a[k] + (unsigned)(i & 0xff) + carry;
+            a[k] = (uint8_t)v;
+            carry = v >> 8;
             i >>= 8;
         }
     } else if (i != 0) {
