@@ -42,10 +42,6 @@ static int push(struct ls_scope *s, const struct ls_target *t)
     e->lo4 = be32(e->lo);
     e->hi4 = be32(e->hi);
     snprintf(e->text, sizeof e->text, "%.59s", t->name);
-    if (t->kind == LS_TARGET_CIDR) {
-        size_t l = strlen(e->text);
-        snprintf(e->text + l, sizeof e->text - l, "/%u", t->prefix);
-    }
     return 0;
 }
 
@@ -53,7 +49,7 @@ int ls_scope_add(struct ls_scope *s, const char *what, const char *arg, char *er
 {
     struct ls_target_list l = {0};
     char e2[400], q[LS_QUOTE_MAX + 8];
-    if (ls_targets_parse(&l, arg, e2, sizeof e2) != 0) {
+    if (ls_targets_parse_set(&l, arg, e2, sizeof e2) != 0) {
         ls_set_err(err, errlen, "%s: %s", what, e2);
         return -1;
     }

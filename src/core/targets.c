@@ -294,7 +294,7 @@ static const char *parse_addr_or_cidr(const char *s, size_t len, int family, str
 }
 
 /* Parses one target (no @file). Returns NULL or the reason (possibly written into why). */
-static const char *parse_one(const char *s, struct ls_target *t, char *why, size_t whylen)
+static const char *parse_one(const char *s, struct ls_target *t, bool bounded, char *why, size_t whylen)
 {
     size_t len = strlen(s);
     memset(t, 0, sizeof *t);
@@ -374,11 +374,11 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     }
     if (reason)
         return reason;
-    if (t->kind == LS_TARGET_RANGE && ls_target_naddrs(t) > LS_MAX_EXPANDED_ADDRS) {
+    if (bounded && t->kind == LS_TARGET_RANGE && ls_target_naddrs(t) > LS_MAX_EXPANDED_ADDRS) {
         snprintf(why, whylen, "range of more than %llu addresses", (unsigned long long)LS_MAX_EXPANDED_ADDRS);
         return why;
     }
-    if (t->kind == LS_TARGET_CIDR) {
+    if (bounded && t->kind == LS_TARGET_CIDR) {
         unsigned hostbits = (t->family == AF_INET ? 32u : 128u) - t->prefix;
         if (hostbits >= 64 || (1ull << hostbits) > LS_MAX_EXPANDED_ADDRS) {
             snprintf(why, whylen, "2^%u addresses exceeds the limit of %llu", hostbits,
@@ -405,15 +405,15 @@ static int list_push(struct ls_target_list *l, const struct ls_target *t)
 }
 
 /* Parses one target string and appends it; prefix ("file:3: ") goes before the message. */
-static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, const char *prefix,
-                      char *err, size_t errlen)
+static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, bool bounded,
+                      const char *prefix, char *err, size_t errlen)
 {
     struct ls_target t;
     char why[160], q[LS_QUOTE_MAX + 8];
-    const char *reason = parse_one(s, &t, why, sizeof why);
+    const char *reason = parse_one(s, &t, bounded, why, sizeof why);
     if (!reason) {
         uint64_t n = ls_target_naddrs(&t);
-        if (*total > LS_MAX_EXPANDED_ADDRS - n) {
+        if (bounded && *total > LS_MAX_EXPANDED_ADDRS - n) {
             snprintf(why, sizeof why, "the target list would exceed %llu addresses",
                      (unsigned long long)LS_MAX_EXPANDED_ADDRS);
             reason = why;
@@ -433,7 +433,7 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
 /* path NULL = stdin */
-static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, char *err,
+static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, bool bounded, char *err,
                       size_t errlen)
 {
     char qp[LS_QUOTE_MAX + 8], prefix[LS_QUOTE_MAX + 32];
@@ -501,7 +501,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
                 rc = -1;
                 goto done;
             }
-            if (add_target(out, s, total, prefix, err, errlen) != 0) {
+            if (add_target(out, s, total, bounded, prefix, err, errlen) != 0) {
                 rc = -1;
                 goto done;
             }
@@ -521,7 +521,7 @@ done:
     return rc;
 }
 
-int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+static int targets_parse(struct ls_target_list *out, const char *arg, bool bounded, char *err, size_t errlen)
 {
     if (!out || !arg) {
         ls_set_err(err, errlen, "bad target: none given");
@@ -540,12 +540,12 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
             ls_set_err(err, errlen, "bad target '@': missing file name");
             rc = -1;
         } else {
-            rc = parse_file(out, arg + 1, &total, err, errlen);
+            rc = parse_file(out, arg + 1, &total, bounded, err, errlen);
         }
     } else if (strcmp(arg, "-") == 0) {
-        rc = parse_file(out, NULL, &total, err, errlen);
+        rc = parse_file(out, NULL, &total, bounded, err, errlen);
     } else {
-        rc = add_target(out, arg, &total, "", err, errlen);
+        rc = add_target(out, arg, &total, bounded, "", err, errlen);
     }
     if (rc != 0) {
         out->n = n0;
@@ -553,6 +553,16 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
             ls_target_list_free(out);
     }
     return rc;
+}
+
+int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+{
+    return targets_parse(out, arg, true, err, errlen);
+}
+
+int ls_targets_parse_set(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+{
+    return targets_parse(out, arg, false, err, errlen);
 }
 
 void ls_target_list_free(struct ls_target_list *l)

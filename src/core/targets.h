@@ -32,6 +32,9 @@ struct ls_target_list {
 
 /* Appends the targets of one command-line argument. Returns 0, or -1 with err set. */
 int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen);
+/* The same syntax for address sets (--scope, --exclude): no size limit on CIDRs, ranges or the
+ * list total (prefix /0 is still refused). */
+int ls_targets_parse_set(struct ls_target_list *out, const char *arg, char *err, size_t errlen);
 void ls_target_list_free(struct ls_target_list *l);
 /* Number of addresses the target covers (1 for ADDR and NAME; saturates at UINT64_MAX). */
 uint64_t ls_target_naddrs(const struct ls_target *t);
