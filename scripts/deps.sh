@@ -10,6 +10,7 @@ PACKAGES=(
     libvectorscan-dev libcmocka-dev                             # detector matcher, unit tests
     clickhouse-server clickhouse-client                         # the lab's real servers
     openssl curl ca-certificates procps iproute2 python3        # lab.sh and integration tests
+    nmap nftables                                               # bench/discovery.sh (peer, dropped range)
 )
 
 installed() {

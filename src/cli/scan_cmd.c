@@ -40,7 +40,8 @@ void ls_usage_scan(void)
            "      --shard I/N         scan only part I of N (1-based) of the probe order\n"
            "      --resume FILE       continue the scan saved in FILE (same arguments)\n"
            "      --resume-out FILE   where SIGINT/SIGTERM save the position (default leakscan.resume)\n"
-           "      --connect           TCP connect probes (the only mode so far)\n"
+           "      --connect           TCP connect probes even when SYN mode is available\n"
+           "                          (SYN mode: root/CAP_NET_RAW and IPv4 targets; also LEAKSCAN_MODE=connect)\n"
            "      --service-timeout MS  whole assessment of one service (default 60000)\n"
            "      --sample N          rows sampled per table (default 1000, 0 = none)\n"
            "      --max-bytes N       cap on any one response body (default 67108864)\n"
@@ -200,6 +201,8 @@ int ls_cmd_scan(int argc, char **argv)
     cfg.shard_n = 1;
     cfg.adaptive_timeout = true;
     cfg.warn_probes = 100000;
+    if (getenv("LEAKSCAN_MODE") && strcmp(getenv("LEAKSCAN_MODE"), "connect") == 0)
+        cfg.mode = LS_MODE_CONNECT; /* test suites on the host's loopback: never raw packets there */
 
     optind = 1;
     opterr = 0;
@@ -227,6 +230,7 @@ int ls_cmd_scan(int argc, char **argv)
             if (parse_num("--retries", optarg, 0, 10, &v))
                 goto usage;
             cfg.retries = (unsigned)v;
+            cfg.retries_set = true;
             break;
         case OPT_SERVICE_TIMEOUT:
             if (parse_num("--service-timeout", optarg, 100, 86400000, &v))
@@ -282,7 +286,7 @@ int ls_cmd_scan(int argc, char **argv)
             break;
         case OPT_RESUME: resume_in = optarg; break;
         case OPT_RESUME_OUT: resume_out = optarg; break;
-        case OPT_CONNECT: break;
+        case OPT_CONNECT: cfg.mode = LS_MODE_CONNECT; break;
         case OPT_HOSTS_FILE: cfg.hosts_file = optarg; break;
         case OPT_HELP: ls_usage_scan(); ls_scope_free(&scope); ls_scope_free(&exclude); return LS_EXIT_OK;
         case ':': { ls_usage_error("option '%s' needs a value", argv[optind - 1]); goto usage; }

@@ -19,10 +19,12 @@
 #include <event2/util.h>
 
 #include "core/hostcount.h"
+#include "core/permute.h"
 #include "core/pipeline.h"
 #include "core/ratelimit.h"
 #include "core/scan_check.h"
 #include "core/scan_dns.h"
+#include "core/syn.h"
 #include "core/walk.h"
 #include "net/conn.h"
 
@@ -31,6 +33,11 @@
 #define ADAPTIVE_FLOOR_MS 250
 
 struct probe;
+
+struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
+    struct sockaddr_in sa;
+    size_t target;
+};
 
 struct scan {
     struct ls_scan_config *cfg;
@@ -52,6 +59,8 @@ struct scan {
     double srtt, rttvar;
     uint64_t rtt_samples;
     uint64_t skipped, t_start_ns;
+    struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
+    size_t syn_nopens, syn_next, syn_cap;
     struct ls_scan_summary *sum;
 };
 
@@ -237,40 +246,62 @@ static int probe_connect(struct probe *pr)
     return 0;
 }
 
-/* The next pair that is not excluded, as a fresh probe; NULL when the walk is over. */
-static struct probe *next_probe(struct scan *sc)
+/* The next pair of the walk that is not excluded (port set); false when the walk is over. */
+static bool next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
 {
     size_t t;
     uint64_t a;
     uint16_t port;
     while (ls_walk_next(&sc->walk, &t, &a, &port)) {
         const struct ls_target *tg = &sc->cfg->targets->v[t];
-        struct probe *pr = calloc(1, sizeof *pr);
-        if (!pr)
-            return NULL;
-        pr->sc = sc;
-        pr->fd = -1;
         if (tg->kind == LS_TARGET_NAME) {
-            memcpy(&pr->sa, &sc->res[t].addrs[a], sizeof pr->sa);
-            pr->host = tg->name;
-            pr->host_is_name = true;
+            memcpy(ss, &sc->res[t].addrs[a], sizeof *ss);
         } else {
             socklen_t l;
-            ls_target_addr(tg, a, &pr->sa, &l);
+            ls_target_addr(tg, a, ss, &l);
         }
-        if (ls_check_excluded(&sc->check, t, (struct sockaddr *)&pr->sa)) {
+        if (ls_check_excluded(&sc->check, t, (struct sockaddr *)ss)) {
             sc->skipped++;
-            free(pr);
             continue;
         }
-        pr->salen = pr->sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-        if (pr->sa.ss_family == AF_INET6)
-            ((struct sockaddr_in6 *)&pr->sa)->sin6_port = htons(port);
+        if (ss->ss_family == AF_INET6)
+            ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
         else
-            ((struct sockaddr_in *)&pr->sa)->sin_port = htons(port);
-        return pr;
+            ((struct sockaddr_in *)ss)->sin_port = htons(port);
+        *tp = t;
+        return true;
     }
-    return NULL;
+    return false;
+}
+
+/* The next probe: from the SYN mode's open list when there is one, else from the walk. */
+static struct probe *next_probe(struct scan *sc)
+{
+    struct sockaddr_storage ss;
+    size_t t;
+    if (sc->syn_opens) {
+        if (sc->syn_next >= sc->syn_nopens)
+            return NULL;
+        const struct syn_open *o = &sc->syn_opens[sc->syn_next++];
+        memset(&ss, 0, sizeof ss);
+        memcpy(&ss, &o->sa, sizeof o->sa);
+        t = o->target;
+    } else if (!next_addr(sc, &ss, &t)) {
+        return NULL;
+    }
+    struct probe *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return NULL;
+    const struct ls_target *tg = &sc->cfg->targets->v[t];
+    pr->sc = sc;
+    pr->fd = -1;
+    pr->sa = ss;
+    pr->salen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (tg->kind == LS_TARGET_NAME) {
+        pr->host = tg->name;
+        pr->host_is_name = true;
+    }
+    return pr;
 }
 
 /* Starts pr (counted as a probe). */
@@ -394,6 +425,169 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
     fflush(stderr);
 }
 
+/* ---- SYN mode glue: the walk feeds the raw sender; opens go to the caller or the engines ---- */
+
+static volatile sig_atomic_t syn_stop;
+static void on_syn_signal(int sig)
+{
+    (void)sig;
+    syn_stop = 1;
+}
+
+struct syn_glue {
+    struct scan *sc;
+    struct in_addr *tsrc;          /* per target: source address routing picks */
+    uint8_t *have;
+    uint64_t start_pos, max_pos;
+};
+
+static bool route_source(const struct sockaddr_in *dst, struct in_addr *src)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* connect() on UDP sends nothing */
+    struct sockaddr_in me;
+    socklen_t l = sizeof me;
+    bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)dst, sizeof *dst) == 0 &&
+              getsockname(fd, (struct sockaddr *)&me, &l) == 0;
+    if (ok)
+        *src = me.sin_addr;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+static bool syn_next(void *ud, struct sockaddr_in *dst, struct in_addr *src)
+{
+    struct syn_glue *g = ud;
+    struct sockaddr_storage ss;
+    size_t t;
+    for (;;) {
+        if (!next_addr(g->sc, &ss, &t))
+            return false;
+        if (g->sc->walk.pos > g->max_pos)
+            g->max_pos = g->sc->walk.pos;
+        memcpy(dst, &ss, sizeof *dst);
+        if (g->sc->cfg->targets->v[t].kind == LS_TARGET_NAME) {
+            if (route_source(dst, src))
+                return true;
+            continue;
+        }
+        if (!g->have[t]) {
+            if (!route_source(dst, &g->tsrc[t]))
+                continue;
+            g->have[t] = 1;
+        }
+        *src = g->tsrc[t];
+        return true;
+    }
+}
+
+static void syn_rewind(void *ud)
+{
+    struct syn_glue *g = ud;
+    g->sc->walk.pos = g->start_pos;
+}
+
+/* The target an open address came from (for the host name); first match. */
+static size_t target_of(const struct scan *sc, const struct sockaddr_in *a)
+{
+    const struct ls_target_list *tl = sc->cfg->targets;
+    for (size_t i = 0; i < tl->n; i++) {
+        const struct ls_target *t = &tl->v[i];
+        if (t->kind == LS_TARGET_NAME) {
+            for (size_t k = 0; k < sc->res[i].n; k++)
+                if (sc->res[i].addrs[k].ss_family == AF_INET &&
+                    ((const struct sockaddr_in *)&sc->res[i].addrs[k])->sin_addr.s_addr == a->sin_addr.s_addr)
+                    return i;
+            continue;
+        }
+        uint32_t lo, hi, x = ntohl(a->sin_addr.s_addr);
+        uint64_t n = ls_target_naddrs(t);
+        memcpy(&lo, t->addr, 4);
+        lo = ntohl(lo);
+        hi = lo + (uint32_t)(n - 1);
+        if (x >= lo && x <= hi && (!t->port || t->port == ntohs(a->sin_port)))
+            return i;
+    }
+    return 0;
+}
+
+static void syn_on_open(void *ud, const struct sockaddr_in *dst)
+{
+    struct syn_glue *g = ud;
+    struct scan *sc = g->sc;
+    if (sc->cfg->discover_only) {
+        char ip[64];
+        sc->sum->open_ports++;
+        ls_sockaddr_ip((const struct sockaddr *)dst, ip, sizeof ip);
+        sc->cfg->on_open(sc->cfg->ud, ip, ntohs(dst->sin_port));
+        return;
+    }
+    if (sc->syn_nopens == sc->syn_cap) {
+        size_t ncap = sc->syn_cap ? sc->syn_cap * 2 : 64;
+        struct syn_open *nv = realloc(sc->syn_opens, ncap * sizeof *nv);
+        if (!nv)
+            return;
+        sc->syn_opens = nv;
+        sc->syn_cap = ncap;
+    }
+    sc->syn_opens[sc->syn_nopens++] = (struct syn_open){*dst, target_of(sc, dst)};
+}
+
+static bool all_ipv4(const struct scan *sc)
+{
+    const struct ls_target_list *tl = sc->cfg->targets;
+    for (size_t i = 0; i < tl->n; i++) {
+        if (tl->v[i].kind != LS_TARGET_NAME && tl->v[i].family != AF_INET)
+            return false;
+        for (size_t k = 0; tl->v[i].kind == LS_TARGET_NAME && k < sc->res[i].n; k++)
+            if (sc->res[i].addrs[k].ss_family != AF_INET)
+                return false;
+    }
+    return true;
+}
+
+static bool use_syn(const struct scan *sc)
+{
+    if (sc->cfg->mode == LS_MODE_CONNECT || !all_ipv4(sc))
+        return false;
+    return sc->cfg->mode == LS_MODE_SYN || ls_syn_available();
+}
+
+/* Runs SYN discovery over the walk. Returns 0 or 3. */
+static int run_syn(struct scan *sc, char *err, size_t errlen)
+{
+    const struct ls_scan_config *cfg = sc->cfg;
+    struct syn_glue g = {.sc = sc, .start_pos = sc->walk.pos, .max_pos = sc->walk.pos};
+    g.tsrc = calloc(cfg->targets->n + 1, sizeof *g.tsrc);
+    g.have = calloc(cfg->targets->n + 1, 1);
+    if (!g.tsrc || !g.have) {
+        free(g.tsrc);
+        free(g.have);
+        return 3;
+    }
+    struct sigaction sa = {.sa_handler = on_syn_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    syn_stop = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    struct ls_syn_opts o = {.key = ls_mix64(cfg->seed ^ 0x636f6f6b6965ull ^ (uint64_t)getpid()),
+                            .rate = cfg->rate,
+                            .wait_ms = cfg->limits.connect_timeout_ms,
+                            .retries = cfg->retries_set ? cfg->retries : 0,
+                            .stop = &syn_stop};
+    struct ls_syn_source src = {syn_next, syn_rewind, &g};
+    struct ls_syn_stats st;
+    int rc = ls_syn_scan(&o, &src, syn_on_open, &g, &st, err, errlen);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sc->sum->probes = st.sent;
+    sc->walk.pos = g.max_pos;
+    sc->cfg->resume.interrupted = syn_stop != 0;
+    free(g.tsrc);
+    free(g.have);
+    return rc;
+}
+
 static unsigned default_concurrency(void)
 {
     struct rlimit rl;
@@ -490,7 +684,18 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         rc = 3;
     if (rc == 0 && cfg->max_per_host && !(sc.hosts = ls_hostcount_new(4096)))
         rc = 3;
-    if (rc == 0) {
+    bool syn = rc == 0 && use_syn(&sc);
+    if (syn) {
+        uint64_t t1 = now_ns();
+        rc = run_syn(&sc, err, errlen);
+        if (cfg->progress)
+            fprintf(stderr, "SYN mode: %llu probes in %.2f s, %llu open\n", (unsigned long long)sum->probes,
+                    (double)(now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
+        if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
+            sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
+    }
+    if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
+        uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
         sc.concurrency = cfg->concurrency ? cfg->concurrency : default_concurrency();
         ls_rate_init(&sc.rate, cfg->rate, now_ns());
         sc.t_start_ns = now_ns();
@@ -506,12 +711,19 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         for (size_t i = 0; i < sc.ndefer; i++) /* only after a second signal */
             probe_free(sc.defer[i]);
         cfg->resume.pos = sc.walk.pos - sc.walk.begin - sc.ndefer;
+        if (syn) { /* the connects only confirmed and assessed what the SYN probes found */
+            sum->probes = syn_probes;
+            cfg->resume.pos = resume_pos;
+        }
         if (cfg->progress)
             fprintf(stderr, "\r\033[K");
+    } else if (syn) {
+        cfg->resume.pos = sc.walk.pos - sc.walk.begin;
     }
     sum->duration_ms = (now_ns() - t0) / 1000000u;
     free_events(&sc);
     ls_hostcount_free(sc.hosts);
+    free(sc.syn_opens);
     ls_walk_free(&sc.walk);
     ls_check_free(&sc.check);
     ls_resolved_free(sc.res, cfg->targets->n);

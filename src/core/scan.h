@@ -23,8 +23,11 @@ struct ls_scan_config {
     const struct ls_port_list *ports;
     struct ls_scan_limits limits;
     unsigned concurrency;          /* simultaneous probes + assessments; 0 = from RLIMIT_NOFILE */
-    unsigned retries;              /* extra connect attempts after a timeout */
+    unsigned retries;              /* extra connect attempts after a timeout; SYN mode: extra passes */
+    bool retries_set;              /* --retries given (SYN mode makes one pass unless it is) */
     bool discover_only;
+    enum ls_scan_mode { LS_MODE_AUTO, LS_MODE_CONNECT, LS_MODE_SYN } mode; /* AUTO: SYN when all
+                                      targets are IPv4 and a raw socket can be opened */
     uint64_t seed;                 /* probe order key */
     uint64_t shard_idx, shard_n;   /* this shard, 0-based, of shard_n >= 1 (0 means 1) */
     double rate;                   /* new connections per second, 0 = unlimited */
