@@ -31,3 +31,4 @@ for q in "SELECT name FROM system.databases" "SELECT database, name FROM system.
 done
 peer=$(( $(ms) - t0 ))
 echo "clickhouse-client doing a subset of that inventory on one host, one interface: ${peer} ms; leakscan/peer time ratio = $(awk "BEGIN{printf \"%.2f\", $best/$peer}")"
+bash "$root/bench/discovery.sh" "$build"

@@ -207,7 +207,10 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     event_free(pr->ev);
     pr->ev = NULL;
-    close_rst(pr->fd);
+    if (err == 0)
+        close_rst(pr->fd);
+    else
+        close(pr->fd); /* refused: no connection, nothing left in TIME_WAIT */
     pr->fd = -1;
     if (err == 0 || err == ECONNREFUSED)
         rtt_sample(sc, pr->t0_ns);
@@ -233,7 +236,7 @@ static int probe_connect(struct probe *pr)
         return 1;
     }
     if (errno != EINPROGRESS) {
-        close_rst(pr->fd);
+        close(pr->fd);
         pr->fd = -1;
         return -1;
     }
