@@ -1,7 +1,7 @@
 /* Scan driver: the (address, port) walk in permuted order, connect probes under concurrency, rate
  * and per-host limits, exclusions, adaptive timeouts, progress, signals, and hand-off to the
  * assessment pipeline (see scan.h). Name resolution lives in scan_dns.c, target checks against
- * scope and exclusions in scan_check.c. */
+ * scope and exclusions in scan_check.c, the SYN mode glue in scan_syn.c. */
 #include "core/scan.h"
 
 #include <errno.h>
@@ -19,66 +19,12 @@
 #include <event2/util.h>
 
 #include "core/hostcount.h"
-#include "core/permute.h"
-#include "core/pipeline.h"
-#include "core/ratelimit.h"
-#include "core/scan_check.h"
-#include "core/scan_dns.h"
-#include "core/syn.h"
-#include "core/walk.h"
+#include "core/scan_int.h"
 #include "net/conn.h"
-
-#define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
-#define RTT_MIN_SAMPLES 16
-#define ADAPTIVE_FLOOR_MS 250
-
-struct probe;
-
-struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
-    struct sockaddr_in sa;
-    size_t target;
-};
-
-struct scan {
-    struct ls_scan_config *cfg;
-    struct event_base *base;
-    struct ls_resolved *res;       /* per target (NAME only) */
-    struct ls_check check;         /* exclusion state per target */
-    struct ls_pipeline pipeline;
-    struct ls_walk walk;
-    struct ls_rate rate;
-    struct ls_hostcount *hosts;    /* --max-per-host */
-    struct probe *defer[DEFER_MAX];
-    size_t ndefer;
-    struct event *rate_ev, *progress_ev, *sig_int, *sig_term;
-    bool walk_done, stopping;
-    unsigned inflight;
-    unsigned concurrency;
-    bool filling, refill;
-    /* RTT estimate (microseconds), TCP-style */
-    double srtt, rttvar;
-    uint64_t rtt_samples;
-    uint64_t skipped, t_start_ns;
-    struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
-    size_t syn_nopens, syn_next, syn_cap;
-    struct ls_scan_summary *sum;
-};
-
-struct probe {
-    struct scan *sc;
-    int fd;
-    struct event *ev;
-    struct sockaddr_storage sa;
-    socklen_t salen;
-    const char *host;              /* points into the target list */
-    bool host_is_name, counted;
-    unsigned attempt;
-    uint64_t t0_ns;
-};
 
 static void fill(struct scan *sc);
 
-static uint64_t now_ns(void)
+uint64_t ls_scan_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -153,7 +99,7 @@ static void probe_free(struct probe *pr)
 
 static void rtt_sample(struct scan *sc, uint64_t t0)
 {
-    double us = (double)(now_ns() - t0) / 1000.0;
+    double us = (double)(ls_scan_now_ns() - t0) / 1000.0;
     if (sc->rtt_samples++ == 0) {
         sc->srtt = us;
         sc->rttvar = us / 2;
@@ -226,7 +172,7 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
 static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
-    pr->t0_ns = now_ns();
+    pr->t0_ns = ls_scan_now_ns();
     pr->fd = socket(pr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (pr->fd < 0)
         return -1;
@@ -250,7 +196,7 @@ static int probe_connect(struct probe *pr)
 }
 
 /* The next pair of the walk that is not excluded (port set); false when the walk is over. */
-static bool next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
+bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
 {
     size_t t;
     uint64_t a;
@@ -289,7 +235,7 @@ static struct probe *next_probe(struct scan *sc)
         memset(&ss, 0, sizeof ss);
         memcpy(&ss, &o->sa, sizeof o->sa);
         t = o->target;
-    } else if (!next_addr(sc, &ss, &t)) {
+    } else if (!ls_scan_next_addr(sc, &ss, &t)) {
         return NULL;
     }
     struct probe *pr = calloc(1, sizeof *pr);
@@ -376,7 +322,7 @@ static void fill(struct scan *sc)
     do {
         sc->refill = false;
         while (sc->inflight < sc->concurrency) {
-            uint64_t now = now_ns();
+            uint64_t now = ls_scan_now_ns();
             if (!ls_rate_take(&sc->rate, now)) {
                 if (!event_pending(sc->rate_ev, EV_TIMEOUT, NULL)) {
                     uint64_t w = ls_rate_wait_ns(&sc->rate, now);
@@ -418,7 +364,7 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     uint64_t done = sc->walk.pos - sc->walk.begin, total = ls_walk_size(&sc->walk);
-    double secs = (double)(now_ns() - sc->t_start_ns) / 1e9;
+    double secs = (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9;
     double rate = secs > 0 ? (double)sc->sum->probes / secs : 0;
     double pps = secs > 0 ? (double)done / secs : 0;
     double eta = pps > 0 ? (double)(total - done) / pps : 0;
@@ -426,169 +372,6 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
             (unsigned long long)total, total ? 100.0 * (double)done / (double)total : 100.0, rate,
             (unsigned long long)sc->sum->open_ports, eta);
     fflush(stderr);
-}
-
-/* ---- SYN mode glue: the walk feeds the raw sender; opens go to the caller or the engines ---- */
-
-static volatile sig_atomic_t syn_stop;
-static void on_syn_signal(int sig)
-{
-    (void)sig;
-    syn_stop = 1;
-}
-
-struct syn_glue {
-    struct scan *sc;
-    struct in_addr *tsrc;          /* per target: source address routing picks */
-    uint8_t *have;
-    uint64_t start_pos, max_pos;
-};
-
-static bool route_source(const struct sockaddr_in *dst, struct in_addr *src)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* connect() on UDP sends nothing */
-    struct sockaddr_in me;
-    socklen_t l = sizeof me;
-    bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)dst, sizeof *dst) == 0 &&
-              getsockname(fd, (struct sockaddr *)&me, &l) == 0;
-    if (ok)
-        *src = me.sin_addr;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
-static bool syn_next(void *ud, struct sockaddr_in *dst, struct in_addr *src)
-{
-    struct syn_glue *g = ud;
-    struct sockaddr_storage ss;
-    size_t t;
-    for (;;) {
-        if (!next_addr(g->sc, &ss, &t))
-            return false;
-        if (g->sc->walk.pos > g->max_pos)
-            g->max_pos = g->sc->walk.pos;
-        memcpy(dst, &ss, sizeof *dst);
-        if (g->sc->cfg->targets->v[t].kind == LS_TARGET_NAME) {
-            if (route_source(dst, src))
-                return true;
-            continue;
-        }
-        if (!g->have[t]) {
-            if (!route_source(dst, &g->tsrc[t]))
-                continue;
-            g->have[t] = 1;
-        }
-        *src = g->tsrc[t];
-        return true;
-    }
-}
-
-static void syn_rewind(void *ud)
-{
-    struct syn_glue *g = ud;
-    g->sc->walk.pos = g->start_pos;
-}
-
-/* The target an open address came from (for the host name); first match. */
-static size_t target_of(const struct scan *sc, const struct sockaddr_in *a)
-{
-    const struct ls_target_list *tl = sc->cfg->targets;
-    for (size_t i = 0; i < tl->n; i++) {
-        const struct ls_target *t = &tl->v[i];
-        if (t->kind == LS_TARGET_NAME) {
-            for (size_t k = 0; k < sc->res[i].n; k++)
-                if (sc->res[i].addrs[k].ss_family == AF_INET &&
-                    ((const struct sockaddr_in *)&sc->res[i].addrs[k])->sin_addr.s_addr == a->sin_addr.s_addr)
-                    return i;
-            continue;
-        }
-        uint32_t lo, hi, x = ntohl(a->sin_addr.s_addr);
-        uint64_t n = ls_target_naddrs(t);
-        memcpy(&lo, t->addr, 4);
-        lo = ntohl(lo);
-        hi = lo + (uint32_t)(n - 1);
-        if (x >= lo && x <= hi && (!t->port || t->port == ntohs(a->sin_port)))
-            return i;
-    }
-    return 0;
-}
-
-static void syn_on_open(void *ud, const struct sockaddr_in *dst)
-{
-    struct syn_glue *g = ud;
-    struct scan *sc = g->sc;
-    if (sc->cfg->discover_only) {
-        char ip[64];
-        sc->sum->open_ports++;
-        ls_sockaddr_ip((const struct sockaddr *)dst, ip, sizeof ip);
-        sc->cfg->on_open(sc->cfg->ud, ip, ntohs(dst->sin_port));
-        return;
-    }
-    if (sc->syn_nopens == sc->syn_cap) {
-        size_t ncap = sc->syn_cap ? sc->syn_cap * 2 : 64;
-        struct syn_open *nv = realloc(sc->syn_opens, ncap * sizeof *nv);
-        if (!nv)
-            return;
-        sc->syn_opens = nv;
-        sc->syn_cap = ncap;
-    }
-    sc->syn_opens[sc->syn_nopens++] = (struct syn_open){*dst, target_of(sc, dst)};
-}
-
-static bool all_ipv4(const struct scan *sc)
-{
-    const struct ls_target_list *tl = sc->cfg->targets;
-    for (size_t i = 0; i < tl->n; i++) {
-        if (tl->v[i].kind != LS_TARGET_NAME && tl->v[i].family != AF_INET)
-            return false;
-        for (size_t k = 0; tl->v[i].kind == LS_TARGET_NAME && k < sc->res[i].n; k++)
-            if (sc->res[i].addrs[k].ss_family != AF_INET)
-                return false;
-    }
-    return true;
-}
-
-static bool use_syn(const struct scan *sc)
-{
-    if (sc->cfg->mode == LS_MODE_CONNECT || !all_ipv4(sc))
-        return false;
-    return sc->cfg->mode == LS_MODE_SYN || ls_syn_available();
-}
-
-/* Runs SYN discovery over the walk. Returns 0 or 3. */
-static int run_syn(struct scan *sc, char *err, size_t errlen)
-{
-    const struct ls_scan_config *cfg = sc->cfg;
-    struct syn_glue g = {.sc = sc, .start_pos = sc->walk.pos, .max_pos = sc->walk.pos};
-    g.tsrc = calloc(cfg->targets->n + 1, sizeof *g.tsrc);
-    g.have = calloc(cfg->targets->n + 1, 1);
-    if (!g.tsrc || !g.have) {
-        free(g.tsrc);
-        free(g.have);
-        return 3;
-    }
-    struct sigaction sa = {.sa_handler = on_syn_signal}, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    syn_stop = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    struct ls_syn_opts o = {.key = ls_mix64(cfg->seed ^ 0x636f6f6b6965ull ^ (uint64_t)getpid()),
-                            .rate = cfg->rate,
-                            .wait_ms = cfg->limits.connect_timeout_ms,
-                            .retries = cfg->retries_set ? cfg->retries : 0,
-                            .stop = &syn_stop};
-    struct ls_syn_source src = {syn_next, syn_rewind, &g};
-    struct ls_syn_stats st;
-    int rc = ls_syn_scan(&o, &src, syn_on_open, &g, &st, err, errlen);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sc->sum->probes = st.sent;
-    sc->walk.pos = g.max_pos;
-    sc->cfg->resume.interrupted = syn_stop != 0;
-    free(g.tsrc);
-    free(g.have);
-    return rc;
 }
 
 static unsigned default_concurrency(void)
@@ -669,7 +452,7 @@ static int prepare_walk(struct scan *sc, char *err, size_t errlen)
 
 int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
 {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = ls_scan_now_ns();
     memset(sum, 0, sizeof *sum);
     cfg->resume.interrupted = false;
     struct scan sc = {.cfg = cfg, .sum = sum};
@@ -687,21 +470,21 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         rc = 3;
     if (rc == 0 && cfg->max_per_host && !(sc.hosts = ls_hostcount_new(4096)))
         rc = 3;
-    bool syn = rc == 0 && use_syn(&sc);
+    bool syn = rc == 0 && ls_scan_use_syn(&sc);
     if (syn) {
-        uint64_t t1 = now_ns();
-        rc = run_syn(&sc, err, errlen);
+        uint64_t t1 = ls_scan_now_ns();
+        rc = ls_scan_run_syn(&sc, err, errlen);
         if (cfg->progress)
             fprintf(stderr, "SYN mode: %llu probes in %.2f s, %llu open\n", (unsigned long long)sum->probes,
-                    (double)(now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
+                    (double)(ls_scan_now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
         if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
             sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
     }
     if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
         uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
         sc.concurrency = cfg->concurrency ? cfg->concurrency : default_concurrency();
-        ls_rate_init(&sc.rate, cfg->rate, now_ns());
-        sc.t_start_ns = now_ns();
+        ls_rate_init(&sc.rate, cfg->rate, ls_scan_now_ns());
+        sc.t_start_ns = ls_scan_now_ns();
         sc.pipeline = (struct ls_pipeline){.base = sc.base,
                                            .limits = &cfg->limits,
                                            .detector = cfg->detector,
@@ -723,7 +506,7 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
     } else if (syn) {
         cfg->resume.pos = sc.walk.pos - sc.walk.begin;
     }
-    sum->duration_ms = (now_ns() - t0) / 1000000u;
+    sum->duration_ms = (ls_scan_now_ns() - t0) / 1000000u;
     free_events(&sc);
     ls_hostcount_free(sc.hosts);
     free(sc.syn_opens);
