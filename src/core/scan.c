@@ -75,7 +75,11 @@ static void port_open(struct scan *sc, struct probe *pr)
     host_release(sc, pr);
     ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
     if (sc->cfg->discover_only) {
+        if (sc->sh)
+            pthread_mutex_lock(&sc->sh->out_mu);
         sc->cfg->on_open(sc->cfg->ud, ip, (uint16_t)ls_sockaddr_port((struct sockaddr *)&pr->sa));
+        if (sc->sh)
+            pthread_mutex_unlock(&sc->sh->out_mu);
         free(pr);
         finish_one(sc);
         return;
@@ -196,12 +200,35 @@ static int probe_connect(struct probe *pr)
 }
 
 /* The next pair of the walk that is not excluded (port set); false when the walk is over. */
+/* The next position to probe: the walk's own with one loop, else from the claimed chunk. */
+static bool next_pos(struct scan *sc, uint64_t *pos)
+{
+    if (!sc->sh) {
+        if (sc->walk.pos >= sc->walk.end)
+            return false;
+        *pos = sc->walk.pos++;
+        return true;
+    }
+    if (sc->cur == sc->lim) {
+        if (sc->stopping || atomic_load(&sc->sh->stop))
+            return false;
+        uint64_t c = atomic_fetch_add(&sc->sh->next, CHUNK);
+        if (c >= sc->walk.end)
+            return false;
+        sc->cur = c;
+        sc->lim = c + CHUNK < sc->walk.end ? c + CHUNK : sc->walk.end;
+    }
+    *pos = sc->cur++;
+    return true;
+}
+
 bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
 {
     size_t t;
-    uint64_t a;
+    uint64_t a, pos;
     uint16_t port;
-    while (ls_walk_next(&sc->walk, &t, &a, &port)) {
+    while (next_pos(sc, &pos)) {
+        ls_walk_at(&sc->walk, pos, &t, &a, &port);
         const struct ls_target *tg = &sc->cfg->targets->v[t];
         if (tg->kind == LS_TARGET_NAME) {
             memcpy(ss, &sc->res[t].addrs[a], sizeof *ss);
@@ -287,7 +314,7 @@ static struct probe *pick(struct scan *sc)
             return pr;
         }
     }
-    while (!sc->walk_done && !sc->stopping && sc->ndefer < DEFER_MAX) {
+    while (!sc->walk_done && (!sc->stopping || sc->cur < sc->lim) && sc->ndefer < DEFER_MAX) {
         struct probe *pr = next_probe(sc);
         if (!pr) {
             sc->walk_done = true;
@@ -309,7 +336,7 @@ static void on_rate_timer(evutil_socket_t fd, short what, void *arg)
 
 static bool scan_over(const struct scan *sc)
 {
-    return (sc->walk_done || sc->stopping) && sc->ndefer == 0 && sc->inflight == 0;
+    return (sc->walk_done || (sc->stopping && sc->cur >= sc->lim)) && sc->ndefer == 0 && sc->inflight == 0;
 }
 
 static void fill(struct scan *sc)
@@ -355,6 +382,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     }
     sc->stopping = true;
     sc->cfg->resume.interrupted = true;
+    if (sc->sh)
+        atomic_store(&sc->sh->stop, 1);
     fill(sc);
 }
 
@@ -363,9 +392,10 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
     struct scan *sc = arg;
     (void)fd;
     (void)what;
-    uint64_t done = sc->walk.pos - sc->walk.begin, total = ls_walk_size(&sc->walk);
+    uint64_t at = sc->sh ? atomic_load(&sc->sh->next) : sc->walk.pos;
+    uint64_t done = (at < sc->walk.end ? at : sc->walk.end) - sc->walk.begin, total = ls_walk_size(&sc->walk);
     double secs = (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9;
-    double rate = secs > 0 ? (double)sc->sum->probes / secs : 0;
+    double rate = secs > 0 ? (double)done / secs : 0;
     double pps = secs > 0 ? (double)done / secs : 0;
     double eta = pps > 0 ? (double)(total - done) / pps : 0;
     fprintf(stderr, "\r\033[K%llu/%llu probes (%.1f%%)  %.0f/s  %llu open  ETA %.0fs", (unsigned long long)done,
@@ -407,6 +437,91 @@ static void free_events(struct scan *sc)
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         if (evs[i])
             event_free(evs[i]);
+}
+
+/* One event loop of connect-mode probes until its share of the walk is done. */
+static void run_loop(struct scan *sc, double rate)
+{
+    ls_rate_init(&sc->rate, rate, ls_scan_now_ns());
+    sc->t_start_ns = ls_scan_now_ns();
+    sc->pipeline = (struct ls_pipeline){.base = sc->base,
+                                        .limits = &sc->cfg->limits,
+                                        .detector = sc->cfg->detector,
+                                        .on_service = on_service,
+                                        .on_job_end = on_job_end,
+                                        .ud = sc};
+    fill(sc);
+    if (!scan_over(sc))
+        event_base_dispatch(sc->base);
+    for (size_t i = 0; i < sc->ndefer; i++) /* only after a second signal */
+        probe_free(sc->defer[i]);
+}
+
+/* Loops for connect-mode discovery: one per core (at most 4) when nothing needs a single loop
+ * (engine work, --max-per-host), else 1. */
+static unsigned loops_for(const struct ls_scan_config *cfg)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!cfg->discover_only || cfg->max_per_host || n < 2)
+        return 1;
+    return n > 4 ? 4 : (unsigned)n;
+}
+
+struct worker {
+    struct scan sc;
+    struct ls_scan_summary sum;
+    double rate;
+    pthread_t th;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    run_loop(&w->sc, w->rate);
+    return NULL;
+}
+
+/* Runs nloops event loops (this thread's plus nloops-1 workers) over shared chunks of the walk. */
+static void run_loops(struct scan *sc, unsigned nloops)
+{
+    struct worker *ws = calloc(nloops - 1, sizeof *ws);
+    sc->sh = calloc(1, sizeof *sc->sh);
+    if (!ws || !sc->sh) {
+        free(ws);
+        free(sc->sh);
+        sc->sh = NULL;
+        run_loop(sc, sc->cfg->rate);
+        return;
+    }
+    atomic_init(&sc->sh->next, sc->walk.pos);
+    atomic_init(&sc->sh->stop, 0);
+    pthread_mutex_init(&sc->sh->out_mu, NULL);
+    unsigned started = 0;
+    for (unsigned i = 0; i + 1 < nloops; i++) {
+        struct worker *w = &ws[i];
+        w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
+                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh};
+        w->rate = sc->cfg->rate / nloops;
+        w->sc.base = event_base_new();
+        if (!w->sc.base || !(w->sc.rate_ev = evtimer_new(w->sc.base, on_rate_timer, &w->sc)) ||
+            pthread_create(&w->th, NULL, worker_main, w) != 0) {
+            if (w->sc.rate_ev)
+                event_free(w->sc.rate_ev);
+            if (w->sc.base)
+                event_base_free(w->sc.base);
+            break;
+        }
+        started++;
+    }
+    run_loop(sc, sc->cfg->rate / (started + 1));
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(ws[i].th, NULL);
+        sc->sum->probes += ws[i].sum.probes;
+        sc->sum->open_ports += ws[i].sum.open_ports;
+        event_free(ws[i].sc.rate_ev);
+        event_base_free(ws[i].sc.base);
+    }
+    free(ws);
 }
 
 /* Builds the walk and checks the resume position. Returns 0, 2 or 3. */
@@ -482,21 +597,19 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
     }
     if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
         uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
-        sc.concurrency = cfg->concurrency ? cfg->concurrency : default_concurrency();
-        ls_rate_init(&sc.rate, cfg->rate, ls_scan_now_ns());
-        sc.t_start_ns = ls_scan_now_ns();
-        sc.pipeline = (struct ls_pipeline){.base = sc.base,
-                                           .limits = &cfg->limits,
-                                           .detector = cfg->detector,
-                                           .on_service = on_service,
-                                           .on_job_end = on_job_end,
-                                           .ud = &sc};
-        fill(&sc);
-        if (!scan_over(&sc))
-            event_base_dispatch(sc.base);
-        for (size_t i = 0; i < sc.ndefer; i++) /* only after a second signal */
-            probe_free(sc.defer[i]);
+        unsigned nloops = syn ? 1 : loops_for(cfg);
+        sc.concurrency = (cfg->concurrency ? cfg->concurrency : default_concurrency()) / nloops;
+        if (nloops > 1)
+            run_loops(&sc, nloops);
+        else
+            run_loop(&sc, cfg->rate);
         cfg->resume.pos = sc.walk.pos - sc.walk.begin - sc.ndefer;
+        if (sc.sh) {
+            uint64_t next = atomic_load(&sc.sh->next);
+            cfg->resume.pos = (next < sc.walk.end ? next : sc.walk.end) - sc.walk.begin;
+            pthread_mutex_destroy(&sc.sh->out_mu);
+            free(sc.sh);
+        }
         if (syn) { /* the connects only confirmed and assessed what the SYN probes found */
             sum->probes = syn_probes;
             cfg->resume.pos = resume_pos;

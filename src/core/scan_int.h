@@ -3,6 +3,8 @@
 #ifndef LS_CORE_SCAN_INT_H
 #define LS_CORE_SCAN_INT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -20,6 +22,17 @@
 #define ADAPTIVE_FLOOR_MS 250
 
 struct probe;
+
+#define CHUNK 64                /* positions a connect-mode thread claims at a time */
+
+/* Connect-mode discovery on several event loops (one thread each): positions are claimed in
+ * chunks from one counter, and a stopping thread finishes its chunk, so every position below
+ * `next` is done when all threads have returned (exact resume). */
+struct scan_shared {
+    _Atomic uint64_t next;
+    atomic_int stop;
+    pthread_mutex_t out_mu;        /* around cfg->on_open */
+};
 
 struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
     struct sockaddr_in sa;
@@ -49,6 +62,8 @@ struct scan {
     struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
     size_t syn_nopens, syn_next, syn_cap;
     struct ls_scan_summary *sum;
+    struct scan_shared *sh;        /* NULL with one loop */
+    uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
 };
 
 struct probe {

@@ -34,7 +34,13 @@ bool ls_walk_next(struct ls_walk *w, size_t *target, uint64_t *addr_idx, uint16_
 {
     if (w->pos >= w->end)
         return false;
-    uint64_t k = ls_perm_at(&w->perm, w->pos++);
+    ls_walk_at(w, w->pos++, target, addr_idx, port);
+    return true;
+}
+
+void ls_walk_at(const struct ls_walk *w, uint64_t pos, size_t *target, uint64_t *addr_idx, uint16_t *port)
+{
+    uint64_t k = ls_perm_at(&w->perm, pos);
     /* the last target whose base is <= k (targets with no pairs share a base; skip them) */
     size_t lo = 0, hi = w->tl->n;
     while (hi - lo > 1) {
@@ -50,7 +56,6 @@ bool ls_walk_next(struct ls_walk *w, size_t *target, uint64_t *addr_idx, uint16_
     *target = lo;
     *addr_idx = off / np;
     *port = t->port ? t->port : w->pl->v[off % np];
-    return true;
 }
 
 void ls_walk_free(struct ls_walk *w)

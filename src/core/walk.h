@@ -29,6 +29,8 @@ struct ls_walk {
  * Returns 0 or -1 (out of memory, or more than 2^48 pairs). */
 int ls_walk_init(struct ls_walk *w, const struct ls_target_list *tl, const struct ls_port_list *pl,
                  const uint64_t *naddrs, uint64_t seed, uint64_t shard_idx, uint64_t shard_n);
+/* The pair at permutation position pos (begin <= pos < end); pure, so threads may share w. */
+void ls_walk_at(const struct ls_walk *w, uint64_t pos, size_t *target, uint64_t *addr_idx, uint16_t *port);
 /* The pair at the next position; false when the shard is done. */
 bool ls_walk_next(struct ls_walk *w, size_t *target, uint64_t *addr_idx, uint16_t *port);
 /* Pairs in this shard. */
