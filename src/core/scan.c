@@ -134,11 +134,13 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     struct scan *sc = pr->sc;
     (void)fd;
     if (what & EV_TIMEOUT) {
-        if (pr->attempt < sc->cfg->retries) {
-            pr->attempt++;
+        bool port_wait = pr->fd < 0 && pr->port_waits <= 50; /* waited for a free source port */
+        if (port_wait || pr->attempt < sc->cfg->retries) {
+            pr->attempt += !port_wait;
             event_free(pr->ev);
             pr->ev = NULL;
-            close_rst(pr->fd);
+            if (pr->fd >= 0)
+                close_rst(pr->fd);
             pr->fd = -1;
             int r = probe_connect(pr);
             if (r == 0)
@@ -173,6 +175,23 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
 }
 
 /* 0: waiting for the loop; 1: answered at once (open); -1: failed/closed */
+static bool is_loopback4(const struct sockaddr_storage *ss)
+{
+    return ss->ss_family == AF_INET &&
+           (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+}
+
+/* Binds fd to the next address of a pool of 127.0.0.x sources (port picked at connect() time,
+ * IP_BIND_ADDRESS_NO_PORT), so many sockets to one loopback host do not run out of ports. */
+static void bind_spread(struct scan *sc, int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)(sc->spread_next++ % SPREAD_POOL));
+    bind(fd, (struct sockaddr *)&src, sizeof src);
+}
+
 static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
@@ -180,10 +199,26 @@ static int probe_connect(struct probe *pr)
     pr->fd = socket(pr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (pr->fd < 0)
         return -1;
+    if (sc->spread && is_loopback4(&pr->sa))
+        bind_spread(sc, pr->fd);
     if (connect(pr->fd, (struct sockaddr *)&pr->sa, pr->salen) == 0) {
         close_rst(pr->fd);
         pr->fd = -1;
         return 1;
+    }
+    if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports: never lose the probe */
+        close(pr->fd);
+        pr->fd = -1;
+        if (!sc->spread && is_loopback4(&pr->sa)) {
+            sc->spread = true;
+            return probe_connect(pr);
+        }
+        pr->ev = evtimer_new(sc->base, on_probe, pr); /* try again shortly (up to 50 times) */
+        struct timeval tv = {0, 20000};
+        pr->port_waits++;
+        if (!pr->ev || event_add(pr->ev, &tv) != 0)
+            return -1;
+        return 0;
     }
     if (errno != EINPROGRESS) {
         close(pr->fd);

@@ -23,6 +23,7 @@
 
 struct probe;
 
+#define SPREAD_POOL 64          /* 127.0.0.1-127.0.0.64 as sources once ports run short */
 #define CHUNK 64                /* positions a connect-mode thread claims at a time */
 
 /* Connect-mode discovery on several event loops (one thread each): positions are claimed in
@@ -64,6 +65,8 @@ struct scan {
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
+    bool spread;                   /* bind loopback sources from the pool (after EADDRNOTAVAIL) */
+    unsigned spread_next;
 };
 
 struct probe {
@@ -74,7 +77,7 @@ struct probe {
     socklen_t salen;
     const char *host;              /* points into the target list */
     bool host_is_name, counted;
-    unsigned attempt;
+    unsigned attempt, port_waits;
     uint64_t t0_ns;
 };
 
