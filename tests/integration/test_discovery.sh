@@ -7,7 +7,7 @@
 net=127.66.6
 ports=16001,16002,16003
 listen_specs="$net.1:16001 $net.7:16002 $net.200:16003 $net.255:16001 [::1]:16002"
-python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" --log "$TMP/accepts" $listen_specs >"$TMP/ready" &
+python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" --log "$TMP/accepts" $listen_specs >"$TMP/ready" 2>/dev/null &
 lpid=$!
 trap 'kill $lpid 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do [ -s "$TMP/ready" ] && break; sleep 0.05; done
