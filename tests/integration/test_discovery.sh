@@ -100,6 +100,10 @@ printf '%s.1 multi.leakscan.test\n%s.7 multi.leakscan.test\n::1 multi.leakscan.t
 run scan --discover-only --format jsonl -p 16001,16002 --hosts-file "$TMP/hosts" multi.leakscan.test
 check "name with 3 addresses: each scanned (6 probes, 3 open)" test "$(probes "$TMP/out")" = 6 -a "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002 ::1:16002"
 
+# --max-per-host: one host, many ports, at most 3 in flight: same result
+run scan --discover-only --format jsonl -p 15990-16010 --max-per-host 3 "$net.1" "$net.7"
+check "--max-per-host 3: exact opens, 42 probes" test "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002" -a "$(probes "$TMP/out")" = 42
+
 # targets from stdin
 printf '%s.1\n%s.7:16002\n' $net $net | "$LEAKSCAN" scan --discover-only --format jsonl -p 16001 - >"$TMP/out"
 check "targets from stdin" test "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002"
