@@ -108,11 +108,13 @@ echo "  (a local nftables drop makes raw sends fail with EPERM, so SYN mode lear
 echo "  (nmap -T4 needed 77 s for this workload on this machine class, ANCHORS.md; not rerun here)"
 [ "$(ls_opens "$tmp/syn3.out")$(ls_opens "$tmp/con3.out")" = "" ] || { echo "  WRONG: opens reported in a dropped range"; fail=1; }
 
+inns nft delete table ip lsbench
+
 # W4
 if [ "${BENCH_SKIP_8:-0}" != 1 ]; then
     timed syn4 "$ls" scan --discover-only --format jsonl -p 8123 127.0.0.0/8; syn4=$t_ms
     n4=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["probes"])' "$tmp/syn4.out")
-    echo "W4: 127.0.0.0/8 x 1 port, SYN mode: $n4 probes in ${syn4} ms = $(rate $n4 $syn4) probes/s, peak RSS $((rss_kb / 1024)) MiB, opens: $(ls_opens "$tmp/syn4.out" | wc -w)"
+    echo "W4: 127.0.0.0/8 x 1 port, SYN mode: $n4 probes in ${syn4} ms = $(rate $n4 $syn4) probes/s, peak RSS $((rss_kb / 1024)) MiB, opens: $(ls_opens "$tmp/syn4.out" | wc -w) (the kernel refuses a send to the broadcast 127.255.255.255 with EACCES; refused sends are not counted as probes)"
 fi
 
 tx_counters >"$tmp/tx.after"
