@@ -33,6 +33,8 @@ PROTECTED_PASSWORD=lab-secret-pw
 EXPOSED_NAME=clickhouse-exposed-01.lab.internal
 PROTECTED_NAME=clickhouse-protected-01.lab.internal
 HTTP_PORT=8123 NATIVE_PORT=9000 HTTPS_PORT=8443 NATIVE_TLS_PORT=9440
+# shellcheck source=lab/lab_blast.sh
+. "$LAB_SRC/lab_blast.sh"
 
 HOSTILE_LISTENERS=(
     "garbage@$GARBAGE:8123" "garbage@$GARBAGE:9000"
@@ -313,6 +315,7 @@ start_ch() {
     mkdir -p "$dir"
     [[ $tls == 1 ]] && ch_tls_cert "$dir"
     write_ch_config "$dir" "$addr" "$display" "$tls" "$auth"
+    if [[ -n ${CH_CONFIG_HOOK[$name]:-} ]]; then "${CH_CONFIG_HOOK[$name]}" "$dir"; fi
     # 18.16 runs as root too, but there is no reason to: use the package's account when we can
     if [[ $(id -u) == 0 ]] && id clickhouse >/dev/null 2>&1 && command -v setpriv >/dev/null; then
         chown -R clickhouse:clickhouse "$dir"
@@ -417,6 +420,7 @@ EOF
             LAB_EXPOSED_DISPLAY_NAME "$EXPOSED_NAME" LAB_PROTECTED_DISPLAY_NAME "$PROTECTED_NAME" \
             LAB_LOG_STREAM_ROWS "$("$BIN/lab_gen" --count log_stream)" \
             LAB_PLANTED_STATS "$STATE/planted-stats.tsv" LAB_PLANTED_VALUES "$STATE/planted-values.tsv"
+        blast_env
     } >"$STATE/lab.env.tmp"
     mv "$STATE/lab.env.tmp" "$STATE/lab.env"
 }
@@ -507,8 +511,11 @@ cmd_up() {
     load_table exposed "$EXPOSED" "" default.users
     load_table exposed "$EXPOSED" "" analytics.page_views
     load_table protected "$PROTECTED" "$PROTECTED_PASSWORD" default.secrets_vault
+    blast_up
     write_ground_truth
     write_env
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" up 9>&- || # PostgreSQL for the history tests
+        say "warning: PostgreSQL for the history tests did not start (see $STATE/pg)"
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
@@ -516,7 +523,8 @@ cmd_down() {
     mkdir -p "$STATE"
     [[ -d $RUN ]] || return 0
     lock_state
-    stop_all hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
+    stop_all $(blast_stop_specs) hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
         grep -E "^127\.77\.3\.(14|15|16|20|21|22|23):" || true)

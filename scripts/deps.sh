@@ -8,6 +8,8 @@ PACKAGES=(
     build-essential cmake pkg-config clang libclang-rt-14-dev   # compilers, CMake, libFuzzer/ASan runtime
     libevent-dev libssl-dev libjansson-dev libpcre2-dev         # libleakscan
     libvectorscan-dev libcmocka-dev                             # detector matcher, unit tests
+    libsqlite3-dev libpq-dev                                    # scan history (SQLite, PostgreSQL)
+    postgresql sqlite3 chromium python3-jsonschema              # history/HTML/SARIF tests
     clickhouse-server clickhouse-client                         # the lab's real servers
     openssl curl ca-certificates procps iproute2 python3        # lab.sh and integration tests
     nmap nftables                                               # bench/discovery.sh (peer, dropped range)

@@ -8,6 +8,16 @@ enum { LS_EXIT_OK = 0, LS_EXIT_FOUND = 1, LS_EXIT_USAGE = 2, LS_EXIT_RUNTIME = 3
 int ls_cmd_scan(int argc, char **argv);
 int ls_cmd_rules(int argc, char **argv);
 void ls_usage_scan(void);
+int ls_cmd_history(int argc, char **argv);
+int ls_cmd_diff(int argc, char **argv);
+void ls_usage_history(void);
+void ls_usage_diff(void);
+
+/* Opens the scan history at db (NULL: the default path), printing a one-line reason on failure.
+ * Returns LS_EXIT_OK with *st set, LS_EXIT_USAGE for a corrupt/foreign/newer history file,
+ * LS_EXIT_RUNTIME otherwise. */
+struct ls_store;
+int ls_cli_open_store(const char *db, struct ls_store **st);
 
 /* Prints "leakscan: <message>" on stderr (one line) and returns LS_EXIT_USAGE. */
 int ls_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

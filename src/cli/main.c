@@ -20,6 +20,8 @@ static void usage_rules(void)
 static const struct command commands[] = {
     {"scan", ls_cmd_scan, ls_usage_scan, "discover, fingerprint, assess and report exposed databases"},
     {"rules", ls_cmd_rules, usage_rules, "list detection rules"},
+    {"history", ls_cmd_history, ls_usage_history, "list the scans stored in the history"},
+    {"diff", ls_cmd_diff, ls_usage_diff, "what changed between two stored scans (exit 1 if anything new)"},
 };
 
 int ls_usage_error(const char *fmt, ...)

@@ -12,12 +12,14 @@
 
 #include "cli/cli.h"
 #include "core/resume.h"
+#include "core/safe_file.h"
 #include "core/scan.h"
 #include "core/scope.h"
 #include "core/targets.h"
 #include "detect/detect.h"
 #include "net/conn.h"
 #include "report/report.h"
+#include "store/store.h"
 
 void ls_usage_scan(void)
 {
@@ -27,8 +29,9 @@ void ls_usage_scan(void)
            "        10.0.0.1-10.0.0.99, ::1-::ff, @file (one target per line, # comments), - (stdin)\n"
            "\n"
            "  -p, --ports LIST        ports: 8123,9000-9010 or 'db' (default: built-in database ports)\n"
-           "      --format FMT        text (default on a terminal), jsonl (default otherwise), json\n"
-           "  -o, --output FILE       write the report to FILE (created 0600)\n"
+           "      --format FMT        text (default on a terminal), jsonl (default otherwise), json,\n"
+           "                          html (one self-contained page), sarif (SARIF 2.1.0), markdown\n"
+           "  -o, --output FILE       write the report to FILE (0600; written whole, then renamed)\n"
            "      --concurrency N     simultaneous connections (default: from the open-file limit)\n"
            "      --timeout MS        connect and read timeout (default 3000)\n"
            "      --retries N         extra connect attempts after a timeout (default 1)\n"
@@ -50,12 +53,18 @@ void ls_usage_scan(void)
            "      --fail-on SEV       exit 1 if a finding is at or above SEV (default high)\n"
            "  -q, --quiet             text: one line per service plus the summary\n"
            "      --no-color          no ANSI colours (also NO_COLOR)\n"
+           "      --db WHERE          store the scan in this history: SQLite file or postgres:// URI\n"
+           "                          (default: $XDG_DATA_HOME/leakscan/history.db)\n"
+           "      --no-history        do not store the scan\n"
            "\n"
            "Exit: 0 nothing at/above --fail-on, 1 found, 2 bad usage or input, 3 runtime failure.\n");
 }
 
 struct scan_out {
     struct ls_report *report;
+    struct ls_store *store;  /* NULL with --no-history or --discover-only */
+    int64_t scan_id;
+    bool store_failed;       /* reported once; the scan goes on, the exit code becomes 3 */
     FILE *out;
     enum ls_format format;
     int max_severity;
@@ -67,6 +76,26 @@ static void on_service(void *ud, const struct ls_service *svc)
     if ((int)svc->severity > o->max_severity)
         o->max_severity = (int)svc->severity;
     ls_report_service(o->report, svc);
+    char err[512];
+    if (o->store && !o->store_failed && ls_store_add_service(o->store, o->scan_id, svc, err, sizeof err)) {
+        fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+        o->store_failed = true;
+    }
+}
+
+/* The targets as the user gave them, space-separated, for the history. */
+static char *join_args(int argc, char **argv, int from)
+{
+    size_t n = 1;
+    for (int i = from; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = calloc(1, n);
+    for (int i = from; s && i < argc; i++) {
+        if (i > from)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
 }
 
 static void on_open(void *ud, const char *ip, uint16_t port)
@@ -145,7 +174,7 @@ static int save_resume(const struct ls_scan_config *cfg, const char *path)
 
 enum {
     OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
-    OPT_MAX_BYTES, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP,
+    OPT_MAX_BYTES, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB, OPT_NO_HISTORY,
     OPT_RATE, OPT_MAX_PER_HOST, OPT_SCOPE, OPT_EXCLUDE, OPT_SEED, OPT_SHARD, OPT_RESUME, OPT_RESUME_OUT,
     OPT_CONNECT, OPT_HOSTS_FILE,
 };
@@ -176,6 +205,8 @@ static const struct option long_opts[] = {
     {"resume-out", required_argument, NULL, OPT_RESUME_OUT},
     {"connect", no_argument, NULL, OPT_CONNECT},
     {"hosts-file", required_argument, NULL, OPT_HOSTS_FILE}, /* hidden: tests (see README) */
+    {"db", required_argument, NULL, OPT_DB},
+    {"no-history", no_argument, NULL, OPT_NO_HISTORY},
     {NULL, 0, NULL, 0},
 };
 
@@ -190,7 +221,8 @@ int ls_cmd_scan(int argc, char **argv)
                    .max_tables = 10000},
         .retries = 1,
     };
-    const char *ports_spec = NULL, *output = NULL;
+    const char *ports_spec = NULL, *output = NULL, *db = NULL;
+    bool no_history = false;
     int format = -1, fail_on = LS_SEV_HIGH;
     bool quiet = false, no_color = false;
     uint64_t v;
@@ -214,7 +246,8 @@ int ls_cmd_scan(int argc, char **argv)
         case 'q': quiet = true; break;
         case OPT_FORMAT:
             if ((format = ls_format_parse(optarg)) < 0)
-                { ls_usage_error("bad value '%s' for --format: expected text, jsonl or json", optarg); goto usage; }
+                { ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
+                                 optarg); goto usage; }
             break;
         case OPT_CONCURRENCY:
             if (parse_num("--concurrency", optarg, 1, 100000, &v))
@@ -288,6 +321,8 @@ int ls_cmd_scan(int argc, char **argv)
         case OPT_RESUME_OUT: resume_out = optarg; break;
         case OPT_CONNECT: cfg.mode = LS_MODE_CONNECT; break;
         case OPT_HOSTS_FILE: cfg.hosts_file = optarg; break;
+        case OPT_DB: db = optarg; break;
+        case OPT_NO_HISTORY: no_history = true; break;
         case OPT_HELP: ls_usage_scan(); ls_scope_free(&scope); ls_scope_free(&exclude); return LS_EXIT_OK;
         case ':': { ls_usage_error("option '%s' needs a value", argv[optind - 1]); goto usage; }
         default: { ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]); goto usage; }
@@ -318,16 +353,25 @@ int ls_cmd_scan(int argc, char **argv)
     cfg.exclude = &exclude;
     cfg.progress = !quiet && isatty(STDERR_FILENO);
 
+    if (no_history && db) {
+        ls_usage_error("--db and --no-history contradict each other");
+        goto out;
+    }
+    /* The history opens before any packet is sent: a bad --db fails fast. */
+    struct ls_store *store = NULL;
+    if (!no_history && !cfg.discover_only && (rc = ls_cli_open_store(db, &store)) != LS_EXIT_OK)
+        goto out;
+    rc = LS_EXIT_USAGE;
     FILE *out = stdout;
-    if (output) {
-        int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            fprintf(stderr, "leakscan: cannot write '%s': %s\n", output, strerror(errno));
-            if (fd >= 0)
-                close(fd);
+    struct ls_safe_file sf = {0};
+    if (output && strcmp(output, "-") != 0) {
+        if (ls_safe_file_open(&sf, output, err, sizeof err)) {
+            fprintf(stderr, "leakscan: %s\n", err);
+            ls_store_close(store);
             rc = LS_EXIT_RUNTIME;
             goto out;
         }
+        out = sf.f;
     }
     if (format < 0)
         format = isatty(fileno(out)) ? LS_FORMAT_TEXT : LS_FORMAT_JSONL;
@@ -336,17 +380,25 @@ int ls_cmd_scan(int argc, char **argv)
         .show_secrets = cfg.limits.show_secrets,
         .quiet = quiet,
     };
-    struct scan_out so = {.out = out, .format = (enum ls_format)format, .max_severity = -1};
+    struct scan_out so = {.out = out, .format = (enum ls_format)format, .max_severity = -1, .store = store};
     so.report = ls_report_new((enum ls_format)format, out, &ropts);
     struct ls_detector *det = cfg.discover_only ? NULL : ls_detector_new(err, sizeof err);
     if (!so.report || (!cfg.discover_only && !det)) {
         fprintf(stderr, "leakscan: %s\n", so.report ? err : "cannot create the report writer");
         ls_report_close(so.report);
         ls_detector_free(det);
-        if (out != stdout)
-            fclose(out);
+        ls_safe_file_abort(&sf);
+        ls_store_close(store);
         rc = LS_EXIT_RUNTIME;
         goto out;
+    }
+    if (store) {
+        char *targets_text = join_args(argc, argv, optind);
+        if (ls_store_scan_begin(store, targets_text ? targets_text : "", &so.scan_id, err, sizeof err)) {
+            fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+            so.store_failed = true;
+        }
+        free(targets_text);
     }
     cfg.targets = &targets;
     cfg.ports = &ports;
@@ -362,16 +414,29 @@ int ls_cmd_scan(int argc, char **argv)
     } else {
         ls_report_summary(so.report, &sum);
         rc = so.max_severity >= fail_on ? LS_EXIT_FOUND : LS_EXIT_OK;
+        if (store && !so.store_failed && ls_store_scan_end(store, so.scan_id, &sum, err, sizeof err)) {
+            fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+            so.store_failed = true;
+        }
         if (cfg.resume.interrupted)
             rc = save_resume(&cfg, resume_out);
     }
-    if (ls_report_close(so.report) != 0) {
+    if (so.store_failed)
+        rc = LS_EXIT_RUNTIME;
+    ls_store_close(store);
+    bool report_failed = ls_report_close(so.report) != 0;
+    if (report_failed) {
         fprintf(stderr, "leakscan: writing the report failed\n");
         rc = LS_EXIT_RUNTIME;
     }
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "leakscan: writing '%s' failed: %s\n", output, strerror(errno));
-        rc = LS_EXIT_RUNTIME;
+    if (out != stdout) {
+        /* Only a complete report replaces the file: a failed scan leaves the old one in place. */
+        if (src != 0 || report_failed)
+            ls_safe_file_abort(&sf);
+        else if (ls_safe_file_commit(&sf, err, sizeof err) != 0) {
+            fprintf(stderr, "leakscan: %s\n", err);
+            rc = LS_EXIT_RUNTIME;
+        }
     }
     ls_detector_free(det);
     ls_tls_cleanup();

@@ -176,6 +176,7 @@ static void try_next_candidate(struct ls_job *j)
         memset(s, 0, sizeof *s);
         s->base = j->p->base;
         s->limits = j->p->limits;
+        s->detector = j->p->detector;
         memcpy(&s->addr, &j->addr, j->addrlen);
         s->addrlen = j->addrlen;
         s->tls = j->cand_tls[i];

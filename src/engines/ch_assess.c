@@ -1,32 +1,22 @@
 /* ClickHouse severity, risks and remediation from what the steps found (shared by both
  * interfaces). The model: no password + rows + secrets or chat = critical; no password + rows =
- * high; no password and no data = medium; password required = low; unknown = info. */
+ * high; no password and no data = medium; password required = low; unknown = info. The blast
+ * radius (ch_assess_blast.c) then raises it (writes, table functions, credentials in definitions
+ * or system objects, ransom notes, CVEs) or caps it (suspected honeypot); see the README. */
 #include <stdio.h>
 #include <string.h>
 
+#include "engines/ch_blast.h"
 #include "engines/ch_common.h"
 #include "report/fmt.h"
 
-static void add_rotation_advice(struct ls_service *svc)
+/* Secrets found in sampled rows (not only in table definitions, see ch_assess_blast.c). */
+static bool sampled_secrets(const struct ls_service *svc)
 {
-    char line[512];
-    size_t pos = (size_t)snprintf(line, sizeof line,
-                                  "Rotate every credential found in the tables (see the secret records, by rule and "
-                                  "fingerprint): ");
-    size_t listed = 0;
-    for (size_t i = 0; i < svc->ntables && pos < sizeof line - 64; i++) {
-        const struct ls_table *t = &svc->tables[i];
-        for (size_t k = 0; k < t->ntallies && pos < sizeof line - 64; k++) {
-            if (strcmp(t->tallies[k].category, "secret") != 0)
-                continue;
-            if (strstr(line, t->tallies[k].rule))
-                continue;
-            pos += (size_t)snprintf(line + pos, sizeof line - pos, "%s%s", listed ? ", " : "", t->tallies[k].rule);
-            listed++;
-        }
-    }
-    if (listed)
-        ls_service_add_remediation(svc, line);
+    for (size_t i = 0; i < svc->ntables; i++)
+        if ((svc->tables[i].classes & LS_CLASS_SECRETS) && svc->tables[i].scanned_rows > 0)
+            return true;
+    return false;
 }
 
 void ch_assess(struct ls_session *s)
@@ -42,7 +32,7 @@ void ch_assess(struct ls_session *s)
     case LS_AUTH_DEFAULT_CREDENTIALS: {
         enum ls_severity sev = LS_SEV_MEDIUM;
         if (rows > 0)
-            sev = (classes & (LS_CLASS_SECRETS | LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
+            sev = (sampled_secrets(svc) || (classes & LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
         svc->severity = sev;
         snprintf(evidence, sizeof evidence,
                  "user 'default' with an empty password ran SELECT version() over the %s interface%s%s",
@@ -61,7 +51,7 @@ void ch_assess(struct ls_session *s)
                                         ls_fmt_thousands(svc->tables[i].rows, num));
             ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
         }
-        if (classes & LS_CLASS_SECRETS)
+        if (sampled_secrets(svc))
             ls_service_add_risk(svc, "CH-SECRETS-EXPOSED", LS_SEV_CRITICAL,
                                 "Credentials (API keys, tokens, passwords) are stored in readable tables",
                                 "the sampled rows matched secret rules; see the secret records");
@@ -81,9 +71,9 @@ void ch_assess(struct ls_session *s)
         ls_service_add_remediation(svc, "Bind <listen_host> to an internal address rather than :: or 0.0.0.0 and "
                                         "firewall the ClickHouse ports (8123, 8443, 9000, 9440, 9004, 9005, 9009) "
                                         "from untrusted networks.");
-        ls_service_add_remediation(svc, "Give 'default' a readonly profile (<readonly>1</readonly>) or remove it and "
-                                        "use named users with only the grants they need.");
-        add_rotation_advice(svc);
+        if (svc->privileges.readonly != 1)
+            ls_service_add_remediation(svc, "Give 'default' a readonly profile (<readonly>1</readonly>) or remove it "
+                                            "and use named users with only the grants they need.");
         break;
     }
     case LS_AUTH_REQUIRED:
@@ -104,4 +94,9 @@ void ch_assess(struct ls_session *s)
         svc->severity = LS_SEV_INFO;
         break;
     }
+    ch_assess_blast(s);
+    /* the headline risk carries the service's final severity */
+    for (size_t i = 0; i < svc->nrisks; i++)
+        if (strcmp(svc->risks[i].id, "CH-NOAUTH") == 0)
+            svc->risks[i].severity = svc->severity;
 }

@@ -2,6 +2,8 @@
  * (databases, tables, exact row counts, columns) and row sampling over a ch_transport. */
 #include "engines/ch_common.h"
 
+#include "engines/ch_blast.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -338,13 +340,28 @@ static void rows_count(struct ls_session *s, char **cells, const size_t *lens, s
     t->rows_known = ok;
 }
 
-static void finish_inventory(struct ls_session *s, enum ls_step r)
+static void after_blast(struct ls_session *s)
 {
     struct ch_state *st = state(s);
     ls_step_cb cb = st->step_done;
     st->step_done = NULL;
+    cb(s, st->inventory_result);
+}
+
+/* The inventory ends with the blast-radius probes (they need the table list). */
+static void finish_inventory(struct ls_session *s, enum ls_step r)
+{
+    struct ch_state *st = state(s);
     st->phase = P_DONE;
-    cb(s, r);
+    st->inventory_result = r;
+    ch_blast_run(s, after_blast);
+}
+
+void ch_state_cleanup(struct ch_state *st)
+{
+    free(st->stream_names);
+    st->stream_names = NULL;
+    ch_blast_free(st);
 }
 
 static void inventory_done(struct ls_session *s, bool ok, int code, const char *err)
@@ -505,7 +522,8 @@ void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t lim
     st->step_done = done;
     st->row_out = row;
     st->streaming = t;
-    char *sql = ch_sample_sql(t, limit, &st->stream_names, &st->stream_ncols);
+    /* tables of external engines are never read: the server would connect out on our behalf */
+    char *sql = ch_is_external_engine(t->engine) ? NULL : ch_sample_sql(t, limit, &st->stream_names, &st->stream_ncols);
     if (!sql) {
         /* nothing textual to read: report success with no rows, from the loop */
         st->stream_ncols = 0;

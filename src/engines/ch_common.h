@@ -18,7 +18,17 @@ typedef void (*ch_query_done_cb)(struct ls_session *s, bool ok, int code, const 
 struct ch_transport {
     /* Runs one read-only SELECT; exactly one done call, from the event loop. */
     void (*query)(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done);
+    /* The same without the transport's readonly guard (no readonly=1 setting, no GET-forced
+     * readonly=2), so the server reports the account's own settings. Only for fixed SELECTs on
+     * system tables (ch_blast.h); NULL if the transport has no such mode. */
+    void (*query_unguarded)(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done);
 };
+
+/* X-ClickHouse-* headers seen on the HTTP fingerprint (a version oracle, reference §1.2). */
+enum { CH_HDR_DISPLAY_NAME = 1, CH_HDR_QUERY_ID = 2, CH_HDR_SUMMARY = 4, CH_HDR_FORMAT = 8, CH_HDR_TIMEZONE = 16,
+       CH_HDR_EXCEPTION_CODE = 32 };
+
+struct ch_blast;
 
 struct ch_state {
     const struct ch_transport *tx;
@@ -30,7 +40,14 @@ struct ch_state {
     int phase;                     /* inventory progress */
     size_t count_index;            /* next table whose rows need count() */
     bool have_total_rows;
+    enum ls_step inventory_result;
+    struct ch_blast *blast;        /* blast-radius probe state (ch_blast.c), freed by ch_state_cleanup */
+    bool http_seen;                /* the HTTP fingerprint ran: http_headers is meaningful */
+    unsigned http_headers;         /* CH_HDR_* bits */
 };
+
+/* Frees what ch_common and ch_blast allocated in st (engines call it from close). */
+void ch_state_cleanup(struct ch_state *st);
 
 /* ClickHouse error codes that mean "credentials rejected" (old and RBAC-era servers). */
 bool ch_is_auth_error(int code);

@@ -109,6 +109,17 @@ static void fp_done(void *ud, bool ok, const struct ls_http_response *resp, cons
     if (tz && !svc->timezone[0])
         copy_field(svc->timezone, sizeof svc->timezone, tz, strlen(tz));
     bool header_signal = has_clickhouse_header(resp);
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } oracle[] = {{"X-ClickHouse-Server-Display-Name", CH_HDR_DISPLAY_NAME}, {"X-ClickHouse-Query-Id", CH_HDR_QUERY_ID},
+                  {"X-ClickHouse-Summary", CH_HDR_SUMMARY},                  {"X-ClickHouse-Format", CH_HDR_FORMAT},
+                  {"X-ClickHouse-Timezone", CH_HDR_TIMEZONE},
+                  {"X-ClickHouse-Exception-Code", CH_HDR_EXCEPTION_CODE}};
+    h->common.http_seen = true;
+    for (size_t i = 0; i < sizeof oracle / sizeof *oracle; i++)
+        if (ls_http_header(resp, oracle[i].name))
+            h->common.http_headers |= oracle[i].bit;
     const char *codeh = ls_http_header(resp, "X-ClickHouse-Exception-Code");
     int code = codeh ? atoi(codeh) : ch_error_code(body, blen);
     bool error_signal = code > 0 && memmem(body, blen, "DB::Exception", 13) != NULL;
@@ -210,7 +221,8 @@ static void q_done(void *ud, bool ok, const struct ls_http_response *resp, const
     cb(h->s, ok, code, err);
 }
 
-static void http_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done,
+                        bool unguarded)
 {
     struct ch_http *h = s->priv;
     h->rows = rows;
@@ -224,7 +236,10 @@ static void http_query(struct ls_session *s, const char *sql, ch_rows_cb rows, c
         return;
     }
     size_t len = strlen(sql);
-    if (len <= MAX_GET_SQL) {
+    if (unguarded) {
+        /* POST without readonly: the server applies the account's own profile (see ch_common.h) */
+        http_request(h, "POST", "/", sql, len, s->limits->max_response_bytes, q_body, q_done);
+    } else if (len <= MAX_GET_SQL) {
         char *path = query_path(sql);
         http_request(h, "GET", path ? path : "/", NULL, 0, s->limits->max_response_bytes, q_body, q_done);
         free(path);
@@ -234,7 +249,17 @@ static void http_query(struct ls_session *s, const char *sql, ch_rows_cb rows, c
     }
 }
 
-static const struct ch_transport http_transport = {.query = http_query};
+static void http_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+{
+    start_query(s, sql, rows, done, false);
+}
+
+static void http_query_unguarded(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+{
+    start_query(s, sql, rows, done, true);
+}
+
+static const struct ch_transport http_transport = {.query = http_query, .query_unguarded = http_query_unguarded};
 
 /* ---- lifecycle -------------------------------------------------------------------------------- */
 
@@ -275,7 +300,7 @@ static void http_close(struct ls_session *s)
     if (!h)
         return;
     http_cancel(s);
-    free(h->common.stream_names);
+    ch_state_cleanup(&h->common);
     free(h);
     s->priv = NULL;
 }

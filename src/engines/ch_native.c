@@ -23,6 +23,7 @@ struct ch_native {
     ch_query_done_cb qdone;
     char *sql;                     /* the running query (kept for the retry without settings) */
     bool no_settings;
+    bool unguarded;                /* this query goes without readonly=1 (ch_common.h) */
     bool retried;
     char *rowbuf;                  /* NUL-terminated copies of one row's cells */
     size_t rowcap;
@@ -292,16 +293,19 @@ static int send_query(struct ch_native *n)
 {
     static const char *const settings[][2] = {{"readonly", "1"}};
     struct evbuffer *out = ls_conn_output(n->conn);
-    if (ch_encode_query(out, "", n->sql, n->no_settings ? NULL : settings, n->no_settings ? 0 : 1) != 0 ||
+    bool bare = n->no_settings || n->unguarded;
+    if (ch_encode_query(out, "", n->sql, bare ? NULL : settings, bare ? 0 : 1) != 0 ||
         ls_conn_flush(n->conn) != 0)
         return -1;
     n->phase = PH_QUERY;
     return 0;
 }
 
-static void native_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done,
+                        bool unguarded)
 {
     struct ch_native *n = s->priv;
+    n->unguarded = unguarded;
     n->rows = rows;
     n->qdone = done;
     n->retried = false;
@@ -310,7 +314,18 @@ static void native_query(struct ls_session *s, const char *sql, ch_rows_cb rows,
         fail_query(n, 0, n->phase == PH_DEAD ? "connection lost" : "cannot send the query");
 }
 
-static const struct ch_transport native_transport = {.query = native_query};
+static void native_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+{
+    start_query(s, sql, rows, done, false);
+}
+
+static void native_query_unguarded(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+{
+    start_query(s, sql, rows, done, true);
+}
+
+static const struct ch_transport native_transport = {.query = native_query,
+                                                     .query_unguarded = native_query_unguarded};
 
 /* ---- lifecycle -------------------------------------------------------------------------------- */
 
@@ -357,7 +372,7 @@ static void native_free(struct ch_native *n)
     free(n->rowbuf);
     free(n->cells);
     free(n->lens);
-    free(n->common.stream_names);
+    ch_state_cleanup(&n->common);
     free(n);
 }
 

@@ -1,5 +1,6 @@
 /* ClickHouse native Data blocks: column types, bounded validation, and every value rendered as text. */
 #include "engines/ch_native_proto.h"
+#include "engines/ch_native_reader.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -18,9 +19,6 @@
  * array renders as 13 bytes), so this only stops pathological input. */
 #define MAX_TEXT ((size_t)256 << 20)
 
-enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff,
-                                      struct ch_block *blk, size_t *need, char *err, size_t errlen);
-void ch_native_block_free(struct ch_block *blk);
 
 enum kind { K_STRING, K_FIXED, K_U8, K_U16, K_U32, K_U64, K_I8, K_I16, K_I32, K_I64, K_F32, K_F64,
             K_DATE, K_DATETIME };
@@ -37,83 +35,6 @@ static const unsigned char max_width[] = {
     [K_U8] = 3, [K_U16] = 5, [K_U32] = 10, [K_U64] = 20, [K_I8] = 4, [K_I16] = 6, [K_I32] = 11,
     [K_I64] = 20, [K_F32] = 24, [K_F64] = 26, [K_DATE] = 10, [K_DATETIME] = 19,
 };
-
-/* ---------------------------------------------------------------------------------------------
- * Reader (the same bounded conventions as in ch_native_proto.c) */
-
-struct rd {
-    const uint8_t *b;
-    size_t len, pos;
-    size_t need;
-    char *err;
-    size_t errlen;
-};
-
-static enum ch_status rd_fail(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static enum ch_status rd_fail(struct rd *r, const char *fmt, ...)
-{
-    if (r->err && r->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(r->err, r->errlen, fmt, ap);
-        va_end(ap);
-    }
-    return CH_ERROR;
-}
-
-static enum ch_status rd_too_big(struct rd *r)
-{
-    return rd_fail(r, "server packet larger than %u bytes", (unsigned)CH_MAX_PACKET);
-}
-
-static enum ch_status rd_need(struct rd *r, uint64_t n)
-{
-    if (n > CH_MAX_PACKET - r->pos)
-        return rd_too_big(r);
-    if (n > r->len - r->pos) {
-        r->need = r->pos + (size_t)n;
-        return CH_NEED_MORE;
-    }
-    return CH_OK;
-}
-
-static enum ch_status rd_varuint(struct rd *r, uint64_t *v)
-{
-    size_t lim = r->len < CH_MAX_PACKET ? r->len : CH_MAX_PACKET;
-    size_t p = r->pos;
-    enum ch_status st = ch_read_varuint(r->b, lim, &p, v);
-    if (st == CH_OK)
-        r->pos = p;
-    else if (st == CH_NEED_MORE)
-        return rd_need(r, lim - r->pos + 1);
-    else
-        return rd_fail(r, "VarUInt longer than 10 bytes or above 2^64 at offset %zu", r->pos);
-    return CH_OK;
-}
-
-static enum ch_status rd_string(struct rd *r, struct ch_str *s)
-{
-    uint64_t n;
-    enum ch_status st = rd_varuint(r, &n);
-    if (st != CH_OK)
-        return st;
-    if (n > CH_MAX_STRING)
-        return rd_fail(r, "string of %llu bytes exceeds the %u-byte limit", (unsigned long long)n,
-                       (unsigned)CH_MAX_STRING);
-    if ((st = rd_need(r, n)) != CH_OK)
-        return st;
-    s->p = (const char *)r->b + r->pos;
-    s->len = (size_t)n;
-    r->pos += (size_t)n;
-    return CH_OK;
-}
-
-#define TRY(x)                                                                                      \
-    do {                                                                                            \
-        enum ch_status st_ = (x);                                                                   \
-        if (st_ != CH_OK)                                                                           \
-            return st_;                                                                             \
-    } while (0)
 
 static uint64_t le(const uint8_t *p, size_t n)
 {
@@ -157,7 +78,7 @@ static int is_name(const char *p, size_t n, const char *name)
     return n == strlen(name) && memcmp(p, name, n) == 0;
 }
 
-static enum ch_status parse_type(struct rd *r, struct ch_str ts, struct ctype *t)
+static enum ch_status parse_type(struct ch_rd *r, struct ch_str ts, struct ctype *t)
 {
     static const struct { const char *name; enum kind kind; unsigned char width; } scalars[] = {
         {"String", K_STRING, 0}, {"UInt8", K_U8, 1},     {"UInt16", K_U16, 2},  {"UInt32", K_U32, 4},
@@ -172,7 +93,7 @@ static enum ch_status parse_type(struct rd *r, struct ch_str ts, struct ctype *t
     for (;;) {
         if (!t->nullable && eat_wrapper(&p, &n, "Array(")) {
             if (++t->arrays > MAX_ARRAY_DEPTH)
-                return rd_fail(r, "column type '%s' nests arrays deeper than %d",
+                return ch_rd_fail(r, "column type '%s' nests arrays deeper than %d",
                                printable(ts, tmp, sizeof tmp), MAX_ARRAY_DEPTH);
         } else if (!t->nullable && eat_wrapper(&p, &n, "Nullable(")) {
             t->nullable = 1;
@@ -202,7 +123,7 @@ static enum ch_status parse_type(struct rd *r, struct ch_str ts, struct ctype *t
         t->width = 4;
         return CH_OK;
     }
-    return rd_fail(r, "unsupported column type '%s'", printable(ts, tmp, sizeof tmp));
+    return ch_rd_fail(r, "unsupported column type '%s'", printable(ts, tmp, sizeof tmp));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -210,40 +131,40 @@ static enum ch_status parse_type(struct rd *r, struct ch_str ts, struct ctype *t
  * offsets (the last one is the next level's count), then the null map (count bytes) if Nullable,
  * then count scalars. Nothing at all is sent for a column of 0 rows. */
 
-static enum ch_status skip_column(struct rd *r, const struct ctype *t, uint64_t count)
+static enum ch_status skip_column(struct ch_rd *r, const struct ctype *t, uint64_t count)
 {
     size_t elem_min = (t->width ? t->width : 1) + (t->nullable ? 1 : 0);
     for (unsigned l = 0; l < t->arrays && count; l++) {
-        TRY(rd_need(r, count * 8));
+        CH_TRY(ch_rd_need(r, count * 8));
         uint64_t prev = 0;
         for (uint64_t i = 0; i < count; i++) {
             uint64_t off = le(r->b + r->pos + i * 8, 8);
             if (off < prev)
-                return rd_fail(r, "array offsets decrease at offset %zu", r->pos + (size_t)i * 8);
+                return ch_rd_fail(r, "array offsets decrease at offset %zu", r->pos + (size_t)i * 8);
             prev = off;
         }
         r->pos += (size_t)count * 8;
         size_t per = l + 1 < t->arrays ? 8 : elem_min;
         if (prev > (CH_MAX_PACKET - r->pos) / per)
-            return rd_too_big(r);
+            return ch_rd_too_big(r);
         count = prev;
     }
     if (!count)
         return CH_OK;
     if (t->nullable) {
-        TRY(rd_need(r, count));
+        CH_TRY(ch_rd_need(r, count));
         r->pos += (size_t)count;
     }
     if (t->width) {
-        enum ch_status st = rd_need(r, count * t->width);
+        enum ch_status st = ch_rd_need(r, count * t->width);
         if (st == CH_OK)
             r->pos += (size_t)count * t->width;
         return st;
     }
-    TRY(rd_need(r, count)); /* every String is at least its length byte */
+    CH_TRY(ch_rd_need(r, count)); /* every String is at least its length byte */
     for (uint64_t i = 0; i < count; i++) {
         struct ch_str s;
-        enum ch_status st = rd_string(r, &s);
+        enum ch_status st = ch_rd_string(r, &s);
         if (st == CH_NEED_MORE)
             r->need += (size_t)(count - i - 1);
         if (st != CH_OK)
@@ -252,43 +173,43 @@ static enum ch_status skip_column(struct rd *r, const struct ctype *t, uint64_t 
     return CH_OK;
 }
 
-static enum ch_status block_header(struct rd *r, uint64_t eff, uint64_t *ncols, uint64_t *nrows)
+static enum ch_status block_header(struct ch_rd *r, uint64_t eff, uint64_t *ncols, uint64_t *nrows)
 {
     if (eff >= REV_BLOCK_INFO) {
         for (int i = 0;; i++) {
             uint64_t field;
             if (i >= MAX_BLOCK_INFO_FIELDS)
-                return rd_fail(r, "more than %d BlockInfo fields", MAX_BLOCK_INFO_FIELDS);
-            TRY(rd_varuint(r, &field));
+                return ch_rd_fail(r, "more than %d BlockInfo fields", MAX_BLOCK_INFO_FIELDS);
+            CH_TRY(ch_rd_varuint(r, &field));
             if (field == 0)
                 break;
             if (field != 1 && field != 2)
-                return rd_fail(r, "unknown BlockInfo field %llu", (unsigned long long)field);
-            TRY(rd_need(r, field == 1 ? 1 : 4)); /* is_overflows UInt8, bucket_num Int32 */
+                return ch_rd_fail(r, "unknown BlockInfo field %llu", (unsigned long long)field);
+            CH_TRY(ch_rd_need(r, field == 1 ? 1 : 4)); /* is_overflows UInt8, bucket_num Int32 */
             r->pos += field == 1 ? 1 : 4;
         }
     }
-    TRY(rd_varuint(r, ncols));
-    TRY(rd_varuint(r, nrows));
+    CH_TRY(ch_rd_varuint(r, ncols));
+    CH_TRY(ch_rd_varuint(r, nrows));
     if (*ncols > CH_MAX_COLUMNS)
-        return rd_fail(r, "block has %llu columns (limit %d)", (unsigned long long)*ncols, CH_MAX_COLUMNS);
+        return ch_rd_fail(r, "block has %llu columns (limit %d)", (unsigned long long)*ncols, CH_MAX_COLUMNS);
     if (*nrows > CH_MAX_ROWS)
-        return rd_fail(r, "block has %llu rows (limit %d)", (unsigned long long)*nrows, CH_MAX_ROWS);
+        return ch_rd_fail(r, "block has %llu rows (limit %d)", (unsigned long long)*nrows, CH_MAX_ROWS);
     if (*ncols * *nrows > CH_MAX_PACKET - r->pos) /* every value takes at least one byte */
-        return rd_too_big(r);
+        return ch_rd_too_big(r);
     return CH_OK;
 }
 
-static enum ch_status validate_block(struct rd *r, uint64_t eff)
+static enum ch_status validate_block(struct ch_rd *r, uint64_t eff)
 {
     uint64_t ncols, nrows;
-    TRY(block_header(r, eff, &ncols, &nrows));
+    CH_TRY(block_header(r, eff, &ncols, &nrows));
     for (uint64_t c = 0; c < ncols; c++) {
         struct ch_str name, type;
         struct ctype t;
-        enum ch_status st = rd_string(r, &name);
+        enum ch_status st = ch_rd_string(r, &name);
         if (st == CH_OK)
-            st = rd_string(r, &type);
+            st = ch_rd_string(r, &type);
         if (st == CH_OK)
             st = parse_type(r, type, &t);
         if (st == CH_OK && nrows)
@@ -297,7 +218,7 @@ static enum ch_status validate_block(struct rd *r, uint64_t eff)
             /* the remaining columns need a name, a type and a byte per row each */
             r->need += (size_t)((ncols - c - 1) * (2 + nrows));
             if (r->need > CH_MAX_PACKET)
-                return rd_too_big(r);
+                return ch_rd_too_big(r);
         }
         if (st != CH_OK)
             return st;
@@ -620,15 +541,15 @@ static void put_array(struct sink *s, struct layout *L, unsigned l, uint64_t lo,
 static const char empty_cell[1] = "";
 
 /* Fills col->cells (and is_null / text_storage) for n rows at *pos; advances *pos. */
-static enum ch_status build_column(struct rd *r, const struct ctype *t, uint64_t n, struct ch_column *col,
+static enum ch_status build_column(struct ch_rd *r, const struct ctype *t, uint64_t n, struct ch_column *col,
                                    size_t *text_total)
 {
     struct layout L;
     column_layout(&L, r->b, r->pos, t, n);
     if (!(col->cells = calloc((size_t)n, sizeof *col->cells)))
-        return rd_fail(r, "out of memory");
+        return ch_rd_fail(r, "out of memory");
     if (t->nullable && !t->arrays && !(col->is_null = calloc((size_t)n, 1)))
-        return rd_fail(r, "out of memory");
+        return ch_rd_fail(r, "out of memory");
     int direct = !t->arrays && (t->kind == K_STRING || t->kind == K_FIXED);
     struct sink s = {NULL, 0, 0, 1, 0};
     if (!direct) {
@@ -640,10 +561,10 @@ static enum ch_status build_column(struct rd *r, const struct ctype *t, uint64_t
             s.len = (size_t)n * max_width[t->kind];
         }
         if (s.len > MAX_TEXT - *text_total)
-            return rd_fail(r, "block renders to more than %zu bytes of text", MAX_TEXT);
+            return ch_rd_fail(r, "block renders to more than %zu bytes of text", MAX_TEXT);
         *text_total += s.len;
         if (!(col->text_storage = malloc(s.len ? s.len : 1)))
-            return rd_fail(r, "out of memory");
+            return ch_rd_fail(r, "out of memory");
         s = (struct sink){col->text_storage, 0, s.len, 0, 0};
     }
     for (uint64_t i = 0; i < n; i++) {
@@ -666,28 +587,28 @@ static enum ch_status build_column(struct rd *r, const struct ctype *t, uint64_t
             *cell = (struct ch_str){empty_cell, 0};
     }
     if (s.overflow)
-        return rd_fail(r, "internal error: rendered text overflowed its estimate");
+        return ch_rd_fail(r, "internal error: rendered text overflowed its estimate");
     r->pos = L.end;
     return CH_OK;
 }
 
-static enum ch_status build_block(struct rd *r, uint64_t eff, struct ch_block *blk)
+static enum ch_status build_block(struct ch_rd *r, uint64_t eff, struct ch_block *blk)
 {
     uint64_t ncols, nrows;
     size_t text_total = 0;
-    TRY(block_header(r, eff, &ncols, &nrows));
+    CH_TRY(block_header(r, eff, &ncols, &nrows));
     blk->nrows = nrows;
     if (ncols && !(blk->cols = calloc((size_t)ncols, sizeof *blk->cols)))
-        return rd_fail(r, "out of memory");
+        return ch_rd_fail(r, "out of memory");
     blk->ncols = ncols;
     for (uint64_t c = 0; c < ncols; c++) {
         struct ch_column *col = &blk->cols[c];
         struct ctype t;
-        TRY(rd_string(r, &col->name));
-        TRY(rd_string(r, &col->type));
-        TRY(parse_type(r, col->type, &t));
+        CH_TRY(ch_rd_string(r, &col->name));
+        CH_TRY(ch_rd_string(r, &col->type));
+        CH_TRY(parse_type(r, col->type, &t));
         if (nrows)
-            TRY(build_column(r, &t, nrows, col, &text_total));
+            CH_TRY(build_column(r, &t, nrows, col, &text_total));
     }
     return CH_OK;
 }
@@ -695,7 +616,7 @@ static enum ch_status build_block(struct rd *r, uint64_t eff, struct ch_block *b
 enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff,
                                       struct ch_block *blk, size_t *need, char *err, size_t errlen)
 {
-    struct rd r = {buf, len, *pos, 0, err, errlen};
+    struct ch_rd r = {buf, len, *pos, 0, err, errlen};
     enum ch_status st = validate_block(&r, eff);
     if (st == CH_NEED_MORE)
         *need = r.need;
@@ -705,7 +626,7 @@ enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *po
     r.pos = *pos;
     st = build_block(&r, eff, blk);
     if (st == CH_OK && r.pos != end)
-        st = rd_fail(&r, "internal error: block decoded to %zu bytes, validated %zu", r.pos, end);
+        st = ch_rd_fail(&r, "internal error: block decoded to %zu bytes, validated %zu", r.pos, end);
     if (st != CH_OK) {
         ch_native_block_free(blk);
         return CH_ERROR; /* the bytes were all there: anything failing now is an error */

@@ -1,5 +1,6 @@
 /* ClickHouse native protocol, client side: primitives, Hello/Query/Ping encoders, server packet decoder. */
 #include "engines/ch_native_proto.h"
+#include "engines/ch_native_reader.h"
 
 #include <event2/buffer.h>
 #include <stdarg.h>
@@ -23,11 +24,6 @@ _Static_assert(CH_CLIENT_REVISION >= 54032 && CH_CLIENT_REVISION <= 54404,
 
 #define CH_MAX_NESTED_EXCEPTIONS 64
 
-/* Defined in ch_native_block.c: decodes the Block that follows a Data packet's table name,
- * validating all of it before allocating anything. Same status and `need` conventions as here. */
-enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff,
-                                      struct ch_block *blk, size_t *need, char *err, size_t errlen);
-void ch_native_block_free(struct ch_block *blk);
 
 /* ---------------------------------------------------------------------------------------------
  * Primitives */
@@ -187,111 +183,27 @@ int ch_encode_ping(struct evbuffer *out)
 /* ---------------------------------------------------------------------------------------------
  * Decoder */
 
-struct rd {
-    const uint8_t *b;
-    size_t len, pos;
-    size_t need; /* on CH_NEED_MORE: a lower bound of the whole packet's length */
-    char *err;
-    size_t errlen;
-};
-
-static enum ch_status rd_fail(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static enum ch_status rd_fail(struct rd *r, const char *fmt, ...)
+static enum ch_status decode_hello(struct ch_rd *r, struct ch_hello *h)
 {
-    if (r->err && r->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(r->err, r->errlen, fmt, ap);
-        va_end(ap);
-    }
-    return CH_ERROR;
-}
-
-static enum ch_status rd_too_big(struct rd *r)
-{
-    return rd_fail(r, "server packet larger than %u bytes", (unsigned)CH_MAX_PACKET);
-}
-
-/* n more bytes must follow pos. */
-static enum ch_status rd_need(struct rd *r, uint64_t n)
-{
-    if (n > CH_MAX_PACKET - r->pos)
-        return rd_too_big(r);
-    if (n > r->len - r->pos) {
-        r->need = r->pos + (size_t)n;
-        return CH_NEED_MORE;
-    }
-    return CH_OK;
-}
-
-static enum ch_status rd_varuint(struct rd *r, uint64_t *v)
-{
-    size_t lim = r->len < CH_MAX_PACKET ? r->len : CH_MAX_PACKET, used;
-    if (r->pos >= lim)
-        return rd_need(r, 1);
-    enum ch_status st = varuint_at(r->b + r->pos, lim - r->pos, v, &used);
-    if (st == CH_OK)
-        r->pos += used;
-    else if (st == CH_NEED_MORE)
-        return rd_need(r, used + 1);
-    else
-        return rd_fail(r, "VarUInt longer than 10 bytes or above 2^64 at offset %zu", r->pos);
-    return CH_OK;
-}
-
-static enum ch_status rd_string(struct rd *r, struct ch_str *s)
-{
-    uint64_t n;
-    enum ch_status st = rd_varuint(r, &n);
-    if (st != CH_OK)
-        return st;
-    if (n > CH_MAX_STRING)
-        return rd_fail(r, "string of %llu bytes exceeds the %u-byte limit", (unsigned long long)n,
-                       (unsigned)CH_MAX_STRING);
-    if ((st = rd_need(r, n)) != CH_OK)
-        return st;
-    s->p = (const char *)r->b + r->pos;
-    s->len = (size_t)n;
-    r->pos += (size_t)n;
-    return CH_OK;
-}
-
-static enum ch_status rd_skip(struct rd *r, size_t n)
-{
-    enum ch_status st = rd_need(r, n);
-    if (st == CH_OK)
-        r->pos += n;
-    return st;
-}
-
-#define TRY(x)                                                                                      \
-    do {                                                                                            \
-        enum ch_status st_ = (x);                                                                   \
-        if (st_ != CH_OK)                                                                           \
-            return st_;                                                                             \
-    } while (0)
-
-static enum ch_status decode_hello(struct rd *r, struct ch_hello *h)
-{
-    TRY(rd_string(r, &h->name));
-    TRY(rd_varuint(r, &h->major));
-    TRY(rd_varuint(r, &h->minor));
-    TRY(rd_varuint(r, &h->revision));
+    CH_TRY(ch_rd_string(r, &h->name));
+    CH_TRY(ch_rd_varuint(r, &h->major));
+    CH_TRY(ch_rd_varuint(r, &h->minor));
+    CH_TRY(ch_rd_varuint(r, &h->revision));
     if (h->revision == 0)
-        return rd_fail(r, "server Hello declares revision 0");
+        return ch_rd_fail(r, "server Hello declares revision 0");
     uint64_t eff = h->revision < CH_CLIENT_REVISION ? h->revision : CH_CLIENT_REVISION;
     if (eff >= REV_SERVER_TIMEZONE)
-        TRY(rd_string(r, &h->timezone));
+        CH_TRY(ch_rd_string(r, &h->timezone));
     if (eff >= REV_SERVER_DISPLAY_NAME)
-        TRY(rd_string(r, &h->display_name));
+        CH_TRY(ch_rd_string(r, &h->display_name));
     if (eff >= REV_VERSION_PATCH)
-        TRY(rd_varuint(r, &h->patch));
+        CH_TRY(ch_rd_varuint(r, &h->patch));
     return CH_OK;
 }
 
-static enum ch_status read_i32(struct rd *r, int32_t *v)
+static enum ch_status read_i32(struct ch_rd *r, int32_t *v)
 {
-    TRY(rd_need(r, 4));
+    CH_TRY(ch_rd_need(r, 4));
     const uint8_t *p = r->b + r->pos;
     *v = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
     r->pos += 4;
@@ -300,53 +212,53 @@ static enum ch_status read_i32(struct rd *r, int32_t *v)
 
 /* code, name, display text, stack trace, has_nested; nested ones have the same layout and are
  * skipped (a loop, bounded by CH_MAX_NESTED_EXCEPTIONS). */
-static enum ch_status decode_exception(struct rd *r, struct ch_exception *e)
+static enum ch_status decode_exception(struct ch_rd *r, struct ch_exception *e)
 {
     struct ch_str skip;
     int32_t code;
-    TRY(read_i32(r, &e->code));
-    TRY(rd_string(r, &e->name));
-    TRY(rd_string(r, &e->message));
-    TRY(rd_string(r, &e->stack_trace));
-    TRY(rd_need(r, 1));
+    CH_TRY(read_i32(r, &e->code));
+    CH_TRY(ch_rd_string(r, &e->name));
+    CH_TRY(ch_rd_string(r, &e->message));
+    CH_TRY(ch_rd_string(r, &e->stack_trace));
+    CH_TRY(ch_rd_need(r, 1));
     int nested = r->b[r->pos++] != 0;
     while (nested) {
         if (e->nested >= CH_MAX_NESTED_EXCEPTIONS)
-            return rd_fail(r, "more than %d nested exceptions", CH_MAX_NESTED_EXCEPTIONS);
+            return ch_rd_fail(r, "more than %d nested exceptions", CH_MAX_NESTED_EXCEPTIONS);
         e->nested++;
-        TRY(read_i32(r, &code));
+        CH_TRY(read_i32(r, &code));
         for (int i = 0; i < 3; i++)
-            TRY(rd_string(r, &skip));
-        TRY(rd_need(r, 1));
+            CH_TRY(ch_rd_string(r, &skip));
+        CH_TRY(ch_rd_need(r, 1));
         nested = r->b[r->pos++] != 0;
     }
     return CH_OK;
 }
 
-static enum ch_status decode_progress(struct rd *r, uint64_t eff, struct ch_progress *p)
+static enum ch_status decode_progress(struct ch_rd *r, uint64_t eff, struct ch_progress *p)
 {
-    TRY(rd_varuint(r, &p->rows));
-    TRY(rd_varuint(r, &p->bytes));
+    CH_TRY(ch_rd_varuint(r, &p->rows));
+    CH_TRY(ch_rd_varuint(r, &p->bytes));
     if (eff >= REV_TOTAL_ROWS_IN_PROGRESS)
-        TRY(rd_varuint(r, &p->total_rows));
+        CH_TRY(ch_rd_varuint(r, &p->total_rows));
     return CH_OK;
 }
 
 /* rows, blocks, bytes, applied_limit, rows_before_limit, calculated_rows_before_limit. */
-static enum ch_status skip_profile_info(struct rd *r)
+static enum ch_status skip_profile_info(struct ch_rd *r)
 {
     uint64_t v;
     for (int i = 0; i < 3; i++)
-        TRY(rd_varuint(r, &v));
-    TRY(rd_skip(r, 1));
-    TRY(rd_varuint(r, &v));
-    return rd_skip(r, 1);
+        CH_TRY(ch_rd_varuint(r, &v));
+    CH_TRY(ch_rd_skip(r, 1));
+    CH_TRY(ch_rd_varuint(r, &v));
+    return ch_rd_skip(r, 1);
 }
 
-static enum ch_status decode_data(struct rd *r, uint64_t eff, struct ch_block *blk)
+static enum ch_status decode_data(struct ch_rd *r, uint64_t eff, struct ch_block *blk)
 {
     if (eff >= REV_TEMPORARY_TABLES)
-        TRY(rd_string(r, &blk->table_name));
+        CH_TRY(ch_rd_string(r, &blk->table_name));
     return ch_native_block_decode(r->b, r->len, &r->pos, eff, blk, &r->need, r->err, r->errlen);
 }
 
@@ -370,21 +282,21 @@ static const char *packet_name(uint64_t t)
 enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_revision,
                                 struct ch_packet *pkt, size_t *consumed, char *err, size_t errlen)
 {
-    struct rd r = {buf, len, 0, 0, err, errlen};
+    struct ch_rd r = {buf, len, 0, 0, err, errlen};
     enum ch_status st;
     uint64_t type;
     if (err && errlen)
         err[0] = '\0';
     if (!pkt || !consumed || (!buf && len))
-        return rd_fail(&r, "invalid arguments");
+        return ch_rd_fail(&r, "invalid arguments");
     memset(pkt, 0, sizeof *pkt);
     *consumed = 0;
     uint64_t eff = server_revision < CH_CLIENT_REVISION ? server_revision : CH_CLIENT_REVISION;
 
-    if ((st = rd_varuint(&r, &type)) != CH_OK)
+    if ((st = ch_rd_varuint(&r, &type)) != CH_OK)
         goto done;
     if (server_revision == 0 && type != CH_SRV_HELLO && type != CH_SRV_EXCEPTION) {
-        st = rd_fail(&r, "server sent packet type %llu (%s) before its Hello", (unsigned long long)type,
+        st = ch_rd_fail(&r, "server sent packet type %llu (%s) before its Hello", (unsigned long long)type,
                      packet_name(type));
         goto done;
     }
@@ -412,7 +324,7 @@ enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_
         st = CH_OK;
         break;
     default:
-        st = rd_fail(&r, "unsupported server packet type %llu (%s)", (unsigned long long)type,
+        st = ch_rd_fail(&r, "unsupported server packet type %llu (%s)", (unsigned long long)type,
                      packet_name(type));
         break;
     }

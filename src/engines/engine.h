@@ -50,6 +50,7 @@ struct ls_session {
     bool tls;
     const char *sni;               /* host name for TLS, or NULL */
     struct ls_service svc;         /* the result being built */
+    const struct ls_detector *detector; /* for texts found along the way (system objects), or NULL */
     void *priv;                    /* engine state */
 };
 

@@ -185,7 +185,9 @@ enum ls_http_status ls_http_parse(struct ls_http_parser *p, const char *data, si
             pos += e;
             break;
         }
-        case ST_BODY_LENGTH: {
+        case ST_BODY_LENGTH:
+        case ST_CHUNK_DATA: {
+            /* a known number of body bytes: the rest of Content-Length, or of this chunk */
             size_t take = n < p->remaining ? n : (size_t)p->remaining;
             if (!take)
                 goto need_more;
@@ -194,7 +196,7 @@ enum ls_http_status ls_http_parse(struct ls_http_parser *p, const char *data, si
             p->remaining -= take;
             pos += take;
             if (!p->remaining)
-                p->state = ST_DONE;
+                p->state = p->state == ST_BODY_LENGTH ? ST_DONE : ST_CHUNK_CRLF;
             break;
         }
         case ST_BODY_CLOSE:
@@ -237,18 +239,6 @@ enum ls_http_status ls_http_parse(struct ls_http_parser *p, const char *data, si
                 return fail(p, "response body larger than the byte cap");
             p->remaining = size;
             p->state = size ? ST_CHUNK_DATA : ST_TRAILERS;
-            break;
-        }
-        case ST_CHUNK_DATA: {
-            size_t take = n < p->remaining ? n : (size_t)p->remaining;
-            if (!take)
-                goto need_more;
-            if (deliver(p, d, take) == LS_HTTP_ERROR)
-                return LS_HTTP_ERROR;
-            p->remaining -= take;
-            pos += take;
-            if (!p->remaining)
-                p->state = ST_CHUNK_CRLF;
             break;
         }
         case ST_CHUNK_CRLF:

@@ -3,6 +3,7 @@
 #include "report/report.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,9 +124,122 @@ static json_t *table_record(const struct ls_table *t)
     err |= put(o, "classes", classes_array(t->classes));
     err |= put(o, "scanned_rows", jint(t->scanned_rows));
     err |= put(o, "findings", findings_array(t));
+    if (t->note)
+        err |= put(o, "note", jstr(t->note));
     if (t->error)
         err |= put(o, "error", jstr(t->error));
     return done(o, err);
+}
+
+/* Tables, then system objects: everything that can hold secret records. */
+static const struct ls_table *table_at(const struct ls_service *s, size_t i)
+{
+    return i < s->ntables ? &s->tables[i] : &s->sysobjs[i - s->ntables];
+}
+
+static json_t *tri(enum ls_tri v)
+{
+    return v == LS_TRI_UNKNOWN ? json_null() : json_boolean(v == LS_TRI_YES);
+}
+
+static json_t *strv_array(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < n; i++)
+        err |= append(a, jstr(v[i]));
+    return a ? done(a, err) : NULL;
+}
+
+static json_t *privileges_object(const struct ls_privileges *p)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int err = put(o, "user", p->user[0] ? JFIXED(p->user) : json_null());
+    err |= put(o, "readonly", p->readonly >= 0 ? json_integer(p->readonly) : json_null());
+    err |= put(o, "allow_ddl", p->allow_ddl >= 0 ? json_integer(p->allow_ddl) : json_null());
+    err |= put(o, "can_write", tri(p->can_write));
+    err |= put(o, "can_ddl", tri(p->can_ddl));
+    err |= put(o, "table_functions",
+               p->table_functions_known == LS_TRI_YES ? strv_array(p->table_functions, p->ntable_functions)
+                                                      : json_null());
+    err |= put(o, "settings", strv_array(p->settings, p->nsettings));
+    if (p->basis)
+        err |= put(o, "basis", jstr(p->basis));
+    return done(o, err);
+}
+
+static json_t *sysobjs_array(const struct ls_service *s)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < s->nsysobjs; i++) {
+        const struct ls_table *t = &s->sysobjs[i];
+        json_t *o = json_object();
+        if (!o) {
+            err = 1;
+            break;
+        }
+        char name[600];
+        snprintf(name, sizeof name, "%s.%s", t->database, t->name);
+        int oerr = put(o, "name", jstr(name));
+        oerr |= put(o, "entries", t->rows_known ? jint(t->rows) : json_null());
+        if (t->note)
+            oerr |= put(o, "note", jstr(t->note));
+        oerr |= put(o, "classes", classes_array(t->classes));
+        oerr |= put(o, "findings", findings_array(t));
+        err |= append(a, done(o, oerr));
+    }
+    return a ? done(a, err) : NULL;
+}
+
+static json_t *unknown_array(const struct ls_service *s)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < s->nunknowns; i++) {
+        json_t *o = json_object();
+        if (!o) {
+            err = 1;
+            break;
+        }
+        int oerr = put(o, "what", jstr(s->unknowns[i].what));
+        oerr |= put(o, "reason", jstr(s->unknowns[i].reason));
+        err |= append(a, done(o, oerr));
+    }
+    return a ? done(a, err) : NULL;
+}
+
+/* The blast-radius fields (documented in the README); only for engines that assessed them. */
+static int put_blast(json_t *o, const struct ls_service *s)
+{
+    int err = 0;
+    if (s->version_source)
+        err |= put(o, "version_source", jstr(s->version_source));
+    if (s->uptime_known)
+        err |= put(o, "uptime_s", jint(s->uptime_s));
+    if (s->privileges.assessed)
+        err |= put(o, "privileges", privileges_object(&s->privileges));
+    if (s->nsysobjs)
+        err |= put(o, "system_objects", sysobjs_array(s));
+    if (s->privileges.assessed || s->honeypot.suspected) {
+        json_t *h = json_object();
+        if (h) {
+            int herr = put(h, "suspected", json_boolean(s->honeypot.suspected));
+            herr |= put(h, "reasons", strv_array(s->honeypot.reasons, s->honeypot.nreasons));
+            h = done(h, herr);
+        }
+        err |= put(o, "honeypot", h);
+    }
+    if (s->privileges.assessed || s->compromised) {
+        err |= put(o, "compromised", json_boolean(s->compromised));
+        if (s->compromise_evidence)
+            err |= put(o, "compromise_evidence", jstr(s->compromise_evidence));
+    }
+    if (s->nunknowns)
+        err |= put(o, "unknown", unknown_array(s));
+    return err;
 }
 
 static json_t *risks_array(const struct ls_service *s)
@@ -187,6 +301,7 @@ json_t *ls_json_service(const struct ls_service *s)
     if (s->inventory_truncated)
         err |= put(o, "inventory_truncated", json_true());
 
+    err |= put_blast(o, s);
     err |= put(o, "risks", risks_array(s));
     json_t *rem = json_array();
     for (size_t i = 0; rem && !err && i < s->nremediation; i++)
@@ -262,9 +377,9 @@ static int jsonl_service(struct ls_report *r, const struct ls_service *s)
     if (emit(r, "", ls_json_service(s)) < 0)
         return -1;
     ls_report_write(r, "\n", 1);
-    for (size_t i = 0; i < s->ntables; i++)
-        for (size_t k = 0; k < s->tables[i].nsecrets; k++) {
-            const struct ls_table *t = &s->tables[i];
+    for (size_t i = 0; i < s->ntables + s->nsysobjs; i++)
+        for (size_t k = 0; k < table_at(s, i)->nsecrets; k++) {
+            const struct ls_table *t = table_at(s, i);
             if (emit(r, "", ls_json_secret(s, t, &t->secrets[k], r->opts.show_secrets)) < 0)
                 return -1;
             ls_report_write(r, "\n", 1);
@@ -327,9 +442,9 @@ static int json_service(struct ls_report *r, const struct ls_service *s)
     /* Build the secrets first so that a failure leaves the document consistent. */
     json_t *secs = json_array();
     int err = !secs;
-    for (size_t i = 0; !err && i < s->ntables; i++)
-        for (size_t k = 0; !err && k < s->tables[i].nsecrets; k++)
-            err |= append(secs, ls_json_secret(s, &s->tables[i], &s->tables[i].secrets[k], r->opts.show_secrets));
+    for (size_t i = 0; !err && i < s->ntables + s->nsysobjs; i++)
+        for (size_t k = 0; !err && k < table_at(s, i)->nsecrets; k++)
+            err |= append(secs, ls_json_secret(s, table_at(s, i), &table_at(s, i)->secrets[k], r->opts.show_secrets));
     json_t *rec = err ? NULL : ls_json_service(s);
     if (!rec || json_array_extend(d->secrets, secs) < 0) {
         json_decref(rec);

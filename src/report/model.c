@@ -135,6 +135,72 @@ int ls_service_add_remediation(struct ls_service *s, const char *text)
     return 0;
 }
 
+struct ls_table *ls_service_add_sysobj(struct ls_service *s, const char *database, const char *name)
+{
+    struct ls_table *nt = realloc(s->sysobjs, (s->nsysobjs + 1) * sizeof *nt);
+    if (!nt)
+        return NULL;
+    s->sysobjs = nt;
+    struct ls_table *t = &nt[s->nsysobjs];
+    memset(t, 0, sizeof *t);
+    t->database = strdup(database);
+    t->name = strdup(name);
+    t->engine = strdup("system");
+    if (!t->database || !t->name || !t->engine) {
+        ls_table_free(t);
+        return NULL;
+    }
+    s->nsysobjs++;
+    return t;
+}
+
+struct ls_table *ls_service_sysobj(struct ls_service *s, const char *database, const char *name)
+{
+    for (size_t i = 0; i < s->nsysobjs; i++)
+        if (strcmp(s->sysobjs[i].database, database) == 0 && strcmp(s->sysobjs[i].name, name) == 0)
+            return &s->sysobjs[i];
+    return NULL;
+}
+
+int ls_service_add_unknown(struct ls_service *s, const char *what, const char *reason)
+{
+    struct ls_unknown *nu = realloc(s->unknowns, (s->nunknowns + 1) * sizeof *nu);
+    if (!nu)
+        return -1;
+    s->unknowns = nu;
+    nu[s->nunknowns].what = strdup(what);
+    nu[s->nunknowns].reason = strdup(reason ? reason : "no reason given");
+    if (!nu[s->nunknowns].what || !nu[s->nunknowns].reason) {
+        free(nu[s->nunknowns].what);
+        free(nu[s->nunknowns].reason);
+        return -1;
+    }
+    s->nunknowns++;
+    return 0;
+}
+
+int ls_strv_add(char ***v, size_t *n, const char *text)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], text) == 0)
+            return 0;
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    if (!(nv[*n] = strdup(text)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+void ls_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 void ls_table_free(struct ls_table *t)
 {
     free(t->database);
@@ -152,6 +218,7 @@ void ls_table_free(struct ls_table *t)
     }
     free(t->secrets);
     free(t->error);
+    free(t->note);
     memset(t, 0, sizeof *t);
 }
 
@@ -171,5 +238,19 @@ void ls_service_free(struct ls_service *s)
     free(s->remediation);
     free(s->auth_evidence);
     free(s->error);
+    free(s->version_source);
+    ls_strv_free(s->privileges.table_functions, s->privileges.ntable_functions);
+    ls_strv_free(s->privileges.settings, s->privileges.nsettings);
+    free(s->privileges.basis);
+    for (size_t i = 0; i < s->nsysobjs; i++)
+        ls_table_free(&s->sysobjs[i]);
+    free(s->sysobjs);
+    for (size_t i = 0; i < s->nunknowns; i++) {
+        free(s->unknowns[i].what);
+        free(s->unknowns[i].reason);
+    }
+    free(s->unknowns);
+    ls_strv_free(s->honeypot.reasons, s->honeypot.nreasons);
+    free(s->compromise_evidence);
     memset(s, 0, sizeof *s);
 }

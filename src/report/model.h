@@ -54,6 +54,7 @@ struct ls_table {
     struct ls_secret *secrets;
     size_t nsecrets;
     char *error;               /* why sampling failed, or NULL */
+    char *note;                /* one line on what the table or system object revealed, or NULL */
 };
 
 struct ls_risk {
@@ -61,6 +62,40 @@ struct ls_risk {
     enum ls_severity severity;
     char *title;
     char *evidence;
+};
+
+/* Something the scan tried to learn and could not (old version, error 164, timeout): the step
+ * is reported as unknown with the reason, and the scan goes on. */
+struct ls_unknown {
+    char *what;                /* e.g. "grants" */
+    char *reason;              /* e.g. "Code: 60 … Table system.grants doesn't exist" */
+};
+
+enum ls_tri { LS_TRI_UNKNOWN = -1, LS_TRI_NO = 0, LS_TRI_YES = 1 };
+
+/* What the account the scanner got in as could do — derived from settings, grants and the
+ * server's catalog, never by doing it. Written as the JSON `privileges` object when assessed. */
+struct ls_privileges {
+    bool assessed;
+    char user[128];            /* effective user name, "" if unknown */
+    int readonly;              /* 0, 1, 2; -1 unknown */
+    int allow_ddl;             /* 0, 1; -1 unknown */
+    enum ls_tri can_write;     /* INSERT/ALTER/DROP */
+    enum ls_tri can_ddl;       /* CREATE/DROP */
+    enum ls_tri table_functions_known;
+    char **table_functions;    /* table functions that would run for this account */
+    size_t ntable_functions;
+    char **settings;           /* other effective settings worth knowing, "name=value" */
+    size_t nsettings;
+    char *basis;               /* how the above was derived, one line */
+};
+
+/* Consistency checks that failed: the service may be a honeypot or tarpit. Such services are
+ * reported with `honeypot.suspected` and a lowered severity, never dropped. */
+struct ls_honeypot {
+    bool suspected;
+    char **reasons;
+    size_t nreasons;
 };
 
 struct ls_service {
@@ -85,6 +120,19 @@ struct ls_service {
     char **remediation;
     size_t nremediation;
     char *error;               /* why a step ended in `unknown`, or NULL */
+    /* blast radius (engines that assess it; all optional) */
+    bool uptime_known;
+    uint64_t uptime_s;
+    char *version_source;      /* where `version` came from, e.g. "SELECT version()" */
+    struct ls_privileges privileges;
+    struct ls_table *sysobjs;  /* secret-bearing system objects (query log, …), scanned like tables;
+                                  `rows` = entries seen, `note` = what they revealed */
+    size_t nsysobjs;
+    struct ls_unknown *unknowns;
+    size_t nunknowns;
+    struct ls_honeypot honeypot;
+    bool compromised;          /* a ransom note or similar trace of an earlier attacker */
+    char *compromise_evidence; /* e.g. "table README_TO_RECOVER.README: first row …" (redacted) */
 };
 
 /* Totals for the summary record. */
@@ -121,6 +169,14 @@ struct ls_table *ls_service_add_table(struct ls_service *s);
 int ls_service_add_risk(struct ls_service *s, const char *id, enum ls_severity sev, const char *title,
                         const char *evidence);
 int ls_service_add_remediation(struct ls_service *s, const char *text);
+
+/* Appends to the blast-radius lists; -1 on allocation failure. */
+struct ls_table *ls_service_add_sysobj(struct ls_service *s, const char *database, const char *name);
+int ls_service_add_unknown(struct ls_service *s, const char *what, const char *reason);
+int ls_strv_add(char ***v, size_t *n, const char *text); /* appends a copy unless already present */
+void ls_strv_free(char **v, size_t n);
+/* Lookup of a sysobj by database and name; NULL if absent. */
+struct ls_table *ls_service_sysobj(struct ls_service *s, const char *database, const char *name);
 
 void ls_table_free(struct ls_table *t);
 void ls_service_free(struct ls_service *s); /* frees contents, not `s` itself */

@@ -9,6 +9,9 @@ static const char *const format_names[] = {
     [LS_FORMAT_TEXT] = "text",
     [LS_FORMAT_JSONL] = "jsonl",
     [LS_FORMAT_JSON] = "json",
+    [LS_FORMAT_HTML] = "html",
+    [LS_FORMAT_SARIF] = "sarif",
+    [LS_FORMAT_MARKDOWN] = "markdown",
 };
 
 int ls_format_parse(const char *s)
@@ -33,6 +36,9 @@ struct ls_report *ls_report_new(enum ls_format f, FILE *out, const struct ls_rep
     case LS_FORMAT_TEXT: ops = &ls_report_ops_text; break;
     case LS_FORMAT_JSONL: ops = &ls_report_ops_jsonl; break;
     case LS_FORMAT_JSON: ops = &ls_report_ops_json; break;
+    case LS_FORMAT_HTML: ops = &ls_report_ops_html; break;
+    case LS_FORMAT_SARIF: ops = &ls_report_ops_sarif; break;
+    case LS_FORMAT_MARKDOWN: ops = &ls_report_ops_markdown; break;
     default: return NULL;
     }
     if (!out)

@@ -3,13 +3,17 @@
 #define LS_REPORT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report/model.h"
 
-enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON };
+enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_HTML, LS_FORMAT_SARIF, LS_FORMAT_MARKDOWN };
 
-/* "text", "jsonl" or "json" (case-insensitive) -> enum ls_format; -1 if unknown or NULL. */
+/* "text", "jsonl", "json", "html", "sarif" or "markdown" (case-insensitive) -> enum ls_format; -1 if
+ * unknown or NULL. html: one self-contained page written at close (html.c); sarif: SARIF 2.1.0
+ * (sarif.c); markdown: sections as services finish, redacted values only (markdown.c). */
 int ls_format_parse(const char *s);
 /* The canonical name of a format ("text", "jsonl", "json"). */
 const char *ls_format_name(enum ls_format f);
@@ -58,6 +62,49 @@ struct json_t *ls_json_secret(const struct ls_service *s, const struct ls_table 
                               bool show_secrets);
 struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
 
+/* SARIF 2.1.0 for secret findings (sarif.c), for `leakscan secrets` and `leakscan audit` (scan uses
+ * it through --format sarif). Usage: w = ls_sarif_new(out); ls_sarif_add_secret(w, sec, &loc) per
+ * finding (and ls_sarif_add_risk for configuration findings); ls_sarif_close(w) writes the whole
+ * document (one run, tool "leakscan", each rule declared once in tool.driver.rules) and frees w.
+ *  - Only sec->rule, category, column, fingerprint, redacted and count are read: never sec->raw.
+ *  - Stable fingerprints: partialFingerprints["leakscanResult/v1"] = sha256(rule, secret
+ *    fingerprint, uri, logical) (same finding, same place -> same value across runs) and
+ *    fingerprints["secretSha256/v1"] = the secret's own "sha256:…" fingerprint.
+ *  - At most LS_SARIF_MAX_RESULTS results (GitHub code scanning's per-run limit); the rest are
+ *    counted in a toolExecutionNotification. Levels: secrets "error", pii "warning"; rules carry
+ *    properties "security-severity" and tags for GitHub.
+ * Return 0, or -1 on a bad argument, an allocation or a write error (close still frees w). */
+#define LS_SARIF_MAX_RESULTS 25000
+struct ls_secret_location {
+    const char *uri;      /* required: a relative path ("src/app.env") or a URI
+                           * ("clickhouse://10.0.0.5:8123/default/log_stream") */
+    uint64_t line;        /* 1-based; 0 = none (a table): written as line 1, which GitHub requires */
+    uint64_t column;      /* 1-based start column in Unicode code points; 0 = unknown */
+    uint64_t end_column;  /* exclusive end column; 0 = unknown */
+    const char *logical;  /* optional fully qualified name, e.g. "default.log_stream" */
+};
+struct ls_sarif;
+struct ls_sarif *ls_sarif_new(FILE *out);
+int ls_sarif_add_secret(struct ls_sarif *w, const struct ls_secret *sec, const struct ls_secret_location *loc);
+int ls_sarif_add_risk(struct ls_sarif *w, const struct ls_risk *risk, const char *uri);
+int ls_sarif_close(struct ls_sarif *w);
+
+/* History views (src/report/history_report.c), written straight to `out`: text (80 columns, colour
+ * only with o->color, server strings made terminal-safe) or JSON Lines for any other format.
+ *   history: one {"type":"scan","id","started_at","finished_at"(null while incomplete),"targets",
+ *            "tool_version","services","exposed","probes","open_ports","duration_ms"} per scan.
+ *   diff:    one {"type":"diff","change":"new|changed|resolved", host, ip, port, engine, interface,
+ *            version, auth, severity, rows, tables, ["changes":{"rows"|"version"|"auth"|"severity":
+ *            {"old","new"}}], "new_secrets":[…], "resolved_secrets":[…]} per service, then
+ *            {"type":"diff_summary","old","new","new_services","resolved","changed","new_secrets",
+ *            "alert"} ("alert" = ls_diff_has_news). Secrets carry fingerprint and redacted only.
+ * Each returns 0, or -1 on a write or allocation error. */
+struct ls_hist_scan;
+struct ls_diff;
+int ls_report_history(FILE *out, enum ls_format f, const struct ls_hist_scan *scans, size_t n,
+                      const struct ls_report_opts *o);
+int ls_report_diff(FILE *out, enum ls_format f, const struct ls_diff *d, const struct ls_report_opts *o);
+
 #ifdef LS_REPORT_INTERNAL
 /* Writer plumbing shared by the .c files of src/report only: one vtable per format behind one struct. */
 struct ls_report_ops {
@@ -82,6 +129,9 @@ struct ls_report {
 extern const struct ls_report_ops ls_report_ops_text;
 extern const struct ls_report_ops ls_report_ops_jsonl;
 extern const struct ls_report_ops ls_report_ops_json;
+extern const struct ls_report_ops ls_report_ops_html;
+extern const struct ls_report_ops ls_report_ops_sarif;
+extern const struct ls_report_ops ls_report_ops_markdown;
 
 /* Writes n bytes to r->out, latching a failure in r->failed. Returns 0 or -1. */
 int ls_report_write(struct ls_report *r, const char *p, size_t n);

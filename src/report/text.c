@@ -361,7 +361,7 @@ static int by_count_desc(const void *a, const void *b)
 static void table_details(struct ls_buf *b, const struct ls_report *r, const struct ls_table *t)
 {
     char num[LS_FMT_NUM], num2[LS_FMT_NUM];
-    if (!t->ntallies && !t->nsecrets && !t->error)
+    if (!t->ntallies && !t->nsecrets && !t->error && !t->note)
         return;
     ls_buf_puts(b, "\n  ");
     table_name(b, t);
@@ -370,6 +370,8 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
     ls_buf_puts(b, "\n");
     if (t->error)
         labelled(b, "    ", "sampling failed", t->error);
+    if (t->note)
+        labelled(b, "    ", "note", t->note);
 
     const struct ls_rule_tally **order = t->ntallies ? malloc(t->ntallies * sizeof *order) : NULL;
     if (t->ntallies && !order) {
@@ -424,6 +426,90 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
         ls_buf_printf(b, "    … and %s more\n", ls_fmt_thousands(t->nsecrets - MAX_SECRETS, num));
 }
 
+/* ---- blast radius ---- */
+
+static const char *tri_word(enum ls_tri v, const char *yes, const char *no)
+{
+    return v == LS_TRI_YES ? yes : v == LS_TRI_NO ? no : "unknown";
+}
+
+static void blast_section(struct ls_buf *b, const struct ls_report *r, const struct ls_service *s)
+{
+    const struct ls_privileges *p = &s->privileges;
+    char num[LS_FMT_NUM];
+    if (!p->assessed && !s->nsysobjs && !s->nunknowns && !s->compromised && !s->honeypot.suspected)
+        return;
+    ls_buf_puts(b, "\n  Blast radius\n");
+    if (p->assessed) {
+        struct ls_buf line = {0};
+        ls_buf_printf(&line, "user %s", p->user[0] ? "" : "unknown");
+        if (p->user[0])
+            add_clean(&line, p->user, LS_CLEAN_SPACE);
+        if (p->readonly >= 0)
+            ls_buf_printf(&line, ", readonly=%d", p->readonly);
+        ls_buf_printf(&line, "; writes: %s; DDL: %s; table functions: ", tri_word(p->can_write, "yes", "no"),
+                      tri_word(p->can_ddl, "yes", "no"));
+        if (p->table_functions_known != LS_TRI_YES)
+            ls_buf_puts(&line, "unknown");
+        else if (!p->ntable_functions)
+            ls_buf_puts(&line, "none");
+        for (size_t i = 0; i < p->ntable_functions; i++) {
+            ls_buf_puts(&line, i ? ", " : "");
+            add_clean(&line, p->table_functions[i], LS_CLEAN_SPACE);
+        }
+        if (!line.oom)
+            labelled(b, "  ", "account", line.p);
+        b->oom |= line.oom;
+        ls_buf_free(&line);
+        if (p->basis)
+            labelled(b, "    ", "derived from", p->basis);
+    }
+    if (s->uptime_known) {
+        char up[64];
+        snprintf(up, sizeof up, "%s s", ls_fmt_thousands(s->uptime_s, num));
+        labelled(b, "  ", "uptime", up);
+    }
+    for (size_t i = 0; i < s->nsysobjs; i++) {
+        const struct ls_table *t = &s->sysobjs[i];
+        struct ls_buf line = {0};
+        ls_buf_add(&line, "", 0);
+        if (t->rows_known)
+            ls_buf_printf(&line, "%s entries", ls_fmt_thousands(t->rows, num));
+        if (t->note) {
+            ls_buf_puts(&line, t->rows_known ? "; " : "");
+            add_clean(&line, t->note, LS_CLEAN_SPACE);
+        }
+        if (t->nsecrets)
+            ls_buf_printf(&line, "; %zu distinct secrets", t->nsecrets);
+        struct ls_buf name = {0};
+        table_name(&name, t);
+        if (!line.oom && !name.oom)
+            labelled(b, "  ", name.p, line.p);
+        b->oom |= line.oom || name.oom;
+        ls_buf_free(&line);
+        ls_buf_free(&name);
+    }
+    if (s->honeypot.suspected)
+        for (size_t i = 0; i < s->honeypot.nreasons; i++)
+            labelled(b, "  ", "honeypot suspected", s->honeypot.reasons[i]);
+    if (s->compromised)
+        labelled(b, "  ", "COMPROMISED", s->compromise_evidence ? s->compromise_evidence : "ransom note");
+    for (size_t i = 0; i < s->nunknowns; i++) {
+        struct ls_buf line = {0};
+        ls_buf_add(&line, "", 0);
+        add_clean(&line, s->unknowns[i].what, LS_CLEAN_SPACE);
+        ls_buf_puts(&line, ": ");
+        add_clean(&line, s->unknowns[i].reason, LS_CLEAN_SPACE);
+        if (!line.oom)
+            labelled(b, "  ", "unknown", line.p);
+        b->oom |= line.oom;
+        ls_buf_free(&line);
+    }
+    for (size_t i = 0; i < s->nsysobjs; i++)
+        if (s->sysobjs[i].nsecrets)
+            table_details(b, r, &s->sysobjs[i]);
+}
+
 /* ---- risks and remediation ---- */
 
 static void risks_section(struct ls_buf *b, bool color, const struct ls_service *s)
@@ -463,6 +549,107 @@ static void risks_section(struct ls_buf *b, bool color, const struct ls_service 
     }
 }
 
+/* ---- the closing one-screen summary: one line per server, its interfaces collapsed ---- */
+
+#define MAX_SERVERS 20 /* lines in the closing summary; the rest are counted */
+
+struct server_line {
+    char ip[64];
+    const char *engine;
+    char version[64];
+    enum ls_auth auth;
+    enum ls_severity severity;
+    uint64_t rows;
+    char ifaces[96]; /* "http :8123, native :9000" */
+};
+
+struct text_state {
+    struct server_line *v;
+    size_t n, more;
+    size_t nservices;
+};
+
+/* Remembers s under its server (same address and engine = same server seen on another port). */
+static int remember_server(struct ls_report *r, const struct ls_service *s)
+{
+    struct text_state *st = r->state;
+    if (!st && !(st = r->state = calloc(1, sizeof *st)))
+        return -1;
+    st->nservices++;
+    struct server_line *l = NULL;
+    for (size_t i = 0; i < st->n && !l; i++)
+        if (strncmp(st->v[i].ip, s->ip, sizeof s->ip) == 0 && st->v[i].engine == s->engine)
+            l = &st->v[i];
+    if (!l) {
+        if (st->n == MAX_SERVERS) {
+            st->more++;
+            return 0;
+        }
+        struct server_line *nv = realloc(st->v, (st->n + 1) * sizeof *nv);
+        if (!nv)
+            return -1;
+        st->v = nv;
+        l = memset(&st->v[st->n++], 0, sizeof *l);
+        snprintf(l->ip, sizeof l->ip, "%.*s", (int)strnlen(s->ip, sizeof s->ip), s->ip);
+        l->engine = s->engine;
+        l->auth = s->auth;
+        l->severity = s->severity;
+    }
+    if (!l->version[0])
+        snprintf(l->version, sizeof l->version, "%.*s", (int)strnlen(s->version, sizeof s->version), s->version);
+    if (s->severity > l->severity) { /* the worst interface speaks for the server */
+        l->severity = s->severity;
+        l->auth = s->auth;
+    }
+    if (ls_service_rows(s) > l->rows)
+        l->rows = ls_service_rows(s); /* the same tables seen twice count once */
+    size_t used = strlen(l->ifaces);
+    snprintf(l->ifaces + used, sizeof l->ifaces - used, "%s%s :%u", used ? ", " : "",
+             s->interface ? s->interface : "?", (unsigned)s->port);
+    return 0;
+}
+
+static void servers_block(struct ls_buf *b, struct ls_report *r)
+{
+    struct text_state *st = r->state;
+    if (!st || st->nservices < 2) /* one service: its headline already says it all */
+        return;
+    paint(b, r->opts.color, BOLD, "Summary");
+    ls_buf_puts(b, "\n");
+    for (size_t i = 0; i < st->n; i++) {
+        const struct server_line *l = &st->v[i];
+        struct ls_buf line = {0}, head = {0};
+        bool v6 = strchr(l->ip, ':') != NULL;
+        ls_buf_printf(&head, "  %s", v6 ? "[" : "");
+        ls_buf_add_clean(&head, l->ip, strlen(l->ip), LS_CLEAN_SPACE);
+        ls_buf_printf(&head, "%s  %s", v6 ? "]" : "", ls_engine_display_name(l->engine));
+        if (l->version[0]) {
+            ls_buf_puts(&head, " ");
+            ls_buf_add_clean(&head, l->version, strlen(l->version), LS_CLEAN_SPACE);
+        }
+        ls_buf_puts(&line, l->ifaces);
+        if (l->auth != LS_AUTH_REQUIRED && l->rows) {
+            char num[LS_FMT_NUM];
+            ls_buf_printf(&line, ", %s rows", ls_fmt_thousands(l->rows, num));
+        }
+        if (!head.oom && !line.oom) {
+            /* head and marker on the first line, the interfaces wrapped under them (80 columns) */
+            ls_buf_add(b, head.p, head.len);
+            ls_buf_puts(b, "  ");
+            paint(b, r->opts.color, l->auth == LS_AUTH_REQUIRED ? BOLD : sev_code(l->severity), auth_marker(l->auth));
+            ls_buf_puts(b, "\n");
+            ls_buf_wrap(b, "    ", 4, 4, line.p, WIDTH);
+        }
+        b->oom |= head.oom || line.oom;
+        ls_buf_free(&head);
+        ls_buf_free(&line);
+    }
+    if (st->more) {
+        char num[LS_FMT_NUM];
+        ls_buf_printf(b, "  … and %s more servers above\n", ls_fmt_thousands(st->more, num));
+    }
+}
+
 /* ---- the writer ---- */
 
 static int flush_buf(struct ls_report *r, struct ls_buf *b)
@@ -480,6 +667,8 @@ static int text_service(struct ls_report *r, const struct ls_service *s)
 {
     struct ls_buf b = {0};
     bool color = r->opts.color;
+    if (remember_server(r, s))
+        return -1;
     headline(&b, color, s);
     if (!r->opts.quiet) {
         facts(&b, color, s);
@@ -493,6 +682,7 @@ static int text_service(struct ls_report *r, const struct ls_service *s)
             tables_section(&b, color, s);
         for (size_t i = 0; i < s->ntables; i++)
             table_details(&b, r, &s->tables[i]);
+        blast_section(&b, r, s);
         risks_section(&b, color, s);
         ls_buf_puts(&b, "\n");
     }
@@ -523,6 +713,7 @@ static int text_summary(struct ls_report *r, const struct ls_scan_summary *sum)
             ls_buf_puts(&text, ".");
         }
     }
+    servers_block(&b, r);
     if (!text.oom)
         ls_buf_wrap(&b, "", 0, 0, text.p, WIDTH);
     b.oom |= text.oom;
@@ -532,6 +723,12 @@ static int text_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 
 static int text_finish(struct ls_report *r)
 {
+    struct text_state *st = r->state;
+    if (st) {
+        free(st->v);
+        free(st);
+        r->state = NULL;
+    }
     return 0;
 }
 

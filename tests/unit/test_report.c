@@ -200,8 +200,10 @@ static void test_format_parse(void **state)
     assert_int_equal(ls_format_parse("jsonl"), LS_FORMAT_JSONL);
     assert_int_equal(ls_format_parse("json"), LS_FORMAT_JSON);
     assert_int_equal(ls_format_parse("JSONL"), LS_FORMAT_JSONL);
-    assert_int_equal(ls_format_parse("html"), -1);
-    assert_int_equal(ls_format_parse("sarif"), -1);
+    assert_int_equal(ls_format_parse("html"), LS_FORMAT_HTML);
+    assert_int_equal(ls_format_parse("sarif"), LS_FORMAT_SARIF);
+    assert_int_equal(ls_format_parse("markdown"), LS_FORMAT_MARKDOWN);
+    assert_int_equal(ls_format_parse("xml"), -1);
     assert_int_equal(ls_format_parse(""), -1);
     assert_int_equal(ls_format_parse(NULL), -1);
     assert_string_equal(ls_format_name(LS_FORMAT_JSONL), "jsonl");

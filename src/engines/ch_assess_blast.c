@@ -1,0 +1,194 @@
+/* Blast-radius risks and remediation for ClickHouse (README "Severity and remediation model"):
+ * what the account could do (writes, DDL, table functions), credentials in definitions and system
+ * objects, topology leaks, passwordless accounts, ransom notes, known CVEs of the detected
+ * version, and the honeypot cap. Called by ch_assess after the base exposure risks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engines/ch_blast.h"
+#include "engines/ch_cves.h"
+
+static void raise(struct ls_service *svc, enum ls_severity sev)
+{
+    if (sev > svc->severity)
+        svc->severity = sev;
+}
+
+static bool has_tf(const struct ls_privileges *p, const char *name)
+{
+    for (size_t i = 0; i < p->ntable_functions; i++)
+        if (strcmp(p->table_functions[i], name) == 0)
+            return true;
+    return false;
+}
+
+static size_t secrets_in(const struct ls_table *t, size_t n, bool only_definitions)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < t[i].nsecrets; j++)
+            if (!only_definitions ||
+                (t[i].secrets[j].column && strcmp(t[i].secrets[j].column, "create_table_query") == 0))
+                k++;
+    return k;
+}
+
+/* "rule sha256:abcdef012345…" for each distinct secret of the service, bounded. */
+static void rotation_list(const struct ls_service *svc, char *out, size_t cap)
+{
+    size_t pos = 0, listed = 0, total = svc->ntables + svc->nsysobjs;
+    out[0] = '\0';
+    for (size_t i = 0; i < total; i++) {
+        const struct ls_table *t = i < svc->ntables ? &svc->tables[i] : &svc->sysobjs[i - svc->ntables];
+        for (size_t j = 0; j < t->nsecrets; j++) {
+            const struct ls_secret *sec = &t->secrets[j];
+            char fp[24];
+            snprintf(fp, sizeof fp, "%.19s", sec->fingerprint);
+            if (strstr(out, fp))
+                continue;
+            if (pos + 120 >= cap) {
+                snprintf(out + pos, cap - pos, ", …");
+                return;
+            }
+            pos += (size_t)snprintf(out + pos, cap - pos, "%s%s %s… in %s.%s", listed++ ? ", " : "", sec->rule, fp,
+                                    t->database, t->name);
+        }
+    }
+}
+
+static void cve_risks(struct ls_service *svc)
+{
+    if (!svc->version[0])
+        return;
+    size_t n;
+    const struct ch_cve *c = ch_cves(&n);
+    char why[200], title[300];
+    for (size_t i = 0; i < n; i++) {
+        enum ch_cve_match m = ch_cve_match(&c[i], svc->version, why, sizeof why);
+        if (m == CH_CVE_NOT_AFFECTED)
+            continue;
+        char id[32];
+        snprintf(id, sizeof id, "%.*s", (int)strcspn(c[i].ids, ","), c[i].ids);
+        snprintf(title, sizeof title, "%s%s: %s%s", c[i].ids, m == CH_CVE_POSSIBLY ? " (possibly)" : "", c[i].title,
+                 c[i].preauth ? " — reachable before login" : "");
+        enum ls_severity sev = m == CH_CVE_POSSIBLY && c[i].severity > LS_SEV_LOW ? c[i].severity - 1 : c[i].severity;
+        /* a password does not stop pre-auth bugs; post-auth ones need an account */
+        if (svc->auth == LS_AUTH_REQUIRED && !c[i].preauth && sev > LS_SEV_LOW)
+            sev = LS_SEV_LOW;
+        ls_service_add_risk(svc, id, sev, title, why);
+        /* DESIGN: a server that demands a password stays low or info; the risk itself says more */
+        if (svc->auth == LS_AUTH_NONE || svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
+            raise(svc, sev > LS_SEV_HIGH ? LS_SEV_HIGH : sev);
+    }
+}
+
+static void exposed_risks(struct ls_session *s)
+{
+    struct ls_service *svc = &s->svc;
+    const struct ls_privileges *p = &svc->privileges;
+    char ev[600];
+
+    if (p->can_write == LS_TRI_YES) {
+        snprintf(ev, sizeof ev, "effective settings of '%s': %s", p->user[0] ? p->user : "default",
+                 p->basis ? p->basis : "readonly=0");
+        ls_service_add_risk(svc, "CH-WRITE", LS_SEV_HIGH,
+                            p->can_ddl == LS_TRI_YES ? "Anyone can insert, alter, drop tables and databases"
+                                                     : "Anyone can insert and alter data",
+                            ev);
+        raise(svc, LS_SEV_HIGH);
+    } else if (p->readonly == 1) {
+        ls_service_add_risk(svc, "CH-READONLY", LS_SEV_INFO,
+                            "The open account is readonly=1: no writes, no DDL, no table functions (reads remain)",
+                            p->basis ? p->basis : "readonly=1");
+    }
+    if (p->ntable_functions) {
+        size_t pos = 0;
+        ev[0] = '\0';
+        for (size_t i = 0; i < p->ntable_functions && pos + 40 < sizeof ev; i++)
+            pos += (size_t)snprintf(ev + pos, sizeof ev - pos, "%s%s()", i ? ", " : "", p->table_functions[i]);
+        snprintf(ev + pos, sizeof ev - pos, " would run (derived from readonly=%d and the catalog; none was called)",
+                 p->readonly);
+        bool ssrf =
+            has_tf(p, "url") || has_tf(p, "remote") || has_tf(p, "s3") || has_tf(p, "mysql") || has_tf(p, "postgresql");
+        ls_service_add_risk(svc, "CH-TABLE-FUNCTIONS", LS_SEV_HIGH,
+                            ssrf ? "Table functions reach other hosts from the server (SSRF, lateral movement) and "
+                                   "read files under user_files_path"
+                                 : "Table functions read files or external sources from the server",
+                            ev);
+        raise(svc, LS_SEV_HIGH);
+    }
+    size_t def = secrets_in(svc->tables, svc->ntables, true);
+    if (def) {
+        snprintf(ev, sizeof ev,
+                 "%zu credential%s in create_table_query of external-engine tables (see the secret "
+                 "records, column create_table_query)",
+                 def, def == 1 ? "" : "s");
+        ls_service_add_risk(svc, "CH-EXTERNAL-CREDENTIALS", LS_SEV_CRITICAL,
+                            "Credentials of other systems are readable in table definitions", ev);
+        raise(svc, LS_SEV_CRITICAL);
+    }
+    for (size_t i = 0; i < svc->nsysobjs; i++) {
+        const struct ls_table *t = &svc->sysobjs[i];
+        char id[64], title[300];
+        if (t->nsecrets) {
+            snprintf(ev, sizeof ev, "%zu distinct secret%s in %s.%s (see the secret records)", t->nsecrets,
+                     t->nsecrets == 1 ? "" : "s", t->database, t->name);
+            snprintf(title, sizeof title, "Credentials are readable in %s.%s", t->database, t->name);
+            ls_service_add_risk(svc, "CH-SYSTEM-SECRETS", LS_SEV_CRITICAL, title, ev);
+            raise(svc, LS_SEV_CRITICAL);
+        }
+        if (strcmp(t->name, "query_log") == 0 && t->rows) {
+            snprintf(ev, sizeof ev, "%s", t->note ? t->note : "entries present");
+            ls_service_add_risk(svc, "CH-QUERY-LOG", LS_SEV_MEDIUM,
+                                "Everyone's past queries (with their literals) are readable in system.query_log", ev);
+            raise(svc, LS_SEV_MEDIUM);
+        } else if (strcmp(t->name, "clusters") == 0 && t->rows) {
+            snprintf(id, sizeof id, "CH-TOPOLOGY");
+            ls_service_add_risk(svc, id, LS_SEV_MEDIUM, "Internal hosts and ports of other cluster nodes are revealed",
+                                t->note ? t->note : "");
+            raise(svc, LS_SEV_MEDIUM);
+        } else if (strcmp(t->name, "users") == 0 && t->note) {
+            ls_service_add_risk(svc, "CH-PASSWORDLESS-USERS", LS_SEV_HIGH, "Accounts without a password", t->note);
+            raise(svc, LS_SEV_HIGH);
+        }
+    }
+    if (svc->compromised) {
+        ls_service_add_risk(svc, "CH-RANSOM-NOTE", LS_SEV_CRITICAL,
+                            "A ransom note: the server has already been attacked (data may be gone or copied)",
+                            svc->compromise_evidence ? svc->compromise_evidence : "");
+        raise(svc, LS_SEV_CRITICAL);
+        ls_service_add_remediation(svc, "Treat the server as compromised: isolate it, keep system.query_log and the "
+                                        "server logs for investigation, restore from a backup taken before the "
+                                        "attack, and do not pay — such notes rarely come with a copy of the data.");
+    }
+    if (p->ntable_functions)
+        ls_service_add_remediation(svc, "Set <remote_url_allow_hosts> in config.xml to the hosts url()/remote()/s3() "
+                                        "may reach, keep <user_files_path> empty of secrets, and give untrusted "
+                                        "accounts readonly=1 (which forbids table functions).");
+    char list[900];
+    rotation_list(svc, list, sizeof list);
+    if (list[0]) {
+        char line[1100];
+        snprintf(line, sizeof line, "Rotate the credentials found, by rule and fingerprint: %s.", list);
+        ls_service_add_remediation(svc, line);
+    }
+}
+
+void ch_assess_blast(struct ls_session *s)
+{
+    struct ls_service *svc = &s->svc;
+    if (svc->auth == LS_AUTH_NONE || svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
+        exposed_risks(s);
+    cve_risks(svc);
+    if (svc->honeypot.suspected) {
+        char ev[600];
+        size_t pos = 0;
+        ev[0] = '\0';
+        for (size_t i = 0; i < svc->honeypot.nreasons && pos + 10 < sizeof ev; i++)
+            pos += (size_t)snprintf(ev + pos, sizeof ev - pos, "%s%s", i ? "; " : "", svc->honeypot.reasons[i]);
+        ls_service_add_risk(svc, "CH-HONEYPOT", LS_SEV_INFO,
+                            "Answers are inconsistent: possibly a honeypot or tarpit (severity capped at medium)", ev);
+        if (svc->severity > LS_SEV_MEDIUM)
+            svc->severity = LS_SEV_MEDIUM;
+    }
+}

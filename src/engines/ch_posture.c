@@ -1,0 +1,361 @@
+/* Identity and posture probes of the blast radius (ch_blast.h): exact version, uptime, current
+ * user (currentUser() or, on 18.x, the user of our own tagged query in system.processes),
+ * effective settings, available table functions, and on RBAC-era servers grants, users, roles and
+ * quotas. ch_posture_finish derives the privileges (can_write, can_ddl, table functions that
+ * would run) and runs the honeypot consistency checks. Nothing here writes or calls a table
+ * function. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engines/ch_blast.h"
+#include "engines/ch_cves.h"
+
+static struct ls_privileges *priv(struct ls_session *s)
+{
+    return &s->svc.privileges;
+}
+
+static void copy_cell(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (unsigned char)src[i] >= 0x20 && src[i] != 0x7f ? src[i] : '?';
+    dst[n] = '\0';
+}
+
+/* ---- identity --------------------------------------------------------------------------------- */
+
+static void rows_identity(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    if (n < 3 || !lens[0])
+        return;
+    copy_cell(b->sql_version, sizeof b->sql_version, cells[0], lens[0]);
+    long parts[4];
+    if (ch_version_parse(b->sql_version, parts) < 2)
+        return; /* not a version: honeypot_checks says so */
+    copy_cell(s->svc.version, sizeof s->svc.version, cells[0], lens[0]);
+    free(s->svc.version_source);
+    s->svc.version_source = strdup("SELECT version()");
+    char *end;
+    unsigned long long up = strtoull(cells[1], &end, 10);
+    if (end != cells[1] && *end == '\0') {
+        s->svc.uptime_s = up;
+        s->svc.uptime_known = true;
+    }
+    if (lens[2] && !s->svc.timezone[0])
+        copy_cell(s->svc.timezone, sizeof s->svc.timezone, cells[2], lens[2]);
+    if (n >= 4 && lens[3] && !s->svc.display_name[0])
+        copy_cell(s->svc.display_name, sizeof s->svc.display_name, cells[3], lens[3]);
+}
+
+static char *sql_arith(struct ls_session *s)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    char *sql = malloc(160);
+    if (sql)
+        snprintf(sql, 160, "SELECT toString(%" PRIu64 " * %" PRIu64 "), toString(%" PRIu64 " + %" PRIu64 ")", b->a,
+                 b->b, b->a, b->c);
+    return sql;
+}
+
+static void rows_arith(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    if (n < 2)
+        return;
+    char want1[32], want2[32];
+    snprintf(want1, sizeof want1, "%" PRIu64, b->a * b->b);
+    snprintf(want2, sizeof want2, "%" PRIu64, b->a + b->c);
+    b->arith_seen = true;
+    b->arith_ok = strcmp(cells[0], want1) == 0 && strcmp(cells[1], want2) == 0;
+    snprintf(b->arith_got, sizeof b->arith_got, "%.40s, %.40s", cells[0], cells[1]);
+    (void)lens;
+}
+
+/* ---- who am I --------------------------------------------------------------------------------- */
+
+static void rows_user(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    if (n >= 1 && lens[0] && !priv(s)->user[0])
+        copy_cell(priv(s)->user, sizeof priv(s)->user, cells[0], lens[0]);
+}
+
+static void after_current_user(struct ls_session *s, bool ok, int code, const char *err)
+{
+    (void)s, (void)ok, (void)code, (void)err; /* code 46 on 18.x: the processes fallback follows */
+}
+
+static char *sql_whoami(struct ls_session *s)
+{
+    if (priv(s)->user[0])
+        return NULL;
+    char *sql = malloc(200);
+    if (sql)
+        snprintf(sql, 200, "SELECT user FROM system.processes WHERE query LIKE '%%leakscan-whoami-%s%%' LIMIT 1",
+                 ch_blast_of(s)->nonce);
+    return sql;
+}
+
+/* ---- settings --------------------------------------------------------------------------------- */
+
+static void rows_settings(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    (void)lens;
+    if (n < 2)
+        return;
+    if (strcmp(cells[0], "readonly") == 0)
+        b->readonly = atoi(cells[1]);
+    else if (strcmp(cells[0], "allow_ddl") == 0)
+        b->allow_ddl = atoi(cells[1]);
+    else {
+        char line[160];
+        snprintf(line, sizeof line, "%.60s=%.80s", cells[0], cells[1]);
+        ls_strv_add(&priv(s)->settings, &priv(s)->nsettings, line);
+    }
+}
+
+static void rows_table_functions(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    b->tf_listed = true;
+    if (n >= 1 && lens[0] && lens[0] < 64 && b->navailable_tf < CH_MAX_TF)
+        b->available_tf[b->navailable_tf++] = strdup(cells[0]);
+}
+
+/* ---- RBAC ------------------------------------------------------------------------------------- */
+
+static const char *const source_grants[][2] = {
+    {"FILE", "file"},           {"URL", "url"},        {"REMOTE", "remote"},
+    {"REMOTE", "remoteSecure"}, {"REMOTE", "cluster"}, {"MYSQL", "mysql"},
+    {"POSTGRES", "postgresql"}, {"S3", "s3"},          {"S3", "s3Cluster"},
+    {"HDFS", "hdfs"},           {"JDBC", "jdbc"},      {"ODBC", "odbc"},
+    {"MONGO", "mongodb"},       {"SQLITE", "sqlite"},  {"AZURE", "azureBlobStorage"},
+    {"SOURCES", "executable"},
+};
+
+static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    (void)lens;
+    b->rbac = true;
+    if (n < 1)
+        return;
+    const char *g = cells[0];
+    if (strcmp(g, "ALL") == 0)
+        b->grant_all = true;
+    else if (strcmp(g, "CREATE TEMPORARY TABLE") == 0 || strcmp(g, "CREATE") == 0)
+        b->grant_tmp = true;
+    if (strcmp(g, "INSERT") == 0 || strcmp(g, "ALTER") == 0 || strcmp(g, "ALTER TABLE") == 0)
+        b->grant_write = true;
+    if (strcmp(g, "CREATE") == 0 || strcmp(g, "DROP") == 0 || strcmp(g, "CREATE TABLE") == 0)
+        b->grant_ddl = true;
+    if (b->ngranted_sources < CH_MAX_TF)
+        for (size_t i = 0; i < sizeof source_grants / sizeof *source_grants; i++)
+            if (strcmp(g, source_grants[i][0]) == 0 || strcmp(g, "SOURCES") == 0) {
+                b->granted_sources[b->ngranted_sources++] = strdup(g);
+                break;
+            }
+}
+
+static void after_grants(struct ls_session *s, bool ok, int code, const char *err)
+{
+    (void)code, (void)err;
+    if (ok)
+        ch_blast_of(s)->rbac = true;
+}
+
+static struct ls_table *sysobj(struct ls_session *s, const char *name)
+{
+    struct ls_table *t = ls_service_sysobj(&s->svc, "system", name);
+    return t ? t : ls_service_add_sysobj(&s->svc, "system", name);
+}
+
+/* system.users: one row per account; passwordless ones reachable from anywhere are noted */
+static void rows_users(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    (void)lens;
+    struct ls_table *t = sysobj(s, "users");
+    if (!t || n < 3)
+        return;
+    t->rows++;
+    t->rows_known = true;
+    if (strstr(cells[1], "no_password")) {
+        char line[400];
+        snprintf(line, sizeof line, "%s%.60s (no password, from %.120s)",
+                 t->note ? t->note : "passwordless: ", cells[0], cells[2][0] ? cells[2] : "no listed address");
+        if (strlen(line) < 380)
+            ch_set_note(t, line);
+    }
+}
+
+static void rows_count_into(struct ls_session *s, const char *name, char **cells, size_t n)
+{
+    struct ls_table *t = sysobj(s, name);
+    if (!t || n < 1)
+        return;
+    t->rows = strtoull(cells[0], NULL, 10);
+    t->rows_known = true;
+}
+
+static void rows_roles(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    (void)lens;
+    rows_count_into(s, "roles", cells, n);
+}
+
+static void rows_quotas(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    (void)lens;
+    rows_count_into(s, "quotas", cells, n);
+}
+
+const struct ch_probe ch_posture_probes[] = {
+    {.what = "identity", .sql = "SELECT version(), toString(uptime()), timezone(), hostName()", .rows = rows_identity},
+    {.what = "consistency check", .build = sql_arith, .rows = rows_arith},
+    {.what = "current user",
+     .sql = "SELECT currentUser()",
+     .rows = rows_user,
+     .after = after_current_user,
+     .quiet = true},
+    {.what = "current user", .build = sql_whoami, .rows = rows_user},
+    {.what = "settings",
+     .sql = "SELECT name, value FROM system.settings WHERE name IN ('readonly', 'allow_ddl', "
+            "'allow_introspection_functions', 'log_queries', 'max_execution_time', 'max_result_rows', "
+            "'max_memory_usage', 'max_rows_to_read') LIMIT 20",
+     .rows = rows_settings,
+     .unguarded = true},
+    {.what = "table functions",
+     .sql = "SELECT name FROM system.table_functions ORDER BY name LIMIT 200",
+     .rows = rows_table_functions},
+    {.what = "grants",
+     .sql = "SELECT DISTINCT toString(access_type) FROM system.grants WHERE user_name = currentUser() OR role_name IN "
+            "(SELECT granted_role_name FROM system.role_grants WHERE user_name = currentUser()) LIMIT 500",
+     .rows = rows_grants,
+     .after = after_grants},
+    {.what = "users",
+     .sql = "SELECT name, toString(auth_type), arrayStringConcat(arrayConcat(host_ip, host_names), ',') "
+            "FROM system.users LIMIT 200",
+     .rows = rows_users},
+    {.what = "roles", .sql = "SELECT toString(count()) FROM system.roles", .rows = rows_roles},
+    {.what = "quotas", .sql = "SELECT toString(count()) FROM system.quotas", .rows = rows_quotas},
+};
+const size_t ch_posture_nprobes = sizeof ch_posture_probes / sizeof *ch_posture_probes;
+
+/* ---- derivation ------------------------------------------------------------------------------- */
+
+static bool granted_source(const struct ch_blast *b, const char *grant)
+{
+    for (size_t i = 0; i < b->ngranted_sources; i++)
+        if (strcmp(b->granted_sources[i], grant) == 0 || strcmp(b->granted_sources[i], "SOURCES") == 0)
+            return true;
+    return false;
+}
+
+/* The table functions that matter for an attacker (reads/writes elsewhere). */
+static bool dangerous_tf(const char *name, const char **grant)
+{
+    for (size_t i = 0; i < sizeof source_grants / sizeof *source_grants; i++)
+        if (strcmp(name, source_grants[i][1]) == 0) {
+            *grant = source_grants[i][0];
+            return true;
+        }
+    return false;
+}
+
+static void suspect(struct ls_session *s, const char *reason)
+{
+    s->svc.honeypot.suspected = true;
+    ls_strv_add(&s->svc.honeypot.reasons, &s->svc.honeypot.nreasons, reason);
+}
+
+static void honeypot_checks(struct ls_session *s)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    struct ch_state *st = s->priv;
+    char line[300];
+    if (b->arith_seen && !b->arith_ok) {
+        snprintf(line, sizeof line, "computed %" PRIu64 "*%" PRIu64 " and %" PRIu64 "+%" PRIu64 " wrongly (got %s)",
+                 b->a, b->b, b->a, b->c, b->arith_got);
+        suspect(s, line);
+    }
+    long fv[4], sv[4];
+    int fn = ch_version_parse(b->fp_version, fv), sn = ch_version_parse(b->sql_version, sv);
+    if (b->sql_version[0] && sn < 2) {
+        snprintf(line, sizeof line, "SELECT version() answered '%.60s', which is not a version", b->sql_version);
+        suspect(s, line);
+    }
+    if (fn >= 2 && sn >= 2 && (fv[0] != sv[0] || fv[1] != sv[1])) {
+        snprintf(line, sizeof line, "the protocol announced version %s but version() says %s", b->fp_version,
+                 b->sql_version);
+        suspect(s, line);
+    }
+    /* the HTTP header set is a version oracle (reference §1.2) */
+    const char *v = sn >= 2 ? b->sql_version : s->svc.version;
+    long vv[4];
+    int vn = ch_version_parse(v, vv);
+    if (st->http_seen && vn >= 2) {
+        bool modern = vv[0] > 20 || (vv[0] == 20 && vv[1] >= 4);
+        bool old = vv[0] < 19;
+        if (modern && !(st->http_headers & CH_HDR_TIMEZONE)) {
+            snprintf(line, sizeof line, "claims version %s but sends no X-ClickHouse-Timezone header (20.3+)", v);
+            suspect(s, line);
+        }
+        if (old && (st->http_headers & (CH_HDR_QUERY_ID | CH_HDR_SUMMARY | CH_HDR_TIMEZONE))) {
+            snprintf(line, sizeof line, "claims version %s but sends X-ClickHouse headers of 19.x and later", v);
+            suspect(s, line);
+        }
+    }
+    if (s->svc.uptime_known && vn >= 1 && s->svc.uptime_s > 20ull * 365 * 86400)
+        suspect(s, "reports an uptime of more than 20 years");
+}
+
+void ch_posture_finish(struct ls_session *s)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    struct ls_privileges *p = priv(s);
+    p->assessed = true;
+    p->readonly = b->readonly;
+    p->allow_ddl = b->allow_ddl;
+    p->can_write = p->can_ddl = p->table_functions_known = LS_TRI_UNKNOWN;
+    char basis[400];
+    size_t pos = 0;
+    if (b->readonly >= 0) {
+        bool rbac_restricts = b->rbac && !b->grant_all;
+        p->can_write = b->readonly != 0 ? LS_TRI_NO
+                       : rbac_restricts ? (b->grant_write ? LS_TRI_YES : LS_TRI_NO)
+                                        : LS_TRI_YES;
+        p->can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
+                     : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
+                                                           : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
+        pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "profile readonly=%d", b->readonly);
+        if (b->allow_ddl >= 0)
+            pos += (size_t)snprintf(basis + pos, sizeof basis - pos, ", allow_ddl=%d", b->allow_ddl);
+        if (b->tf_listed && b->readonly != 1) {
+            p->table_functions_known = LS_TRI_YES;
+            for (size_t i = 0; i < b->navailable_tf; i++) {
+                const char *grant;
+                if (!b->available_tf[i] || !dangerous_tf(b->available_tf[i], &grant))
+                    continue;
+                if (rbac_restricts && !(b->grant_tmp && granted_source(b, grant)))
+                    continue;
+                ls_strv_add(&p->table_functions, &p->ntable_functions, b->available_tf[i]);
+            }
+        } else if (b->readonly == 1)
+            p->table_functions_known = LS_TRI_YES; /* none: forbidden in readonly=1 */
+        pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "%s",
+                                b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
+                                        : "; no system.grants (pre-RBAC server: no per-source grants)");
+        if (b->readonly == 1)
+            snprintf(basis + pos, sizeof basis - pos, "; table functions are forbidden at readonly=1");
+        else if (b->tf_listed)
+            snprintf(basis + pos, sizeof basis - pos, "; table functions from system.table_functions");
+        p->basis = strdup(basis);
+    }
+    honeypot_checks(s);
+}

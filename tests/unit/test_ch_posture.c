@@ -1,0 +1,217 @@
+/* Unit tests of the blast-radius probe runner and the privilege derivation over a scripted fake
+ * transport (no server): an RBAC-era server (grants decide which table functions would run,
+ * passwordless users), a server whose answers are inconsistent (honeypot), and one that stops
+ * answering (the remaining steps become one `unknown`, not a wait per step). The lab only has
+ * 18.16, so this is where the RBAC branch is exercised. */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engines/ch_blast.h"
+
+/* One scripted answer: the first rule whose `match` occurs in the SQL answers it. */
+struct answer {
+    const char *match;
+    int code;               /* != 0: fail with this ClickHouse error code; -1: fail without one */
+    const char *rows[8][4]; /* up to 8 rows of up to 4 cells, NULL-terminated */
+};
+
+struct fake {
+    struct ch_state st; /* first, as the engines do */
+    const struct answer *answers;
+    bool wrong_arithmetic;
+    unsigned queries;
+};
+
+static void fake_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
+{
+    struct fake *f = s->priv;
+    f->queries++;
+    uint64_t a, b, c;
+    if (sscanf(sql, "SELECT toString(%" SCNu64 " * %" SCNu64 "), toString(%*u + %" SCNu64 ")", &a, &b, &c) == 3) {
+        char p[32], q[32];
+        snprintf(p, sizeof p, "%" PRIu64, a * b + (f->wrong_arithmetic ? 1 : 0));
+        snprintf(q, sizeof q, "%" PRIu64, a + c);
+        char *cells[2] = {p, q};
+        size_t lens[2] = {strlen(p), strlen(q)};
+        rows(s, cells, lens, 2);
+        done(s, true, 0, NULL);
+        return;
+    }
+    for (const struct answer *an = f->answers; an->match; an++) {
+        if (!strstr(sql, an->match))
+            continue;
+        if (an->code) {
+            done(s, false, an->code > 0 ? an->code : 0, an->code > 0 ? "Code: 60. no such table" : "timed out");
+            return;
+        }
+        for (int r = 0; r < 8 && an->rows[r][0]; r++) {
+            char *cells[4];
+            size_t lens[4], n = 0;
+            for (; n < 4 && an->rows[r][n]; n++) {
+                cells[n] = (char *)an->rows[r][n];
+                lens[n] = strlen(cells[n]);
+            }
+            rows(s, cells, lens, n);
+        }
+        done(s, true, 0, NULL);
+        return;
+    }
+    done(s, false, 60, "Code: 60. Table doesn't exist.");
+}
+
+static const struct ch_transport fake_tx = {.query = fake_query, .query_unguarded = fake_query};
+
+static struct ls_scan_limits limits;
+static bool finished;
+
+static void then(struct ls_session *s)
+{
+    (void)s;
+    finished = true;
+}
+
+static void run(struct ls_session *s, struct fake *f, const char *fp_version)
+{
+    memset(s, 0, sizeof *s);
+    s->limits = &limits;
+    s->priv = f;
+    f->st.tx = &fake_tx;
+    snprintf(s->svc.version, sizeof s->svc.version, "%s", fp_version);
+    finished = false;
+    ch_blast_run(s, then);
+    assert_true(finished);
+}
+
+static bool has(char **v, size_t n, const char *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], x) == 0)
+            return true;
+    return false;
+}
+
+static const struct answer rbac[] = {
+    {"version()", 0, {{"23.8.2.7", "3600", "UTC", "ch-1"}}},
+    {"system.grants", 0, {{"SELECT"}, {"INSERT"}, {"CREATE TEMPORARY TABLE"}, {"URL"}}}, /* before currentUser() */
+    {"currentUser()", 0, {{"alice"}}},
+    {"system.settings", 0, {{"readonly", "0"}, {"allow_ddl", "1"}, {"max_execution_time", "30"}}},
+    {"system.table_functions", 0, {{"file"}, {"numbers"}, {"remote"}, {"url"}}},
+    {"system.users", 0, {{"alice", "sha256_password", "::/0"}, {"guest", "no_password", "::/0"}}},
+    {"system.roles", 0, {{"2"}}},
+    {"system.quotas", 0, {{"1"}}},
+    {"system.clusters", 0, {{"prod", "ch-2.internal", "10.0.0.2", "9000"}}},
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_rbac_server(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = rbac};
+    run(&s, &f, "23.8.2");
+    const struct ls_privileges *p = &s.svc.privileges;
+    assert_true(p->assessed);
+    assert_string_equal(p->user, "alice");
+    assert_int_equal(p->readonly, 0);
+    assert_int_equal(p->can_write, LS_TRI_YES); /* INSERT granted */
+    assert_int_equal(p->can_ddl, LS_TRI_NO);    /* no CREATE/DROP grant */
+    /* url(): CREATE TEMPORARY TABLE + URL granted; file()/remote(): not granted; numbers: harmless */
+    assert_int_equal(p->ntable_functions, 1);
+    assert_true(has(p->table_functions, p->ntable_functions, "url"));
+    assert_true(has(p->settings, p->nsettings, "max_execution_time=30"));
+    assert_string_equal(s.svc.version, "23.8.2.7");
+    assert_true(s.svc.uptime_known && s.svc.uptime_s == 3600);
+    const struct ls_table *users = ls_service_sysobj(&s.svc, "system", "users");
+    assert_non_null(users);
+    assert_int_equal(users->rows, 2);
+    assert_non_null(users->note);
+    assert_non_null(strstr(users->note, "guest"));
+    assert_null(strstr(users->note, "alice"));
+    assert_int_equal(ls_service_sysobj(&s.svc, "system", "roles")->rows, 2);
+    assert_non_null(strstr(ls_service_sysobj(&s.svc, "system", "clusters")->note, "ch-2.internal (10.0.0.2):9000"));
+    if (s.svc.honeypot.suspected)
+        fail_msg("suspected: %s", s.svc.honeypot.reasons[0]);
+    /* the whoami fallback was not needed; the missing tables are unknown with reasons */
+    bool qlog = false;
+    for (size_t i = 0; i < s.svc.nunknowns; i++) {
+        assert_string_not_equal(s.svc.unknowns[i].what, "current user");
+        qlog |= strcmp(s.svc.unknowns[i].what, "system.query_log") == 0;
+    }
+    assert_true(qlog);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+static const struct answer old_server[] = {
+    {"version()", 0, {{"18.16.1", "60", "UTC", "ch-old"}}},
+    {"currentUser()", 46, {{NULL}}},
+    {"leakscan-whoami-", 0, {{"default"}}},
+    {"system.settings", 0, {{"readonly", "2"}, {"allow_ddl", "0"}}},
+    {"system.table_functions", 0, {{"file"}, {"url"}, {"remote"}}},
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_old_server_readonly2(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = old_server};
+    run(&s, &f, "18.16.1");
+    const struct ls_privileges *p = &s.svc.privileges;
+    assert_string_equal(p->user, "default");   /* from system.processes */
+    assert_int_equal(p->can_write, LS_TRI_NO); /* readonly=2 */
+    assert_int_equal(p->can_ddl, LS_TRI_NO);
+    assert_int_equal(p->ntable_functions, 3); /* readonly=2 allows table functions, no RBAC */
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+static void test_inconsistent_server(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = rbac, .wrong_arithmetic = true};
+    run(&s, &f, "18.16.1"); /* the hello said 18.16, version() says 23.8 */
+    assert_true(s.svc.honeypot.suspected);
+    assert_int_equal(s.svc.honeypot.nreasons, 2);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+static const struct answer silent[] = {{"SELECT", -1, {{NULL}}}, {NULL, 0, {{NULL}}}};
+
+static void test_silent_server(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = silent};
+    run(&s, &f, "18.16.1");
+    /* identity fails, the (scripted) arithmetic answers, currentUser() and the whoami fallback
+     * fail: two silent failures in a row end it */
+    assert_int_equal(f.queries, 4);
+    assert_int_equal(s.svc.nunknowns, 3);
+    assert_string_equal(s.svc.unknowns[2].what, "remaining blast-radius steps");
+    assert_non_null(strstr(s.svc.unknowns[2].reason, "timed out"));
+    assert_int_equal(s.svc.privileges.can_write, LS_TRI_UNKNOWN);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rbac_server),
+        cmocka_unit_test(test_old_server_readonly2),
+        cmocka_unit_test(test_inconsistent_server),
+        cmocka_unit_test(test_silent_server),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,269 @@
+/* Unit tests for the HTML, SARIF, Markdown and text-summary writers: hostile server strings escaped, self-contained page,
+ * SARIF API (file positions, rules declared once, stable fingerprints, result cap), no raw secret. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "report/fmt.h"
+#include "report/report.h"
+
+#define RAW "ghp_RawValueThatMustNotAppearAnywhere0123"
+
+static void hostile_service(struct ls_service *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->host, sizeof s->host, "<img src=x onerror=alert(1)>");
+    snprintf(s->ip, sizeof s->ip, "127.77.3.20");
+    s->port = 8123;
+    s->engine = "clickhouse";
+    s->interface = "http";
+    snprintf(s->version, sizeof s->version, "1\"'&<\xff\xfe\x1b[31m");
+    snprintf(s->display_name, sizeof s->display_name, "<svg onload=alert(2)>");
+    s->auth = LS_AUTH_NONE;
+    s->severity = LS_SEV_CRITICAL;
+    s->ndatabases = 1;
+    struct ls_table *t = ls_service_add_table(s);
+    assert_non_null(t);
+    t->database = strdup("default");
+    t->name = strdup("</script><script>alert(3)</script>");
+    t->engine = strdup("Memory");
+    t->rows = 1234567;
+    t->rows_known = true;
+    t->secrets = calloc(1, sizeof *t->secrets);
+    t->nsecrets = 1;
+    t->secrets[0].rule = "github-classic-pat";
+    t->secrets[0].category = "secret";
+    t->secrets[0].column = strdup("<b>col</b>");
+    snprintf(t->secrets[0].fingerprint, sizeof t->secrets[0].fingerprint, "sha256:%064d", 7);
+    snprintf(t->secrets[0].redacted, sizeof t->secrets[0].redacted, "ghp_…<i>");
+    t->secrets[0].raw = strdup(RAW);
+    t->secrets[0].count = 2;
+    assert_int_equal(ls_service_add_risk(s, "CH-NOAUTH", LS_SEV_CRITICAL, "No <password>", "said <script>x</script>"),
+                     0);
+    assert_int_equal(ls_service_add_remediation(s, "Set a password & restrict <networks>"), 0);
+}
+
+static char *render(enum ls_format f, const struct ls_service *s, bool show)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    struct ls_report_opts o = {.show_secrets = show};
+    struct ls_report *r = ls_report_new(f, out, &o);
+    assert_non_null(r);
+    assert_int_equal(ls_report_service(r, s), 0);
+    struct ls_scan_summary sum = {1, 2, 1, 1, 1, 1500};
+    assert_int_equal(ls_report_summary(r, &sum), 0);
+    assert_int_equal(ls_report_close(r), 0);
+    fclose(out);
+    return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void test_html_escapes_hostile_strings(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    char *html = render(LS_FORMAT_HTML, &s, false);
+    assert_true(ls_utf8_valid(html, strlen(html)));
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, "<svg onload"));
+    assert_null(strstr(html, "<b>col"));
+    assert_null(strstr(html, "<i>"));
+    assert_int_equal(count(html, "<script>"), 1); /* only the sorter */
+    assert_non_null(strstr(html, "&lt;img src=x onerror=alert(1)&gt;"));
+    assert_non_null(strstr(html, "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"));
+    assert_non_null(strstr(html, "1&quot;&#39;&amp;&lt;\xEF\xBF\xBD"));
+    assert_null(strchr(html, '\x1b'));
+    assert_non_null(strstr(html, "1,234,567"));
+    assert_non_null(strstr(html, "default-src 'none'"));
+    assert_null(strstr(html, RAW));
+    free(html);
+    /* --show-secrets shows the value in the HTML, still escaped like everything else */
+    html = render(LS_FORMAT_HTML, &s, true);
+    assert_non_null(strstr(html, RAW));
+    free(html);
+    ls_service_free(&s);
+}
+
+static json_t *sarif_of(const struct ls_service *s)
+{
+    char *text = render(LS_FORMAT_SARIF, s, true);
+    json_error_t e;
+    json_t *doc = json_loads(text, 0, &e);
+    assert_non_null(doc);
+    assert_null(strstr(text, RAW)); /* never, not even with --show-secrets */
+    free(text);
+    return doc;
+}
+
+static void test_sarif_scan_report(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    json_t *doc = sarif_of(&s), *again = sarif_of(&s);
+    assert_string_equal(json_string_value(json_object_get(doc, "version")), "2.1.0");
+    json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
+    json_t *res = json_object_get(run, "results");
+    assert_int_equal(json_array_size(res), 2); /* the risk and the secret */
+    json_t *sec = json_array_get(res, 1);
+    assert_string_equal(json_string_value(json_object_get(sec, "ruleId")), "github-classic-pat");
+    const char *uri = json_string_value(json_object_get(
+        json_object_get(json_object_get(json_array_get(json_object_get(sec, "locations"), 0), "physicalLocation"),
+                        "artifactLocation"),
+        "uri"));
+    /* names percent-encoded into a valid URI */
+    assert_string_equal(uri,
+                        "clickhouse://127.77.3.20:8123/default/%3C%2Fscript%3E%3Cscript%3Ealert%283%29%3C%2Fscript%3E");
+    json_t *a = json_object_get(json_object_get(sec, "partialFingerprints"), "leakscanResult/v1");
+    json_t *b = json_object_get(
+        json_object_get(
+            json_array_get(json_object_get(json_array_get(json_object_get(again, "runs"), 0), "results"), 1),
+            "partialFingerprints"),
+        "leakscanResult/v1");
+    assert_non_null(a);
+    assert_string_equal(json_string_value(a), json_string_value(b));
+    assert_int_equal(strlen(json_string_value(a)), 64);
+    json_decref(doc);
+    json_decref(again);
+    ls_service_free(&s);
+}
+
+static void test_sarif_api_files_and_cap(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct ls_sarif *w = ls_sarif_new(out);
+    assert_non_null(w);
+    struct ls_secret sec = {.rule = "aws-access-key-id", .category = "secret", .count = 1, .raw = (char *)RAW};
+    snprintf(sec.redacted, sizeof sec.redacted, "AKIA…XYZ");
+    for (int i = 0; i < LS_SARIF_MAX_RESULTS + 3; i++) {
+        snprintf(sec.fingerprint, sizeof sec.fingerprint, "sha256:%064d", i);
+        struct ls_secret_location loc = {.uri = "config/app.env", .line = 3, .column = 5, .end_column = 25};
+        assert_int_equal(ls_sarif_add_secret(w, &sec, &loc), 0);
+    }
+    struct ls_secret_location none = {0};
+    assert_int_equal(ls_sarif_add_secret(w, &sec, &none), -1); /* uri is required */
+    assert_int_equal(ls_sarif_close(w), 0);
+    fclose(out);
+    assert_null(strstr(buf, RAW));
+    json_t *doc = json_loads(buf, 0, NULL);
+    free(buf);
+    assert_non_null(doc);
+    json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
+    json_t *res = json_object_get(run, "results");
+    assert_int_equal(json_array_size(res), LS_SARIF_MAX_RESULTS);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules")),
+                     1);
+    json_t *region = json_object_get(
+        json_object_get(json_array_get(json_object_get(json_array_get(res, 0), "locations"), 0), "physicalLocation"),
+        "region");
+    assert_int_equal(json_integer_value(json_object_get(region, "startLine")), 3);
+    assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 5);
+    assert_int_equal(json_integer_value(json_object_get(region, "endColumn")), 25);
+    json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
+    const char *note = json_string_value(json_object_get(
+        json_object_get(json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0), "message"), "text"));
+    assert_non_null(note);
+    assert_non_null(strstr(note, "3 more results"));
+    /* different secrets at the same place have different fingerprints */
+    assert_string_not_equal(json_string_value(json_object_get(
+                                json_object_get(json_array_get(res, 0), "partialFingerprints"), "leakscanResult/v1")),
+                            json_string_value(json_object_get(
+                                json_object_get(json_array_get(res, 1), "partialFingerprints"), "leakscanResult/v1")));
+    json_decref(doc);
+}
+
+/* Text: the same server on two interfaces is one line in the closing summary, its rows once. */
+static void test_text_summary_collapses_interfaces(void **state)
+{
+    (void)state;
+    struct ls_service a, b;
+    hostile_service(&a);
+    hostile_service(&b);
+    b.interface = "native";
+    b.port = 9000;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct ls_report *r = ls_report_new(LS_FORMAT_TEXT, out, &(struct ls_report_opts){.quiet = true});
+    assert_int_equal(ls_report_service(r, &a), 0);
+    assert_int_equal(ls_report_service(r, &b), 0);
+    struct ls_scan_summary sum = {1, 2, 2, 2, 2, 10};
+    assert_int_equal(ls_report_summary(r, &sum), 0);
+    assert_int_equal(ls_report_close(r), 0);
+    fclose(out);
+    const char *blk = strstr(buf, "Summary\n  127.77.3.20  ClickHouse ");
+    assert_non_null(blk);
+    assert_non_null(strstr(blk, "NO PASSWORD\n    http :8123, native :9000, 1,234,567 rows\n"));
+    assert_null(strchr(buf, '\x1b'));      /* no colour unless asked, hostile version made inert */
+    for (const char *line = buf; *line;) { /* 80 columns, except the grep-able headlines */
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        char *one = strndup(line, n);
+        if (strncmp(one, "<img src=x", 10) != 0) /* the host name of the headline */
+            assert_true(ls_text_width(one) <= 80);
+        free(one);
+        line += n + (nl != NULL);
+    }
+    free(buf);
+    ls_service_free(&a);
+    ls_service_free(&b);
+}
+
+static void test_markdown_escapes_and_redacts(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    free(s.tables[0].name);
+    s.tables[0].name = strdup("a|b](http://evil)*x*`y`<script>");
+    char *out = render(LS_FORMAT_MARKDOWN, &s, true);
+    assert_true(ls_utf8_valid(out, strlen(out)));
+    assert_null(strstr(out, RAW)); /* never raw, even with --show-secrets */
+    assert_null(strstr(out, "<script"));
+    assert_null(strstr(out, "<img"));
+    assert_null(strchr(out, '\x1b'));
+    assert_non_null(strstr(out, "a\\|b\\](http://evil)\\*x\\*\\`y\\`&lt;script&gt;"));
+    /* the table row keeps its 5 columns: 6 unescaped pipes */
+    const char *row = strstr(out, "| default.a");
+    assert_non_null(row);
+    size_t pipes = 0;
+    for (const char *p = row; *p && *p != '\n'; p++)
+        pipes += *p == '|' && p[-1] != '\\';
+    assert_int_equal(pipes, 6);
+    assert_non_null(strstr(out, "1,234,567"));
+    free(out);
+    ls_service_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html_escapes_hostile_strings),
+        cmocka_unit_test(test_sarif_scan_report),
+        cmocka_unit_test(test_sarif_api_files_and_cap),
+        cmocka_unit_test(test_text_summary_collapses_interfaces),
+        cmocka_unit_test(test_markdown_escapes_and_redacts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
