@@ -34,7 +34,7 @@ ip -n "$ns" link set lo up
 inns() { ip netns exec "$ns" "$@"; }
 unset LEAKSCAN_MODE   # inside the namespace SYN mode is the point
 
-listen() { inns python3 "$root/tests/integration/listeners.py" "$@" >"$tmp/ready.$#" & lpids+=($!); for _ in $(seq 100); do [ -s "$tmp/ready.$#" ] && break; sleep 0.05; done; }
+listen() { ip netns exec "$ns" python3 "$root/tests/integration/listeners.py" "$@" >"$tmp/ready.$#" 2>/dev/null & lpids+=($!); for _ in $(seq 100); do [ -s "$tmp/ready.$#" ] && break; sleep 0.05; done; }
 ms() { date +%s%3N; }
 # timed NAME CMD...: runs CMD in the namespace, stdout to $tmp/NAME.out; sets $t_ms and $rss_kb
 timed() {

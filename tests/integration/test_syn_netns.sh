@@ -13,7 +13,7 @@ ip netns add "$ns"
 trap 'kill $lpid 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
 ip -n "$ns" link set lo up
 inns() { ip netns exec "$ns" "$@"; }
-inns python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" 127.10.3.4:8123 127.10.9.9:9000 127.10.15.255:9200 >"$TMP/ready" 2>/dev/null &
+ip netns exec "$ns" python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" 127.10.3.4:8123 127.10.9.9:9000 127.10.15.255:9200 >"$TMP/ready" 2>/dev/null &
 lpid=$!
 for _ in $(seq 100); do [ -s "$TMP/ready" ] && break; sleep 0.05; done
 want="127.10.15.255:9200 127.10.3.4:8123 127.10.9.9:9000"
