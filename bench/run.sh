@@ -2,6 +2,7 @@
 # `make bench`: benchmarks, each printed as a ratio against its goal or a peer measured in the
 # same run. Needs the lab (started if not running, stopped again afterwards).
 set -euo pipefail
+export LEAKSCAN_MODE=connect  # raw SYN probes only inside namespaces a test creates
 build="$(cd "${1:-build}" && pwd)"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export LS_BUILD_DIR="$build" LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
@@ -44,3 +45,6 @@ t0=$(ms)
 deep_ms=$(( $(ms) - t0 ))
 echo "deep scan of the lab (all tables, every row): ${deep_ms} ms; clickhouse-client exporting log_stream: ${export_ms} ms;" \
      "ratio $(awk "BEGIN{printf \"%.2f\", $deep_ms/$export_ms}") (goal <= 1.3)"
+
+# discovery at scale, inside a network namespace of its own
+bash "$root/bench/discovery.sh" "$build"

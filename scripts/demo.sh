@@ -2,6 +2,7 @@
 # `make demo`: scans the lab's three hosts (the exposed ClickHouse, the protected one, the decoy)
 # with default settings and shows the report, the way a user would run leakscan.
 set -euo pipefail
+export LEAKSCAN_MODE=connect  # raw SYN probes only inside namespaces a test creates
 build="${1:-build}"
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
 . "$LS_LAB_DIR/lab.env"

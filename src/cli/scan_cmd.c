@@ -3,14 +3,18 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/resume.h"
 #include "core/safe_file.h"
 #include "core/scan.h"
+#include "core/scope.h"
 #include "core/targets.h"
 #include "detect/detect.h"
 #include "net/conn.h"
@@ -22,7 +26,7 @@ void ls_usage_scan(void)
     printf("usage: leakscan scan [options] TARGET...\n"
            "\n"
            "TARGET: 127.77.3.14, 127.77.0.0/16, ::1, db.example.internal, host:port, [v6]:port,\n"
-           "        @file (one target per line, # comments)\n"
+           "        10.0.0.1-10.0.0.99, ::1-::ff, @file (one target per line, # comments), - (stdin)\n"
            "\n"
            "  -p, --ports LIST        ports: 8123,9000-9010 or 'db' (default: built-in database ports)\n"
            "      --format FMT        text (default on a terminal), jsonl (default otherwise), json,\n"
@@ -31,6 +35,16 @@ void ls_usage_scan(void)
            "      --concurrency N     simultaneous connections (default: from the open-file limit)\n"
            "      --timeout MS        connect and read timeout (default 3000)\n"
            "      --retries N         extra connect attempts after a timeout (default 1)\n"
+           "      --rate N            new connections per second (default: unlimited)\n"
+           "      --max-per-host N    probes in flight per address (default: unlimited)\n"
+           "      --scope CIDR|@file  refuse (exit 2) any target outside; repeatable\n"
+           "      --exclude CIDR|@file  never probe these addresses; repeatable\n"
+           "      --seed N            probe order key (default: random; kept in resume files)\n"
+           "      --shard I/N         scan only part I of N (1-based) of the probe order\n"
+           "      --resume FILE       continue the scan saved in FILE (same arguments)\n"
+           "      --resume-out FILE   where SIGINT/SIGTERM save the position (default leakscan.resume)\n"
+           "      --connect           TCP connect probes even when SYN mode is available\n"
+           "                          (SYN mode: root/CAP_NET_RAW and IPv4 targets; also LEAKSCAN_MODE=connect)\n"
            "      --service-timeout MS  whole assessment of one service (default 60000)\n"
            "      --sample N          rows sampled per table (default 1000, 0 = none)\n"
            "      --deep              stream whole tables through the detectors (no row limit); each\n"
@@ -109,10 +123,63 @@ static int parse_num(const char *opt, const char *s, uint64_t min, uint64_t max,
     return 0;
 }
 
+/* "I/N", 1 <= I <= N <= 1000000; stores I-1 and N. */
+static int parse_shard(const char *s, uint64_t *idx, uint64_t *n)
+{
+    unsigned long long a, b;
+    char tail;
+    if (sscanf(s, "%llu/%llu%c", &a, &b, &tail) != 2 || strspn(s, "0123456789/") != strlen(s) || a < 1 || b < 1 ||
+        a > b || b > 1000000)
+        return ls_usage_error("bad value '%s' for --shard: expected I/N with 1 <= I <= N", s);
+    *idx = a - 1;
+    *n = b;
+    return 0;
+}
+
+/* Seed, shard and start position: from --resume FILE (which must match the arguments), else
+ * --seed or a random seed. Returns 0, or LS_EXIT_USAGE after printing why. */
+static int prepare_order(struct ls_scan_config *cfg, const struct ls_target_list *tl, const struct ls_port_list *pl,
+                         const char *resume_in, bool have_seed, bool have_shard)
+{
+    char err[512];
+    if (resume_in) {
+        struct ls_resume_state st;
+        if (ls_resume_read(resume_in, &st, err, sizeof err) != 0)
+            return ls_usage_error("%s", err);
+        if ((have_seed && st.seed != cfg->seed) ||
+            (have_shard && (st.shard_idx != cfg->shard_idx || st.shard_n != cfg->shard_n)))
+            return ls_usage_error("--seed/--shard differ from resume file '%s'", resume_in);
+        cfg->seed = st.seed;
+        cfg->shard_idx = st.shard_idx;
+        cfg->shard_n = st.shard_n;
+        cfg->resume.pos = st.pos;
+        cfg->resume.hash = st.hash;
+    } else if (!have_seed && getrandom(&cfg->seed, sizeof cfg->seed, 0) != (ssize_t)sizeof cfg->seed) {
+        cfg->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    }
+    cfg->args_hash = ls_resume_args_hash(tl, pl, cfg->shard_n);
+    return 0;
+}
+
+/* After SIGINT/SIGTERM: saves where the scan stopped. Returns the exit code (3). */
+static int save_resume(const struct ls_scan_config *cfg, const char *path)
+{
+    char err[512];
+    struct ls_resume_state st = {.seed = cfg->seed, .shard_idx = cfg->shard_idx, .shard_n = cfg->shard_n,
+                                 .hash = cfg->resume.hash, .pos = cfg->resume.pos};
+    if (ls_resume_write(path, &st, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscan: interrupted; %s\n", err);
+        return LS_EXIT_RUNTIME;
+    }
+    fprintf(stderr, "leakscan: interrupted; continue with the same arguments plus --resume %s\n", path);
+    return LS_EXIT_RUNTIME;
+}
+
 enum {
     OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
     OPT_MAX_BYTES, OPT_DEEP, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB,
-    OPT_NO_HISTORY,
+    OPT_NO_HISTORY, OPT_RATE, OPT_MAX_PER_HOST, OPT_SCOPE, OPT_EXCLUDE, OPT_SEED, OPT_SHARD, OPT_RESUME,
+    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -132,6 +199,16 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, OPT_HELP},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"max-per-host", required_argument, NULL, OPT_MAX_PER_HOST},
+    {"scope", required_argument, NULL, OPT_SCOPE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"resume-out", required_argument, NULL, OPT_RESUME_OUT},
+    {"connect", no_argument, NULL, OPT_CONNECT},
+    {"hosts-file", required_argument, NULL, OPT_HOSTS_FILE}, /* hidden: tests (see README) */
     {"db", required_argument, NULL, OPT_DB},
     {"no-history", no_argument, NULL, OPT_NO_HISTORY},
     {NULL, 0, NULL, 0},
@@ -154,6 +231,14 @@ int ls_cmd_scan(int argc, char **argv)
     bool quiet = false, no_color = false, max_bytes_set = false, timeout_set = false;
     uint64_t v;
     char err[512];
+    struct ls_scope scope = {0}, exclude = {0};
+    bool have_seed = false, have_shard = false;
+    const char *resume_in = NULL, *resume_out = "leakscan.resume";
+    cfg.shard_n = 1;
+    cfg.adaptive_timeout = true;
+    cfg.warn_probes = 100000;
+    if (getenv("LEAKSCAN_MODE") && strcmp(getenv("LEAKSCAN_MODE"), "connect") == 0)
+        cfg.mode = LS_MODE_CONNECT; /* test suites on the host's loopback: never raw packets there */
 
     optind = 1;
     opterr = 0;
@@ -165,38 +250,39 @@ int ls_cmd_scan(int argc, char **argv)
         case 'q': quiet = true; break;
         case OPT_FORMAT:
             if ((format = ls_format_parse(optarg)) < 0)
-                return ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
-                                      optarg);
+                { ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
+                                 optarg); goto usage; }
             break;
         case OPT_CONCURRENCY:
             if (parse_num("--concurrency", optarg, 1, 100000, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.concurrency = (unsigned)v;
             break;
         case OPT_TIMEOUT:
             if (parse_num("--timeout", optarg, 1, 600000, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.limits.connect_timeout_ms = cfg.limits.io_timeout_ms = (unsigned)v;
             break;
         case OPT_RETRIES:
             if (parse_num("--retries", optarg, 0, 10, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.retries = (unsigned)v;
+            cfg.retries_set = true;
             break;
         case OPT_SERVICE_TIMEOUT:
             if (parse_num("--service-timeout", optarg, 100, 86400000, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.limits.service_timeout_ms = (unsigned)v;
             timeout_set = true;
             break;
         case OPT_SAMPLE:
             if (parse_num("--sample", optarg, 0, 100000000, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.limits.sample_rows = v;
             break;
         case OPT_MAX_BYTES:
             if (parse_num("--max-bytes", optarg, 1024, (uint64_t)1 << 40, &v))
-                return LS_EXIT_USAGE;
+                goto usage;
             cfg.limits.max_response_bytes = (size_t)v;
             max_bytes_set = true;
             break;
@@ -205,19 +291,54 @@ int ls_cmd_scan(int argc, char **argv)
         case OPT_SHOW_SECRETS: cfg.limits.show_secrets = true; break;
         case OPT_FAIL_ON:
             if ((fail_on = ls_severity_parse(optarg)) < 0)
-                return ls_usage_error("bad value '%s' for --fail-on: expected critical, high, medium, low or info",
-                                      optarg);
+                { ls_usage_error("bad value '%s' for --fail-on: expected critical, high, medium, low or info",
+                                      optarg); goto usage; }
             break;
         case OPT_NO_COLOR: no_color = true; break;
-        case OPT_HELP: ls_usage_scan(); return LS_EXIT_OK;
+        case OPT_RATE:
+            if (parse_num("--rate", optarg, 1, 100000000, &v))
+                goto usage;
+            cfg.rate = (double)v;
+            break;
+        case OPT_MAX_PER_HOST:
+            if (parse_num("--max-per-host", optarg, 1, 100000, &v))
+                goto usage;
+            cfg.max_per_host = (unsigned)v;
+            break;
+        case OPT_SCOPE:
+        case OPT_EXCLUDE:
+            if (ls_scope_add(c == OPT_SCOPE ? &scope : &exclude, c == OPT_SCOPE ? "--scope" : "--exclude", optarg,
+                             err, sizeof err) != 0) {
+                ls_usage_error("%s", err);
+                goto usage;
+            }
+            break;
+        case OPT_SEED:
+            if (parse_num("--seed", optarg, 0, UINT64_MAX, &v))
+                goto usage;
+            cfg.seed = v;
+            have_seed = true;
+            break;
+        case OPT_SHARD:
+            if (parse_shard(optarg, &cfg.shard_idx, &cfg.shard_n) != 0)
+                goto usage;
+            have_shard = true;
+            break;
+        case OPT_RESUME: resume_in = optarg; break;
+        case OPT_RESUME_OUT: resume_out = optarg; break;
+        case OPT_CONNECT: cfg.mode = LS_MODE_CONNECT; break;
+        case OPT_HOSTS_FILE: cfg.hosts_file = optarg; break;
         case OPT_DB: db = optarg; break;
         case OPT_NO_HISTORY: no_history = true; break;
-        case ':': return ls_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]);
+        case OPT_HELP: ls_usage_scan(); ls_scope_free(&scope); ls_scope_free(&exclude); return LS_EXIT_OK;
+        case ':': { ls_usage_error("option '%s' needs a value", argv[optind - 1]); goto usage; }
+        default: { ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]); goto usage; }
         }
     }
-    if (optind >= argc)
-        return ls_usage_error("no targets given (try 'leakscan help scan')");
+    if (optind >= argc) {
+        ls_usage_error("no targets given (try 'leakscan help scan')");
+        goto usage;
+    }
     if (cfg.limits.deep && !max_bytes_set)
         cfg.limits.max_response_bytes = (size_t)4 << 30; /* whole tables: a larger default cap */
     if (cfg.limits.deep && !timeout_set)
@@ -236,6 +357,12 @@ int ls_cmd_scan(int argc, char **argv)
         ls_usage_error("%s", ports_spec ? err : "cannot build the default port list");
         goto out;
     }
+
+    if (prepare_order(&cfg, &targets, &ports, resume_in, have_seed, have_shard) != 0)
+        goto out;
+    cfg.scope = &scope;
+    cfg.exclude = &exclude;
+    cfg.progress = !quiet && isatty(STDERR_FILENO);
 
     if (no_history && db) {
         ls_usage_error("--db and --no-history contradict each other");
@@ -302,6 +429,8 @@ int ls_cmd_scan(int argc, char **argv)
             fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
             so.store_failed = true;
         }
+        if (cfg.resume.interrupted)
+            rc = save_resume(&cfg, resume_out);
     }
     if (so.store_failed)
         rc = LS_EXIT_RUNTIME;
@@ -325,5 +454,11 @@ int ls_cmd_scan(int argc, char **argv)
 out:
     ls_target_list_free(&targets);
     ls_port_list_free(&ports);
+    ls_scope_free(&scope);
+    ls_scope_free(&exclude);
     return rc;
+usage:
+    ls_scope_free(&scope);
+    ls_scope_free(&exclude);
+    return LS_EXIT_USAGE;
 }

@@ -1,9 +1,12 @@
-/* Scan driver: name resolution, the (address, port) walk, connect probes and hand-off to the
- * assessment pipeline (see scan.h). */
+/* Scan driver: the (address, port) walk in permuted order, connect probes under concurrency, rate
+ * and per-host limits, exclusions, adaptive timeouts, progress, signals, and hand-off to the
+ * assessment pipeline (see scan.h). Name resolution lives in scan_dns.c, target checks against
+ * scope and exclusions in scan_check.c, the SYN mode glue in scan_syn.c. */
 #include "core/scan.h"
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,50 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
 
-#include "core/pipeline.h"
+#include "core/hostcount.h"
+#include "core/scan_int.h"
 #include "net/conn.h"
 
-struct resolved {
-    struct sockaddr_storage *addrs;
-    size_t n;
-    int error;                     /* EVUTIL_EAI_* or 0 */
-    bool done;
-};
-
-struct scan {
-    const struct ls_scan_config *cfg;
-    struct event_base *base;
-    struct evdns_base *dns;
-    struct resolved *res;          /* per target (NAME only) */
-    size_t pending_dns;
-    struct ls_pipeline pipeline;
-    /* walk position */
-    size_t t;                      /* target index */
-    uint64_t a;                    /* address index within target */
-    size_t p;                      /* port index */
-    bool walk_done;
-    unsigned inflight;
-    unsigned concurrency;
-    bool filling, refill;
-    struct ls_scan_summary *sum;
-};
-
-struct probe {
-    struct scan *sc;
-    int fd;
-    struct event *ev;
-    struct sockaddr_storage sa;
-    socklen_t salen;
-    const char *host;              /* points into the target list */
-    bool host_is_name;
-    unsigned attempt;
-};
-
 static void fill(struct scan *sc);
+
+uint64_t ls_scan_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void finish_one(struct scan *sc)
 {
@@ -68,6 +42,14 @@ static void close_rst(int fd)
     struct linger lg = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);
+}
+
+static void host_release(struct scan *sc, struct probe *pr)
+{
+    if (sc->hosts && pr->counted) {
+        ls_hostcount_dec(sc->hosts, (struct sockaddr *)&pr->sa);
+        pr->counted = false;
+    }
 }
 
 static void on_job_end(void *ud, struct ls_job *job)
@@ -85,30 +67,63 @@ static void on_service(void *ud, const struct ls_service *svc)
     sc->cfg->on_service(sc->cfg->ud, svc);
 }
 
+/* pr is consumed (freed) here. */
 static void port_open(struct scan *sc, struct probe *pr)
 {
+    char ip[64];
     sc->sum->open_ports++;
+    host_release(sc, pr);
+    ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
     if (sc->cfg->discover_only) {
-        char ip[64];
-        ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
+        if (sc->sh)
+            pthread_mutex_lock(&sc->sh->out_mu);
         sc->cfg->on_open(sc->cfg->ud, ip, (uint16_t)ls_sockaddr_port((struct sockaddr *)&pr->sa));
+        if (sc->sh)
+            pthread_mutex_unlock(&sc->sh->out_mu);
+        free(pr);
         finish_one(sc);
         return;
     }
-    char ip[64];
-    ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
-    if (ls_job_start(&sc->pipeline, (struct sockaddr *)&pr->sa, pr->salen, pr->host_is_name ? pr->host : ip,
-                     pr->host_is_name) != 0)
+    int r = ls_job_start(&sc->pipeline, (struct sockaddr *)&pr->sa, pr->salen, pr->host_is_name ? pr->host : ip,
+                         pr->host_is_name);
+    free(pr);
+    if (r != 0)
         finish_one(sc);
 }
 
 static void probe_free(struct probe *pr)
 {
+    host_release(pr->sc, pr);
     if (pr->ev)
         event_free(pr->ev);
     if (pr->fd >= 0)
         close_rst(pr->fd);
     free(pr);
+}
+
+static void rtt_sample(struct scan *sc, uint64_t t0)
+{
+    double us = (double)(ls_scan_now_ns() - t0) / 1000.0;
+    if (sc->rtt_samples++ == 0) {
+        sc->srtt = us;
+        sc->rttvar = us / 2;
+    } else {
+        double d = us > sc->srtt ? us - sc->srtt : sc->srtt - us;
+        sc->rttvar = 0.75 * sc->rttvar + 0.25 * d;
+        sc->srtt = 0.875 * sc->srtt + 0.125 * us;
+    }
+}
+
+/* The connect timeout in ms: --timeout, or with adaptive timeouts and enough samples
+ * max(ADAPTIVE_FLOOR_MS, 2*srtt + 4*rttvar) capped by --timeout. */
+static unsigned connect_timeout_ms(const struct scan *sc)
+{
+    unsigned cap = sc->cfg->limits.connect_timeout_ms;
+    if (!sc->cfg->adaptive_timeout || sc->rtt_samples < RTT_MIN_SAMPLES)
+        return cap;
+    double ms = (2 * sc->srtt + 4 * sc->rttvar) / 1000.0;
+    unsigned t = ms < ADAPTIVE_FLOOR_MS ? ADAPTIVE_FLOOR_MS : (unsigned)ms;
+    return t < cap ? t : cap;
 }
 
 static int probe_connect(struct probe *pr);
@@ -119,14 +134,21 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     struct scan *sc = pr->sc;
     (void)fd;
     if (what & EV_TIMEOUT) {
-        if (pr->attempt < sc->cfg->retries) {
-            pr->attempt++;
+        bool port_wait = pr->fd < 0 && pr->port_waits <= 50; /* waited for a free source port */
+        if (port_wait || pr->attempt < sc->cfg->retries) {
+            pr->attempt += !port_wait;
             event_free(pr->ev);
             pr->ev = NULL;
-            close_rst(pr->fd);
+            if (pr->fd >= 0)
+                close_rst(pr->fd);
             pr->fd = -1;
-            if (probe_connect(pr) == 0)
+            int r = probe_connect(pr);
+            if (r == 0)
                 return;
+            if (r == 1) {
+                port_open(sc, pr);
+                return;
+            }
         }
         probe_free(pr);
         finish_one(sc);
@@ -137,84 +159,219 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     event_free(pr->ev);
     pr->ev = NULL;
-    close_rst(pr->fd);
+    if (err == 0)
+        close_rst(pr->fd);
+    else
+        close(pr->fd); /* refused: no connection, nothing left in TIME_WAIT */
     pr->fd = -1;
+    if (err == 0 || err == ECONNREFUSED)
+        rtt_sample(sc, pr->t0_ns);
     if (err == 0) {
         port_open(sc, pr);
-        free(pr);
         return;
     }
     probe_free(pr);
     finish_one(sc);
 }
 
-/* 0: waiting for the loop; 1: answered at once (open: pr->fd == -2); -1: failed/closed */
+/* 0: waiting for the loop; 1: answered at once (open); -1: failed/closed */
+static bool is_loopback4(const struct sockaddr_storage *ss)
+{
+    return ss->ss_family == AF_INET &&
+           (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+}
+
+/* Binds fd to the next address of a pool of 127.0.0.x sources (port picked at connect() time,
+ * IP_BIND_ADDRESS_NO_PORT), so many sockets to one loopback host do not run out of ports. */
+static void bind_spread(struct scan *sc, int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)(sc->spread_next++ % SPREAD_POOL));
+    bind(fd, (struct sockaddr *)&src, sizeof src);
+}
+
 static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
+    pr->t0_ns = ls_scan_now_ns();
     pr->fd = socket(pr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (pr->fd < 0)
         return -1;
+    if (sc->spread && is_loopback4(&pr->sa))
+        bind_spread(sc, pr->fd);
     if (connect(pr->fd, (struct sockaddr *)&pr->sa, pr->salen) == 0) {
         close_rst(pr->fd);
-        pr->fd = -2;
+        pr->fd = -1;
         return 1;
     }
+    if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports: never lose the probe */
+        close(pr->fd);
+        pr->fd = -1;
+        if (!sc->spread && is_loopback4(&pr->sa)) {
+            sc->spread = true;
+            return probe_connect(pr);
+        }
+        pr->ev = evtimer_new(sc->base, on_probe, pr); /* try again shortly (up to 50 times) */
+        struct timeval tv = {0, 20000};
+        pr->port_waits++;
+        if (!pr->ev || event_add(pr->ev, &tv) != 0)
+            return -1;
+        return 0;
+    }
     if (errno != EINPROGRESS) {
-        close_rst(pr->fd);
+        close(pr->fd);
         pr->fd = -1;
         return -1;
     }
     pr->ev = event_new(sc->base, pr->fd, EV_WRITE, on_probe, pr);
     if (!pr->ev)
         return -1;
-    unsigned ms = sc->cfg->limits.connect_timeout_ms;
+    unsigned ms = connect_timeout_ms(sc);
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
     event_add(pr->ev, &tv);
     return 0;
 }
 
-/* Next (address, port) pair, or false when the walk is over. */
-static bool next_pair(struct scan *sc, struct probe *pr)
+/* The next pair of the walk that is not excluded (port set); false when the walk is over. */
+/* The next position to probe: the walk's own with one loop, else from the claimed chunk. */
+static bool next_pos(struct scan *sc, uint64_t *pos)
 {
-    const struct ls_target_list *tl = sc->cfg->targets;
-    const struct ls_port_list *pl = sc->cfg->ports;
-    while (sc->t < tl->n) {
-        const struct ls_target *t = &tl->v[sc->t];
-        uint64_t naddr = t->kind == LS_TARGET_NAME ? sc->res[sc->t].n : ls_target_naddrs(t);
-        size_t nports = t->port ? 1 : pl->n;
-        if (sc->a >= naddr || nports == 0) {
-            sc->t++;
-            sc->a = 0;
-            sc->p = 0;
-            continue;
-        }
-        uint16_t port = t->port ? t->port : pl->v[sc->p];
-        memset(&pr->sa, 0, sizeof pr->sa);
-        if (t->kind == LS_TARGET_NAME) {
-            memcpy(&pr->sa, &sc->res[sc->t].addrs[sc->a], sizeof pr->sa);
-            pr->host = t->name;
-            pr->host_is_name = true;
+    if (!sc->sh) {
+        if (sc->walk.pos >= sc->walk.end)
+            return false;
+        *pos = sc->walk.pos++;
+        return true;
+    }
+    if (sc->cur == sc->lim) {
+        if (sc->stopping || atomic_load(&sc->sh->stop))
+            return false;
+        uint64_t c = atomic_fetch_add(&sc->sh->next, CHUNK);
+        if (c >= sc->walk.end)
+            return false;
+        sc->cur = c;
+        sc->lim = c + CHUNK < sc->walk.end ? c + CHUNK : sc->walk.end;
+    }
+    *pos = sc->cur++;
+    return true;
+}
+
+bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
+{
+    size_t t;
+    uint64_t a, pos;
+    uint16_t port;
+    while (next_pos(sc, &pos)) {
+        ls_walk_at(&sc->walk, pos, &t, &a, &port);
+        const struct ls_target *tg = &sc->cfg->targets->v[t];
+        if (tg->kind == LS_TARGET_NAME) {
+            memcpy(ss, &sc->res[t].addrs[a], sizeof *ss);
         } else {
             socklen_t l;
-            ls_target_addr(t, sc->a, &pr->sa, &l);
-            pr->host = NULL;
-            pr->host_is_name = false;
+            ls_target_addr(tg, a, ss, &l);
         }
-        pr->salen = pr->sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-        if (pr->sa.ss_family == AF_INET6)
-            ((struct sockaddr_in6 *)&pr->sa)->sin6_port = htons(port);
+        if (ls_check_excluded(&sc->check, t, (struct sockaddr *)ss)) {
+            sc->skipped++;
+            continue;
+        }
+        if (ss->ss_family == AF_INET6)
+            ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
         else
-            ((struct sockaddr_in *)&pr->sa)->sin_port = htons(port);
-        if (sc->p == 0)
-            sc->sum->targets++;
-        if (++sc->p >= nports) {
-            sc->p = 0;
-            sc->a++;
-        }
+            ((struct sockaddr_in *)ss)->sin_port = htons(port);
+        *tp = t;
         return true;
     }
     return false;
+}
+
+/* The next probe: from the SYN mode's open list when there is one, else from the walk. */
+static struct probe *next_probe(struct scan *sc)
+{
+    struct sockaddr_storage ss;
+    size_t t;
+    if (sc->syn_opens) {
+        if (sc->syn_next >= sc->syn_nopens)
+            return NULL;
+        const struct syn_open *o = &sc->syn_opens[sc->syn_next++];
+        memset(&ss, 0, sizeof ss);
+        memcpy(&ss, &o->sa, sizeof o->sa);
+        t = o->target;
+    } else if (!ls_scan_next_addr(sc, &ss, &t)) {
+        return NULL;
+    }
+    struct probe *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return NULL;
+    const struct ls_target *tg = &sc->cfg->targets->v[t];
+    pr->sc = sc;
+    pr->fd = -1;
+    pr->sa = ss;
+    pr->salen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (tg->kind == LS_TARGET_NAME) {
+        pr->host = tg->name;
+        pr->host_is_name = true;
+    }
+    return pr;
+}
+
+/* Starts pr (counted as a probe). */
+static void launch(struct scan *sc, struct probe *pr)
+{
+    sc->sum->probes++;
+    sc->inflight++;
+    if (sc->hosts) {
+        if (ls_hostcount_inc(sc->hosts, (struct sockaddr *)&pr->sa) == 0)
+            pr->counted = true;
+    }
+    int r = probe_connect(pr);
+    if (r == 1) {
+        port_open(sc, pr);
+    } else if (r < 0) {
+        probe_free(pr);
+        sc->inflight--;
+    }
+}
+
+static bool host_full(struct scan *sc, struct probe *pr)
+{
+    return sc->hosts && ls_hostcount_get(sc->hosts, (struct sockaddr *)&pr->sa) >= sc->cfg->max_per_host;
+}
+
+/* A probe allowed to start now (deferred ones first), or NULL. */
+static struct probe *pick(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->ndefer; i++) {
+        if (!host_full(sc, sc->defer[i])) {
+            struct probe *pr = sc->defer[i];
+            memmove(&sc->defer[i], &sc->defer[i + 1], (sc->ndefer - i - 1) * sizeof *sc->defer);
+            sc->ndefer--;
+            return pr;
+        }
+    }
+    while (!sc->walk_done && (!sc->stopping || sc->cur < sc->lim) && sc->ndefer < DEFER_MAX) {
+        struct probe *pr = next_probe(sc);
+        if (!pr) {
+            sc->walk_done = true;
+            break;
+        }
+        if (!host_full(sc, pr))
+            return pr;
+        sc->defer[sc->ndefer++] = pr;
+    }
+    return NULL;
+}
+
+static void on_rate_timer(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    fill(arg);
+}
+
+static bool scan_over(const struct scan *sc)
+{
+    return (sc->walk_done || (sc->stopping && sc->cur >= sc->lim)) && sc->ndefer == 0 && sc->inflight == 0;
 }
 
 static void fill(struct scan *sc)
@@ -226,169 +383,284 @@ static void fill(struct scan *sc)
     sc->filling = true;
     do {
         sc->refill = false;
-        while (!sc->walk_done && sc->inflight < sc->concurrency) {
-            struct probe *pr = calloc(1, sizeof *pr);
+        while (sc->inflight < sc->concurrency) {
+            uint64_t now = ls_scan_now_ns();
+            if (!ls_rate_take(&sc->rate, now)) {
+                if (!event_pending(sc->rate_ev, EV_TIMEOUT, NULL)) {
+                    uint64_t w = ls_rate_wait_ns(&sc->rate, now);
+                    struct timeval tv = {(time_t)(w / 1000000000u), (suseconds_t)((w % 1000000000u) / 1000)};
+                    event_add(sc->rate_ev, &tv);
+                }
+                break;
+            }
+            struct probe *pr = pick(sc);
             if (!pr) {
-                sc->walk_done = true;
+                sc->rate.tokens += sc->rate.rate > 0 ? 1 : 0; /* give the token back */
                 break;
             }
-            pr->sc = sc;
-            pr->fd = -1;
-            if (!next_pair(sc, pr)) {
-                free(pr);
-                sc->walk_done = true;
-                break;
-            }
-            sc->sum->probes++;
-            sc->inflight++;
-            int r = probe_connect(pr);
-            if (r == 0)
-                continue;
-            if (r == 1) {
-                pr->fd = -1;
-                port_open(sc, pr);
-                free(pr);
-            } else {
-                probe_free(pr);
-                sc->inflight--;
-            }
+            launch(sc, pr);
         }
     } while (sc->refill);
     sc->filling = false;
-    if (sc->walk_done && sc->inflight == 0)
+    if (scan_over(sc))
         event_base_loopbreak(sc->base);
 }
 
-static void on_resolved(int result, struct evutil_addrinfo *ai, void *arg);
-
-struct dns_req {
-    struct scan *sc;
-    size_t idx;
-};
-
-static void on_resolved(int result, struct evutil_addrinfo *ai, void *arg)
+static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
-    struct dns_req *rq = arg;
-    struct scan *sc = rq->sc;
-    struct resolved *r = &sc->res[rq->idx];
-    r->done = true;
-    r->error = result;
-    if (result == 0) {
-        for (struct evutil_addrinfo *p = ai; p; p = p->ai_next) {
-            if (p->ai_family != AF_INET && p->ai_family != AF_INET6)
-                continue;
-            bool dup = false;
-            for (size_t i = 0; i < r->n; i++)
-                if (memcmp(&r->addrs[i], p->ai_addr, p->ai_addrlen) == 0)
-                    dup = true;
-            if (dup || r->n >= 64)
-                continue;
-            struct sockaddr_storage *na = realloc(r->addrs, (r->n + 1) * sizeof *na);
-            if (!na)
-                break;
-            r->addrs = na;
-            memset(&na[r->n], 0, sizeof *na);
-            memcpy(&na[r->n], p->ai_addr, p->ai_addrlen);
-            r->n++;
-        }
-        evutil_freeaddrinfo(ai);
-    }
-    free(rq);
-    if (--sc->pending_dns == 0)
+    struct scan *sc = arg;
+    (void)what;
+    if (sc->stopping) { /* a second signal: give up on the probes in flight */
+        fprintf(stderr, "\nleakscan: stopping now (signal %d)\n", (int)sig);
         event_base_loopbreak(sc->base);
+        return;
+    }
+    sc->stopping = true;
+    sc->cfg->resume.interrupted = true;
+    if (sc->sh)
+        atomic_store(&sc->sh->stop, 1);
+    fill(sc);
 }
 
-static int resolve_names(struct scan *sc, char *err, size_t errlen)
+static void on_progress(evutil_socket_t fd, short what, void *arg)
 {
-    const struct ls_target_list *tl = sc->cfg->targets;
-    sc->res = calloc(tl->n ? tl->n : 1, sizeof *sc->res);
-    if (!sc->res)
-        return 3;
-    for (size_t i = 0; i < tl->n; i++) {
-        if (tl->v[i].kind != LS_TARGET_NAME)
-            continue;
-        if (!sc->dns) {
-            sc->dns = evdns_base_new(sc->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
-            if (!sc->dns) {
-                sc->dns = evdns_base_new(sc->base, 0);
-                if (sc->dns)
-                    evdns_base_load_hosts(sc->dns, NULL);
-            }
-            if (!sc->dns) {
-                snprintf(err, errlen, "cannot start the DNS resolver");
-                return 3;
-            }
-            evdns_base_set_option(sc->dns, "timeout:", "3");
-            evdns_base_set_option(sc->dns, "attempts:", "2");
-        }
-        struct dns_req *rq = malloc(sizeof *rq);
-        if (!rq)
-            return 3;
-        rq->sc = sc;
-        rq->idx = i;
-        struct evutil_addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-        sc->pending_dns++;
-        if (!evdns_getaddrinfo(sc->dns, tl->v[i].name, NULL, &hints, on_resolved, rq)) {
-            /* answered synchronously (e.g. from /etc/hosts); the callback already ran */
-        }
-    }
-    if (sc->pending_dns)
-        event_base_dispatch(sc->base);
-    for (size_t i = 0; i < tl->n; i++) {
-        if (tl->v[i].kind == LS_TARGET_NAME && (sc->res[i].error || sc->res[i].n == 0)) {
-            snprintf(err, errlen, "cannot resolve '%s': %s", tl->v[i].name,
-                     sc->res[i].error ? evutil_gai_strerror(sc->res[i].error) : "no addresses");
-            return 2;
-        }
-    }
-    return 0;
+    struct scan *sc = arg;
+    (void)fd;
+    (void)what;
+    uint64_t at = sc->sh ? atomic_load(&sc->sh->next) : sc->walk.pos;
+    uint64_t done = (at < sc->walk.end ? at : sc->walk.end) - sc->walk.begin, total = ls_walk_size(&sc->walk);
+    double secs = (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9;
+    double rate = secs > 0 ? (double)done / secs : 0;
+    double pps = secs > 0 ? (double)done / secs : 0;
+    double eta = pps > 0 ? (double)(total - done) / pps : 0;
+    fprintf(stderr, "\r\033[K%llu/%llu probes (%.1f%%)  %.0f/s  %llu open  ETA %.0fs", (unsigned long long)done,
+            (unsigned long long)total, total ? 100.0 * (double)done / (double)total : 100.0, rate,
+            (unsigned long long)sc->sum->open_ports, eta);
+    fflush(stderr);
 }
 
 static unsigned default_concurrency(void)
 {
     struct rlimit rl;
-    unsigned c = 1024;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < c + 64)
-        c = rl.rlim_cur > 96 ? (unsigned)rl.rlim_cur - 64 : 32;
+    unsigned c = 16384;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < c + 256)
+        c = rl.rlim_cur > 512 ? (unsigned)rl.rlim_cur - 256 : (rl.rlim_cur > 96 ? (unsigned)rl.rlim_cur - 64 : 32);
     return c;
 }
 
-static uint64_t now_ms(void)
+static int setup_events(struct scan *sc)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    sc->rate_ev = evtimer_new(sc->base, on_rate_timer, sc);
+    sc->sig_int = evsignal_new(sc->base, SIGINT, on_signal, sc);
+    sc->sig_term = evsignal_new(sc->base, SIGTERM, on_signal, sc);
+    if (!sc->rate_ev || !sc->sig_int || !sc->sig_term)
+        return -1;
+    event_add(sc->sig_int, NULL);
+    event_add(sc->sig_term, NULL);
+    if (sc->cfg->progress) {
+        sc->progress_ev = event_new(sc->base, -1, EV_PERSIST, on_progress, sc);
+        struct timeval tv = {1, 0};
+        if (!sc->progress_ev || event_add(sc->progress_ev, &tv) != 0)
+            return -1;
+    }
+    return 0;
 }
 
-int ls_scan_run(const struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
+static void free_events(struct scan *sc)
 {
-    uint64_t t0 = now_ms();
+    struct event *evs[] = {sc->rate_ev, sc->progress_ev, sc->sig_int, sc->sig_term};
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        if (evs[i])
+            event_free(evs[i]);
+}
+
+/* One event loop of connect-mode probes until its share of the walk is done. */
+static void run_loop(struct scan *sc, double rate)
+{
+    ls_rate_init(&sc->rate, rate, ls_scan_now_ns());
+    sc->t_start_ns = ls_scan_now_ns();
+    sc->pipeline = (struct ls_pipeline){.base = sc->base,
+                                        .limits = &sc->cfg->limits,
+                                        .detector = sc->cfg->detector,
+                                        .on_service = on_service,
+                                        .on_job_end = on_job_end,
+                                        .ud = sc};
+    fill(sc);
+    if (!scan_over(sc))
+        event_base_dispatch(sc->base);
+    for (size_t i = 0; i < sc->ndefer; i++) /* only after a second signal */
+        probe_free(sc->defer[i]);
+}
+
+/* Loops for connect-mode discovery: one per core (at most 4) when nothing needs a single loop
+ * (engine work, --max-per-host), else 1. */
+static unsigned loops_for(const struct ls_scan_config *cfg)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!cfg->discover_only || cfg->max_per_host || n < 2)
+        return 1;
+    return n > 4 ? 4 : (unsigned)n;
+}
+
+struct worker {
+    struct scan sc;
+    struct ls_scan_summary sum;
+    double rate;
+    pthread_t th;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    run_loop(&w->sc, w->rate);
+    return NULL;
+}
+
+/* Runs nloops event loops (this thread's plus nloops-1 workers) over shared chunks of the walk. */
+static void run_loops(struct scan *sc, unsigned nloops)
+{
+    struct worker *ws = calloc(nloops - 1, sizeof *ws);
+    sc->sh = calloc(1, sizeof *sc->sh);
+    if (!ws || !sc->sh) {
+        free(ws);
+        free(sc->sh);
+        sc->sh = NULL;
+        run_loop(sc, sc->cfg->rate);
+        return;
+    }
+    atomic_init(&sc->sh->next, sc->walk.pos);
+    atomic_init(&sc->sh->stop, 0);
+    pthread_mutex_init(&sc->sh->out_mu, NULL);
+    unsigned started = 0;
+    for (unsigned i = 0; i + 1 < nloops; i++) {
+        struct worker *w = &ws[i];
+        w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
+                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh};
+        w->rate = sc->cfg->rate / nloops;
+        w->sc.base = event_base_new();
+        if (!w->sc.base || !(w->sc.rate_ev = evtimer_new(w->sc.base, on_rate_timer, &w->sc)) ||
+            pthread_create(&w->th, NULL, worker_main, w) != 0) {
+            if (w->sc.rate_ev)
+                event_free(w->sc.rate_ev);
+            if (w->sc.base)
+                event_base_free(w->sc.base);
+            break;
+        }
+        started++;
+    }
+    run_loop(sc, sc->cfg->rate / (started + 1));
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(ws[i].th, NULL);
+        sc->sum->probes += ws[i].sum.probes;
+        sc->sum->open_ports += ws[i].sum.open_ports;
+        event_free(ws[i].sc.rate_ev);
+        event_base_free(ws[i].sc.base);
+    }
+    free(ws);
+}
+
+/* Builds the walk and checks the resume position. Returns 0, 2 or 3. */
+static int prepare_walk(struct scan *sc, char *err, size_t errlen)
+{
+    struct ls_scan_config *cfg = sc->cfg;
+    const struct ls_target_list *tl = cfg->targets;
+    uint64_t *naddrs = calloc(tl->n ? tl->n : 1, sizeof *naddrs);
+    if (!naddrs)
+        return 3;
+    uint64_t addrs = 0;
+    for (size_t i = 0; i < tl->n; i++) {
+        naddrs[i] = tl->v[i].kind == LS_TARGET_NAME ? sc->res[i].n : ls_target_naddrs(&tl->v[i]);
+        if (ls_check_fully_excluded(&sc->check, i))
+            naddrs[i] = 0;
+        addrs += naddrs[i];
+    }
+    int rc = ls_walk_init(&sc->walk, tl, cfg->ports, naddrs, cfg->seed, cfg->shard_idx,
+                          cfg->shard_n ? cfg->shard_n : 1);
+    free(naddrs);
+    if (rc != 0) {
+        snprintf(err, errlen, "too many (address, port) pairs to scan");
+        return 2;
+    }
+    sc->sum->targets = addrs;
+    uint64_t h = ls_check_hash(&sc->check, cfg->args_hash, sc->res, tl->n);
+    if (cfg->resume.hash && cfg->resume.hash != h) {
+        snprintf(err, errlen, "the resume file was written for other targets, ports, exclusions or shard");
+        return 2;
+    }
+    if (cfg->resume.pos > ls_walk_size(&sc->walk)) {
+        snprintf(err, errlen, "the resume position is past the end of the scan");
+        return 2;
+    }
+    cfg->resume.hash = h;
+    sc->walk.pos = sc->walk.begin + cfg->resume.pos;
+    uint64_t left = sc->walk.end - sc->walk.pos;
+    if (cfg->warn_probes && left > cfg->warn_probes)
+        fprintf(stderr, "leakscan: %llu probes to send (%llu addresses x ports%s)\n", (unsigned long long)left,
+                (unsigned long long)addrs, cfg->shard_n > 1 ? ", this shard" : "");
+    return 0;
+}
+
+int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
+{
+    uint64_t t0 = ls_scan_now_ns();
     memset(sum, 0, sizeof *sum);
+    cfg->resume.interrupted = false;
     struct scan sc = {.cfg = cfg, .sum = sum};
     sc.base = event_base_new();
     if (!sc.base) {
         snprintf(err, errlen, "cannot create the event loop");
         return 3;
     }
-    int rc = resolve_names(&sc, err, errlen);
-    if (rc == 0) {
-        sc.concurrency = cfg->concurrency ? cfg->concurrency : default_concurrency();
-        sc.pipeline = (struct ls_pipeline){.base = sc.base,
-                                           .limits = &cfg->limits,
-                                           .detector = cfg->detector,
-                                           .on_service = on_service,
-                                           .on_job_end = on_job_end,
-                                           .ud = &sc};
-        fill(&sc);
-        if (!(sc.walk_done && sc.inflight == 0))
-            event_base_dispatch(sc.base);
+    int rc = ls_resolve_all(sc.base, cfg->targets, cfg->hosts_file, &sc.res, err, errlen);
+    if (rc == 0)
+        rc = ls_check_init(&sc.check, cfg->targets, sc.res, cfg->scope, cfg->exclude, err, errlen);
+    if (rc == 0)
+        rc = prepare_walk(&sc, err, errlen);
+    if (rc == 0 && setup_events(&sc) != 0)
+        rc = 3;
+    if (rc == 0 && cfg->max_per_host && !(sc.hosts = ls_hostcount_new(4096)))
+        rc = 3;
+    bool syn = rc == 0 && ls_scan_use_syn(&sc);
+    if (syn) {
+        uint64_t t1 = ls_scan_now_ns();
+        rc = ls_scan_run_syn(&sc, err, errlen);
+        if (cfg->progress)
+            fprintf(stderr, "SYN mode: %llu probes in %.2f s, %llu open\n", (unsigned long long)sum->probes,
+                    (double)(ls_scan_now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
+        if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
+            sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
     }
-    sum->duration_ms = now_ms() - t0;
-    if (sc.dns)
-        evdns_base_free(sc.dns, 0);
-    for (size_t i = 0; sc.res && i < cfg->targets->n; i++)
-        free(sc.res[i].addrs);
-    free(sc.res);
+    if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
+        uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
+        unsigned nloops = syn ? 1 : loops_for(cfg);
+        sc.concurrency = (cfg->concurrency ? cfg->concurrency : default_concurrency()) / nloops;
+        if (nloops > 1)
+            run_loops(&sc, nloops);
+        else
+            run_loop(&sc, cfg->rate);
+        cfg->resume.pos = sc.walk.pos - sc.walk.begin - sc.ndefer;
+        if (sc.sh) {
+            uint64_t next = atomic_load(&sc.sh->next);
+            cfg->resume.pos = (next < sc.walk.end ? next : sc.walk.end) - sc.walk.begin;
+            pthread_mutex_destroy(&sc.sh->out_mu);
+            free(sc.sh);
+        }
+        if (syn) { /* the connects only confirmed and assessed what the SYN probes found */
+            sum->probes = syn_probes;
+            cfg->resume.pos = resume_pos;
+        }
+        if (cfg->progress)
+            fprintf(stderr, "\r\033[K");
+    } else if (syn) {
+        cfg->resume.pos = sc.walk.pos - sc.walk.begin;
+    }
+    sum->duration_ms = (ls_scan_now_ns() - t0) / 1000000u;
+    free_events(&sc);
+    ls_hostcount_free(sc.hosts);
+    free(sc.syn_opens);
+    ls_walk_free(&sc.walk);
+    ls_check_free(&sc.check);
+    ls_resolved_free(sc.res, cfg->targets->n);
     event_base_free(sc.base);
     return rc;
 }

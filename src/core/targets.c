@@ -15,6 +15,9 @@
  *              '-', total <= 253 bytes plus an optional trailing dot. '_' is an error. In a dotted
  *              name the last label must start with a letter (so "1.2.3.4x" and "x.1.2.3" are
  *              errors, while "10.0.0.1.nip.io" and single labels like "localhost" are fine).
+ *   RANGE      A-B: two IPv4 or two IPv6 addresses (same family), A <= B, both included, at most
+ *              LS_MAX_EXPANDED_ADDRS addresses ("10.0.0.1-10.0.0.9", "::1-::ff", "[::1-::ff]:80").
+ *              Backwards ranges and mixed families are errors.
  *   Port       "HOST:PORT" where HOST is an IPv4 address, IPv4 CIDR or name; "[V6]:PORT",
  *              "[V6]", "[V6/LEN]" and "[V6/LEN]:PORT" for IPv6. PORT is decimal 1-65535 (leading
  *              zeros are read as decimal). A port on a CIDR applies to every address in it
@@ -22,7 +25,10 @@
  *              address ::1:8123; write "[::1]:8123". Brackets are only for IPv6.
  *   @FILE      one target per line; '#' starts a comment (anywhere on the line), blank lines and
  *              surrounding whitespace are ignored; lines longer than 4096 bytes, NUL bytes and
- *              nested @file lines are errors; a file without targets is an error.
+ *              nested @file lines are errors; a file without targets is an error. Any bad line
+ *              makes the whole argument an error (exit 2, "file:line: ..."): a scan of the wrong
+ *              set of hosts is worse than no scan, so we never silently drop a line.
+ *   -          the @FILE format read from stdin (named "stdin" in messages).
  * The sum of ls_target_naddrs over a list may not exceed LS_MAX_EXPANDED_ADDRS. On any error the
  * list is left as it was before the call, and err gets one line naming the bad value in quotes,
  * e.g. "bad target '300.1.1.1': not an IPv4 address" or "targets.txt:3: bad target 'x_y': ...".
@@ -31,6 +37,7 @@
  * Port lists: comma-separated items, each "N", "N-M" (inclusive, N <= M), "db" (the built-in
  * database port set) or "-" (1-65535); spaces around items are ignored. */
 #include "core/targets.h"
+#include "core/textutil.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -42,62 +49,12 @@
 
 #define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
 #define FILE_LINE_MAX 4096
-#define QUOTE_MAX 80
 
-static const uint16_t db_ports[] = {
-    8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363, /* ClickHouse */
-    9200,                                           /* Elasticsearch / OpenSearch */
-    5601,                                           /* Kibana */
-    6379,                                           /* Redis */
-    27017,                                          /* MongoDB */
-    5432,                                           /* PostgreSQL */
-    3306,                                           /* MySQL */
-    1433,                                           /* MSSQL */
-    5984,                                           /* CouchDB */
-    9042,                                           /* Cassandra */
-    11211,                                          /* Memcached */
-    2379,                                           /* etcd */
-    8086,                                           /* InfluxDB */
-    9090,                                           /* Prometheus */
-    7474, 7687,                                     /* Neo4j */
-    9092,                                           /* Kafka */
-    2181,                                           /* ZooKeeper */
-    15672,                                          /* RabbitMQ */
-};
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-/* A printable, bounded copy of s[0..len) for quoting in a one-line message. */
-static const char *quote(char *buf, size_t bufsz, const char *s, size_t len)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 4 < bufsz; i++) {
-        if (i == QUOTE_MAX) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        unsigned char c = (unsigned char)s[i];
-        buf[o++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 static int hexval(char c)
 {
-    if (is_digit(c))
+    if (ls_is_digit(c))
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
@@ -119,7 +76,7 @@ static int parse_v4(const char *s, size_t len, uint8_t out[4], bool *leading_zer
         }
         size_t start = i;
         unsigned v = 0;
-        while (i < len && is_digit(s[i]) && i - start < 4)
+        while (i < len && ls_is_digit(s[i]) && i - start < 4)
             v = v * 10 + (unsigned)(s[i++] - '0');
         size_t nd = i - start;
         if (nd == 0 || nd > 3 || v > 255)
@@ -222,7 +179,7 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
         char c = s[i];
         if (c == '_')
             return "'_' is not allowed in host names";
-        if (!is_alpha(c) && !is_digit(c) && c != '-') {
+        if (!is_alpha(c) && !ls_is_digit(c) && c != '-') {
             unsigned char uc = (unsigned char)c;
             if (uc >= 0x20 && uc < 0x7f)
                 snprintf(why, whylen, "invalid character '%c' in host name", c);
@@ -236,27 +193,60 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
     return NULL;
 }
 
-/* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */
-static int parse_port_num(const char *s, size_t len, uint16_t *port)
+/* Parses "ADDR" or "ADDR/LEN" of the given family into t. Returns NULL or the reason. */
+static const char *parse_addr_or_cidr(const char *s, size_t len, int family, struct ls_target *t);
+
+/* a[0..n) - b[0..n) + 1 as a count, saturating at UINT64_MAX; 0 when b > a. */
+static uint64_t span_count(const uint8_t *lo, const uint8_t *hi, size_t n)
 {
-    unsigned long v = 0;
-    if (len == 0)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        if (v <= 65535)
-            v = v * 10 + (unsigned long)(s[i] - '0');
+    int c = memcmp(lo, hi, n);
+    if (c > 0)
+        return 0;
+    uint8_t d[16];
+    unsigned borrow = 0;
+    for (size_t k = n; k-- > 0;) {
+        int v = (int)hi[k] - (int)lo[k] - (int)borrow;
+        borrow = v < 0;
+        d[k] = (uint8_t)(v + (borrow ? 256 : 0));
     }
-    if (v < 1 || v > 65535)
-        return -1;
-    *port = (uint16_t)v;
-    return 0;
+    for (size_t k = 0; k + 8 < n; k++)
+        if (d[k])
+            return UINT64_MAX;
+    uint64_t v = 0;
+    for (size_t k = n > 8 ? n - 8 : 0; k < n; k++)
+        v = v << 8 | d[k];
+    return v == UINT64_MAX ? v : v + 1;
 }
 
-/* Parses "ADDR" or "ADDR/LEN" of the given family into t. Returns NULL or the reason. */
+/* "A-B" of the given family (A may also be v4 when family is 0). Returns NULL or the reason. */
+static const char *parse_range(const char *s, size_t len, const char *dash, int family, struct ls_target *t)
+{
+    struct ls_target b;
+    size_t alen = (size_t)(dash - s);
+    if (alen == 0 || alen + 1 == len)
+        return "range needs an address on both sides of '-'";
+    const char *r = parse_addr_or_cidr(s, alen, family, t);
+    if (r)
+        return r;
+    memset(&b, 0, sizeof b);
+    r = parse_addr_or_cidr(dash + 1, len - alen - 1, t->family, &b);
+    if (r)
+        return r;
+    if (t->kind != LS_TARGET_ADDR || b.kind != LS_TARGET_ADDR)
+        return "a range joins two addresses, not CIDR blocks";
+    size_t n = t->family == AF_INET ? 4 : 16;
+    if (memcmp(t->addr, b.addr, n) > 0)
+        return "range start is after its end";
+    memcpy(t->addr_end, b.addr, n);
+    t->kind = LS_TARGET_RANGE;
+    return NULL;
+}
+
 static const char *parse_addr_or_cidr(const char *s, size_t len, int family, struct ls_target *t)
 {
+    const char *dash = memchr(s, '-', len);
+    if (dash)
+        return parse_range(s, len, dash, family, t);
     const char *slash = memchr(s, '/', len);
     size_t alen = slash ? (size_t)(slash - s) : len;
     unsigned bits = family == AF_INET ? 32 : 128;
@@ -282,7 +272,7 @@ static const char *parse_addr_or_cidr(const char *s, size_t len, int family, str
     if (plen == 0 || plen > 3 || (plen > 1 && p[0] == '0'))
         return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
     for (size_t i = 0; i < plen; i++) {
-        if (!is_digit(p[i]))
+        if (!ls_is_digit(p[i]))
             return family == AF_INET ? "bad prefix length (must be 1-32)" : "bad prefix length (must be 1-128)";
         v = v * 10 + (unsigned)(p[i] - '0');
     }
@@ -304,7 +294,7 @@ static const char *parse_addr_or_cidr(const char *s, size_t len, int family, str
 }
 
 /* Parses one target (no @file). Returns NULL or the reason (possibly written into why). */
-static const char *parse_one(const char *s, struct ls_target *t, char *why, size_t whylen)
+static const char *parse_one(const char *s, struct ls_target *t, bool bounded, char *why, size_t whylen)
 {
     size_t len = strlen(s);
     memset(t, 0, sizeof *t);
@@ -346,7 +336,7 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     if (port) {
         if (portlen == 0)
             return "missing port after ':'";
-        if (parse_port_num(port, portlen, &t->port) != 0)
+        if (ls_parse_port_num(port, portlen, &t->port) != 0)
             return "port must be 1-65535";
     }
 
@@ -355,17 +345,23 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
         reason = parse_addr_or_cidr(host, hlen, family ? family : AF_INET, t);
     } else {
         bool numeric = true;
-        for (size_t i = 0; i < hlen; i++)
-            if (host[i] != '.' && !is_digit(host[i]))
+        const char *dash = memchr(host, '-', hlen);
+        size_t nlen = dash ? (size_t)(dash - host) : hlen; /* "1.2.3.4-1.2.3.9" is a range */
+        for (size_t i = 0; i < nlen; i++)
+            if (host[i] != '.' && !ls_is_digit(host[i]))
                 numeric = false;
+        size_t dots = 0;
+        for (size_t i = 0; i < nlen; i++)
+            dots += host[i] == '.';
+        numeric &= nlen > 0 && (!dash || dots == 3);
         if (numeric) {
             reason = parse_addr_or_cidr(host, hlen, AF_INET, t);
         } else {
             reason = check_name(host, hlen, why, whylen);
-            if (reason && is_digit(host[0])) {
+            if (reason && ls_is_digit(host[0])) {
                 /* starts like a dotted quad ("1.2.3.4x", "1.2.3.4 "): call it a bad address */
                 size_t i = 0, qd = 0;
-                while (i < hlen && (is_digit(host[i]) || host[i] == '.'))
+                while (i < hlen && (ls_is_digit(host[i]) || host[i] == '.'))
                     qd += host[i++] == '.';
                 if (qd == 3)
                     reason = "not an IPv4 address";
@@ -378,7 +374,11 @@ static const char *parse_one(const char *s, struct ls_target *t, char *why, size
     }
     if (reason)
         return reason;
-    if (t->kind == LS_TARGET_CIDR) {
+    if (bounded && t->kind == LS_TARGET_RANGE && ls_target_naddrs(t) > LS_MAX_EXPANDED_ADDRS) {
+        snprintf(why, whylen, "range of more than %llu addresses", (unsigned long long)LS_MAX_EXPANDED_ADDRS);
+        return why;
+    }
+    if (bounded && t->kind == LS_TARGET_CIDR) {
         unsigned hostbits = (t->family == AF_INET ? 32u : 128u) - t->prefix;
         if (hostbits >= 64 || (1ull << hostbits) > LS_MAX_EXPANDED_ADDRS) {
             snprintf(why, whylen, "2^%u addresses exceeds the limit of %llu", hostbits,
@@ -405,15 +405,15 @@ static int list_push(struct ls_target_list *l, const struct ls_target *t)
 }
 
 /* Parses one target string and appends it; prefix ("file:3: ") goes before the message. */
-static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, const char *prefix,
-                      char *err, size_t errlen)
+static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, bool bounded,
+                      const char *prefix, char *err, size_t errlen)
 {
     struct ls_target t;
-    char why[160], q[QUOTE_MAX + 8];
-    const char *reason = parse_one(s, &t, why, sizeof why);
+    char why[160], q[LS_QUOTE_MAX + 8];
+    const char *reason = parse_one(s, &t, bounded, why, sizeof why);
     if (!reason) {
         uint64_t n = ls_target_naddrs(&t);
-        if (*total > LS_MAX_EXPANDED_ADDRS - n) {
+        if (bounded && *total > LS_MAX_EXPANDED_ADDRS - n) {
             snprintf(why, sizeof why, "the target list would exceed %llu addresses",
                      (unsigned long long)LS_MAX_EXPANDED_ADDRS);
             reason = why;
@@ -424,7 +424,7 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
         }
     }
     if (reason) {
-        set_err(err, errlen, "%sbad target '%s': %s", prefix, quote(q, sizeof q, s, strlen(s)), reason);
+        ls_set_err(err, errlen, "%sbad target '%s': %s", prefix, ls_quote(q, sizeof q, s, strlen(s)), reason);
         return -1;
     }
     return 0;
@@ -432,20 +432,22 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, char *err,
+/* path NULL = stdin */
+static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, bool bounded, char *err,
                       size_t errlen)
 {
-    char qp[QUOTE_MAX + 8], prefix[QUOTE_MAX + 32];
-    quote(qp, sizeof qp, path, strlen(path));
-    FILE *f = fopen(path, "r");
+    char qp[LS_QUOTE_MAX + 8], prefix[LS_QUOTE_MAX + 32];
+    ls_quote(qp, sizeof qp, path ? path : "stdin", strlen(path ? path : "stdin"));
+    FILE *f = path ? fopen(path, "r") : stdin;
     if (!f) {
-        set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+        ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
         return -1;
     }
     char *line = malloc(FILE_LINE_MAX + 1);
     if (!line) {
-        fclose(f);
-        set_err(err, errlen, "%s: out of memory", qp);
+        if (path)
+            fclose(f);
+        ls_set_err(err, errlen, "%s: out of memory", qp);
         return -1;
     }
     int rc = 0;
@@ -456,7 +458,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         int c;
         while ((c = getc(f)) != EOF && c != '\n') {
             if (n == FILE_LINE_MAX) {
-                set_err(err, errlen, "%s:%zu: line longer than %d bytes", qp, lineno + 1, FILE_LINE_MAX);
+                ls_set_err(err, errlen, "%s:%zu: line longer than %d bytes", qp, lineno + 1, FILE_LINE_MAX);
                 rc = -1;
                 goto done;
             }
@@ -465,7 +467,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         }
         if (c == EOF) {
             if (ferror(f)) {
-                set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+                ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
                 rc = -1;
                 goto done;
             }
@@ -475,7 +477,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         }
         lineno++;
         if (nul) {
-            set_err(err, errlen, "%s:%zu: NUL byte in line", qp, lineno);
+            ls_set_err(err, errlen, "%s:%zu: NUL byte in line", qp, lineno);
             rc = -1;
             goto done;
         }
@@ -493,13 +495,13 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
         if (*s) {
             snprintf(prefix, sizeof prefix, "%s:%zu: ", qp, lineno);
             if (*s == '@') {
-                char q[QUOTE_MAX + 8];
-                set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
-                        quote(q, sizeof q, s, strlen(s)));
+                char q[LS_QUOTE_MAX + 8];
+                ls_set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
+                        ls_quote(q, sizeof q, s, strlen(s)));
                 rc = -1;
                 goto done;
             }
-            if (add_target(out, s, total, prefix, err, errlen) != 0) {
+            if (add_target(out, s, total, bounded, prefix, err, errlen) != 0) {
                 rc = -1;
                 goto done;
             }
@@ -509,19 +511,20 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
             break;
     }
     if (count == 0) {
-        set_err(err, errlen, "%s: no targets", qp);
+        ls_set_err(err, errlen, "%s: no targets", qp);
         rc = -1;
     }
 done:
     free(line);
-    fclose(f);
+    if (path)
+        fclose(f);
     return rc;
 }
 
-int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+static int targets_parse(struct ls_target_list *out, const char *arg, bool bounded, char *err, size_t errlen)
 {
     if (!out || !arg) {
-        set_err(err, errlen, "bad target: none given");
+        ls_set_err(err, errlen, "bad target: none given");
         return -1;
     }
     size_t n0 = out->n;
@@ -534,13 +537,15 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
     int rc;
     if (arg[0] == '@') {
         if (arg[1] == '\0') {
-            set_err(err, errlen, "bad target '@': missing file name");
+            ls_set_err(err, errlen, "bad target '@': missing file name");
             rc = -1;
         } else {
-            rc = parse_file(out, arg + 1, &total, err, errlen);
+            rc = parse_file(out, arg + 1, &total, bounded, err, errlen);
         }
+    } else if (strcmp(arg, "-") == 0) {
+        rc = parse_file(out, NULL, &total, bounded, err, errlen);
     } else {
-        rc = add_target(out, arg, &total, "", err, errlen);
+        rc = add_target(out, arg, &total, bounded, "", err, errlen);
     }
     if (rc != 0) {
         out->n = n0;
@@ -548,6 +553,16 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
             ls_target_list_free(out);
     }
     return rc;
+}
+
+int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+{
+    return targets_parse(out, arg, true, err, errlen);
+}
+
+int ls_targets_parse_set(struct ls_target_list *out, const char *arg, char *err, size_t errlen)
+{
+    return targets_parse(out, arg, false, err, errlen);
 }
 
 void ls_target_list_free(struct ls_target_list *l)
@@ -561,6 +576,8 @@ void ls_target_list_free(struct ls_target_list *l)
 
 uint64_t ls_target_naddrs(const struct ls_target *t)
 {
+    if (t && t->kind == LS_TARGET_RANGE)
+        return span_count(t->addr, t->addr_end, t->family == AF_INET ? 4 : 16);
     if (!t || t->kind != LS_TARGET_CIDR)
         return 1;
     unsigned bits = t->family == AF_INET ? 32 : 128;
@@ -591,6 +608,16 @@ int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storag
             a[k] |= (uint8_t)(i & 0xff);
             i >>= 8;
         }
+    } else if (t->kind == LS_TARGET_RANGE) {
+        if (i >= ls_target_naddrs(t))
+            return -1;
+        unsigned carry = 0;
+        for (unsigned k = bits / 8; k-- > 0 && (i || carry);) {
+            unsigned v = a[k] + (unsigned)(i & 0xff) + carry;
+            a[k] = (uint8_t)v;
+            carry = v >> 8;
+            i >>= 8;
+        }
     } else if (i != 0) {
         return -1;
     }
@@ -609,140 +636,4 @@ int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storag
             *sslen = sizeof *sin6;
     }
     return 0;
-}
-
-/* ---- port lists ---- */
-
-#define PORT_BITMAP_BYTES (65536 / 8)
-
-static void bit_set(uint8_t *bm, unsigned p) { bm[p >> 3] |= (uint8_t)(1u << (p & 7)); }
-
-static int bitmap_to_list(const uint8_t *bm, struct ls_port_list *out)
-{
-    size_t n = 0;
-    for (unsigned p = 1; p <= 65535; p++)
-        n += (bm[p >> 3] >> (p & 7)) & 1;
-    uint16_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return -1;
-    size_t k = 0;
-    for (unsigned p = 1; p <= 65535; p++)
-        if ((bm[p >> 3] >> (p & 7)) & 1)
-            v[k++] = (uint16_t)p;
-    out->v = v;
-    out->n = n;
-    return 0;
-}
-
-/* Parses one endpoint of a port item; on error names it in err. */
-static int port_item_num(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
-{
-    char q[QUOTE_MAX + 8];
-    if (parse_port_num(s, len, port) == 0)
-        return 0;
-    bool digits = len > 0;
-    for (size_t i = 0; i < len; i++)
-        digits &= is_digit(s[i]);
-    set_err(err, errlen, "bad port '%s': %s", quote(q, sizeof q, s, len),
-            digits ? "must be 1-65535" : "not a number");
-    return -1;
-}
-
-int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t errlen)
-{
-    char q[QUOTE_MAX + 8];
-    if (!out)
-        return -1;
-    out->v = NULL;
-    out->n = 0;
-    if (!spec || !*spec) {
-        set_err(err, errlen, "bad port list '': empty");
-        return -1;
-    }
-    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
-    if (!bm) {
-        set_err(err, errlen, "port list: out of memory");
-        return -1;
-    }
-    const char *p = spec;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *item = p;
-        while (len > 0 && (item[0] == ' ' || item[0] == '\t'))
-            item++, len--;
-        while (len > 0 && (item[len - 1] == ' ' || item[len - 1] == '\t'))
-            len--;
-        if (len == 0) {
-            set_err(err, errlen, "bad port list '%s': empty item", quote(q, sizeof q, spec, strlen(spec)));
-            goto fail;
-        }
-        const char *dash = memchr(item, '-', len);
-        if (len == 2 && (item[0] | 0x20) == 'd' && (item[1] | 0x20) == 'b') {
-            for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-                bit_set(bm, db_ports[i]);
-        } else if (len == 1 && item[0] == '-') {
-            memset(bm, 0xff, PORT_BITMAP_BYTES);
-        } else if (dash) {
-            size_t alen = (size_t)(dash - item), blen = len - alen - 1;
-            uint16_t a, b;
-            if (alen == 0 || blen == 0) {
-                set_err(err, errlen, "bad port range '%s': missing %s", quote(q, sizeof q, item, len),
-                        alen == 0 ? "start" : "end");
-                goto fail;
-            }
-            if (port_item_num(item, alen, &a, err, errlen) != 0 ||
-                port_item_num(dash + 1, blen, &b, err, errlen) != 0)
-                goto fail;
-            if (a > b) {
-                set_err(err, errlen, "bad port range '%s': start is after end", quote(q, sizeof q, item, len));
-                goto fail;
-            }
-            for (unsigned v = a; v <= b; v++)
-                bit_set(bm, v);
-        } else {
-            uint16_t a;
-            if (port_item_num(item, len, &a, err, errlen) != 0)
-                goto fail;
-            bit_set(bm, a);
-        }
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    bm[0] &= 0xfe; /* port 0 is never in a list */
-    if (bitmap_to_list(bm, out) != 0) {
-        set_err(err, errlen, "port list: out of memory");
-        goto fail;
-    }
-    free(bm);
-    return 0;
-fail:
-    free(bm);
-    return -1;
-}
-
-int ls_ports_default(struct ls_port_list *out)
-{
-    if (!out)
-        return -1;
-    out->v = NULL;
-    out->n = 0;
-    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
-    if (!bm)
-        return -1;
-    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-        bit_set(bm, db_ports[i]);
-    int rc = bitmap_to_list(bm, out);
-    free(bm);
-    return rc;
-}
-
-void ls_port_list_free(struct ls_port_list *l)
-{
-    if (!l)
-        return;
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
 }

@@ -1,6 +1,7 @@
 /* Target and port-list parsing (the command line's TARGET… and -p LIST).
- * TARGET: IPv4/IPv6 address, CIDR (v4 or v6), host name, any of those with :port
- * (IPv6 as [addr]:port), or @file (one target per line, '#' comments, blank lines ignored).
+ * TARGET: IPv4/IPv6 address, CIDR (v4 or v6), range A-B (v4 or v6), host name, any of those with
+ * :port (IPv6 as [addr]:port), @file (one target per line, '#' comments, blank lines ignored) or
+ * "-" (the same format read from stdin).
  * Parsing never resolves names (the scanner does that asynchronously) and never touches the
  * network. Errors: a one-line reason naming the bad value, written into err. */
 #ifndef LS_CORE_TARGETS_H
@@ -12,13 +13,14 @@
 
 #define LS_MAX_EXPANDED_ADDRS (1ull << 24) /* refuse a target list larger than a /8 */
 
-enum ls_target_kind { LS_TARGET_ADDR, LS_TARGET_CIDR, LS_TARGET_NAME };
+enum ls_target_kind { LS_TARGET_ADDR, LS_TARGET_CIDR, LS_TARGET_NAME, LS_TARGET_RANGE };
 
 struct ls_target {
     enum ls_target_kind kind;
     int family;            /* AF_INET or AF_INET6 for ADDR/CIDR; 0 for NAME */
     uint8_t addr[16];      /* network byte order; CIDR: host bits cleared */
-    uint8_t prefix;        /* 32/128 for ADDR */
+    uint8_t prefix;        /* 32/128 for ADDR and RANGE */
+    uint8_t addr_end[16];  /* RANGE: the last address (inclusive), network byte order */
     uint16_t port;         /* from host:port, else 0 = use the port list */
     char name[256];        /* NAME: the host name; others: the literal as given */
 };
@@ -30,10 +32,13 @@ struct ls_target_list {
 
 /* Appends the targets of one command-line argument. Returns 0, or -1 with err set. */
 int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, size_t errlen);
+/* The same syntax for address sets (--scope, --exclude): no size limit on CIDRs, ranges or the
+ * list total (prefix /0 is still refused). */
+int ls_targets_parse_set(struct ls_target_list *out, const char *arg, char *err, size_t errlen);
 void ls_target_list_free(struct ls_target_list *l);
 /* Number of addresses the target covers (1 for ADDR and NAME; saturates at UINT64_MAX). */
 uint64_t ls_target_naddrs(const struct ls_target *t);
-/* The i-th address of an ADDR/CIDR target as a sockaddr (port 0). Returns 0 or -1 if out of range. */
+/* The i-th address of an ADDR/CIDR/RANGE target as a sockaddr (port 0). Returns 0 or -1 if out of range. */
 int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storage *ss, socklen_t *sslen);
 
 struct ls_port_list {

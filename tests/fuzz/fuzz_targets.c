@@ -62,8 +62,8 @@ static void check_against_pton(const char *s, const struct ls_target_list *l, in
 {
     uint8_t a[16];
     if (strchr(s, ':')) {
-        if (strchr(s, '[') || strchr(s, '/') || strchr(s, '%') || strchr(s, ':') == strrchr(s, ':'))
-            return; /* brackets, CIDR, zones and host:port are not bare literals */
+        if (strchr(s, '[') || strchr(s, '/') || strchr(s, '-') || strchr(s, '%') || strchr(s, ':') == strrchr(s, ':'))
+            return; /* brackets, CIDR, ranges, zones and host:port are not bare literals */
         int ok = inet_pton(AF_INET6, s, a) == 1;
         CHECK(ok == (rc == 0));
         if (ok)
@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s[size] = '\0';
     char err[512];
 
-    if (s[0] != '@') { /* never open files named by the input */
+    if (s[0] != '@' && strcmp(s, "-") != 0) { /* never open files named by the input, nor stdin */
         struct ls_target_list l = {0};
         err[0] = '\0';
         int rc = ls_targets_parse(&l, s, err, sizeof err);

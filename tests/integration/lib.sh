@@ -1,6 +1,7 @@
 # Shared helpers for the integration tests (sourced). They run against the real lab servers that
 # `make check` starts (lab/lab.sh); $LEAKSCAN is the binary under test.
 set -euo pipefail
+export LEAKSCAN_MODE=connect  # raw SYN probes only inside namespaces a test creates
 : "${LEAKSCAN:?LEAKSCAN must point to the leakscan binary}"
 : "${LS_SOURCE_DIR:?}"
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"

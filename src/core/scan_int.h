@@ -1,0 +1,91 @@
+/* Internal state of the scan driver, shared by scan.c (connect mode, the event loop) and
+ * scan_syn.c (SYN mode glue). Not a public interface. */
+#ifndef LS_CORE_SCAN_INT_H
+#define LS_CORE_SCAN_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "core/pipeline.h"
+#include "core/ratelimit.h"
+#include "core/scan.h"
+#include "core/scan_check.h"
+#include "core/scan_dns.h"
+#include "core/walk.h"
+
+#define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
+#define RTT_MIN_SAMPLES 16
+#define ADAPTIVE_FLOOR_MS 250
+
+struct probe;
+
+#define SPREAD_POOL 64          /* 127.0.0.1-127.0.0.64 as sources once ports run short */
+#define CHUNK 64                /* positions a connect-mode thread claims at a time */
+
+/* Connect-mode discovery on several event loops (one thread each): positions are claimed in
+ * chunks from one counter, and a stopping thread finishes its chunk, so every position below
+ * `next` is done when all threads have returned (exact resume). */
+struct scan_shared {
+    _Atomic uint64_t next;
+    atomic_int stop;
+    pthread_mutex_t out_mu;        /* around cfg->on_open */
+};
+
+struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
+    struct sockaddr_in sa;
+    size_t target;
+};
+
+struct scan {
+    struct ls_scan_config *cfg;
+    struct event_base *base;
+    struct ls_resolved *res;       /* per target (NAME only) */
+    struct ls_check check;         /* exclusion state per target */
+    struct ls_pipeline pipeline;
+    struct ls_walk walk;
+    struct ls_rate rate;
+    struct ls_hostcount *hosts;    /* --max-per-host */
+    struct probe *defer[DEFER_MAX];
+    size_t ndefer;
+    struct event *rate_ev, *progress_ev, *sig_int, *sig_term;
+    bool walk_done, stopping;
+    unsigned inflight;
+    unsigned concurrency;
+    bool filling, refill;
+    /* RTT estimate (microseconds), TCP-style */
+    double srtt, rttvar;
+    uint64_t rtt_samples;
+    uint64_t skipped, t_start_ns;
+    struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
+    size_t syn_nopens, syn_next, syn_cap;
+    struct ls_scan_summary *sum;
+    struct scan_shared *sh;        /* NULL with one loop */
+    uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
+    bool spread;                   /* bind loopback sources from the pool (after EADDRNOTAVAIL) */
+    unsigned spread_next;
+};
+
+struct probe {
+    struct scan *sc;
+    int fd;
+    struct event *ev;
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    const char *host;              /* points into the target list */
+    bool host_is_name, counted;
+    unsigned attempt, port_waits;
+    uint64_t t0_ns;
+};
+
+uint64_t ls_scan_now_ns(void);
+/* The next pair of the walk that is not excluded (port set) and its target; false at the end. */
+bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp);
+/* SYN mode (scan_syn.c): whether to use it, and the run over the walk (0 or 3). */
+bool ls_scan_use_syn(const struct scan *sc);
+int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen);
+
+#endif

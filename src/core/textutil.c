@@ -1,0 +1,54 @@
+/* Shared text helpers for the parsers (see textutil.h). */
+#include "core/textutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define QUOTE_MAX LS_QUOTE_MAX
+#define is_digit ls_is_digit
+
+void ls_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* A printable, bounded copy of s[0..len) for quoting in a one-line message. */
+const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 4 < bufsz; i++) {
+        if (i == QUOTE_MAX) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        unsigned char c = (unsigned char)s[i];
+        buf[o++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */
+int ls_parse_port_num(const char *s, size_t len, uint16_t *port)
+{
+    unsigned long v = 0;
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        if (v <= 65535)
+            v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v < 1 || v > 65535)
+        return -1;
+    *port = (uint16_t)v;
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* Small text helpers shared by the target, port and scope parsers: one-line error messages with
+ * the bad value quoted (bounded, printable) and strict port numbers. */
+#ifndef LS_CORE_TEXTUTIL_H
+#define LS_CORE_TEXTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LS_QUOTE_MAX 80
+
+/* snprintf into err (if err and errlen are non-zero). */
+void ls_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A printable copy of s[0..len) for quoting in a one-line message: control and non-ASCII bytes
+ * become '?', more than LS_QUOTE_MAX bytes end in "...". bufsz >= LS_QUOTE_MAX + 8 holds any. */
+const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len);
+/* Decimal 1-65535, digits only (leading zeros allowed). Returns 0 or -1. */
+int ls_parse_port_num(const char *s, size_t len, uint16_t *port);
+static inline bool ls_is_digit(char c) { return c >= '0' && c <= '9'; }
+
+#endif

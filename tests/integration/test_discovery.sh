@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Discovery at scale on loopback (connect mode, discover-only): shards disjoint and complete,
+# resume after SIGINT exact, --rate accurate within 10% at two rates, --scope refusal with no
+# connection attempted, --exclude honoured, IPv6 ranges on ::1, a name with several addresses
+# (loaded through the hidden --hosts-file option) scanned at each.
+. "$(dirname "$0")/lib.sh"
+net=127.66.6
+ports=16001,16002,16003
+listen_specs="$net.1:16001 $net.7:16002 $net.200:16003 $net.255:16001 [::1]:16002"
+python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" --log "$TMP/accepts" $listen_specs >"$TMP/ready" 2>/dev/null &
+lpid=$!
+trap 'kill $lpid 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do [ -s "$TMP/ready" ] && break; sleep 0.05; done
+expected="$net.1:16001 $net.200:16003 $net.255:16001 $net.7:16002"
+
+# open set of the jsonl in $1 as sorted "ip:port" words
+opens() { python3 -c 'import json,sys; print(" ".join(sorted("%s:%d" % (r["ip"], r["port"]) for r in map(json.loads, open(sys.argv[1])) if r["type"]=="open")))' "$1"; }
+probes() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["probes"])' "$1"; }
+
+run scan --discover-only --format jsonl -p $ports --seed 7 "$net.0/24"
+cp "$TMP/out" "$TMP/full"
+check "full run: the exact open set" test "$(opens "$TMP/full")" = "$expected"
+check "full run: 768 probes" test "$(probes "$TMP/full")" = 768
+
+# shards: union = whole scan, no pair twice (counts add up, opens disjoint)
+all="" total=0
+for i in 1 2 3; do
+    run scan --discover-only --format jsonl -p $ports --seed 7 --shard "$i/3" "$net.0/24"
+    all="$all $(opens "$TMP/out")"
+    total=$((total + $(probes "$TMP/out")))
+done
+union="$(echo $all | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+check "3 shards: opens union = full run, none twice ($union)" test "$union" = "$expected"
+check "3 shards: probe counts add up to 768 ($total)" test "$total" = 768
+
+# different seeds give different orders but the same result
+run scan --discover-only --format jsonl -p $ports --seed 99 "$net.0/24"
+check "another seed: same open set" test "$(opens "$TMP/out")" = "$expected"
+
+# resume: interrupt a rate-limited scan, then continue it
+set +e
+"$LEAKSCAN" scan --discover-only --format jsonl -p $ports --seed 5 --rate 1000 --resume-out "$TMP/r.resume" \
+    "$net.0/24" >"$TMP/part1" 2>"$TMP/err1" &
+spid=$!
+sleep 0.35
+kill -INT $spid
+wait $spid
+rc1=$?
+"$LEAKSCAN" scan --discover-only --format jsonl -p $ports --resume "$TMP/r.resume" "$net.0/24" >"$TMP/part2" 2>"$TMP/err2"
+rc2=$?
+set -e
+p1=$(probes "$TMP/part1") p2=$(probes "$TMP/part2")
+check "interrupted run exits 3 and names the resume file (rc=$rc1)" test "$rc1" = 3 -a -s "$TMP/r.resume"
+check "interrupted run stopped early ($p1 probes)" test "$p1" -gt 0 -a "$p1" -lt 768
+check "resumed run exits 0 (rc=$rc2, $(cat "$TMP/err2"))" test "$rc2" = 0
+check "resume: probe counts add up exactly ($p1 + $p2 = 768)" test $((p1 + p2)) = 768
+union="$( (opens "$TMP/part1"; opens "$TMP/part2") | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')"
+check "resume: union of opens = uninterrupted run" test "$union" = "$expected"
+run scan --discover-only --format jsonl -p 16001 --resume "$TMP/r.resume" "$net.0/24"
+check "resume file refused for other arguments (exit 2)" test "$rc" = 2
+
+# rate within 10% at two rates (probes / wall time of the walk)
+for rate in 400 2000; do
+    n=$((rate * 3 / 2))
+    run scan --discover-only --format jsonl -p "20001-$((20000 + n))" --rate $rate 127.0.0.1
+    got=$(python3 -c 'import json,sys; s=[json.loads(l) for l in open(sys.argv[1])][-1]; print(round(s["probes"]*1000/max(1,s["duration_ms"])))' "$TMP/out")
+    check "--rate $rate: measured $got/s within 10%" python3 -c "import sys; sys.exit(0 if abs($got-$rate) <= $rate*0.1 else 1)"
+done
+
+# scope: refused before any connection
+: >"$TMP/accepts"
+run scan --discover-only --format jsonl -p $ports --scope 10.0.0.0/8 "$net.0/24"
+check "target outside --scope: exit 2 naming it" test "$rc" = 2 -a "$(grep -c "outside --scope" "$TMP/err")" = 1
+run scan --discover-only --format jsonl -p $ports --scope "$net.0/25" "$net.0/24"
+check "target partly outside --scope: exit 2" test "$rc" = 2
+sleep 0.2
+check "nothing connected to the listeners after scope refusals" test ! -s "$TMP/accepts"
+run scan --discover-only --format jsonl -p $ports --scope "$net.0/24" "$net.0/25"
+check "target inside --scope runs" test "$rc" = 0 -a "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002"
+
+# exclusions
+printf '# skip these\n%s.7\n%s.200-%s.255\n' $net $net $net >"$TMP/excl"
+: >"$TMP/accepts"
+run scan --discover-only --format jsonl -p $ports --exclude "$net.1" --exclude "@$TMP/excl" "$net.0/24"
+check "--exclude: excluded listeners not reported" test "$(opens "$TMP/out")" = ""
+check "--exclude: 198 addresses x 3 ports probed" test "$(probes "$TMP/out")" = $(( (256 - 1 - 1 - 56) * 3 ))
+sleep 0.2
+check "--exclude: no connection reached an excluded address" test ! -s "$TMP/accepts"
+run scan --discover-only --format jsonl -p $ports 192.0.2.0/24
+check "a documentation range is refused (exit 2)" test "$rc" = 2
+# (built-in ranges inside a larger block are skipped address by address: unit-tested in
+# test_scope.c, since any such block holds non-loopback addresses this test must not probe)
+
+# IPv6 on ::1 (the only loopback IPv6 address, so the range has one member)
+run scan --discover-only --format jsonl -p 16001-16003 "[::1-::1]"
+check "IPv6 range [::1-::1] x 3 ports: ::1:16002 open, 3 probes" test "$(opens "$TMP/out")" = "::1:16002" -a "$(probes "$TMP/out")" = 3
+
+# a name with several addresses, each scanned
+printf '%s.1 multi.leakscan.test\n%s.7 multi.leakscan.test\n::1 multi.leakscan.test\n' $net $net >"$TMP/hosts"
+run scan --discover-only --format jsonl -p 16001,16002 --hosts-file "$TMP/hosts" multi.leakscan.test
+check "name with 3 addresses: each scanned (6 probes, 3 open)" test "$(probes "$TMP/out")" = 6 -a "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002 ::1:16002"
+
+# --max-per-host: one host, many ports, at most 3 in flight: same result
+run scan --discover-only --format jsonl -p 15990-16010 --max-per-host 3 "$net.1" "$net.7"
+check "--max-per-host 3: exact opens, 42 probes" test "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002" -a "$(probes "$TMP/out")" = 42
+
+# targets from stdin
+printf '%s.1\n%s.7:16002\n' $net $net | "$LEAKSCAN" scan --discover-only --format jsonl -p 16001 - >"$TMP/out"
+check "targets from stdin" test "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002"
+finish

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SYN mode, only inside a network namespace this test creates (its loopback is its only
+# interface): the exact open set, shards, resume after SIGINT, scope refusal with no SYN sent
+# (counted by an nftables counter in the namespace), and the host's interfaces' TX counters.
+# Skipped (passes) without root or `ip netns`.
+. "$(dirname "$0")/lib.sh"
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then echo "ok - skipped (needs root and ip netns)"; exit 0; fi
+unset LEAKSCAN_MODE
+ns="lstest-syn-$$"
+tx_counters() { for i in /sys/class/net/*; do [ "${i##*/}" = lo ] || echo "${i##*/} $(cat "$i/statistics/tx_packets")"; done; }
+tx_counters >"$TMP/tx.before"
+ip netns add "$ns"
+trap 'kill $lpid 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
+ip -n "$ns" link set lo up
+inns() { ip netns exec "$ns" "$@"; }
+ip netns exec "$ns" python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" 127.10.3.4:8123 127.10.9.9:9000 127.10.15.255:9200 >"$TMP/ready" 2>/dev/null &
+lpid=$!
+for _ in $(seq 100); do [ -s "$TMP/ready" ] && break; sleep 0.05; done
+want="127.10.15.255:9200 127.10.3.4:8123 127.10.9.9:9000"
+opens() { python3 -c 'import json,sys; print(" ".join(sorted("%s:%d" % (r["ip"], r["port"]) for r in map(json.loads, open(sys.argv[1])) if r["type"]=="open")))' "$1"; }
+probes() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["probes"])' "$1"; }
+lsns() { set +e; inns "$LEAKSCAN" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; set -e; }
+
+lsns scan --discover-only --format jsonl -p 8123,9000,9200 127.10.0.0/20
+check "SYN /20 x 3: exact open set, 12288 probes" test "$(opens "$TMP/out")" = "$want" -a "$(probes "$TMP/out")" = 12288
+
+all="" total=0
+for i in 1 2; do
+    lsns scan --discover-only --format jsonl -p 8123,9000,9200 --seed 3 --shard "$i/2" 127.10.0.0/20
+    all="$all $(opens "$TMP/out")"; total=$((total + $(probes "$TMP/out")))
+done
+check "SYN shards: union exact, probes add up" test "$(echo $all | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" = "$want" -a "$total" = 12288
+
+set +e
+ip netns exec "$ns" "$LEAKSCAN" scan --discover-only --format jsonl -p 8123,9000,9200 --rate 20000 --resume-out "$TMP/r" \
+    127.10.0.0/20 >"$TMP/p1" 2>/dev/null &   # ip netns exec execs: $! is leakscan itself
+spid=$!
+sleep 0.25
+kill -INT $spid
+wait $spid; rc1=$?
+inns "$LEAKSCAN" scan --discover-only --format jsonl -p 8123,9000,9200 --resume "$TMP/r" 127.10.0.0/20 >"$TMP/p2" 2>/dev/null; rc2=$?
+set -e
+p1=$(probes "$TMP/p1") p2=$(probes "$TMP/p2")
+check "SYN resume: interrupted (rc $rc1, $p1 probes), resumed (rc $rc2), counts add up to 12288" test "$rc1" = 3 -a "$rc2" = 0 -a $((p1 + p2)) = 12288 -a "$p1" -lt 12288
+check "SYN resume: union of opens exact" test "$( (opens "$TMP/p1"; opens "$TMP/p2") | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')" = "$want"
+
+# scope refusal: count SYNs leaving the scanner with an nftables counter
+if command -v nft >/dev/null; then
+    inns nft -f - <<'NFT'
+table ip lscount {
+    chain out { type filter hook output priority 0; policy accept; tcp flags syn counter; }
+}
+NFT
+    lsns scan --discover-only --format jsonl -p 8123 --scope 127.99.0.0/16 127.10.0.0/20
+    syns=$(inns nft list table ip lscount | grep -o 'packets [0-9]*' | awk '{print $2}')
+    check "SYN mode, target outside --scope: exit 2, 0 SYNs sent (counted $syns)" test "$rc" = 2 -a "$syns" = 0
+    inns nft delete table ip lscount
+fi
+
+links="$(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
+check "the namespace holds only lo" test "$links" = "lo "
+tx_counters >"$TMP/tx.after"
+delta=$(paste "$TMP/tx.before" "$TMP/tx.after" | awk '{d+=$4-$2} END{print d+0}')
+# a shared host sends a few packets of its own; one leaked workload would be >= 12288
+check "host interfaces' TX counters: +$delta packets (none of the 12288-probe workloads)" test "$delta" -lt 100
+finish
