@@ -52,16 +52,6 @@
 
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-static int hexval(char c)
-{
-    if (ls_is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Strict dotted quad. Sets *leading_zero when that was the only reason for refusing. */
 static int parse_v4(const char *s, size_t len, uint8_t out[4], bool *leading_zero)
@@ -108,10 +98,10 @@ static int parse_v6(const char *s, size_t len, uint8_t out[16])
     while (i < len) {
         size_t start = i;
         unsigned v = 0;
-        while (i < len && hexval(s[i]) >= 0) {
+        while (i < len && ls_hexval((unsigned char)s[i]) >= 0) {
             if (i - start == 4)
                 return -1;
-            v = v * 16 + (unsigned)hexval(s[i++]);
+            v = v * 16 + (unsigned)ls_hexval((unsigned char)s[i++]);
         }
         if (i == start)
             return -1;

@@ -1,5 +1,6 @@
 /* Small text helpers shared by the target, port and scope parsers: one-line error messages with
- * the bad value quoted (bounded, printable) and strict port numbers. */
+ * the bad value quoted (bounded, printable), strict port numbers, digit tests. Also used by the
+ * TSV and validator code for hex digits. */
 #ifndef LS_CORE_TEXTUTIL_H
 #define LS_CORE_TEXTUTIL_H
 
@@ -17,5 +18,16 @@ const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len);
 /* Decimal 1-65535, digits only (leading zeros allowed). Returns 0 or -1. */
 int ls_parse_port_num(const char *s, size_t len, uint16_t *port);
 static inline bool ls_is_digit(char c) { return c >= '0' && c <= '9'; }
+/* Value of one hexadecimal digit, or -1. */
+static inline int ls_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 #endif

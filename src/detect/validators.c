@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
+#include "core/textutil.h"
 
 /* ---- checksums ---------------------------------------------------------------------------- */
 
@@ -108,16 +109,6 @@ bool ls_has_backslash(const char *s, size_t n)
     return memchr(s, '\\', n) != NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static long hex4(const char *s, size_t n, size_t i)
 {
@@ -125,7 +116,7 @@ static long hex4(const char *s, size_t n, size_t i)
         return -1;
     long v = 0;
     for (size_t k = 0; k < 4; k++) {
-        int h = hexval(s[i + k]);
+        int h = ls_hexval((unsigned char)s[i + k]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -368,7 +359,7 @@ bool ls_v_private_key(const struct ls_vctx *c)
 static bool is_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (hexval(s[i]) < 0)
+        if (ls_hexval((unsigned char)s[i]) < 0)
             return false;
     return true;
 }
@@ -379,7 +370,7 @@ static bool is_uuid(const char *s, size_t n)
         return false;
     for (size_t i = 0; i < n; i++) {
         bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : hexval(s[i]) < 0)
+        if (dash ? s[i] != '-' : ls_hexval((unsigned char)s[i]) < 0)
             return false;
     }
     return true;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/textutil.h"
 
 enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
 
@@ -42,16 +43,6 @@ struct ch_tsv {
     bool failed;
 };
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static char esc_char(unsigned char c)
 {
@@ -83,7 +74,7 @@ static size_t dec_byte(struct dec *d, unsigned char c, char *out)
         out[0] = esc_char(c);
         return 1;
     case S_HEX1:
-        if (hexval(c) >= 0) {
+        if (ls_hexval((unsigned char)c) >= 0) {
             d->hex1 = (char)c;
             d->state = S_HEX2;
             return 0;
@@ -91,9 +82,9 @@ static size_t dec_byte(struct dec *d, unsigned char c, char *out)
         out[o++] = 'x';
         break;
     case S_HEX2:
-        if (hexval(c) >= 0) {
+        if (ls_hexval((unsigned char)c) >= 0) {
             d->state = S_NORMAL;
-            out[0] = (char)(hexval((unsigned char)d->hex1) << 4 | hexval(c));
+            out[0] = (char)(ls_hexval((unsigned char)(unsigned char)d->hex1) << 4 | ls_hexval((unsigned char)c));
             return 1;
         }
         out[o++] = 'x';
