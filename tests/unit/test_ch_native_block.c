@@ -12,73 +12,10 @@
 #include <string.h>
 
 #include "engines/ch_native_proto.h"
+#include "ch_wire_builder.h"
 
 /* ---- byte builder ------------------------------------------------------------------------- */
 
-struct bb {
-    uint8_t *p;
-    size_t len, cap;
-};
-
-static void bb_add(struct bb *b, const void *x, size_t n)
-{
-    if (b->len + n > b->cap) {
-        b->cap = (b->len + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    if (n && x)
-        memcpy(b->p + b->len, x, n);
-    b->len += n;
-}
-
-static void bb_u8(struct bb *b, unsigned v)
-{
-    uint8_t c = (uint8_t)v;
-    bb_add(b, &c, 1);
-}
-
-static void bb_vu(struct bb *b, uint64_t v)
-{
-    do {
-        bb_u8(b, (v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-}
-
-static void bb_le(struct bb *b, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        bb_u8(b, (unsigned)(v >> (8 * i)) & 0xff);
-}
-
-static void bb_strn(struct bb *b, const char *s, size_t n)
-{
-    bb_vu(b, n);
-    bb_add(b, s, n);
-}
-
-static void bb_str(struct bb *b, const char *s)
-{
-    bb_strn(b, s, strlen(s));
-}
-
-/* Data packet header: type, table name "", BlockInfo, ncols, nrows. */
-static void bb_block(struct bb *b, unsigned type, uint64_t ncols, uint64_t nrows)
-{
-    static const uint8_t info[] = {1, 0, 2, 0xff, 0xff, 0xff, 0xff, 0};
-    bb_vu(b, type);
-    bb_str(b, "");
-    bb_add(b, info, sizeof info);
-    bb_vu(b, ncols);
-    bb_vu(b, nrows);
-}
-
-static void bb_free(struct bb *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
 
 
 /* ---- decode helpers ----------------------------------------------------------------------- */
