@@ -13,6 +13,7 @@
 #include <hs/hs.h>
 #include <pcre2.h>
 
+#include "detect/dbcache.h"
 #include "detect/rules.h"
 #include "detect/validators.h"
 
@@ -149,12 +150,20 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
         }
     }
     hs_compile_error_t *ce = NULL;
-    if (nexpr && hs_compile_multi(exprs, flags, ids, nexpr, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
-        int bad = ce ? ce->expression : -1;
-        snprintf(err, errlen, "rule %s: prefilter: %s", bad >= 0 ? d->rules[d->var[ids[bad]].rule].id : "?",
-                 ce ? ce->message : "compile failed");
-        hs_free_compile_error(ce);
-        goto fail;
+    unsigned char key[LS_DBCACHE_KEY];
+    if (nexpr) {
+        ls_dbcache_key(exprs, flags, ids, nexpr, HS_MODE_BLOCK, key);
+        d->db = ls_dbcache_load(key);
+    }
+    if (nexpr && !d->db) {
+        if (hs_compile_multi(exprs, flags, ids, nexpr, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
+            int bad = ce ? ce->expression : -1;
+            snprintf(err, errlen, "rule %s: prefilter: %s", bad >= 0 ? d->rules[d->var[ids[bad]].rule].id : "?",
+                     ce ? ce->message : "compile failed");
+            hs_free_compile_error(ce);
+            goto fail;
+        }
+        ls_dbcache_store(key, d->db);
     }
     free(exprs);
     free(flags);
