@@ -92,6 +92,15 @@ void ls_detector_free(struct ls_detector *d)
     free(d);
 }
 
+size_t ls_detector_reach(const struct ls_detector *d)
+{
+    size_t mx = 0;
+    for (size_t i = 0; d && i < d->nvar; i++)
+        if ((size_t)d->var[i].v->max_len + d->var[i].v->back > mx)
+            mx = (size_t)d->var[i].v->max_len + d->var[i].v->back;
+    return mx;
+}
+
 struct ls_detector *ls_detector_new(char *err, size_t errlen)
 {
     return ls_detector_new_for(LS_CATS_ALL, err, errlen);

@@ -34,6 +34,10 @@ struct ls_detector *ls_detector_new(char *err, size_t errlen);
 #define LS_CATS_ALL 0x7u
 struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t errlen);
 void ls_detector_free(struct ls_detector *d);
+/* The longest span a confirmation of this detector can cover, from the start of its search window
+ * (back) to the end of a match (max_len): what a streaming caller must carry between blocks. A
+ * detector without the chat rules needs ~16 KB instead of ~1 MB. */
+size_t ls_detector_reach(const struct ls_detector *d);
 struct ls_detect_scratch *ls_detect_scratch_new(const struct ls_detector *d);
 void ls_detect_scratch_free(struct ls_detect_scratch *s);
 /* After a scan was abandoned by a non-local jump (SIGBUS on a truncated mapped file), makes the

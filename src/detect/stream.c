@@ -12,23 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "detect/rules.h"
-
 #define CTX 256 /* bytes kept before the carried region: lookbehinds and validators see context */
 
 size_t ls_stream_overlap(const struct ls_detector *d)
 {
-    (void)d; /* every detector is built from the same rule table */
-    size_t mx = 0, n = ls_rule_count();
-    for (size_t i = 0; i < n; i++) {
-        const struct ls_rule_def *def = ls_rule_def_at(i);
-        for (size_t k = 0; k < LS_MAX_VARIANTS && def->variants[k].prefilter; k++) {
-            size_t w = (size_t)def->variants[k].max_len + def->variants[k].back;
-            if (w > mx)
-                mx = w;
-        }
-    }
-    return mx + 64;
+    return ls_detector_reach(d) + 64;
 }
 
 struct run {
@@ -126,24 +114,35 @@ static void install_sigbus(void)
 }
 
 /* Regular files are mapped window by window instead of read: no copy through the kernel, no
- * anonymous pages to clear. Each window is [off - one page of context, off + MAP_WINDOW + overlap);
- * matches starting at or after off + MAP_WINDOW wait for the next window. */
-#define MAP_WINDOW ((size_t)16 << 20) /* 16 MiB: ~8 % less CPU than 8 MiB, 2 MiB costs ~25 % more */
+ * anonymous pages to clear. Each window is [off - one page of context, off + window + overlap);
+ * matches starting at or after off + window wait for the next window. */
+#define MAP_WINDOW_MIN ((size_t)4 << 20)
+
+/* 4 MiB windows keep a window in the last-level cache from Vectorscan's pass to the byte
+ * prefilters, confirmations and line counting after it; the window stays at least 16 times the
+ * overlap so that re-scanned bytes cost little (the chat rules need ~1 MiB of overlap). */
+static size_t map_window(size_t overlap)
+{
+    size_t mib = (size_t)1 << 20, w = overlap * 16; /* whole MiBs: window offsets stay page-aligned */
+    w = (w + mib - 1) / mib * mib;
+    return w > MAP_WINDOW_MIN ? w : MAP_WINDOW_MIN;
+}
 
 static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, uint64_t size,
                       const struct ls_stream_opts *o, ls_stream_match_fn on_match, ls_stream_final_fn on_final,
                       void *ud, int *err_no, uint64_t *total)
 {
     size_t overlap = ls_stream_overlap(d);
+    size_t window = map_window(overlap);
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     uint64_t cap_bytes = o && o->max_bytes ? o->max_bytes : UINT64_MAX;
     uint64_t end = size < cap_bytes ? size : cap_bytes;
     struct run r = {.on_match = on_match, .ud = ud};
     volatile int rc = LS_STREAM_OK;
     install_sigbus();
-    for (uint64_t off = 0; off < end; off += MAP_WINDOW) {
+    for (uint64_t off = 0; off < end; off += window) {
         uint64_t ms = off >= page ? off - page : 0;
-        uint64_t me = off + MAP_WINDOW + overlap;
+        uint64_t me = off + window + overlap;
         if (me > end || me < off)
             me = end;
         size_t len = (size_t)(me - ms);
@@ -162,7 +161,7 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
         }
         bool last = me == end;
         r.base = ms;
-        r.limit = last ? len : (size_t)(off + MAP_WINDOW - ms);
+        r.limit = last ? len : (size_t)(off + window - ms);
         char *volatile vbuf = buf;
         volatile size_t vlen = len;
         sigjmp_buf env;
