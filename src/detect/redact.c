@@ -2,6 +2,7 @@
  * third of a value, and the JSON-unescaped value both are computed from. */
 #include "detect/redact.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -9,13 +10,48 @@
 #include "detect/validators.h"
 #include "detect/value.h"
 
+/* SHA-256 with the algorithm fetched once and one digest context per thread, reused: EVP_Digest
+ * creates a context and looks the algorithm up in the provider tables (under a lock) on every
+ * call, several times the cost of hashing a short secret. The context is freed at thread exit. */
+static EVP_MD *sha_md;
+static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
+static pthread_key_t sha_key;
+static _Thread_local EVP_MD_CTX *sha_ctx;
+
+static void sha_ctx_free(void *p)
+{
+    EVP_MD_CTX_free(p);
+}
+
+static void sha_init(void)
+{
+    sha_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (pthread_key_create(&sha_key, sha_ctx_free) != 0) {
+        EVP_MD_free(sha_md); /* without a key the contexts could not be freed: use EVP_Digest */
+        sha_md = NULL;
+    }
+}
+
+static int sha256(const char *val, size_t len, unsigned char *md, unsigned int *mdlen)
+{
+    pthread_once(&sha_once, sha_init);
+    if (sha_md && !sha_ctx && (sha_ctx = EVP_MD_CTX_new()) && pthread_setspecific(sha_key, sha_ctx) != 0) {
+        EVP_MD_CTX_free(sha_ctx);
+        sha_ctx = NULL;
+    }
+    if (!sha_md || !sha_ctx)
+        return EVP_Digest(val, len, md, mdlen, EVP_sha256(), NULL);
+    return EVP_DigestInit_ex2(sha_ctx, sha_md, NULL) == 1 && EVP_DigestUpdate(sha_ctx, val, len) == 1 &&
+           EVP_DigestFinal_ex(sha_ctx, md, mdlen) == 1;
+}
+
 void ls_fingerprint(const char *val, size_t len, char out[72])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     memcpy(out, "sha256:", 7);
-    if (EVP_Digest(val, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+    if (sha256(val, len, md, &mdlen) != 1 || mdlen != 32) {
         memset(out + 7, '0', 64); /* cannot happen with a working libcrypto */
         out[71] = '\0';
         return;

@@ -65,6 +65,10 @@ struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
  * redacted, count (+ value with show_secrets when kept). */
 struct ls_file_secret;
 struct json_t *ls_json_file_secret(const struct ls_file_secret *fs, bool show_secrets);
+/* The same record appended to b as one line of compact JSON (no newline), byte for byte what
+ * json_dumps(ls_json_file_secret(), JSON_COMPACT) gives, without building the object. */
+struct ls_buf;
+void ls_jsonl_file_secret(struct ls_buf *b, const struct ls_file_secret *fs, bool show_secrets);
 
 /* SARIF 2.1.0 for secret findings (sarif.c), for `leakscan secrets` and `leakscan audit` (scan uses
  * it through --format sarif). Usage: w = ls_sarif_new(out); ls_sarif_add_secret(w, sec, &loc) per

@@ -80,7 +80,15 @@ int ls_secrets_out_add(struct ls_secrets_out *w, const struct ls_file_secret *fs
 {
     switch (w->f) {
     case LS_SFORMAT_TEXT: put_text(w, fs); break;
-    case LS_SFORMAT_JSONL: put_json(w, ls_json_file_secret(fs, w->show)); break;
+    case LS_SFORMAT_JSONL: {
+        struct ls_buf b = {0};
+        ls_jsonl_file_secret(&b, fs, w->show);
+        ls_buf_add(&b, "\n", 1);
+        if (b.oom || fwrite(b.p, 1, b.len, w->out) != b.len)
+            w->failed = true;
+        ls_buf_free(&b);
+        break;
+    }
     case LS_SFORMAT_SARIF: {
         char *uri = ls_sarif_uri(fs->path);
         struct ls_secret_location loc = {.uri = uri, .line = fs->line, .column = fs->column};

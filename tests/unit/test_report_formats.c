@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "report/file_secret.h"
 #include "report/fmt.h"
 #include "report/report.h"
 
@@ -256,6 +257,70 @@ static void test_markdown_escapes_and_redacts(void **state)
     ls_service_free(&s);
 }
 
+/* The direct JSONL writer of `leakscan secrets` records gives the bytes jansson's compact dump
+ * gives for the same values: escapes, control characters, invalid UTF-8, non-ASCII. */
+static json_t *ref_str(const char *s)
+{
+    if (!s)
+        return json_null();
+    if (ls_utf8_valid(s, strlen(s)))
+        return json_string(s);
+    char *c = ls_utf8_sanitize(s, strlen(s));
+    json_t *j = json_string(c);
+    free(c);
+    return j;
+}
+
+static void test_jsonl_file_secret_matches_jansson(void **state)
+{
+    (void)state;
+    static const char *const hostile[] = {
+        "plain.log", "we\"ird\\pa\th\n\r\b\f\x01\x1f\x7f.txt", "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x94\x91",
+        "bad \xff\xfe utf8 \xc3", "/a/b/c", "", NULL,
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        for (int show = 0; show < 2; show++) {
+            struct ls_file_secret fs;
+            memset(&fs, 0, sizeof fs);
+            fs.path = hostile[i] ? hostile[i] : "-";
+            fs.line = 12345678901ull;
+            fs.column = i + 1;
+            fs.sec.rule = "github-classic-pat";
+            fs.sec.category = hostile[i] ? "secret" : NULL;
+            snprintf(fs.sec.fingerprint, sizeof fs.sec.fingerprint, "sha256:%064d", (int)i);
+            snprintf(fs.sec.redacted, sizeof fs.sec.redacted, "gh\xe2\x80\xa6%s", hostile[i] ? "\"q\"" : "x");
+            fs.sec.count = (uint64_t)-1; /* clamped to INT64_MAX like jint() */
+            fs.sec.raw = (char *)(uintptr_t)hostile[i];
+            json_t *o = json_object();
+            json_object_set_new(o, "type", json_string("secret"));
+            json_object_set_new(o, "path", ref_str(fs.path));
+            json_object_set_new(o, "line", json_integer((json_int_t)fs.line));
+            json_object_set_new(o, "column", json_integer((json_int_t)fs.column));
+            json_object_set_new(o, "rule", ref_str(fs.sec.rule));
+            json_object_set_new(o, "category", ref_str(fs.sec.category));
+            json_object_set_new(o, "fingerprint", ref_str(fs.sec.fingerprint));
+            json_object_set_new(o, "redacted", ref_str(fs.sec.redacted));
+            json_object_set_new(o, "count", json_integer(INT64_MAX));
+            if (show && fs.sec.raw)
+                json_object_set_new(o, "value", ref_str(fs.sec.raw));
+            char *want = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            struct ls_buf b = {0};
+            ls_jsonl_file_secret(&b, &fs, show);
+            ls_buf_add(&b, "", 1);
+            assert_false(b.oom);
+            assert_string_equal(b.p, want);
+            json_t *parsed = ls_json_file_secret(&fs, show);
+            char *again = json_dumps(parsed, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            assert_string_equal(again, want);
+            free(again);
+            json_decref(parsed);
+            ls_buf_free(&b);
+            free(want);
+            json_decref(o);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_sarif_api_files_and_cap),
         cmocka_unit_test(test_text_summary_collapses_interfaces),
         cmocka_unit_test(test_markdown_escapes_and_redacts),
+        cmocka_unit_test(test_jsonl_file_secret_matches_jansson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
