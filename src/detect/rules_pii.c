@@ -58,7 +58,11 @@ const struct ls_rule_def ls_rules_pii[] = {
      .prio = 7,
      .variants = {{"\\+", PHONE_E164, 1, 40, ls_q_plus_digit},
                   {/* short literals such as "tel" or "mob" alone slow the whole literal matcher down */
-                   "(?i)(?:tel[^A-Za-z]|phone|mobile|cell|sms|fax|whatsapp|contact)",
+                   "(?i)(?:phone|mobile|whatsapp|contact)", PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10,
+                   120, ls_q_digits10},
+                  {/* the short words occur inside other words all the time ("hotel ", "cancel", "intel:"):
+                    * the byte before them must not be a letter, as the confirmation demands anyway */
+                   "(?i)(?:^|[^A-Za-z])(?:tel[^A-Za-z]|cell|sms|fax)",
                    PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120, ls_q_digits10}},
      .validate = ls_v_phone,
      .examples = EX({"sms verification code sent to +14155550123", "+14155550123"},
