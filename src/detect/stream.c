@@ -3,6 +3,7 @@
 #include "detect/stream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -154,6 +155,10 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
             break;
         }
         madvise(buf, len, MADV_SEQUENTIAL);
+        /* a file not in the page cache: the disk reads the next window while this one is scanned
+         * (MAP_POPULATE above waits for its own window only) */
+        if (me < end)
+            posix_fadvise(fd, (off_t)me, (off_t)(end - me < window ? end - me : window), POSIX_FADV_WILLNEED);
         if (off == 0 && o && o->sniff_binary && memchr(buf, 0, len < LS_STREAM_SNIFF ? len : LS_STREAM_SNIFF)) {
             munmap(buf, len);
             rc = LS_STREAM_BINARY;
