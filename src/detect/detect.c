@@ -13,6 +13,7 @@
 #include <hs/hs.h>
 #include <pcre2.h>
 
+#include "detect/bytescan.h"
 #include "detect/dbcache.h"
 #include "detect/rules.h"
 #include "detect/validators.h"
@@ -36,7 +37,8 @@ struct ls_detector {
     size_t nvar;
     const struct ls_rule *rules;
     size_t nrules;
-    size_t bytevar[8]; /* variants with a single-byte prefilter (memchr) */
+    size_t bytevar[LS_BYTESCAN_MAX]; /* variants with a single-byte prefilter (bytescan.h) */
+    unsigned char bytes[LS_BYTESCAN_MAX]; /* their bytes */
     size_t nbytevar;
 };
 
@@ -148,6 +150,7 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
             if (vr->byte >= 0 && d->nbytevar == sizeof d->bytevar / sizeof d->bytevar[0])
                 vr->byte = -1; /* enough memchr passes: Vectorscan takes the rest */
             if (vr->byte >= 0) {
+                d->bytes[d->nbytevar] = (unsigned char)vr->byte;
                 d->bytevar[d->nbytevar++] = d->nvar;
             } else {
                 exprs[nexpr] = vr->v->prefilter;
@@ -347,6 +350,19 @@ static int on_hit(unsigned int id, unsigned long long from, unsigned long long t
     return s->oom ? 1 : 0;
 }
 
+/* A byte-prefilter hit at pos (relative to the slice at base): the prefilter "match" ends after it. */
+struct byte_pass {
+    struct ls_detect_scratch *s;
+    size_t base;
+};
+
+static int on_byte(void *ud, size_t k, size_t pos)
+{
+    struct byte_pass *bp = ud;
+    confirm(bp->s, bp->s->d->bytevar[k], bp->base + pos + 1);
+    return bp->s->oom ? 1 : 0;
+}
+
 /* ---- overlap reduction ----------------------------------------------------------------------- */
 
 static int by_class_start(const void *a, const void *b)
@@ -473,18 +489,11 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
         if (off + n >= len)
             break;
     }
-    /* the byte prefilters in cache-sized slices: each slice is read from memory once for all of
-     * them (hits of one variant still arrive in input order) */
+    /* the byte prefilters in cache-sized slices, all bytes in one pass over each slice (hits of
+     * one variant still arrive in input order) */
     for (size_t c0 = 0; c0 < len && d->nbytevar && !s->oom; c0 += BYTE_SLICE) {
-        const char *end = buf + (len - c0 < BYTE_SLICE ? len : c0 + BYTE_SLICE);
-        for (size_t k = 0; k < d->nbytevar && !s->oom; k++) {
-            size_t vi = d->bytevar[k];
-            const char *p = buf + c0;
-            while (p < end && !s->oom && (p = memchr(p, d->var[vi].byte, (size_t)(end - p)))) {
-                p++;
-                confirm(s, vi, (size_t)(p - buf));
-            }
-        }
+        struct byte_pass bp = {s, c0};
+        ls_bytescan(buf + c0, len - c0 < BYTE_SLICE ? len - c0 : BYTE_SLICE, d->bytes, d->nbytevar, on_byte, &bp);
     }
     reduce(s->f, s->nf);
     size_t out = 0;
