@@ -81,9 +81,19 @@ bool ls_is_placeholder(const char *s, size_t n)
          * like "dummy" turns up by chance: only unmistakable markers count there. */
         static const char *const marks[] = {"EXAMPLE", "example", "Example", "XXXXXXXX", "xxxxxxxx", "********",
                                             "${",      "<your",   "YOUR_",   "your_",    "your-"};
-        for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-            if (memmem(s, n, marks[i], strlen(marks[i])))
-                return true;
+        /* one pass over the value, comparing only where a mark can start (instead of one memmem
+         * pass per mark over a key block of thousands of bytes) */
+        static const bool starts[256] = {['E'] = 1, ['e'] = 1, ['X'] = 1, ['x'] = 1, ['*'] = 1,
+                                         ['$'] = 1, ['<'] = 1, ['Y'] = 1, ['y'] = 1};
+        for (size_t i = 0; i + 2 <= n; i++) {
+            if (!starts[(unsigned char)s[i]])
+                continue;
+            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+                size_t m = strlen(marks[k]);
+                if (marks[k][0] == s[i] && m <= n - i && memcmp(s + i, marks[k], m) == 0)
+                    return true;
+            }
+        }
         return false;
     }
     static const char *const bad[] = {
