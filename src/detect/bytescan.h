@@ -1,6 +1,6 @@
 /* The detector's byte prefilters: finds every occurrence of a few byte values ('@', '+') in one
- * pass over a buffer (AVX2 where the CPU has it, one memchr pass per byte otherwise), so a
- * slice is read once for all of them. */
+ * pass over a buffer (AVX2 for two bytes where the CPU has it, one memchr pass per byte
+ * otherwise), so a slice is read once for both. */
 #ifndef LS_DETECT_BYTESCAN_H
 #define LS_DETECT_BYTESCAN_H
 
