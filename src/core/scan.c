@@ -37,13 +37,6 @@ static void finish_one(struct scan *sc)
     fill(sc);
 }
 
-static void close_rst(int fd)
-{
-    struct linger lg = {1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    close(fd);
-}
-
 static void host_release(struct scan *sc, struct probe *pr)
 {
     if (sc->hosts && pr->counted) {
@@ -97,7 +90,7 @@ static void probe_free(struct probe *pr)
     if (pr->ev)
         event_free(pr->ev);
     if (pr->fd >= 0)
-        close_rst(pr->fd);
+        ls_probe_abort(pr->fd);
     free(pr);
 }
 
@@ -133,14 +126,14 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     struct probe *pr = arg;
     struct scan *sc = pr->sc;
     (void)fd;
+    event_free(pr->ev);
+    pr->ev = NULL;
     if (what & EV_TIMEOUT) {
         bool port_wait = pr->fd < 0 && pr->port_waits <= 50; /* waited for a free source port */
         if (port_wait || pr->attempt < sc->cfg->retries) {
             pr->attempt += !port_wait;
-            event_free(pr->ev);
-            pr->ev = NULL;
             if (pr->fd >= 0)
-                close_rst(pr->fd);
+                ls_probe_abort(pr->fd);
             pr->fd = -1;
             int r = probe_connect(pr);
             if (r == 0)
@@ -154,19 +147,10 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
         finish_one(sc);
         return;
     }
-    int err = 0;
-    socklen_t len = sizeof err;
-    getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    event_free(pr->ev);
-    pr->ev = NULL;
-    if (err == 0)
-        close_rst(pr->fd);
-    else
-        close(pr->fd); /* refused: no connection, nothing left in TIME_WAIT */
+    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd);
     pr->fd = -1;
-    if (err == 0 || err == ECONNREFUSED)
-        rtt_sample(sc, pr->t0_ns);
-    if (err == 0) {
+    rtt_sample(sc, pr->t0_ns);
+    if (r == LS_PROBE_OPEN) {
         port_open(sc, pr);
         return;
     }
@@ -174,57 +158,32 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     finish_one(sc);
 }
 
-/* 0: waiting for the loop; 1: answered at once (open); -1: failed/closed */
-static bool is_loopback4(const struct sockaddr_storage *ss)
-{
-    return ss->ss_family == AF_INET &&
-           (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
-}
-
-/* Binds fd to the next address of a pool of 127.0.0.x sources (port picked at connect() time,
- * IP_BIND_ADDRESS_NO_PORT), so many sockets to one loopback host do not run out of ports. */
-static void bind_spread(struct scan *sc, int fd)
-{
-    int one = 1;
-    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    struct sockaddr_in src = {.sin_family = AF_INET};
-    src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)(sc->spread_next++ % SPREAD_POOL));
-    bind(fd, (struct sockaddr *)&src, sizeof src);
-}
-
+/* 0: waiting for the loop; 1: answered at once (open); -1: closed, or could not probe */
 static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
     pr->t0_ns = ls_scan_now_ns();
-    pr->fd = socket(pr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (pr->fd < 0)
-        return -1;
-    if (sc->spread && is_loopback4(&pr->sa))
-        bind_spread(sc, pr->fd);
-    if (connect(pr->fd, (struct sockaddr *)&pr->sa, pr->salen) == 0) {
-        close_rst(pr->fd);
-        pr->fd = -1;
+    int fd = -1;
+    switch (ls_probe_start(&sc->pool, (struct sockaddr *)&pr->sa, pr->salen, &fd)) {
+    case LS_PROBE_OPEN:
         return 1;
-    }
-    if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports: never lose the probe */
-        close(pr->fd);
-        pr->fd = -1;
-        if (!sc->spread && is_loopback4(&pr->sa)) {
-            sc->spread = true;
-            return probe_connect(pr);
-        }
-        pr->ev = evtimer_new(sc->base, on_probe, pr); /* try again shortly (up to 50 times) */
+    case LS_PROBE_CLOSED:
+        rtt_sample(sc, pr->t0_ns);
+        return -1;
+    case LS_PROBE_FAILED:
+        return -1;
+    case LS_PROBE_NOPORT: { /* out of source ports: never lose the probe, try again shortly */
+        pr->ev = evtimer_new(sc->base, on_probe, pr);
         struct timeval tv = {0, 20000};
         pr->port_waits++;
         if (!pr->ev || event_add(pr->ev, &tv) != 0)
             return -1;
         return 0;
     }
-    if (errno != EINPROGRESS) {
-        close(pr->fd);
-        pr->fd = -1;
-        return -1;
+    case LS_PROBE_PENDING:
+        break;
     }
+    pr->fd = fd;
     pr->ev = event_new(sc->base, pr->fd, EV_WRITE, on_probe, pr);
     if (!pr->ev)
         return -1;
@@ -381,9 +340,16 @@ static void fill(struct scan *sc)
         return;
     }
     sc->filling = true;
+    unsigned started = 0;
     do {
         sc->refill = false;
         while (sc->inflight < sc->concurrency) {
+            if (started++ == FILL_BATCH) { /* most probes finish inside connect(): let the loop
+                                              poll (timeouts, signals, progress) now and then */
+                event_active(sc->more_ev, EV_TIMEOUT, 0);
+                sc->refill = false;
+                break;
+            }
             uint64_t now = ls_scan_now_ns();
             if (!ls_rate_take(&sc->rate, now)) {
                 if (!event_pending(sc->rate_ev, EV_TIMEOUT, NULL)) {
@@ -485,11 +451,19 @@ static void run_loop(struct scan *sc, double rate)
                                         .on_service = on_service,
                                         .on_job_end = on_job_end,
                                         .ud = sc};
+    sc->more_ev = evtimer_new(sc->base, on_rate_timer, sc);
+    if (!sc->more_ev) {
+        fprintf(stderr, "leakscan: out of memory\n");
+        return;
+    }
     fill(sc);
     if (!scan_over(sc))
         event_base_dispatch(sc->base);
     for (size_t i = 0; i < sc->ndefer; i++) /* only after a second signal */
         probe_free(sc->defer[i]);
+    event_free(sc->more_ev);
+    sc->more_ev = NULL;
+    ls_sockpool_free(&sc->pool);
 }
 
 /* Loops for connect-mode discovery: one per core (at most 4) when nothing needs a single loop

@@ -15,6 +15,7 @@
 #include "core/scan.h"
 #include "core/scan_check.h"
 #include "core/scan_dns.h"
+#include "core/scan_sock.h"
 #include "core/walk.h"
 
 #define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
@@ -23,7 +24,7 @@
 
 struct probe;
 
-#define SPREAD_POOL 64          /* 127.0.0.1-127.0.0.64 as sources once ports run short */
+#define FILL_BATCH 2048         /* probes started per fill() before the loop polls again */
 #define CHUNK 64                /* positions a connect-mode thread claims at a time */
 
 /* Connect-mode discovery on several event loops (one thread each): positions are claimed in
@@ -65,8 +66,8 @@ struct scan {
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
-    bool spread;                   /* bind loopback sources from the pool (after EADDRNOTAVAIL) */
-    unsigned spread_next;
+    struct ls_sockpool pool;       /* this loop's probe sockets (reuse, source spread) */
+    struct event *more_ev;         /* fill() again after the loop has polled once */
 };
 
 struct probe {
