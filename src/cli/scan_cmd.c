@@ -363,6 +363,7 @@ int ls_cmd_scan(int argc, char **argv)
     cfg.scope = &scope;
     cfg.exclude = &exclude;
     cfg.progress = !quiet && isatty(STDERR_FILENO);
+    cfg.stats = getenv("LEAKSCAN_STATS") && strcmp(getenv("LEAKSCAN_STATS"), "1") == 0;
 
     if (no_history && db) {
         ls_usage_error("--db and --no-history contradict each other");

@@ -96,27 +96,14 @@ static void probe_free(struct probe *pr)
 
 static void rtt_sample(struct scan *sc, uint64_t t0)
 {
-    double us = (double)(ls_scan_now_ns() - t0) / 1000.0;
-    if (sc->rtt_samples++ == 0) {
-        sc->srtt = us;
-        sc->rttvar = us / 2;
-    } else {
-        double d = us > sc->srtt ? us - sc->srtt : sc->srtt - us;
-        sc->rttvar = 0.75 * sc->rttvar + 0.25 * d;
-        sc->srtt = 0.875 * sc->srtt + 0.125 * us;
-    }
+    ls_rtt_sample(&sc->rtt, (double)(ls_scan_now_ns() - t0) / 1000.0);
 }
 
-/* The connect timeout in ms: --timeout, or with adaptive timeouts and enough samples
- * max(ADAPTIVE_FLOOR_MS, 2*srtt + 4*rttvar) capped by --timeout. */
+/* The connect timeout in ms: --timeout, or the adaptive one of rtt.h. */
 static unsigned connect_timeout_ms(const struct scan *sc)
 {
     unsigned cap = sc->cfg->limits.connect_timeout_ms;
-    if (!sc->cfg->adaptive_timeout || sc->rtt_samples < RTT_MIN_SAMPLES)
-        return cap;
-    double ms = (2 * sc->srtt + 4 * sc->rttvar) / 1000.0;
-    unsigned t = ms < ADAPTIVE_FLOOR_MS ? ADAPTIVE_FLOOR_MS : (unsigned)ms;
-    return t < cap ? t : cap;
+    return sc->cfg->adaptive_timeout ? ls_rtt_timeout_ms(&sc->rtt, cap) : cap;
 }
 
 static int probe_connect(struct probe *pr);
@@ -596,11 +583,7 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         rc = 3;
     bool syn = rc == 0 && ls_scan_use_syn(&sc);
     if (syn) {
-        uint64_t t1 = ls_scan_now_ns();
         rc = ls_scan_run_syn(&sc, err, errlen);
-        if (cfg->progress)
-            fprintf(stderr, "SYN mode: %llu probes in %.2f s, %llu open\n", (unsigned long long)sum->probes,
-                    (double)(ls_scan_now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
         if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
             sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
     }

@@ -36,6 +36,7 @@ struct ls_scan_config {
     const struct ls_scope *exclude;/* user exclusions (the built-in ones are always applied) */
     bool adaptive_timeout;         /* connect timeout from measured RTTs, --timeout the ceiling */
     bool progress;                 /* progress line on stderr (the caller checks for a TTY) */
+    bool stats;                    /* discovery engine's timings and timeout policy on stderr */
     uint64_t warn_probes;          /* print the probe count on stderr when above this (0 = never) */
     /* in: position to start from (within the shard) and the hash it was saved with (0 = new scan);
      * out: position reached, the arguments' hash, whether a signal stopped the scan */

@@ -12,6 +12,7 @@
 
 #include "core/pipeline.h"
 #include "core/ratelimit.h"
+#include "core/rtt.h"
 #include "core/scan.h"
 #include "core/scan_check.h"
 #include "core/scan_dns.h"
@@ -19,8 +20,6 @@
 #include "core/walk.h"
 
 #define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
-#define RTT_MIN_SAMPLES 16
-#define ADAPTIVE_FLOOR_MS 250
 
 struct probe;
 
@@ -57,9 +56,7 @@ struct scan {
     unsigned inflight;
     unsigned concurrency;
     bool filling, refill;
-    /* RTT estimate (microseconds), TCP-style */
-    double srtt, rttvar;
-    uint64_t rtt_samples;
+    struct ls_rtt rtt;             /* connect round trips (adaptive timeout) */
     uint64_t skipped, t_start_ns;
     struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
     size_t syn_nopens, syn_next, syn_cap;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/permute.h"
+#include "core/rtt.h"
 #include "core/scan_int.h"
 #include "core/syn.h"
 #include "net/conn.h"
@@ -159,6 +160,7 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
     struct ls_syn_opts o = {.key = ls_mix64(cfg->seed ^ 0x636f6f6b6965ull ^ (uint64_t)getpid()),
                             .rate = cfg->rate,
                             .wait_ms = cfg->limits.connect_timeout_ms,
+                            .adaptive = cfg->adaptive_timeout,
                             .retries = cfg->retries_set ? cfg->retries : 0,
                             .stop = &syn_stop};
     struct ls_syn_source src = {syn_next, syn_rewind, &g};
@@ -166,6 +168,18 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
     int rc = ls_syn_scan(&o, &src, syn_on_open, &g, &st, err, errlen);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    if (cfg->progress || cfg->stats)
+        fprintf(stderr,
+                "SYN mode: %llu probes sent in %.3f s (%u pass%s), %llu answered, %llu open; then waited %.3f s "
+                "(policy: until every probe is answered, at most %u ms: %s; %llu probes timed, srtt %.0f us, "
+                "rttvar %.0f us)\n",
+                (unsigned long long)st.sent, (double)st.send_ns / 1e9, o.retries + 1, o.retries ? "es" : "",
+                (unsigned long long)st.answers, (unsigned long long)st.opens, (double)st.tail_ns / 1e9,
+                st.tail_limit_ms,
+                o.adaptive ? "max(" LS_STR(LS_RTT_FLOOR_MS) ", 2*srtt+4*rttvar) after " LS_STR(LS_RTT_MIN_SAMPLES)
+                                 " timed answers, else --timeout, never above --timeout"
+                           : "--timeout",
+                (unsigned long long)st.rtt_samples, st.srtt_us, st.rttvar_us);
     sc->sum->probes = st.sent;
     sc->walk.pos = g.max_pos;
     sc->cfg->resume.interrupted = syn_stop != 0;
