@@ -140,6 +140,38 @@ bool ls_scan_use_syn(const struct scan *sc)
     return sc->cfg->mode == LS_MODE_SYN || ls_syn_available();
 }
 
+#define COMMON_SOURCE_MAX 4096    /* targets whose route sources are looked up before sending */
+
+/* The source address every probe leaves from when the targets' routes agree (names: every
+ * resolved address; ranges: first and last address, as the sender looks a range's source up once),
+ * else INADDR_ANY. */
+static struct in_addr common_source(const struct scan *sc)
+{
+    const struct ls_target_list *tl = sc->cfg->targets;
+    struct in_addr any = {htonl(INADDR_ANY)}, common = any, s;
+    if (tl->n > COMMON_SOURCE_MAX)
+        return any;
+    for (size_t i = 0; i < tl->n; i++) {
+        const struct ls_target *t = &tl->v[i];
+        size_t n = t->kind == LS_TARGET_NAME ? sc->res[i].n : 2;
+        for (size_t k = 0; k < n; k++) {
+            struct sockaddr_storage ss;
+            socklen_t l;
+            if (t->kind == LS_TARGET_NAME)
+                memcpy(&ss, &sc->res[i].addrs[k], sizeof ss);
+            else
+                ls_target_addr(t, k ? ls_target_naddrs(t) - 1 : 0, &ss, &l);
+            if (ss.ss_family != AF_INET || !route_source((const struct sockaddr_in *)&ss, &s))
+                return any;
+            if (common.s_addr == any.s_addr)
+                common = s;
+            else if (common.s_addr != s.s_addr)
+                return any;
+        }
+    }
+    return common;
+}
+
 /* Runs SYN discovery over the walk. Returns 0 or 3. */
 int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
 {
@@ -161,6 +193,7 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
                             .rate = cfg->rate,
                             .wait_ms = cfg->limits.connect_timeout_ms,
                             .adaptive = cfg->adaptive_timeout,
+                            .rx_addr = common_source(sc),
                             .retries = cfg->retries_set ? cfg->retries : 0,
                             .stop = &syn_stop};
     struct ls_syn_source src = {syn_next, syn_rewind, &g};

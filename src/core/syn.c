@@ -400,6 +400,10 @@ int ls_syn_scan(const struct ls_syn_opts *o, const struct ls_syn_source *src,
     struct rx r = {.fd = rxfd, .key = o->key, .sport = (uint16_t)(61000 + ls_mix64(o->key ^ 0x5359) % 4000),
                    .cap_ms = o->wait_ms};
     attach_filter(rxfd, r.sport);
+    if (o->rx_addr.s_addr != htonl(INADDR_ANY)) {
+        struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = o->rx_addr};
+        bind(rxfd, (struct sockaddr *)&me, sizeof me); /* only a filter: unbound works too */
+    }
     int big = 32 << 20;
     setsockopt(rxfd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
     pthread_mutex_init(&r.opens.mu, NULL);

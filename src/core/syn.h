@@ -24,6 +24,9 @@ struct ls_syn_opts {
     double rate;                   /* packets per second, 0 = as fast as possible */
     unsigned wait_ms;              /* listen this long after the last send (at most, if adaptive) */
     bool adaptive;                 /* the tail wait follows rtt.h's policy over timed probes */
+    struct in_addr rx_addr;        /* when every probe leaves from this one source: the receiver is
+                                      bound to it, so our own SYNs to local addresses are not copied
+                                      to it (INADDR_ANY: not bound) */
     unsigned retries;              /* extra passes over the whole walk */
     volatile sig_atomic_t *stop;
 };
