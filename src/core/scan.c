@@ -108,11 +108,29 @@ static unsigned connect_timeout_ms(const struct scan *sc)
 
 static int probe_connect(struct probe *pr);
 
+/* Arms pr's timer for the rest of its timeout, checking back at least every LS_RTT_FLOOR_MS while
+ * the adaptive timeout may still shrink (probes sent before any round trip was measured then
+ * follow the estimate once it exists). False when the timeout has passed. */
+static bool rearm(struct probe *pr)
+{
+    unsigned limit = connect_timeout_ms(pr->sc);
+    uint64_t waited = (ls_scan_now_ns() - pr->t0_ns) / 1000000u;
+    if (waited >= limit)
+        return false;
+    uint64_t ms = limit - waited;
+    if (pr->sc->cfg->adaptive_timeout && ms > LS_RTT_FLOOR_MS)
+        ms = LS_RTT_FLOOR_MS;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    return event_add(pr->ev, &tv) == 0;
+}
+
 static void on_probe(evutil_socket_t fd, short what, void *arg)
 {
     struct probe *pr = arg;
     struct scan *sc = pr->sc;
     (void)fd;
+    if ((what & EV_TIMEOUT) && pr->fd >= 0 && rearm(pr))
+        return;
     event_free(pr->ev);
     pr->ev = NULL;
     if (what & EV_TIMEOUT) {
@@ -172,11 +190,8 @@ static int probe_connect(struct probe *pr)
     }
     pr->fd = fd;
     pr->ev = event_new(sc->base, pr->fd, EV_WRITE, on_probe, pr);
-    if (!pr->ev)
+    if (!pr->ev || !rearm(pr))
         return -1;
-    unsigned ms = connect_timeout_ms(sc);
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    event_add(pr->ev, &tv);
     return 0;
 }
 
