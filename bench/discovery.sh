@@ -19,6 +19,7 @@ set -euo pipefail
 build="$(cd "${1:-build}" && pwd)"
 shift || true
 want_w="${*:-w1 w2 w3 w4}"
+[ "${BENCH_SKIP_8:-0}" = 1 ] && want_w="${want_w/w4/}"   # older switch: skip the /8 sweep
 rounds="${BENCH_ROUNDS:-3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 ls="$build/leakscan"
@@ -91,7 +92,7 @@ rounds() {
                 printf '  round %d  %-22s %6d ms  WRONG open set: got "%s", want "%s" (time not used)\n' "$r" "$label" "$t_ms" "$got" "$want"
                 fail=1
             fi
-            grep -h '^SYN mode' "$tmp/$w.$k.$r.err" | sed 's/^/      /' || true
+            grep -h -e '^SYN mode' -e '^connect mode' "$tmp/$w.$k.$r.err" | sed 's/; timeout policy.*//; s/^/      /' || true
         done
     done
     # summary: best/median per scanner, ratios of each leakscan mode against each nmap
@@ -174,10 +175,14 @@ NFT
 fi
 
 if [[ " $want_w " == *" w4 "* ]]; then
-    echo "W4: 127.0.0.0/8 x 1 port, SYN mode; load before: $(load)"
+    listen 127.40.0.1:8123 127.200.9.9:8123 127.250.0.7:8123 127.1.2.3:8123
+    echo "W4: 127.0.0.0/8 x 1 port, SYN mode, 4 listeners (plus any of W1's on port 8123); load before: $(load)"
     timed syn4 "$ls" scan --discover-only --format jsonl -p 8123 127.0.0.0/8; syn4=$t_ms
     n4=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["probes"])' "$tmp/syn4.out")
-    echo "  $n4 probes in ${syn4} ms = $(rate $n4 $syn4) probes/s, peak RSS $((rss_kb / 1024)) MiB, opens: $(ls_opens "$tmp/syn4.out" | wc -w); load after: $(load)"
+    want4="127.1.2.3:8123 $([[ " $want_w " == *" w1 "* ]] && echo "127.10.3.4:8123 ")127.200.9.9:8123 127.250.0.7:8123 127.40.0.1:8123"
+    got4="$(ls_opens "$tmp/syn4.out")"
+    echo "  $n4 probes in ${syn4} ms = $(rate $n4 $syn4) probes/s, peak RSS $((rss_kb / 1024)) MiB; load after: $(load)"
+    if [ "$got4" = "$want4" ]; then echo "  open set exact ($want4)"; else echo "  WRONG open set: got '$got4', want '$want4'"; fail=1; fi
     grep -h '^SYN mode' "$tmp/syn4.err" | sed 's/^/      /' || true
     echo "  (the kernel refuses a send to the broadcast 127.255.255.255 with EACCES; refused sends are not counted as probes)"
 fi

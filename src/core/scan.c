@@ -66,6 +66,8 @@ static void port_open(struct scan *sc, struct probe *pr)
     char ip[64];
     sc->sum->open_ports++;
     host_release(sc, pr);
+    if (sc->hp && !sc->syn_opens) /* (SYN mode recorded it when the SYN-ACK came) */
+        ls_honeypot_open(sc->hp, (struct sockaddr *)&pr->sa);
     ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
     if (sc->cfg->discover_only) {
         if (sc->sh)
@@ -518,7 +520,7 @@ static void run_loops(struct scan *sc, unsigned nloops)
     for (unsigned i = 0; i + 1 < nloops; i++) {
         struct worker *w = &ws[i];
         w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
-                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh};
+                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh, .hp = sc->hp};
         w->rate = sc->cfg->rate / nloops;
         w->sc.base = event_base_new();
         if (!w->sc.base || !(w->sc.rate_ev = evtimer_new(w->sc.base, on_rate_timer, &w->sc)) ||
@@ -603,6 +605,8 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         rc = 3;
     if (rc == 0 && cfg->max_per_host && !(sc.hosts = ls_hostcount_new(4096)))
         rc = 3;
+    if (rc == 0 && cfg->honeypot_engines && cfg->on_suspect && !(sc.hp = ls_honeypot_new(cfg->honeypot_engines)))
+        rc = 3;
     bool syn = rc == 0 && ls_scan_use_syn(&sc);
     if (syn) {
         rc = ls_scan_run_syn(&sc, err, errlen);
@@ -633,6 +637,9 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
     } else if (syn) {
         cfg->resume.pos = sc.walk.pos - sc.walk.begin;
     }
+    if (rc == 0 && sc.hp)
+        ls_honeypot_report(sc.hp, cfg->on_suspect, cfg->ud);
+    ls_honeypot_free(sc.hp);
     sum->duration_ms = (ls_scan_now_ns() - t0) / 1000000u;
     free_events(&sc);
     ls_hostcount_free(sc.hosts);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/honeypot.h"
 #include "core/scope.h"
 #include "core/targets.h"
 #include "engines/engine.h"
@@ -49,6 +50,8 @@ struct ls_scan_config {
     const struct ls_detector *detector;
     void (*on_service)(void *ud, const struct ls_service *svc);
     void (*on_open)(void *ud, const char *ip, uint16_t port);   /* discover-only results */
+    unsigned honeypot_engines;     /* flag hosts open on ports of this many engines (0 = off) */
+    void (*on_suspect)(void *ud, const struct ls_honeypot_host *host); /* after discovery */
     void *ud;
 };
 

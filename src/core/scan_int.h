@@ -63,6 +63,7 @@ struct scan {
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
+    struct ls_honeypot *hp;        /* open db ports per host (shared by all loops), or NULL */
     struct ls_sockpool pool;       /* this loop's probe sockets (reuse, source spread) */
     struct event *more_ev;         /* fill() again after the loop has polled once */
 };

@@ -102,6 +102,8 @@ static void syn_on_open(void *ud, const struct sockaddr_in *dst)
 {
     struct syn_glue *g = ud;
     struct scan *sc = g->sc;
+    if (sc->hp)
+        ls_honeypot_open(sc->hp, (const struct sockaddr *)dst);
     if (sc->cfg->discover_only) {
         char ip[64];
         sc->sum->open_ports++;
