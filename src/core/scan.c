@@ -468,9 +468,12 @@ static void run_loop(struct scan *sc, double rate)
     event_free(sc->more_ev);
     sc->more_ev = NULL;
     if (sc->cfg->stats && !sc->syn_opens)
-        fprintf(stderr, "connect mode loop: %llu probes in %.3f s, sockets created %lu, reused %lu%s; timeout policy: %s\n",
+        fprintf(stderr,
+                "connect mode loop: %llu probes in %.3f s, sockets created %lu, reused %lu%s; timeout at the end %u ms "
+                "(%llu round trips, srtt %.0f us); timeout policy: %s\n",
                 (unsigned long long)sc->sum->probes, (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9,
                 sc->pool.created, sc->pool.reused, sc->pool.spread ? ", loopback sources spread" : "",
+                connect_timeout_ms(sc), (unsigned long long)sc->rtt.samples, sc->rtt.srtt,
                 sc->cfg->adaptive_timeout ? "max(" LS_STR(LS_RTT_FLOOR_MS) " ms, 2*srtt+4*rttvar) once " LS_STR(
                                                 LS_RTT_MIN_SAMPLES) " round trips are measured, never above --timeout"
                                           : "--timeout");
