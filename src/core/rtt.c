@@ -21,3 +21,13 @@ unsigned ls_rtt_timeout_ms(const struct ls_rtt *r, unsigned cap_ms)
     unsigned t = ms < LS_RTT_FLOOR_MS ? LS_RTT_FLOOR_MS : (unsigned)ms + 1;
     return t < cap_ms ? t : cap_ms;
 }
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+const char *ls_rtt_policy(bool adaptive)
+{
+    return adaptive ? "max(" STR(LS_RTT_FLOOR_MS) " ms, 2*srtt+4*rttvar) once " STR(LS_RTT_MIN_SAMPLES)
+                      " round trips are measured, else --timeout; never above --timeout"
+                    : "--timeout";
+}

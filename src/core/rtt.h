@@ -6,12 +6,11 @@
 #ifndef LS_CORE_RTT_H
 #define LS_CORE_RTT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LS_RTT_MIN_SAMPLES 16
 #define LS_RTT_FLOOR_MS 250
-#define LS_STR_(x) #x
-#define LS_STR(x) LS_STR_(x)   /* a macro's value as a string literal, for the printed policy */
 
 struct ls_rtt {
     double srtt, rttvar;           /* microseconds */
@@ -19,6 +18,8 @@ struct ls_rtt {
 };
 
 void ls_rtt_sample(struct ls_rtt *r, double us);
+/* The policy in words, for the stats line: adaptive, or the fixed --timeout. */
+const char *ls_rtt_policy(bool adaptive);
 /* The timeout in ms under the policy above, cap_ms being --timeout. */
 unsigned ls_rtt_timeout_ms(const struct ls_rtt *r, unsigned cap_ms);
 

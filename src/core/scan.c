@@ -474,9 +474,7 @@ static void run_loop(struct scan *sc, double rate)
                 (unsigned long long)sc->sum->probes, (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9,
                 sc->pool.created, sc->pool.reused, sc->pool.spread ? ", loopback sources spread" : "",
                 connect_timeout_ms(sc), (unsigned long long)sc->rtt.samples, sc->rtt.srtt,
-                sc->cfg->adaptive_timeout ? "max(" LS_STR(LS_RTT_FLOOR_MS) " ms, 2*srtt+4*rttvar) once " LS_STR(
-                                                LS_RTT_MIN_SAMPLES) " round trips are measured, never above --timeout"
-                                          : "--timeout");
+                ls_rtt_policy(sc->cfg->adaptive_timeout));
     ls_sockpool_free(&sc->pool);
 }
 

@@ -206,14 +206,12 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
     if (cfg->progress || cfg->stats)
         fprintf(stderr,
                 "SYN mode: %llu probes sent in %.3f s (%u pass%s), %llu answered, %llu open; then waited %.3f s "
-                "(policy: until every probe is answered, at most %u ms: %s; %llu probes timed, srtt %.0f us, "
+                "(policy: until every probe is answered, at most %u ms: %s; %llu probes timed (1 in 64), srtt %.0f us, "
                 "rttvar %.0f us)\n",
                 (unsigned long long)st.sent, (double)st.send_ns / 1e9, o.retries + 1, o.retries ? "es" : "",
                 (unsigned long long)st.answers, (unsigned long long)st.opens, (double)st.tail_ns / 1e9,
                 st.tail_limit_ms,
-                o.adaptive ? "max(" LS_STR(LS_RTT_FLOOR_MS) ", 2*srtt+4*rttvar) after " LS_STR(LS_RTT_MIN_SAMPLES)
-                                 " timed answers, else --timeout, never above --timeout"
-                           : "--timeout",
+                ls_rtt_policy(o.adaptive),
                 (unsigned long long)st.rtt_samples, st.srtt_us, st.rttvar_us);
     sc->sum->probes = st.sent;
     sc->walk.pos = g.max_pos;
