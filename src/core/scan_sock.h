@@ -6,7 +6,9 @@
  * (open), EALREADY (still waiting: the caller hands the socket to the event loop). A refused
  * socket is left in the kernel's unconnected state by that second call, so it is reused for the
  * next probe instead of close() + socket(): two system calls per closed port instead of five or
- * more (socket, connect, epoll add, getsockopt, epoll delete, close). Connected sockets are closed
+ * more (socket, connect, epoll add, getsockopt, epoll delete, close). An IPv4 socket is bound to a
+ * local port of its own when created, so its reconnects skip the kernel's ephemeral port search.
+ * Connected sockets are closed
  * with SO_LINGER 0 (an RST, nothing left in TIME_WAIT).
  *
  * Source addresses: once a loopback destination has run out of ephemeral ports (EADDRNOTAVAIL),
