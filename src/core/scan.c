@@ -60,14 +60,39 @@ static void on_service(void *ud, const struct ls_service *svc)
     sc->cfg->on_service(sc->cfg->ud, svc);
 }
 
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        struct found_open *nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv)
+            return false;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    struct found_open *o = &l->v[l->n++];
+    memset(o, 0, sizeof *o);
+    memcpy(&o->sa, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+    o->target = target;
+    return true;
+}
+
 /* pr is consumed (freed) here. */
 static void port_open(struct scan *sc, struct probe *pr)
 {
     char ip[64];
-    sc->sum->open_ports++;
     host_release(sc, pr);
-    if (sc->hp && !sc->syn_opens) /* (SYN mode recorded it when the SYN-ACK came) */
+    if (sc->hp && !sc->assess_found) /* (recorded when the discovery phase found it) */
         ls_honeypot_open(sc->hp, (struct sockaddr *)&pr->sa);
+    if (sc->collect) { /* counted when the assessment phase confirms it */
+        pthread_mutex_lock(&sc->sh->out_mu);
+        ls_open_list_add(sc->sh->found, (struct sockaddr *)&pr->sa, pr->target);
+        pthread_mutex_unlock(&sc->sh->out_mu);
+        free(pr);
+        finish_one(sc);
+        return;
+    }
+    sc->sum->open_ports++;
     ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
     if (sc->cfg->discover_only) {
         if (sc->sh)
@@ -248,17 +273,16 @@ bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
     return false;
 }
 
-/* The next probe: from the SYN mode's open list when there is one, else from the walk. */
+/* The next probe: from the discovery phase's opens in the assessment phase, else from the walk. */
 static struct probe *next_probe(struct scan *sc)
 {
     struct sockaddr_storage ss;
     size_t t;
-    if (sc->syn_opens) {
-        if (sc->syn_next >= sc->syn_nopens)
+    if (sc->assess_found) {
+        if (sc->found.next >= sc->found.n)
             return NULL;
-        const struct syn_open *o = &sc->syn_opens[sc->syn_next++];
-        memset(&ss, 0, sizeof ss);
-        memcpy(&ss, &o->sa, sizeof o->sa);
+        const struct found_open *o = &sc->found.v[sc->found.next++];
+        ss = o->sa;
         t = o->target;
     } else if (!ls_scan_next_addr(sc, &ss, &t)) {
         return NULL;
@@ -270,6 +294,7 @@ static struct probe *next_probe(struct scan *sc)
     pr->sc = sc;
     pr->fd = -1;
     pr->sa = ss;
+    pr->target = t;
     pr->salen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (tg->kind == LS_TARGET_NAME) {
         pr->host = tg->name;
@@ -382,6 +407,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     if (sc->stopping) { /* a second signal: give up on the probes in flight */
         fprintf(stderr, "\nleakscan: stopping now (signal %d)\n", (int)sig);
+        sc->abandoned = true;
         event_base_loopbreak(sc->base);
         return;
     }
@@ -467,7 +493,7 @@ static void run_loop(struct scan *sc, double rate)
         probe_free(sc->defer[i]);
     event_free(sc->more_ev);
     sc->more_ev = NULL;
-    if (sc->cfg->stats && !sc->syn_opens)
+    if (sc->cfg->stats && !sc->assess_found)
         fprintf(stderr,
                 "connect mode loop: %llu probes in %.3f s, sockets created %lu, reused %lu%s; timeout at the end %u ms "
                 "(%llu round trips, srtt %.0f us); timeout policy: %s\n",
@@ -478,12 +504,13 @@ static void run_loop(struct scan *sc, double rate)
     ls_sockpool_free(&sc->pool);
 }
 
-/* Loops for connect-mode discovery: one per core (at most 4) when nothing needs a single loop
- * (engine work, --max-per-host), else 1. */
+/* Loops for connect-mode discovery: one per core (at most 4) unless --max-per-host needs one
+ * view of all probes in flight. With engines to run, several loops make the scan two-phase:
+ * discovery collects the opens, then one loop confirms and assesses them. */
 static unsigned loops_for(const struct ls_scan_config *cfg)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (!cfg->discover_only || cfg->max_per_host || n < 2)
+    if (cfg->max_per_host || n < 2)
         return 1;
     return n > 4 ? 4 : (unsigned)n;
 }
@@ -514,6 +541,7 @@ static void run_loops(struct scan *sc, unsigned nloops)
         run_loop(sc, sc->cfg->rate);
         return;
     }
+    sc->sh->found = &sc->found;
     atomic_init(&sc->sh->next, sc->walk.pos);
     atomic_init(&sc->sh->stop, 0);
     pthread_mutex_init(&sc->sh->out_mu, NULL);
@@ -521,7 +549,8 @@ static void run_loops(struct scan *sc, unsigned nloops)
     for (unsigned i = 0; i + 1 < nloops; i++) {
         struct worker *w = &ws[i];
         w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
-                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh, .hp = sc->hp};
+                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh, .hp = sc->hp,
+                              .collect = sc->collect};
         w->rate = sc->cfg->rate / nloops;
         w->sc.base = event_base_new();
         if (!w->sc.base || !(w->sc.rate_ev = evtimer_new(w->sc.base, on_rate_timer, &w->sc)) ||
@@ -586,6 +615,25 @@ static int prepare_walk(struct scan *sc, char *err, size_t errlen)
     return 0;
 }
 
+/* Connect-mode walk on nloops loops (concurrency conc in all); sets the resume position. */
+static void run_connect(struct scan *sc, unsigned nloops, unsigned conc)
+{
+    struct ls_scan_config *cfg = sc->cfg;
+    sc->concurrency = conc / nloops;
+    if (nloops > 1)
+        run_loops(sc, nloops);
+    else
+        run_loop(sc, cfg->rate);
+    cfg->resume.pos = sc->walk.pos - sc->walk.begin - sc->ndefer;
+    if (sc->sh) {
+        uint64_t next = atomic_load(&sc->sh->next);
+        cfg->resume.pos = (next < sc->walk.end ? next : sc->walk.end) - sc->walk.begin;
+        pthread_mutex_destroy(&sc->sh->out_mu);
+        free(sc->sh);
+        sc->sh = NULL;
+    }
+}
+
 int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
 {
     uint64_t t0 = ls_scan_now_ns();
@@ -609,42 +657,36 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
     if (rc == 0 && cfg->honeypot_engines && cfg->on_suspect && !(sc.hp = ls_honeypot_new(cfg->honeypot_engines)))
         rc = 3;
     bool syn = rc == 0 && ls_scan_use_syn(&sc);
+    unsigned conc = cfg->concurrency ? cfg->concurrency : default_concurrency();
     if (syn) {
         rc = ls_scan_run_syn(&sc, err, errlen);
-        if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
-            sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
-    }
-    if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
-        uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
-        unsigned nloops = syn ? 1 : loops_for(cfg);
-        sc.concurrency = (cfg->concurrency ? cfg->concurrency : default_concurrency()) / nloops;
-        if (nloops > 1)
-            run_loops(&sc, nloops);
-        else
-            run_loop(&sc, cfg->rate);
-        cfg->resume.pos = sc.walk.pos - sc.walk.begin - sc.ndefer;
-        if (sc.sh) {
-            uint64_t next = atomic_load(&sc.sh->next);
-            cfg->resume.pos = (next < sc.walk.end ? next : sc.walk.end) - sc.walk.begin;
-            pthread_mutex_destroy(&sc.sh->out_mu);
-            free(sc.sh);
-        }
-        if (syn) { /* the connects only confirmed and assessed what the SYN probes found */
-            sum->probes = syn_probes;
-            cfg->resume.pos = resume_pos;
-        }
-        if (cfg->progress)
-            fprintf(stderr, "\r\033[K");
-    } else if (syn) {
         cfg->resume.pos = sc.walk.pos - sc.walk.begin;
+    } else if (rc == 0) {
+        unsigned nloops = loops_for(cfg);
+        sc.collect = nloops > 1 && !cfg->discover_only;
+        run_connect(&sc, nloops, conc);
     }
+    /* two-phase scans: the engines confirm and assess what discovery found, on one loop */
+    if (rc == 0 && !cfg->discover_only && (syn || sc.collect) && !sc.abandoned) {
+        uint64_t probes = sum->probes, pos = cfg->resume.pos;
+        sc.collect = false;
+        sc.assess_found = true;
+        sc.walk_done = sc.stopping = false; /* (a signal during discovery: assess what it found) */
+        sc.cur = sc.lim = 0;
+        sc.concurrency = conc;
+        run_loop(&sc, cfg->rate);
+        sum->probes = probes; /* the confirming connects are not probes of the walk */
+        cfg->resume.pos = pos;
+    }
+    if (cfg->progress)
+        fprintf(stderr, "\r\033[K");
     if (rc == 0 && sc.hp)
         ls_honeypot_report(sc.hp, cfg->on_suspect, cfg->ud);
     ls_honeypot_free(sc.hp);
     sum->duration_ms = (ls_scan_now_ns() - t0) / 1000000u;
     free_events(&sc);
     ls_hostcount_free(sc.hosts);
-    free(sc.syn_opens);
+    free(sc.found.v);
     ls_walk_free(&sc.walk);
     ls_check_free(&sc.check);
     ls_resolved_free(sc.res, cfg->targets->n);

@@ -29,16 +29,26 @@ struct probe;
 /* Connect-mode discovery on several event loops (one thread each): positions are claimed in
  * chunks from one counter, and a stopping thread finishes its chunk, so every position below
  * `next` is done when all threads have returned (exact resume). */
+struct open_list;
 struct scan_shared {
     _Atomic uint64_t next;
     atomic_int stop;
-    pthread_mutex_t out_mu;        /* around cfg->on_open */
+    pthread_mutex_t out_mu;        /* around cfg->on_open and appends to `found` */
+    struct open_list *found;       /* opens awaiting the engines (the first loop's list) */
 };
 
-struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
-    struct sockaddr_in sa;
+/* Ports found open by a discovery phase (SYN probes, or connect probes on several loops), to be
+ * confirmed and assessed by the engines afterwards on one loop. */
+struct found_open {
+    struct sockaddr_storage sa;
     size_t target;
 };
+struct open_list {
+    struct found_open *v;
+    size_t n, next, cap;
+};
+/* Appends an open port of target `target`; false when out of memory (the port is then lost). */
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target);
 
 struct scan {
     struct ls_scan_config *cfg;
@@ -52,14 +62,15 @@ struct scan {
     struct probe *defer[DEFER_MAX];
     size_t ndefer;
     struct event *rate_ev, *progress_ev, *sig_int, *sig_term;
-    bool walk_done, stopping;
+    bool walk_done, stopping, abandoned; /* abandoned: a second signal, stop at once */
     unsigned inflight;
     unsigned concurrency;
     bool filling, refill;
     struct ls_rtt rtt;             /* connect round trips (adaptive timeout) */
     uint64_t skipped, t_start_ns;
-    struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
-    size_t syn_nopens, syn_next, syn_cap;
+    struct open_list found;        /* opens of the discovery phase, to assess */
+    bool assess_found;             /* this loop probes `found`, not the walk (assessment phase) */
+    bool collect;                  /* discovery phase of a two-phase scan: opens go to `found` */
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
@@ -75,6 +86,7 @@ struct probe {
     struct sockaddr_storage sa;
     socklen_t salen;
     const char *host;              /* points into the target list */
+    size_t target;                 /* its index there */
     bool host_is_name, counted;
     unsigned attempt, port_waits;
     uint64_t t0_ns;

@@ -111,15 +111,7 @@ static void syn_on_open(void *ud, const struct sockaddr_in *dst)
         sc->cfg->on_open(sc->cfg->ud, ip, ntohs(dst->sin_port));
         return;
     }
-    if (sc->syn_nopens == sc->syn_cap) {
-        size_t ncap = sc->syn_cap ? sc->syn_cap * 2 : 64;
-        struct syn_open *nv = realloc(sc->syn_opens, ncap * sizeof *nv);
-        if (!nv)
-            return;
-        sc->syn_opens = nv;
-        sc->syn_cap = ncap;
-    }
-    sc->syn_opens[sc->syn_nopens++] = (struct syn_open){*dst, target_of(sc, dst)};
+    ls_open_list_add(&sc->found, (const struct sockaddr *)dst, target_of(sc, dst));
 }
 
 static bool all_ipv4(const struct scan *sc)
