@@ -1,7 +1,9 @@
 /* Scan driver: the (address, port) walk in permuted order, connect probes under concurrency, rate
- * and per-host limits, exclusions, adaptive timeouts, progress, signals, and hand-off to the
- * assessment pipeline (see scan.h). Name resolution lives in scan_dns.c, target checks against
- * scope and exclusions in scan_check.c, the SYN mode glue in scan_syn.c. */
+ * and per-host limits on one event loop per core, exclusions, adaptive timeouts, progress, signals,
+ * and hand-off to the assessment pipeline (see scan.h) — directly on one loop, or two-phase (opens
+ * collected, then assessed on one loop) after SYN discovery or several loops. Name resolution
+ * lives in scan_dns.c, target checks in scan_check.c, probe sockets in scan_sock.c, the SYN mode
+ * glue in scan_syn.c, the honeypot verdict in honeypot.c. */
 #include "core/scan.h"
 
 #include <errno.h>

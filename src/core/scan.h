@@ -1,6 +1,6 @@
 /* The scan driver: resolves host names asynchronously, walks every (address, port) pair in the
  * keyed pseudo-random order of walk.h (one shard of it), with non-blocking connects under a
- * concurrency bound, a --rate token bucket and a per-host cap on one event loop, skipping
+ * concurrency bound, a --rate token bucket and a per-host cap on event loops (one per core), skipping
  * excluded addresses, and hands each open port to the assessment pipeline (or, in discover-only
  * mode, straight to the caller). SIGINT/SIGTERM stop new probes; probes in flight finish and the
  * position reached is returned for a resume file. */
