@@ -630,6 +630,7 @@ static void run_connect(struct scan *sc, unsigned nloops, unsigned conc)
     if (sc->sh) {
         uint64_t next = atomic_load(&sc->sh->next);
         cfg->resume.pos = (next < sc->walk.end ? next : sc->walk.end) - sc->walk.begin;
+        sc->walk.pos = sc->walk.begin + cfg->resume.pos; /* (the progress line of a second phase) */
         pthread_mutex_destroy(&sc->sh->out_mu);
         free(sc->sh);
         sc->sh = NULL;
