@@ -47,4 +47,10 @@ echo "deep scan of the lab (all tables, every row): ${deep_ms} ms; clickhouse-cl
      "ratio $(awk "BEGIN{printf \"%.2f\", $deep_ms/$export_ms}") (goal <= 1.3)"
 
 # discovery at scale, inside a network namespace of its own
-bash "$root/bench/discovery.sh" "$build"
+# (one benchmark on the machine at a time: the lock other benchmark runs take too; set
+# LS_BENCH_NOLOCK=1 when the caller already holds it)
+if [ -z "${LS_BENCH_NOLOCK:-}" ] && command -v flock >/dev/null; then
+    flock "${LS_BENCH_LOCK:-/tmp/leakscan-bench.lock}" bash "$root/bench/discovery.sh" "$build"
+else
+    bash "$root/bench/discovery.sh" "$build"
+fi

@@ -37,6 +37,8 @@ void ls_usage_scan(void)
            "      --retries N         extra connect attempts after a timeout (default 1)\n"
            "      --rate N            new connections per second (default: unlimited)\n"
            "      --max-per-host N    probes in flight per address (default: unlimited)\n"
+           "      --honeypot-engines N  flag a host open on the default ports of N or more\n"
+           "                          database engines as a likely honeypot/tarpit (default 8; 0 = off)\n"
            "      --scope CIDR|@file  refuse (exit 2) any target outside; repeatable\n"
            "      --exclude CIDR|@file  never probe these addresses; repeatable\n"
            "      --seed N            probe order key (default: random; kept in resume files)\n"
@@ -70,6 +72,7 @@ struct scan_out {
     bool store_failed;       /* reported once; the scan goes on, the exit code becomes 3 */
     FILE *out;
     enum ls_format format;
+    bool discover_only;
     int max_severity;
 };
 
@@ -108,6 +111,30 @@ static void on_open(void *ud, const char *ip, uint16_t port)
         fprintf(o->out, "open %s%s%s:%u\n", strchr(ip, ':') ? "[" : "", ip, strchr(ip, ':') ? "]" : "", port);
     else
         fprintf(o->out, "{\"type\":\"open\",\"ip\":\"%s\",\"port\":%u}\n", ip, port);
+    fflush(o->out);
+}
+
+/* A host open on the ports of many engines: a record in the output stream where records are lines
+ * (text, JSON Lines, and every discover-only run), else a warning on stderr. */
+static void on_suspect(void *ud, const struct ls_honeypot_host *h)
+{
+    struct scan_out *o = ud;
+    char list[512] = "";
+    size_t n = 0;
+    for (unsigned i = 0; i < h->nengines && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, o->format == LS_FORMAT_JSONL || (o->discover_only &&
+                              o->format != LS_FORMAT_TEXT) ? "%s\"%s\"" : "%s%s", i ? "," : "", h->engines[i]);
+    if (o->format == LS_FORMAT_TEXT)
+        fprintf(o->out, "likely honeypot/tarpit %s: open on the default ports of %u database engines at once (%s)\n",
+                h->ip, h->nengines, list);
+    else if (o->format == LS_FORMAT_JSONL || o->discover_only)
+        fprintf(o->out,
+                "{\"type\":\"honeypot\",\"ip\":\"%s\",\"engines\":[%s],\"open_db_ports\":%u,"
+                "\"reason\":\"open on the default ports of %u database engines at once: likely a honeypot or tarpit\"}\n",
+                h->ip, list, h->open_db_ports, h->nengines);
+    else
+        fprintf(stderr, "leakscan: %s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)\n",
+                h->ip, h->nengines, list);
     fflush(o->out);
 }
 
@@ -179,7 +206,7 @@ enum {
     OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
     OPT_MAX_BYTES, OPT_DEEP, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB,
     OPT_NO_HISTORY, OPT_RATE, OPT_MAX_PER_HOST, OPT_SCOPE, OPT_EXCLUDE, OPT_SEED, OPT_SHARD, OPT_RESUME,
-    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE,
+    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE, OPT_HONEYPOT,
 };
 
 static const struct option long_opts[] = {
@@ -208,6 +235,7 @@ static const struct option long_opts[] = {
     {"resume", required_argument, NULL, OPT_RESUME},
     {"resume-out", required_argument, NULL, OPT_RESUME_OUT},
     {"connect", no_argument, NULL, OPT_CONNECT},
+    {"honeypot-engines", required_argument, NULL, OPT_HONEYPOT},
     {"hosts-file", required_argument, NULL, OPT_HOSTS_FILE}, /* hidden: tests (see README) */
     {"db", required_argument, NULL, OPT_DB},
     {"no-history", no_argument, NULL, OPT_NO_HISTORY},
@@ -236,6 +264,7 @@ int ls_cmd_scan(int argc, char **argv)
     const char *resume_in = NULL, *resume_out = "leakscan.resume";
     cfg.shard_n = 1;
     cfg.adaptive_timeout = true;
+    cfg.honeypot_engines = LS_HONEYPOT_DEFAULT_ENGINES;
     cfg.warn_probes = 100000;
     if (getenv("LEAKSCAN_MODE") && strcmp(getenv("LEAKSCAN_MODE"), "connect") == 0)
         cfg.mode = LS_MODE_CONNECT; /* test suites on the host's loopback: never raw packets there */
@@ -305,6 +334,15 @@ int ls_cmd_scan(int argc, char **argv)
                 goto usage;
             cfg.max_per_host = (unsigned)v;
             break;
+        case OPT_HONEYPOT:
+            if (parse_num("--honeypot-engines", optarg, 0, LS_DB_ENGINES, &v))
+                goto usage;
+            if (v == 1) {
+                ls_usage_error("bad value '1' for --honeypot-engines: 0 (off) or 2-%d", LS_DB_ENGINES);
+                goto usage;
+            }
+            cfg.honeypot_engines = (unsigned)v;
+            break;
         case OPT_SCOPE:
         case OPT_EXCLUDE:
             if (ls_scope_add(c == OPT_SCOPE ? &scope : &exclude, c == OPT_SCOPE ? "--scope" : "--exclude", optarg,
@@ -363,6 +401,7 @@ int ls_cmd_scan(int argc, char **argv)
     cfg.scope = &scope;
     cfg.exclude = &exclude;
     cfg.progress = !quiet && isatty(STDERR_FILENO);
+    cfg.stats = getenv("LEAKSCAN_STATS") && strcmp(getenv("LEAKSCAN_STATS"), "1") == 0;
 
     if (no_history && db) {
         ls_usage_error("--db and --no-history contradict each other");
@@ -416,6 +455,8 @@ int ls_cmd_scan(int argc, char **argv)
     cfg.detector = det;
     cfg.on_service = on_service;
     cfg.on_open = on_open;
+    cfg.on_suspect = on_suspect;
+    so.discover_only = cfg.discover_only;
     cfg.ud = &so;
     struct ls_scan_summary sum;
     int src = ls_scan_run(&cfg, &sum, err, sizeof err);

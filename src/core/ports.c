@@ -9,26 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint16_t db_ports[] = {
-    8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363, /* ClickHouse */
-    9200,                                           /* Elasticsearch / OpenSearch */
-    5601,                                           /* Kibana */
-    6379,                                           /* Redis */
-    27017,                                          /* MongoDB */
-    5432,                                           /* PostgreSQL */
-    3306,                                           /* MySQL */
-    1433,                                           /* MSSQL */
-    5984,                                           /* CouchDB */
-    9042,                                           /* Cassandra */
-    11211,                                          /* Memcached */
-    2379,                                           /* etcd */
-    8086,                                           /* InfluxDB */
-    9090,                                           /* Prometheus */
-    7474, 7687,                                     /* Neo4j */
-    9092,                                           /* Kafka */
-    2181,                                           /* ZooKeeper */
-    15672,                                          /* RabbitMQ */
+/* The `db` port set: every port with the engine that listens there by default. */
+static const char *const db_engines[] = {
+    "clickhouse", "elasticsearch", "kibana",    "redis",  "mongodb",   "postgresql",
+    "mysql",      "mssql",         "couchdb",   "cassandra", "memcached", "etcd",
+    "influxdb",   "prometheus",    "neo4j",     "kafka",  "zookeeper", "rabbitmq",
 };
+static const struct {
+    uint16_t port;
+    uint8_t engine;            /* index into db_engines */
+} db_ports[] = {
+    {8123, 0}, {8443, 0}, {9000, 0}, {9440, 0}, {9004, 0}, {9005, 0}, {9009, 0}, {9363, 0},
+    {9200, 1},  /* Elasticsearch / OpenSearch */
+    {5601, 2}, {6379, 3}, {27017, 4}, {5432, 5}, {3306, 6}, {1433, 7}, {5984, 8}, {9042, 9},
+    {11211, 10}, {2379, 11}, {8086, 12}, {9090, 13}, {7474, 14}, {7687, 14}, {9092, 15},
+    {2181, 16}, {15672, 17},
+};
+
+_Static_assert(sizeof db_engines / sizeof db_engines[0] == LS_DB_ENGINES, "LS_DB_ENGINES");
+
+int ls_db_port_engine(uint16_t port)
+{
+    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
+        if (db_ports[i].port == port)
+            return db_ports[i].engine;
+    return -1;
+}
+
+const char *ls_db_engine_name(int engine)
+{
+    return engine >= 0 && (size_t)engine < sizeof db_engines / sizeof db_engines[0] ? db_engines[engine] : NULL;
+}
+
 
 /* ---- port lists ---- */
 
@@ -99,7 +111,7 @@ int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t
         const char *dash = memchr(item, '-', len);
         if (len == 2 && (item[0] | 0x20) == 'd' && (item[1] | 0x20) == 'b') {
             for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-                bit_set(bm, db_ports[i]);
+                bit_set(bm, db_ports[i].port);
         } else if (len == 1 && item[0] == '-') {
             memset(bm, 0xff, PORT_BITMAP_BYTES);
         } else if (dash) {
@@ -151,7 +163,7 @@ int ls_ports_default(struct ls_port_list *out)
     if (!bm)
         return -1;
     for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-        bit_set(bm, db_ports[i]);
+        bit_set(bm, db_ports[i].port);
     int rc = bitmap_to_list(bm, out);
     free(bm);
     return rc;

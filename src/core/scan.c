@@ -1,7 +1,9 @@
 /* Scan driver: the (address, port) walk in permuted order, connect probes under concurrency, rate
- * and per-host limits, exclusions, adaptive timeouts, progress, signals, and hand-off to the
- * assessment pipeline (see scan.h). Name resolution lives in scan_dns.c, target checks against
- * scope and exclusions in scan_check.c, the SYN mode glue in scan_syn.c. */
+ * and per-host limits on one event loop per core, exclusions, adaptive timeouts, progress, signals,
+ * and hand-off to the assessment pipeline (see scan.h) — directly on one loop, or two-phase (opens
+ * collected, then assessed on one loop) after SYN discovery or several loops. Name resolution
+ * lives in scan_dns.c, target checks in scan_check.c, probe sockets in scan_sock.c, the SYN mode
+ * glue in scan_syn.c, the honeypot verdict in honeypot.c. */
 #include "core/scan.h"
 
 #include <errno.h>
@@ -37,13 +39,6 @@ static void finish_one(struct scan *sc)
     fill(sc);
 }
 
-static void close_rst(int fd)
-{
-    struct linger lg = {1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    close(fd);
-}
-
 static void host_release(struct scan *sc, struct probe *pr)
 {
     if (sc->hosts && pr->counted) {
@@ -67,12 +62,39 @@ static void on_service(void *ud, const struct ls_service *svc)
     sc->cfg->on_service(sc->cfg->ud, svc);
 }
 
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        struct found_open *nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv)
+            return false;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    struct found_open *o = &l->v[l->n++];
+    memset(o, 0, sizeof *o);
+    memcpy(&o->sa, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+    o->target = target;
+    return true;
+}
+
 /* pr is consumed (freed) here. */
 static void port_open(struct scan *sc, struct probe *pr)
 {
     char ip[64];
-    sc->sum->open_ports++;
     host_release(sc, pr);
+    if (sc->hp && !sc->assess_found) /* (recorded when the discovery phase found it) */
+        ls_honeypot_open(sc->hp, (struct sockaddr *)&pr->sa);
+    if (sc->collect) { /* counted when the assessment phase confirms it */
+        pthread_mutex_lock(&sc->sh->out_mu);
+        ls_open_list_add(sc->sh->found, (struct sockaddr *)&pr->sa, pr->target);
+        pthread_mutex_unlock(&sc->sh->out_mu);
+        free(pr);
+        finish_one(sc);
+        return;
+    }
+    sc->sum->open_ports++;
     ls_sockaddr_ip((struct sockaddr *)&pr->sa, ip, sizeof ip);
     if (sc->cfg->discover_only) {
         if (sc->sh)
@@ -97,50 +119,55 @@ static void probe_free(struct probe *pr)
     if (pr->ev)
         event_free(pr->ev);
     if (pr->fd >= 0)
-        close_rst(pr->fd);
+        ls_probe_abort(pr->fd);
     free(pr);
 }
 
 static void rtt_sample(struct scan *sc, uint64_t t0)
 {
-    double us = (double)(ls_scan_now_ns() - t0) / 1000.0;
-    if (sc->rtt_samples++ == 0) {
-        sc->srtt = us;
-        sc->rttvar = us / 2;
-    } else {
-        double d = us > sc->srtt ? us - sc->srtt : sc->srtt - us;
-        sc->rttvar = 0.75 * sc->rttvar + 0.25 * d;
-        sc->srtt = 0.875 * sc->srtt + 0.125 * us;
-    }
+    ls_rtt_sample(&sc->rtt, (double)(ls_scan_now_ns() - t0) / 1000.0);
 }
 
-/* The connect timeout in ms: --timeout, or with adaptive timeouts and enough samples
- * max(ADAPTIVE_FLOOR_MS, 2*srtt + 4*rttvar) capped by --timeout. */
+/* The connect timeout in ms: --timeout, or the adaptive one of rtt.h. */
 static unsigned connect_timeout_ms(const struct scan *sc)
 {
     unsigned cap = sc->cfg->limits.connect_timeout_ms;
-    if (!sc->cfg->adaptive_timeout || sc->rtt_samples < RTT_MIN_SAMPLES)
-        return cap;
-    double ms = (2 * sc->srtt + 4 * sc->rttvar) / 1000.0;
-    unsigned t = ms < ADAPTIVE_FLOOR_MS ? ADAPTIVE_FLOOR_MS : (unsigned)ms;
-    return t < cap ? t : cap;
+    return sc->cfg->adaptive_timeout ? ls_rtt_timeout_ms(&sc->rtt, cap) : cap;
 }
 
 static int probe_connect(struct probe *pr);
+
+/* Arms pr's timer for the rest of its timeout, checking back at least every LS_RTT_FLOOR_MS while
+ * the adaptive timeout may still shrink (probes sent before any round trip was measured then
+ * follow the estimate once it exists). False when the timeout has passed. */
+static bool rearm(struct probe *pr)
+{
+    unsigned limit = connect_timeout_ms(pr->sc);
+    uint64_t waited = (ls_scan_now_ns() - pr->t0_ns) / 1000000u;
+    if (waited >= limit)
+        return false;
+    uint64_t ms = limit - waited;
+    if (pr->sc->cfg->adaptive_timeout && ms > LS_RTT_FLOOR_MS)
+        ms = LS_RTT_FLOOR_MS;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    return event_add(pr->ev, &tv) == 0;
+}
 
 static void on_probe(evutil_socket_t fd, short what, void *arg)
 {
     struct probe *pr = arg;
     struct scan *sc = pr->sc;
     (void)fd;
+    if ((what & EV_TIMEOUT) && pr->fd >= 0 && rearm(pr))
+        return;
+    event_free(pr->ev);
+    pr->ev = NULL;
     if (what & EV_TIMEOUT) {
         bool port_wait = pr->fd < 0 && pr->port_waits <= 50; /* waited for a free source port */
         if (port_wait || pr->attempt < sc->cfg->retries) {
             pr->attempt += !port_wait;
-            event_free(pr->ev);
-            pr->ev = NULL;
             if (pr->fd >= 0)
-                close_rst(pr->fd);
+                ls_probe_abort(pr->fd);
             pr->fd = -1;
             int r = probe_connect(pr);
             if (r == 0)
@@ -154,19 +181,10 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
         finish_one(sc);
         return;
     }
-    int err = 0;
-    socklen_t len = sizeof err;
-    getsockopt(pr->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    event_free(pr->ev);
-    pr->ev = NULL;
-    if (err == 0)
-        close_rst(pr->fd);
-    else
-        close(pr->fd); /* refused: no connection, nothing left in TIME_WAIT */
+    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd);
     pr->fd = -1;
-    if (err == 0 || err == ECONNREFUSED)
-        rtt_sample(sc, pr->t0_ns);
-    if (err == 0) {
+    rtt_sample(sc, pr->t0_ns);
+    if (r == LS_PROBE_OPEN) {
         port_open(sc, pr);
         return;
     }
@@ -174,63 +192,35 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
     finish_one(sc);
 }
 
-/* 0: waiting for the loop; 1: answered at once (open); -1: failed/closed */
-static bool is_loopback4(const struct sockaddr_storage *ss)
-{
-    return ss->ss_family == AF_INET &&
-           (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
-}
-
-/* Binds fd to the next address of a pool of 127.0.0.x sources (port picked at connect() time,
- * IP_BIND_ADDRESS_NO_PORT), so many sockets to one loopback host do not run out of ports. */
-static void bind_spread(struct scan *sc, int fd)
-{
-    int one = 1;
-    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    struct sockaddr_in src = {.sin_family = AF_INET};
-    src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)(sc->spread_next++ % SPREAD_POOL));
-    bind(fd, (struct sockaddr *)&src, sizeof src);
-}
-
+/* 0: waiting for the loop; 1: answered at once (open); -1: closed, or could not probe */
 static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
     pr->t0_ns = ls_scan_now_ns();
-    pr->fd = socket(pr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (pr->fd < 0)
-        return -1;
-    if (sc->spread && is_loopback4(&pr->sa))
-        bind_spread(sc, pr->fd);
-    if (connect(pr->fd, (struct sockaddr *)&pr->sa, pr->salen) == 0) {
-        close_rst(pr->fd);
-        pr->fd = -1;
+    int fd = -1;
+    switch (ls_probe_start(&sc->pool, (struct sockaddr *)&pr->sa, pr->salen, &fd)) {
+    case LS_PROBE_OPEN:
         return 1;
-    }
-    if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports: never lose the probe */
-        close(pr->fd);
-        pr->fd = -1;
-        if (!sc->spread && is_loopback4(&pr->sa)) {
-            sc->spread = true;
-            return probe_connect(pr);
-        }
-        pr->ev = evtimer_new(sc->base, on_probe, pr); /* try again shortly (up to 50 times) */
+    case LS_PROBE_CLOSED:
+        rtt_sample(sc, pr->t0_ns);
+        return -1;
+    case LS_PROBE_FAILED:
+        return -1;
+    case LS_PROBE_NOPORT: { /* out of source ports: never lose the probe, try again shortly */
+        pr->ev = evtimer_new(sc->base, on_probe, pr);
         struct timeval tv = {0, 20000};
         pr->port_waits++;
         if (!pr->ev || event_add(pr->ev, &tv) != 0)
             return -1;
         return 0;
     }
-    if (errno != EINPROGRESS) {
-        close(pr->fd);
-        pr->fd = -1;
-        return -1;
+    case LS_PROBE_PENDING:
+        break;
     }
+    pr->fd = fd;
     pr->ev = event_new(sc->base, pr->fd, EV_WRITE, on_probe, pr);
-    if (!pr->ev)
+    if (!pr->ev || !rearm(pr))
         return -1;
-    unsigned ms = connect_timeout_ms(sc);
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    event_add(pr->ev, &tv);
     return 0;
 }
 
@@ -285,17 +275,16 @@ bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
     return false;
 }
 
-/* The next probe: from the SYN mode's open list when there is one, else from the walk. */
+/* The next probe: from the discovery phase's opens in the assessment phase, else from the walk. */
 static struct probe *next_probe(struct scan *sc)
 {
     struct sockaddr_storage ss;
     size_t t;
-    if (sc->syn_opens) {
-        if (sc->syn_next >= sc->syn_nopens)
+    if (sc->assess_found) {
+        if (sc->found.next >= sc->found.n)
             return NULL;
-        const struct syn_open *o = &sc->syn_opens[sc->syn_next++];
-        memset(&ss, 0, sizeof ss);
-        memcpy(&ss, &o->sa, sizeof o->sa);
+        const struct found_open *o = &sc->found.v[sc->found.next++];
+        ss = o->sa;
         t = o->target;
     } else if (!ls_scan_next_addr(sc, &ss, &t)) {
         return NULL;
@@ -307,6 +296,7 @@ static struct probe *next_probe(struct scan *sc)
     pr->sc = sc;
     pr->fd = -1;
     pr->sa = ss;
+    pr->target = t;
     pr->salen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (tg->kind == LS_TARGET_NAME) {
         pr->host = tg->name;
@@ -381,9 +371,16 @@ static void fill(struct scan *sc)
         return;
     }
     sc->filling = true;
+    unsigned started = 0;
     do {
         sc->refill = false;
         while (sc->inflight < sc->concurrency) {
+            if (started++ == FILL_BATCH) { /* most probes finish inside connect(): let the loop
+                                              poll (timeouts, signals, progress) now and then */
+                event_active(sc->more_ev, EV_TIMEOUT, 0);
+                sc->refill = false;
+                break;
+            }
             uint64_t now = ls_scan_now_ns();
             if (!ls_rate_take(&sc->rate, now)) {
                 if (!event_pending(sc->rate_ev, EV_TIMEOUT, NULL)) {
@@ -412,6 +409,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     if (sc->stopping) { /* a second signal: give up on the probes in flight */
         fprintf(stderr, "\nleakscan: stopping now (signal %d)\n", (int)sig);
+        sc->abandoned = true;
         event_base_loopbreak(sc->base);
         return;
     }
@@ -485,19 +483,36 @@ static void run_loop(struct scan *sc, double rate)
                                         .on_service = on_service,
                                         .on_job_end = on_job_end,
                                         .ud = sc};
+    sc->more_ev = evtimer_new(sc->base, on_rate_timer, sc);
+    if (!sc->more_ev) {
+        fprintf(stderr, "leakscan: out of memory\n");
+        return;
+    }
     fill(sc);
     if (!scan_over(sc))
         event_base_dispatch(sc->base);
     for (size_t i = 0; i < sc->ndefer; i++) /* only after a second signal */
         probe_free(sc->defer[i]);
+    event_free(sc->more_ev);
+    sc->more_ev = NULL;
+    if (sc->cfg->stats && !sc->assess_found)
+        fprintf(stderr,
+                "connect mode loop: %llu probes in %.3f s, sockets created %lu, reused %lu%s; timeout at the end %u ms "
+                "(%llu round trips, srtt %.0f us); timeout policy: %s\n",
+                (unsigned long long)sc->sum->probes, (double)(ls_scan_now_ns() - sc->t_start_ns) / 1e9,
+                sc->pool.created, sc->pool.reused, sc->pool.spread ? ", loopback sources spread" : "",
+                connect_timeout_ms(sc), (unsigned long long)sc->rtt.samples, sc->rtt.srtt,
+                ls_rtt_policy(sc->cfg->adaptive_timeout));
+    ls_sockpool_free(&sc->pool);
 }
 
-/* Loops for connect-mode discovery: one per core (at most 4) when nothing needs a single loop
- * (engine work, --max-per-host), else 1. */
+/* Loops for connect-mode discovery: one per core (at most 4) unless --max-per-host needs one
+ * view of all probes in flight. With engines to run, several loops make the scan two-phase:
+ * discovery collects the opens, then one loop confirms and assesses them. */
 static unsigned loops_for(const struct ls_scan_config *cfg)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (!cfg->discover_only || cfg->max_per_host || n < 2)
+    if (cfg->max_per_host || n < 2)
         return 1;
     return n > 4 ? 4 : (unsigned)n;
 }
@@ -528,6 +543,7 @@ static void run_loops(struct scan *sc, unsigned nloops)
         run_loop(sc, sc->cfg->rate);
         return;
     }
+    sc->sh->found = &sc->found;
     atomic_init(&sc->sh->next, sc->walk.pos);
     atomic_init(&sc->sh->stop, 0);
     pthread_mutex_init(&sc->sh->out_mu, NULL);
@@ -535,7 +551,8 @@ static void run_loops(struct scan *sc, unsigned nloops)
     for (unsigned i = 0; i + 1 < nloops; i++) {
         struct worker *w = &ws[i];
         w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
-                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh};
+                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh, .hp = sc->hp,
+                              .collect = sc->collect};
         w->rate = sc->cfg->rate / nloops;
         w->sc.base = event_base_new();
         if (!w->sc.base || !(w->sc.rate_ev = evtimer_new(w->sc.base, on_rate_timer, &w->sc)) ||
@@ -600,6 +617,26 @@ static int prepare_walk(struct scan *sc, char *err, size_t errlen)
     return 0;
 }
 
+/* Connect-mode walk on nloops loops (concurrency conc in all); sets the resume position. */
+static void run_connect(struct scan *sc, unsigned nloops, unsigned conc)
+{
+    struct ls_scan_config *cfg = sc->cfg;
+    sc->concurrency = conc / nloops;
+    if (nloops > 1)
+        run_loops(sc, nloops);
+    else
+        run_loop(sc, cfg->rate);
+    cfg->resume.pos = sc->walk.pos - sc->walk.begin - sc->ndefer;
+    if (sc->sh) {
+        uint64_t next = atomic_load(&sc->sh->next);
+        cfg->resume.pos = (next < sc->walk.end ? next : sc->walk.end) - sc->walk.begin;
+        sc->walk.pos = sc->walk.begin + cfg->resume.pos; /* (the progress line of a second phase) */
+        pthread_mutex_destroy(&sc->sh->out_mu);
+        free(sc->sh);
+        sc->sh = NULL;
+    }
+}
+
 int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
 {
     uint64_t t0 = ls_scan_now_ns();
@@ -620,44 +657,39 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         rc = 3;
     if (rc == 0 && cfg->max_per_host && !(sc.hosts = ls_hostcount_new(4096)))
         rc = 3;
+    if (rc == 0 && cfg->honeypot_engines && cfg->on_suspect && !(sc.hp = ls_honeypot_new(cfg->honeypot_engines)))
+        rc = 3;
     bool syn = rc == 0 && ls_scan_use_syn(&sc);
+    unsigned conc = cfg->concurrency ? cfg->concurrency : default_concurrency();
     if (syn) {
-        uint64_t t1 = ls_scan_now_ns();
         rc = ls_scan_run_syn(&sc, err, errlen);
-        if (cfg->progress)
-            fprintf(stderr, "SYN mode: %llu probes in %.2f s, %llu open\n", (unsigned long long)sum->probes,
-                    (double)(ls_scan_now_ns() - t1) / 1e9, (unsigned long long)sc.syn_nopens);
-        if (rc == 0 && !cfg->discover_only && sc.syn_nopens == 0)
-            sc.syn_opens = calloc(1, sizeof *sc.syn_opens); /* nothing to assess */
-    }
-    if (rc == 0 && (!syn || (!cfg->discover_only && sc.syn_opens))) {
-        uint64_t syn_probes = sum->probes, resume_pos = sc.walk.pos - sc.walk.begin;
-        unsigned nloops = syn ? 1 : loops_for(cfg);
-        sc.concurrency = (cfg->concurrency ? cfg->concurrency : default_concurrency()) / nloops;
-        if (nloops > 1)
-            run_loops(&sc, nloops);
-        else
-            run_loop(&sc, cfg->rate);
-        cfg->resume.pos = sc.walk.pos - sc.walk.begin - sc.ndefer;
-        if (sc.sh) {
-            uint64_t next = atomic_load(&sc.sh->next);
-            cfg->resume.pos = (next < sc.walk.end ? next : sc.walk.end) - sc.walk.begin;
-            pthread_mutex_destroy(&sc.sh->out_mu);
-            free(sc.sh);
-        }
-        if (syn) { /* the connects only confirmed and assessed what the SYN probes found */
-            sum->probes = syn_probes;
-            cfg->resume.pos = resume_pos;
-        }
-        if (cfg->progress)
-            fprintf(stderr, "\r\033[K");
-    } else if (syn) {
         cfg->resume.pos = sc.walk.pos - sc.walk.begin;
+    } else if (rc == 0) {
+        unsigned nloops = loops_for(cfg);
+        sc.collect = nloops > 1 && !cfg->discover_only;
+        run_connect(&sc, nloops, conc);
     }
+    /* two-phase scans: the engines confirm and assess what discovery found, on one loop */
+    if (rc == 0 && !cfg->discover_only && (syn || sc.collect) && !sc.abandoned) {
+        uint64_t probes = sum->probes, pos = cfg->resume.pos;
+        sc.collect = false;
+        sc.assess_found = true;
+        sc.walk_done = sc.stopping = false; /* (a signal during discovery: assess what it found) */
+        sc.cur = sc.lim = 0;
+        sc.concurrency = conc;
+        run_loop(&sc, cfg->rate);
+        sum->probes = probes; /* the confirming connects are not probes of the walk */
+        cfg->resume.pos = pos;
+    }
+    if (cfg->progress)
+        fprintf(stderr, "\r\033[K");
+    if (rc == 0 && sc.hp)
+        ls_honeypot_report(sc.hp, cfg->on_suspect, cfg->ud);
+    ls_honeypot_free(sc.hp);
     sum->duration_ms = (ls_scan_now_ns() - t0) / 1000000u;
     free_events(&sc);
     ls_hostcount_free(sc.hosts);
-    free(sc.syn_opens);
+    free(sc.found.v);
     ls_walk_free(&sc.walk);
     ls_check_free(&sc.check);
     ls_resolved_free(sc.res, cfg->targets->n);

@@ -1,6 +1,6 @@
 /* The scan driver: resolves host names asynchronously, walks every (address, port) pair in the
  * keyed pseudo-random order of walk.h (one shard of it), with non-blocking connects under a
- * concurrency bound, a --rate token bucket and a per-host cap on one event loop, skipping
+ * concurrency bound, a --rate token bucket and a per-host cap on event loops (one per core), skipping
  * excluded addresses, and hands each open port to the assessment pipeline (or, in discover-only
  * mode, straight to the caller). SIGINT/SIGTERM stop new probes; probes in flight finish and the
  * position reached is returned for a resume file. */
@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/honeypot.h"
 #include "core/scope.h"
 #include "core/targets.h"
 #include "engines/engine.h"
@@ -36,6 +37,7 @@ struct ls_scan_config {
     const struct ls_scope *exclude;/* user exclusions (the built-in ones are always applied) */
     bool adaptive_timeout;         /* connect timeout from measured RTTs, --timeout the ceiling */
     bool progress;                 /* progress line on stderr (the caller checks for a TTY) */
+    bool stats;                    /* discovery engine's timings and timeout policy on stderr */
     uint64_t warn_probes;          /* print the probe count on stderr when above this (0 = never) */
     /* in: position to start from (within the shard) and the hash it was saved with (0 = new scan);
      * out: position reached, the arguments' hash, whether a signal stopped the scan */
@@ -48,6 +50,8 @@ struct ls_scan_config {
     const struct ls_detector *detector;
     void (*on_service)(void *ud, const struct ls_service *svc);
     void (*on_open)(void *ud, const char *ip, uint16_t port);   /* discover-only results */
+    unsigned honeypot_engines;     /* flag hosts open on ports of this many engines (0 = off) */
+    void (*on_suspect)(void *ud, const struct ls_honeypot_host *host); /* after discovery */
     void *ud;
 };
 

@@ -12,33 +12,43 @@
 
 #include "core/pipeline.h"
 #include "core/ratelimit.h"
+#include "core/rtt.h"
 #include "core/scan.h"
 #include "core/scan_check.h"
 #include "core/scan_dns.h"
+#include "core/scan_sock.h"
 #include "core/walk.h"
 
 #define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
-#define RTT_MIN_SAMPLES 16
-#define ADAPTIVE_FLOOR_MS 250
 
 struct probe;
 
-#define SPREAD_POOL 64          /* 127.0.0.1-127.0.0.64 as sources once ports run short */
+#define FILL_BATCH 2048         /* probes started per fill() before the loop polls again */
 #define CHUNK 64                /* positions a connect-mode thread claims at a time */
 
 /* Connect-mode discovery on several event loops (one thread each): positions are claimed in
  * chunks from one counter, and a stopping thread finishes its chunk, so every position below
  * `next` is done when all threads have returned (exact resume). */
+struct open_list;
 struct scan_shared {
     _Atomic uint64_t next;
     atomic_int stop;
-    pthread_mutex_t out_mu;        /* around cfg->on_open */
+    pthread_mutex_t out_mu;        /* around cfg->on_open and appends to `found` */
+    struct open_list *found;       /* opens awaiting the engines (the first loop's list) */
 };
 
-struct syn_open {                  /* a port SYN mode found open, awaiting the engines */
-    struct sockaddr_in sa;
+/* Ports found open by a discovery phase (SYN probes, or connect probes on several loops), to be
+ * confirmed and assessed by the engines afterwards on one loop. */
+struct found_open {
+    struct sockaddr_storage sa;
     size_t target;
 };
+struct open_list {
+    struct found_open *v;
+    size_t n, next, cap;
+};
+/* Appends an open port of target `target`; false when out of memory (the port is then lost). */
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target);
 
 struct scan {
     struct ls_scan_config *cfg;
@@ -52,21 +62,21 @@ struct scan {
     struct probe *defer[DEFER_MAX];
     size_t ndefer;
     struct event *rate_ev, *progress_ev, *sig_int, *sig_term;
-    bool walk_done, stopping;
+    bool walk_done, stopping, abandoned; /* abandoned: a second signal, stop at once */
     unsigned inflight;
     unsigned concurrency;
     bool filling, refill;
-    /* RTT estimate (microseconds), TCP-style */
-    double srtt, rttvar;
-    uint64_t rtt_samples;
+    struct ls_rtt rtt;             /* connect round trips (adaptive timeout) */
     uint64_t skipped, t_start_ns;
-    struct syn_open *syn_opens;    /* SYN mode: opens to assess (NULL in connect mode) */
-    size_t syn_nopens, syn_next, syn_cap;
+    struct open_list found;        /* opens of the discovery phase, to assess */
+    bool assess_found;             /* this loop probes `found`, not the walk (assessment phase) */
+    bool collect;                  /* discovery phase of a two-phase scan: opens go to `found` */
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
-    bool spread;                   /* bind loopback sources from the pool (after EADDRNOTAVAIL) */
-    unsigned spread_next;
+    struct ls_honeypot *hp;        /* open db ports per host (shared by all loops), or NULL */
+    struct ls_sockpool pool;       /* this loop's probe sockets (reuse, source spread) */
+    struct event *more_ev;         /* fill() again after the loop has polled once */
 };
 
 struct probe {
@@ -76,6 +86,7 @@ struct probe {
     struct sockaddr_storage sa;
     socklen_t salen;
     const char *host;              /* points into the target list */
+    size_t target;                 /* its index there */
     bool host_is_name, counted;
     unsigned attempt, port_waits;
     uint64_t t0_ns;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/permute.h"
+#include "core/rtt.h"
 #include "core/scan_int.h"
 #include "core/syn.h"
 #include "net/conn.h"
@@ -101,6 +102,8 @@ static void syn_on_open(void *ud, const struct sockaddr_in *dst)
 {
     struct syn_glue *g = ud;
     struct scan *sc = g->sc;
+    if (sc->hp)
+        ls_honeypot_open(sc->hp, (const struct sockaddr *)dst);
     if (sc->cfg->discover_only) {
         char ip[64];
         sc->sum->open_ports++;
@@ -108,15 +111,7 @@ static void syn_on_open(void *ud, const struct sockaddr_in *dst)
         sc->cfg->on_open(sc->cfg->ud, ip, ntohs(dst->sin_port));
         return;
     }
-    if (sc->syn_nopens == sc->syn_cap) {
-        size_t ncap = sc->syn_cap ? sc->syn_cap * 2 : 64;
-        struct syn_open *nv = realloc(sc->syn_opens, ncap * sizeof *nv);
-        if (!nv)
-            return;
-        sc->syn_opens = nv;
-        sc->syn_cap = ncap;
-    }
-    sc->syn_opens[sc->syn_nopens++] = (struct syn_open){*dst, target_of(sc, dst)};
+    ls_open_list_add(&sc->found, (const struct sockaddr *)dst, target_of(sc, dst));
 }
 
 static bool all_ipv4(const struct scan *sc)
@@ -139,6 +134,38 @@ bool ls_scan_use_syn(const struct scan *sc)
     return sc->cfg->mode == LS_MODE_SYN || ls_syn_available();
 }
 
+#define COMMON_SOURCE_MAX 4096    /* targets whose route sources are looked up before sending */
+
+/* The source address every probe leaves from when the targets' routes agree (names: every
+ * resolved address; ranges: first and last address, as the sender looks a range's source up once),
+ * else INADDR_ANY. */
+static struct in_addr common_source(const struct scan *sc)
+{
+    const struct ls_target_list *tl = sc->cfg->targets;
+    struct in_addr any = {htonl(INADDR_ANY)}, common = any, s;
+    if (tl->n > COMMON_SOURCE_MAX)
+        return any;
+    for (size_t i = 0; i < tl->n; i++) {
+        const struct ls_target *t = &tl->v[i];
+        size_t n = t->kind == LS_TARGET_NAME ? sc->res[i].n : 2;
+        for (size_t k = 0; k < n; k++) {
+            struct sockaddr_storage ss;
+            socklen_t l;
+            if (t->kind == LS_TARGET_NAME)
+                memcpy(&ss, &sc->res[i].addrs[k], sizeof ss);
+            else
+                ls_target_addr(t, k ? ls_target_naddrs(t) - 1 : 0, &ss, &l);
+            if (ss.ss_family != AF_INET || !route_source((const struct sockaddr_in *)&ss, &s))
+                return any;
+            if (common.s_addr == any.s_addr)
+                common = s;
+            else if (common.s_addr != s.s_addr)
+                return any;
+        }
+    }
+    return common;
+}
+
 /* Runs SYN discovery over the walk. Returns 0 or 3. */
 int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
 {
@@ -159,6 +186,8 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
     struct ls_syn_opts o = {.key = ls_mix64(cfg->seed ^ 0x636f6f6b6965ull ^ (uint64_t)getpid()),
                             .rate = cfg->rate,
                             .wait_ms = cfg->limits.connect_timeout_ms,
+                            .adaptive = cfg->adaptive_timeout,
+                            .rx_addr = common_source(sc),
                             .retries = cfg->retries_set ? cfg->retries : 0,
                             .stop = &syn_stop};
     struct ls_syn_source src = {syn_next, syn_rewind, &g};
@@ -166,6 +195,16 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
     int rc = ls_syn_scan(&o, &src, syn_on_open, &g, &st, err, errlen);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    if (cfg->progress || cfg->stats)
+        fprintf(stderr,
+                "SYN mode: %llu probes sent in %.3f s (%u pass%s), %llu answered, %llu open; then waited %.3f s "
+                "(policy: until every probe is answered, at most %u ms: %s; %llu probes timed (1 in 64), srtt %.0f us, "
+                "rttvar %.0f us)\n",
+                (unsigned long long)st.sent, (double)st.send_ns / 1e9, o.retries + 1, o.retries ? "es" : "",
+                (unsigned long long)st.answers, (unsigned long long)st.opens, (double)st.tail_ns / 1e9,
+                st.tail_limit_ms,
+                ls_rtt_policy(o.adaptive),
+                (unsigned long long)st.rtt_samples, st.srtt_us, st.rttvar_us);
     sc->sum->probes = st.sent;
     sc->walk.pos = g.max_pos;
     sc->cfg->resume.interrupted = syn_stop != 0;

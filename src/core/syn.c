@@ -17,10 +17,14 @@
 
 #include "core/permute.h"
 #include "core/ratelimit.h"
+#include "core/rtt.h"
 
 #define BATCH 64
 #define PKT_LEN 44          /* IPv4 20 + TCP 20 + MSS option 4 */
 #define OPEN_SET_BITS 16
+#define RTT_EVERY_MASK 0x3f  /* probes whose cookie has these bits clear are timed (1 in 64) */
+#define RTT_SLOTS 1024       /* send times of timed probes, by cookie; older ones overwritten */
+#define RX_IDLE_NS 1000000   /* receiver naps this long when its queue is empty */
 
 struct open_set {           /* distinct opens, filled by the receiver, drained by the sender */
     pthread_mutex_t mu;
@@ -37,13 +41,47 @@ struct rx {
     atomic_bool done;
     atomic_ullong answers;
     struct open_set opens;
+    /* round trips of a sample of probes: slot = (cookie >> 6) % RTT_SLOTS holds the cookie's top
+     * 16 bits and the send time in microseconds (48 bits); the receiver times the answer */
+    _Atomic uint64_t sent_at[RTT_SLOTS];
+    struct ls_rtt rtt;             /* receiver thread only */
+    atomic_uint timeout_ms;        /* ls_rtt_timeout_ms of rtt, published for the sender side */
+    unsigned cap_ms;
 };
+
+static uint64_t now_us(void);
+
+static bool timed(uint32_t c) { return (c & RTT_EVERY_MASK) == 0; }
+static size_t rtt_slot(uint32_t c) { return (c >> 6) % RTT_SLOTS; }
+
+static void rtt_sent(struct rx *r, uint32_t c, uint64_t us)
+{
+    atomic_store_explicit(&r->sent_at[rtt_slot(c)], (uint64_t)(c >> 16) << 48 | (us & 0xffffffffffffull),
+                          memory_order_relaxed);
+}
+
+static void rtt_answered(struct rx *r, uint32_t c)
+{
+    uint64_t v = atomic_load_explicit(&r->sent_at[rtt_slot(c)], memory_order_relaxed);
+    if (v >> 48 != c >> 16)
+        return;             /* overwritten by a later probe, or never sent */
+    uint64_t now = now_us() & 0xffffffffffffull, t = v & 0xffffffffffffull;
+    if (now < t)
+        return;
+    ls_rtt_sample(&r->rtt, (double)(now - t));
+    atomic_store(&r->timeout_ms, ls_rtt_timeout_ms(&r->rtt, r->cap_ms));
+}
 
 static uint64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_us(void)
+{
+    return now_ns() / 1000u;
 }
 
 static uint32_t cookie(uint64_t key, uint32_t daddr, uint16_t dport)
@@ -85,6 +123,7 @@ static void build_syn(uint8_t *pkt, const struct sockaddr_in *dst, struct in_add
     ip->ihl = 5;
     ip->tot_len = htons(PKT_LEN);
     ip->ttl = 64;
+    ip->id = (uint16_t)(seq | 1); /* set here so the kernel does not pick one per packet */
     ip->protocol = IPPROTO_TCP;
     ip->saddr = src.s_addr;
     ip->daddr = dst->sin_addr.s_addr;
@@ -171,11 +210,15 @@ static void *rx_main(void *arg)
             msgs[i].msg_hdr.msg_iov = &iov[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
         }
-        int n = recvmmsg(r->fd, msgs, RX_BATCH, MSG_WAITFORONE, NULL);
-        if (n < 0) {
+        /* polled, not blocking: a sleeping reader would make every answer a wake-up (measured:
+         * the largest single cost after the packets themselves) */
+        int n = recvmmsg(r->fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+        if (n <= 0) {
             if (atomic_load(&r->done))
-                break;
-            continue; /* EAGAIN from the receive timeout, EINTR */
+                break;     /* queue empty after the scan: every answer that arrived was read */
+            struct timespec nap = {0, RX_IDLE_NS};
+            nanosleep(&nap, NULL);
+            continue;
         }
         for (int i = 0; i < n; i++) {
             const uint8_t *p = bufs[i];
@@ -193,11 +236,11 @@ static void *rx_main(void *arg)
             if (ntohl(th->ack_seq) != c + 1)
                 continue;
             atomic_fetch_add(&r->answers, 1);
+            if (timed(c))
+                rtt_answered(r, c);
             if (th->syn && !th->rst)
                 open_add(&r->opens, ip->saddr, th->source);
         }
-        if (atomic_load(&r->done))
-            break;
     }
     return NULL;
 }
@@ -226,6 +269,7 @@ static void sleep_ns(uint64_t ns)
 struct tx {
     const struct ls_syn_opts *o;
     const struct ls_syn_source *src;
+    struct rx *rx;                 /* for the send times of timed probes */
     pthread_mutex_t mu;            /* guards src->next and the rate bucket */
     struct ls_rate rate;
     uint16_t sport;
@@ -283,8 +327,12 @@ static void *tx_main(void *arg)
         int n = take_batch(t, dsts, srcs);
         if (n == 0)
             break;
+        uint64_t us = now_us();
         for (int i = 0; i < n; i++) {
-            build_syn(pkts[i], &dsts[i], srcs[i], t->sport, cookie(t->o->key, dsts[i].sin_addr.s_addr, dsts[i].sin_port));
+            uint32_t c = cookie(t->o->key, dsts[i].sin_addr.s_addr, dsts[i].sin_port);
+            if (timed(c))
+                rtt_sent(t->rx, c, us);
+            build_syn(pkts[i], &dsts[i], srcs[i], t->sport, c);
             iov[i] = (struct iovec){pkts[i], PKT_LEN};
             memset(&msgs[i], 0, sizeof msgs[i]);
             msgs[i].msg_hdr.msg_name = &dsts[i];
@@ -349,27 +397,32 @@ int ls_syn_scan(const struct ls_syn_opts *o, const struct ls_syn_source *src,
         snprintf(err, errlen, "SYN mode: cannot open a raw socket: %s (use --connect)", strerror(errno));
         return 3;
     }
-    struct rx r = {.fd = rxfd, .key = o->key, .sport = (uint16_t)(61000 + ls_mix64(o->key ^ 0x5359) % 4000)};
+    struct rx r = {.fd = rxfd, .key = o->key, .sport = (uint16_t)(61000 + ls_mix64(o->key ^ 0x5359) % 4000),
+                   .cap_ms = o->wait_ms};
     attach_filter(rxfd, r.sport);
+    if (o->rx_addr.s_addr != htonl(INADDR_ANY)) {
+        struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = o->rx_addr};
+        bind(rxfd, (struct sockaddr *)&me, sizeof me); /* only a filter: unbound works too */
+    }
     int big = 32 << 20;
     setsockopt(rxfd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
-    struct timeval rto = {0, 100000};
-    setsockopt(rxfd, SOL_SOCKET, SO_RCVTIMEO, &rto, sizeof rto);
     pthread_mutex_init(&r.opens.mu, NULL);
     atomic_init(&r.done, false);
     atomic_init(&r.answers, 0);
+    atomic_init(&r.timeout_ms, o->wait_ms);
     pthread_t rth;
     if (pthread_create(&rth, NULL, rx_main, &r) != 0) {
         snprintf(err, errlen, "SYN mode: cannot start the receiver thread");
         close(rxfd);
         return 3;
     }
-    struct tx t = {.o = o, .src = src, .sport = r.sport};
+    struct tx t = {.o = o, .src = src, .rx = &r, .sport = r.sport};
     pthread_mutex_init(&t.mu, NULL);
     ls_rate_init(&t.rate, o->rate, now_ns());
     atomic_init(&t.sent, 0);
     int rc = 0;
     unsigned nthreads = sender_threads(o->rate);
+    uint64_t t_send = now_ns();
     for (unsigned pass = 0; pass <= o->retries && !*o->stop && rc == 0; pass++) {
         if (pass > 0)
             src->rewind(src->ud);
@@ -384,7 +437,7 @@ int ls_syn_scan(const struct ls_syn_opts *o, const struct ls_syn_source *src,
                 break;
             }
         while (atomic_load(&t.running) > 0) {
-            sleep_ns(5000000);
+            sleep_ns(2000000);
             drain(&r.opens, on_open, open_ud);
         }
         for (unsigned i = 0; i < started; i++)
@@ -395,12 +448,22 @@ int ls_syn_scan(const struct ls_syn_opts *o, const struct ls_syn_source *src,
         }
     }
     st->sent = atomic_load(&t.sent);
-    /* listen for late answers, until every probe has been answered or wait_ms is over */
-    uint64_t until = now_ns() + (uint64_t)o->wait_ms * 1000000u;
-    while (now_ns() < until && atomic_load(&r.answers) < st->sent) {
-        sleep_ns(5000000);
+    uint64_t t_tail = now_ns();
+    st->send_ns = t_tail - t_send;
+    /* listen for late answers, until every probe has been answered or the tail timeout (adaptive:
+     * rtt.h's policy over the timed probes; else wait_ms) has passed since the last send */
+    for (;;) {
+        unsigned ms = o->adaptive ? atomic_load(&r.timeout_ms) : o->wait_ms;
+        if (atomic_load(&r.answers) >= st->sent || now_ns() >= t_tail + (uint64_t)ms * 1000000u)
+            break;
+        sleep_ns(1000000);
         drain(&r.opens, on_open, open_ud);
     }
+    st->tail_ns = now_ns() - t_tail;
+    st->tail_limit_ms = o->adaptive ? atomic_load(&r.timeout_ms) : o->wait_ms;
+    st->rtt_samples = r.rtt.samples;
+    st->srtt_us = r.rtt.srtt;
+    st->rttvar_us = r.rtt.rttvar;
     atomic_store(&r.done, true);
     pthread_join(rth, NULL);
     drain(&r.opens, on_open, open_ud);

@@ -52,5 +52,9 @@ int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t
 /* The built-in default list (`db`). */
 int ls_ports_default(struct ls_port_list *out);
 void ls_port_list_free(struct ls_port_list *l);
+/* The engine (0 <= id < LS_DB_ENGINES) whose default port this is among the `db` set, or -1. */
+#define LS_DB_ENGINES 18
+int ls_db_port_engine(uint16_t port);
+const char *ls_db_engine_name(int engine);
 
 #endif

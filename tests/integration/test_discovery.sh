@@ -2,7 +2,8 @@
 # Discovery at scale on loopback (connect mode, discover-only): shards disjoint and complete,
 # resume after SIGINT exact, --rate accurate within 10% at two rates, --scope refusal with no
 # connection attempted, --exclude honoured, IPv6 ranges on ::1, a name with several addresses
-# (loaded through the hidden --hosts-file option) scanned at each.
+# (loaded through the hidden --hosts-file option) scanned at each, the honeypot flag for a host open
+# on the ports of many database engines at once.
 . "$(dirname "$0")/lib.sh"
 net=127.66.6
 ports=16001,16002,16003
@@ -78,7 +79,10 @@ check "nothing connected to the listeners after scope refusals" test ! -s "$TMP/
 run scan --discover-only --format jsonl -p $ports --scope "$net.0/24" "$net.0/25"
 check "target inside --scope runs" test "$rc" = 0 -a "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002"
 
-# exclusions
+# exclusions (first let the listener log the previous scan's connections, which reached .1 and .7:
+# a late line would look like a connection to an excluded address)
+settle() { local a b; for _ in $(seq 30); do a=$(wc -c <"$TMP/accepts"); sleep 0.1; b=$(wc -c <"$TMP/accepts"); [ "$a" = "$b" ] && [ "$b" -gt 0 ] && break; done; }
+settle
 printf '# skip these\n%s.7\n%s.200-%s.255\n' $net $net $net >"$TMP/excl"
 : >"$TMP/accepts"
 run scan --discover-only --format jsonl -p $ports --exclude "$net.1" --exclude "@$TMP/excl" "$net.0/24"
@@ -107,4 +111,26 @@ check "--max-per-host 3: exact opens, 42 probes" test "$(opens "$TMP/out")" = "$
 # targets from stdin
 printf '%s.1\n%s.7:16002\n' $net $net | "$LEAKSCAN" scan --discover-only --format jsonl -p 16001 - >"$TMP/out"
 check "targets from stdin" test "$(opens "$TMP/out")" = "$net.1:16001 $net.7:16002"
+# honeypot heuristic: one address open on the default ports of 9 engines, one on 2
+hp=127.66.8
+hp_specs="$hp.20:5432 $hp.20:6379"
+for p in 8123 9200 5601 6379 27017 5432 3306 5984 9042; do hp_specs="$hp_specs $hp.9:$p"; done
+python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" $hp_specs >"$TMP/ready2" 2>/dev/null &
+hpid=$!
+trap 'kill $lpid $hpid 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do [ -s "$TMP/ready2" ] && break; sleep 0.05; done
+suspects() { python3 -c 'import json,sys; print(" ".join(sorted("%s/%d/%d" % (r["ip"], len(r["engines"]), r["open_db_ports"]) for r in map(json.loads, open(sys.argv[1])) if r["type"]=="honeypot")))' "$1"; }
+run scan --discover-only --format jsonl "$hp.0/24"
+check "honeypot: the host open on 9 engines' ports is flagged (default 8), the one on 2 is not" test "$(suspects "$TMP/out")" = "$hp.9/9/9"
+check "honeypot: its open ports are still reported (11 opens)" test "$(opens "$TMP/out" | wc -w)" = 11
+run scan --discover-only --format jsonl --honeypot-engines 10 "$hp.0/24"
+check "honeypot: --honeypot-engines 10 flags nothing" test "$(suspects "$TMP/out")" = "" -a "$(opens "$TMP/out" | wc -w)" = 11
+run scan --discover-only --format jsonl --honeypot-engines 2 "$hp.0/24"
+check "honeypot: --honeypot-engines 2 flags both" test "$(suspects "$TMP/out")" = "$hp.20/2/2 $hp.9/9/9"
+run scan --discover-only --format jsonl --honeypot-engines 0 "$hp.0/24"
+check "honeypot: --honeypot-engines 0 turns it off" test "$(suspects "$TMP/out")" = ""
+run scan --discover-only --format text "$hp.9"
+check "honeypot: text line names the host" grep -q "^likely honeypot/tarpit $hp.9: open on the default ports of 9 database engines" "$TMP/out"
+run scan --discover-only --honeypot-engines 1 "$hp.9"
+check "honeypot: --honeypot-engines 1 is bad usage (exit 2)" test "$rc" = 2
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SYN mode, only inside a network namespace this test creates (its loopback is its only
 # interface): the exact open set, shards, resume after SIGINT, scope refusal with no SYN sent
-# (counted by an nftables counter in the namespace), and the host's interfaces' TX counters.
+# (counted by an nftables counter in the namespace), the honeypot flag, adaptive timeouts next to a
+# silently dropped range (both modes), and the host's interfaces' TX counters.
 # Skipped (passes) without root or `ip netns`.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then echo "ok - skipped (needs root and ip netns)"; exit 0; fi
@@ -55,6 +56,36 @@ NFT
     syns=$(inns nft list table ip lscount | grep -o 'packets [0-9]*' | awk '{print $2}')
     check "SYN mode, target outside --scope: exit 2, 0 SYNs sent (counted $syns)" test "$rc" = 2 -a "$syns" = 0
     inns nft delete table ip lscount
+fi
+
+# honeypot flag in SYN mode: one address open on 8 engines' default ports
+hp_specs=""
+for p in 8123 9200 5601 6379 27017 5432 3306 5984; do hp_specs="$hp_specs 127.10.20.9:$p"; done
+ip netns exec "$ns" python3 "$LS_SOURCE_DIR/tests/integration/listeners.py" $hp_specs >"$TMP/ready2" 2>/dev/null &
+hpid=$!
+trap 'kill $lpid $hpid 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do [ -s "$TMP/ready2" ] && break; sleep 0.05; done
+lsns scan --discover-only --format jsonl 127.10.20.0/28
+hps=$(python3 -c 'import json,sys; print(" ".join("%s/%d" % (r["ip"], len(r["engines"])) for r in map(json.loads, open(sys.argv[1])) if r["type"]=="honeypot"))' "$TMP/out")
+check "SYN mode: the host open on 8 engines' ports is flagged as a likely honeypot ($hps)" test "$hps" = "127.10.20.9/8" -a "$(opens "$TMP/out" | wc -w)" = 8
+kill $hpid 2>/dev/null
+
+# adaptive timeouts: a silently dropped /24 next to 2048 answering addresses, --timeout 10000:
+# both modes end up with the 250 ms floor of the policy instead of the 10 s ceiling (read from the
+# stats line, not from a stopwatch)
+if command -v nft >/dev/null; then
+    inns nft -f - <<'NFT'
+table ip lsdrop {
+    chain in { type filter hook input priority 0; policy accept; ip daddr 127.10.40.0/24 drop; }
+}
+NFT
+    LEAKSCAN_STATS=1 lsns scan --discover-only --format jsonl -p 8123 --timeout 10000 --retries 0 127.10.48.0/21 127.10.40.0/24
+    check "SYN mode: tail timeout adapted to 250 ms ($(grep -o 'at most [0-9]* ms' "$TMP/err"))" grep -q 'at most 250 ms' "$TMP/err"
+    check "SYN mode: 2304 probes, nothing open in the dropped range" test "$(probes "$TMP/out")" = 2304 -a "$(opens "$TMP/out")" = ""
+    LEAKSCAN_STATS=1 lsns scan --connect --discover-only --format jsonl -p 8123 --timeout 10000 --retries 0 127.10.48.0/21 127.10.40.0/24
+    check "connect mode: timeout adapted to 250 ms in every loop" test "$(grep -c 'timeout at the end 250 ms' "$TMP/err")" = "$(grep -c '^connect mode loop' "$TMP/err")" -a "$(grep -c '^connect mode loop' "$TMP/err")" -ge 1
+    check "connect mode: 2304 probes, nothing open" test "$(probes "$TMP/out")" = 2304 -a "$(opens "$TMP/out")" = ""
+    inns nft delete table ip lsdrop
 fi
 
 links="$(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"

@@ -1,0 +1,115 @@
+/* Unit tests for connect-mode probe sockets (scan_sock.h) on loopback: a closed port is reported
+ * closed at once and its socket reused; a reused socket still finds an open port; a long run of
+ * probes to one host creates only a few sockets and reports every listener exactly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/scan_sock.h"
+
+/* A listener on 127.0.0.1, any port; returns its fd and port. */
+static int listener(uint16_t *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 1024), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A loopback port with nothing listening (bound, not listening, so nobody takes it meanwhile). */
+static int closed_port(uint16_t *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* The probe's result, waiting for a pending one. */
+static enum ls_probe_result probe(struct ls_sockpool *p, uint16_t port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001), .sin_port = htons(port)};
+    int fd = -1;
+    enum ls_probe_result r = ls_probe_start(p, (struct sockaddr *)&a, sizeof a, &fd);
+    if (r == LS_PROBE_PENDING) {
+        struct pollfd pf = {fd, POLLOUT, 0};
+        assert_int_equal(poll(&pf, 1, 2000), 1);
+        r = ls_probe_finish(p, fd);
+    }
+    return r;
+}
+
+static void drain_accepts(int lfd)
+{
+    struct pollfd pf = {lfd, POLLIN, 0};
+    while (poll(&pf, 1, 0) == 1) {
+        int c = accept(lfd, NULL, NULL);
+        if (c < 0)
+            break;
+        close(c);
+    }
+}
+
+static void test_closed_then_open_on_reused_socket(void **state)
+{
+    (void)state;
+    uint16_t cport, oport;
+    int cfd = closed_port(&cport), lfd = listener(&oport);
+    struct ls_sockpool p = {0};
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(p.created, 1);
+    assert_false(p.noreuse);                /* Linux takes a reset socket back */
+    assert_int_equal(p.n, 1);               /* kept for the next probe */
+    assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+    assert_int_equal(p.created + p.reused, 2);
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    drain_accepts(lfd);
+    ls_sockpool_free(&p);
+    assert_int_equal(p.n, 0);
+    close(cfd);
+    close(lfd);
+}
+
+static void test_many_probes_few_sockets(void **state)
+{
+    (void)state;
+    uint16_t cport, oport;
+    int cfd = closed_port(&cport), lfd = listener(&oport);
+    struct ls_sockpool p = {0};
+    unsigned open = 0, closed = 0;
+    for (int i = 0; i < 5000; i++) {
+        enum ls_probe_result r = probe(&p, i % 1000 == 999 ? oport : cport);
+        open += r == LS_PROBE_OPEN;
+        closed += r == LS_PROBE_CLOSED;
+        if (i % 1000 == 999)
+            drain_accepts(lfd);
+    }
+    assert_int_equal(open, 5);
+    assert_int_equal(closed, 4995);
+    assert_true(p.created <= 10);           /* closed-port sockets were reused */
+    ls_sockpool_free(&p);
+    close(cfd);
+    close(lfd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_closed_then_open_on_reused_socket),
+        cmocka_unit_test(test_many_probes_few_sockets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
