@@ -14,10 +14,17 @@
 #include "detect/rules.h"
 #include "detect/value.h"
 
+#define TS_BATCH_BYTES ((size_t)512 << 10) /* cells per prefilter pass, ~cache-sized */
+
 struct dentry {
     unsigned char h[16]; /* first half of SHA-256(value): 128 bits keep collisions out of reach */
     uint32_t rule1;      /* rule index + 1; 0 = empty slot */
     int32_t secret;      /* index into secrets, or -1 */
+};
+
+struct bcell {
+    uint32_t off, len;  /* in the batch buffer */
+    const char *column; /* the caller's: valid until finish (see tablescan.h) */
 };
 
 struct ls_tablescan {
@@ -37,6 +44,14 @@ struct ls_tablescan {
     char *tmp;
     size_t tmpcap;
     bool oom;
+    /* the batch: cells waiting for one prefilter pass, each followed by a '\n' */
+    char *bbuf;
+    size_t blen;
+    struct bcell *cells;
+    uint32_t *coff;  /* cells[i].off, apart for the hit -> cell search */
+    bool *hit;
+    size_t ncells, cellcap;
+    size_t hcur; /* cell of the last hit: hits mostly arrive in order */
 };
 
 struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw)
@@ -88,6 +103,10 @@ void ls_tablescan_free(struct ls_tablescan *ts)
     free(ts->count);
     free(ts->distinct);
     free(ts->tmp);
+    free(ts->bbuf);
+    free(ts->cells);
+    free(ts->coff);
+    free(ts->hit);
     ls_detect_scratch_free(ts->s);
     free(ts);
 }
@@ -301,6 +320,104 @@ static bool checks_row(const struct ls_tablescan *ts)
     return ts->rows < 1024 || ts->rows % 16 == 0;
 }
 
+/* ---- batching --------------------------------------------------------------------------------
+ * Cells are copied into one buffer, '\n' after each, and the buffer gets one prefilter pass
+ * (ls_detect_prefilter) instead of one detector call per cell. Only the cells a prefilter hit
+ * ends in are then scanned, each on its own exactly as before, in input order: a cell with no
+ * hit is one where the detector finds nothing, so the results are those of per-cell scanning,
+ * and the per-call cost is paid by the few cells that hold something. */
+
+static void scan_one(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    ts->column = column;
+    ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
+    ts->column = NULL;
+}
+
+/* A prefilter hit ending at `end`: its last byte lies in at most one cell (or on a separator).
+ * Vectorscan reports hits in input order, so the cell of the previous hit is the place to start. */
+static void on_hit(void *ud, size_t end)
+{
+    struct ls_tablescan *ts = ud;
+    if (end == 0)
+        return;
+    size_t pos = end - 1, i = ts->hcur;
+    if (i >= ts->ncells || ts->coff[i] > pos) {
+        size_t lo = 0, hi = ts->ncells; /* last cell starting at or before pos */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ts->coff[mid] <= pos)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        i = lo;
+    } else {
+        while (i + 1 < ts->ncells && ts->coff[i + 1] <= pos)
+            i++;
+    }
+    ts->hcur = i;
+    if (i < ts->ncells && pos < (size_t)ts->cells[i].off + ts->cells[i].len)
+        ts->hit[i] = true;
+}
+
+static void flush(struct ls_tablescan *ts)
+{
+    if (ts->ncells == 0)
+        return;
+    memset(ts->hit, 0, ts->ncells * sizeof *ts->hit);
+    ts->hcur = 0;
+    ls_detect_prefilter(ts->d, ts->s, ts->bbuf, ts->blen, on_hit, ts);
+    for (size_t i = 0; i < ts->ncells; i++) {
+        const struct bcell *c = &ts->cells[i];
+        if (ts->hit[i])
+            scan_one(ts, c->column, ts->bbuf + c->off, c->len);
+    }
+    ts->ncells = 0;
+    ts->blen = 0;
+}
+
+static bool grow_cells(struct ls_tablescan *ts)
+{
+    size_t nc = ts->cellcap ? ts->cellcap * 2 : 1024;
+    struct bcell *cells = realloc(ts->cells, nc * sizeof *cells);
+    if (!cells)
+        return false;
+    ts->cells = cells;
+    uint32_t *coff = realloc(ts->coff, nc * sizeof *coff);
+    if (!coff)
+        return false;
+    ts->coff = coff;
+    bool *hit = realloc(ts->hit, nc * sizeof *hit);
+    if (!hit)
+        return false;
+    ts->hit = hit;
+    ts->cellcap = nc;
+    return true;
+}
+
+/* Queues a cell; false when it cannot be (too big, or out of memory): then it is scanned alone. */
+static bool enqueue(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    if (len >= TS_BATCH_BYTES / 4)
+        return false;
+    if (!ts->bbuf && !(ts->bbuf = malloc(TS_BATCH_BYTES)))
+        return false;
+    if (ts->blen + len + 1 > TS_BATCH_BYTES)
+        flush(ts);
+    if (ts->ncells == ts->cellcap && !grow_cells(ts))
+        return false;
+    struct bcell *c = &ts->cells[ts->ncells];
+    c->off = (uint32_t)ts->blen;
+    c->len = (uint32_t)len;
+    c->column = column;
+    ts->coff[ts->ncells++] = c->off;
+    memcpy(ts->bbuf + ts->blen, val, len);
+    ts->blen += len;
+    ts->bbuf[ts->blen++] = '\n';
+    return true;
+}
+
 void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
 {
     if (!ts || !val || len == 0)
@@ -309,9 +426,10 @@ void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *
         ts->row_log = true;
     if (!ts->s)
         return;
-    ts->column = column;
-    ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
-    ts->column = NULL;
+    if (!enqueue(ts, column, val, len)) {
+        flush(ts); /* keeps the order of the cells */
+        scan_one(ts, column, val, len);
+    }
 }
 
 void ls_tablescan_row_end(struct ls_tablescan *ts)
@@ -463,6 +581,7 @@ int ls_tablescan_finish(struct ls_tablescan *ts, struct ls_table *t)
 {
     if (!ts || !t)
         return -1;
+    flush(ts);
     unsigned cls = classes_by_schema(t);
     for (size_t r = 0; r < ts->nrules; r++) {
         if (!ts->count[r])

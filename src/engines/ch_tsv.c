@@ -18,6 +18,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/textutil.h"
 
 enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
@@ -245,6 +249,57 @@ static int separator(struct ch_tsv *p, unsigned char c)
     return 0;
 }
 
+/* Offset of the first '\t', '\n' or '\\' in s[i, len), or len: 16 bytes per step with SSE2. */
+static size_t next_special(const unsigned char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, bs));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    while (i < len && s[i] != '\t' && s[i] != '\n' && s[i] != '\\')
+        i++;
+    return i;
+}
+
+/* Appends a run of ordinary bytes (no separator, no backslash) to the open cell. */
+static int copy_run(struct ch_tsv *p, const unsigned char *s, size_t run)
+{
+    if (run > p->max_row - p->raw || reserve(p, run) != 0)
+        return -1;
+    memcpy(p->buf + p->len, s, run);
+    p->len += run;
+    p->raw += run;
+    return 0;
+}
+
+/* One byte outside a plain run: a separator, a backslash, or a byte inside an escape. */
+static int special_byte(struct ch_tsv *p, unsigned char c)
+{
+    bool sep = (c == '\t' || c == '\n') && p->d.state != S_ESC;
+    if (c == '\n' && sep)
+        return separator(p, c);
+    if (p->raw == p->max_row)
+        return -1;
+    p->raw++;
+    if (sep)
+        return separator(p, c);
+    char out[3];
+    size_t k = dec_byte(&p->d, c, out);
+    if (k == 0)
+        return 0;
+    if (reserve(p, k) != 0)
+        return -1;
+    memcpy(p->buf + p->len, out, k);
+    p->len += k;
+    return 0;
+}
+
 int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
 {
     if (!p || p->failed)
@@ -252,44 +307,17 @@ int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
     const unsigned char *s = (const unsigned char *)data;
     size_t i = 0;
     while (i < len) {
-        unsigned char c = s[i];
-        if (p->d.state == S_NORMAL && c != '\t' && c != '\n' && c != '\\') {
-            /* fast path: a run of ordinary bytes */
-            size_t j = i + 1;
-            while (j < len && s[j] != '\t' && s[j] != '\n' && s[j] != '\\')
-                j++;
-            size_t run = j - i;
-            if (run > p->max_row - p->raw || reserve(p, run) != 0)
+        if (p->d.state == S_NORMAL) {
+            /* the common case: find the next special byte, copy the run before it whole */
+            size_t j = next_special(s, i, len);
+            if (j > i && copy_run(p, s + i, j - i) != 0)
                 return fail(p);
-            memcpy(p->buf + p->len, s + i, run);
-            p->len += run;
-            p->raw += run;
             i = j;
-            continue;
+            if (i == len)
+                break;
         }
-        i++;
-        bool sep = (c == '\t' || c == '\n') && p->d.state != S_ESC;
-        if (c == '\n' && sep) {
-            if (separator(p, c) != 0)
-                return fail(p);
-            continue;
-        }
-        if (p->raw == p->max_row)
+        if (special_byte(p, s[i++]) != 0)
             return fail(p);
-        p->raw++;
-        if (sep) {
-            if (separator(p, c) != 0)
-                return fail(p);
-            continue;
-        }
-        char out[3];
-        size_t k = dec_byte(&p->d, c, out);
-        if (k == 0)
-            continue;
-        if (reserve(p, k) != 0)
-            return fail(p);
-        memcpy(p->buf + p->len, out, k);
-        p->len += k;
     }
     return 0;
 }
