@@ -5,6 +5,7 @@
 # at the same time. Also prints leakscan's own CPU time (user+sys) of its best round.
 # Usage: bench/deep.sh BUILD_DIR   (needs the lab's lab.env; LEAKSCAN=path overrides the binary)
 set -euo pipefail
+export LEAKSCAN_MODE="${LEAKSCAN_MODE:-connect}" # as bench/run.sh: connect probes, no raw SYN
 build="$(cd "${1:-build}" && pwd)"
 . "${LS_LAB_DIR:-/tmp/leakscan-lab}/lab.env"
 bin="${LEAKSCAN:-$build/leakscan}"

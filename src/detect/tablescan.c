@@ -52,6 +52,9 @@ struct ls_tablescan {
     bool *hit;
     size_t ncells, cellcap;
     size_t hcur; /* cell of the last hit: hits mostly arrive in order */
+    /* SHA-256 fetched once and one reused context: EVP_Digest allocates and looks up per call */
+    EVP_MD *sha256;
+    EVP_MD_CTX *mdctx;
 };
 
 struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw)
@@ -65,7 +68,9 @@ struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw
     ts->count = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->count);
     ts->distinct = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->distinct);
     ts->s = d ? ls_detect_scratch_new(d) : NULL;
-    if (!ts->count || !ts->distinct || (d && !ts->s)) {
+    ts->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ts->mdctx = EVP_MD_CTX_new();
+    if (!ts->count || !ts->distinct || (d && !ts->s) || !ts->sha256 || !ts->mdctx) {
         ls_tablescan_free(ts);
         return NULL;
     }
@@ -107,6 +112,8 @@ void ls_tablescan_free(struct ls_tablescan *ts)
     free(ts->cells);
     free(ts->coff);
     free(ts->hit);
+    EVP_MD_CTX_free(ts->mdctx);
+    EVP_MD_free(ts->sha256);
     ls_detect_scratch_free(ts->s);
     free(ts);
 }
@@ -202,7 +209,8 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     n = ls_match_value(buf, m, ts->tmp);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    if (EVP_Digest(ts->tmp, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+    if (EVP_DigestInit_ex2(ts->mdctx, ts->sha256, NULL) != 1 || EVP_DigestUpdate(ts->mdctx, ts->tmp, n) != 1 ||
+        EVP_DigestFinal_ex(ts->mdctx, md, &mdlen) != 1 || mdlen != 32)
         return;
     if ((ts->setn + 1) * 2 > ts->setcap && ts->setn < LS_TABLESCAN_MAX_DISTINCT && !grow_set(ts)) {
         ts->oom = true;

@@ -47,6 +47,23 @@ static void finish(struct ls_http_call *c, bool ok, const char *err)
     ls_http_cancel(c);
 }
 
+/* The bytes to parse next: the header section contiguous (it is parsed whole), body bytes where
+ * they lie in the first chunk of the input buffer, without a copy. */
+static const char *next_bytes(struct evbuffer *in, size_t avail, bool headers_done, size_t *n)
+{
+    if (!headers_done) {
+        *n = avail < LS_HTTP_MAX_HEADER_BYTES ? avail : LS_HTTP_MAX_HEADER_BYTES;
+        return (const char *)evbuffer_pullup(in, (ev_ssize_t)*n);
+    }
+    struct evbuffer_iovec v;
+    if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0) {
+        *n = avail;
+        return (const char *)evbuffer_pullup(in, -1);
+    }
+    *n = v.iov_len;
+    return v.iov_base;
+}
+
 static void feed(struct ls_http_call *c)
 {
     struct evbuffer *in = ls_conn_input(c->conn);
@@ -54,11 +71,8 @@ static void feed(struct ls_http_call *c)
         size_t avail = evbuffer_get_length(in);
         if (!avail)
             return;
-        /* Header section must be contiguous; body parts can be processed piecewise. */
-        size_t want = avail;
-        if (!ls_http_headers_done(&c->parser) && want > LS_HTTP_MAX_HEADER_BYTES)
-            want = LS_HTTP_MAX_HEADER_BYTES;
-        const char *d = (const char *)evbuffer_pullup(in, (ev_ssize_t)want);
+        size_t want;
+        const char *d = next_bytes(in, avail, ls_http_headers_done(&c->parser), &want);
         size_t used = 0;
         enum ls_http_status st = ls_http_parse(&c->parser, d, want, &used);
         evbuffer_drain(in, used);
@@ -70,8 +84,13 @@ static void feed(struct ls_http_call *c)
             finish(c, false, c->parser.err);
             return;
         }
-        if (used == 0)
-            return; /* need more bytes */
+        if (used == 0) {
+            if (want >= avail)
+                return; /* need more bytes */
+            /* a chunk-size line or CRLF split across buffer chunks: join a longer prefix */
+            size_t join = want * 2 > 256 ? want * 2 : 256;
+            evbuffer_pullup(in, (ev_ssize_t)(join < avail ? join : avail));
+        }
     }
 }
 
