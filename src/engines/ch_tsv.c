@@ -11,7 +11,9 @@
  * where each separator was, so a row split over any number of feeds costs linear time. The raw
  * length of a row (without its newline) may not exceed max_row (0 means CH_TSV_MAX_ROW) and a row
  * may not have more than CH_TSV_MAX_CELLS cells; either is an error, and errors are sticky: every
- * later feed/finish returns -1. Memory stays below max_row + 1 bytes plus the cell index. */
+ * later feed/finish returns -1. Memory stays below max_row + 17 bytes plus the cell index.
+ * Plain runs are found and copied 16 bytes per step (SSE2) and two-byte escapes decoded inline;
+ * only \\x sequences, escapes split across feeds and rows near the cap go byte by byte. */
 #include "engines/ch_tsv.h"
 
 #include <stdbool.h>
@@ -25,6 +27,8 @@
 #include "core/textutil.h"
 
 enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
+
+#define TSV_SLACK 16 /* room past the row for 16-byte stores */
 
 struct dec {
     int state;
@@ -169,13 +173,14 @@ static int fail(struct ch_tsv *p)
     return -1;
 }
 
-/* Makes room for extra more bytes; the row invariants keep len + extra <= max_row + 1. */
+/* Makes room for extra more bytes; the row invariants keep len + extra <= max_row + 1, plus the
+ * slack a 16-byte store may need. */
 static int reserve(struct ch_tsv *p, size_t extra)
 {
     size_t need = p->len + extra;
     if (need <= p->cap)
         return 0;
-    size_t limit = p->max_row + 1;
+    size_t limit = p->max_row + 1 + TSV_SLACK;
     if (need > limit)
         return -1;
     size_t ncap = p->cap ? p->cap * 2 : 256;
@@ -249,22 +254,9 @@ static int separator(struct ch_tsv *p, unsigned char c)
     return 0;
 }
 
-/* Offset of the first '\t', '\n' or '\\' in s[i, len), or len: 16 bytes per step with SSE2. */
-static size_t next_special(const unsigned char *s, size_t i, size_t len)
+static bool special(unsigned char c)
 {
-#ifdef __SSE2__
-    const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), bs = _mm_set1_epi8('\\');
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, bs));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-    }
-#endif
-    while (i < len && s[i] != '\t' && s[i] != '\n' && s[i] != '\\')
-        i++;
-    return i;
+    return c == '\t' || c == '\n' || c == '\\';
 }
 
 /* Appends a run of ordinary bytes (no separator, no backslash) to the open cell. */
@@ -276,6 +268,35 @@ static int copy_run(struct ch_tsv *p, const unsigned char *s, size_t run)
     p->len += run;
     p->raw += run;
     return 0;
+}
+
+/* Copies the ordinary bytes from s[i] on into the open cell; returns the offset of the next
+ * '\t', '\n' or '\\' (or len), or (size_t)-1 when the row grew too long. With SSE2, 16 bytes are
+ * tested and stored per step (the bytes stored past the run are overwritten later); whatever
+ * might not fit that way (the row cap is near) goes through the exact byte-count path. */
+static size_t plain(struct ch_tsv *p, const unsigned char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), bs = _mm_set1_epi8('\\');
+    while (len - i >= 16 && p->max_row - p->raw >= 16 && (p->cap - p->len >= 16 || reserve(p, 16) == 0)) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, bs));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        _mm_storeu_si128((__m128i *)(void *)(p->buf + p->len), v);
+        size_t k = bits ? (size_t)__builtin_ctz(bits) : 16;
+        p->len += k;
+        p->raw += k;
+        i += k;
+        if (bits)
+            return i;
+    }
+#endif
+    size_t j = i;
+    while (j < len && !special(s[j]))
+        j++;
+    if (j > i && copy_run(p, s + i, j - i) != 0)
+        return (size_t)-1;
+    return j;
 }
 
 /* One byte outside a plain run: a separator, a backslash, or a byte inside an escape. */
@@ -308,13 +329,21 @@ int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
     size_t i = 0;
     while (i < len) {
         if (p->d.state == S_NORMAL) {
-            /* the common case: find the next special byte, copy the run before it whole */
-            size_t j = next_special(s, i, len);
-            if (j > i && copy_run(p, s + i, j - i) != 0)
+            /* the common case: copy the run up to the next special byte whole */
+            i = plain(p, s, i, len);
+            if (i == (size_t)-1)
                 return fail(p);
-            i = j;
             if (i == len)
                 break;
+            /* a two-byte escape other than \x, decoded here (\x goes byte by byte below) */
+            if (s[i] == '\\' && i + 1 < len && s[i + 1] != 'x' && p->max_row - p->raw >= 2) {
+                if (reserve(p, 1) != 0)
+                    return fail(p);
+                p->buf[p->len++] = esc_char(s[i + 1]);
+                p->raw += 2;
+                i += 2;
+                continue;
+            }
         }
         if (special_byte(p, s[i++]) != 0)
             return fail(p);
