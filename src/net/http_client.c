@@ -9,6 +9,10 @@
 
 #include "net/conn.h"
 
+/* A streamed body past BULK_AFTER bytes (a --deep table) is read BULK_LOWAT bytes per wakeup. */
+#define BULK_AFTER ((uint64_t)1 << 20)
+#define BULK_LOWAT ((size_t)64 << 10)
+
 struct ls_http_call {
     struct ls_conn *conn;
     struct ls_http_parser parser;
@@ -17,6 +21,7 @@ struct ls_http_call {
     void *ud;
     struct evbuffer *body;     /* collected body when not streaming */
     struct evbuffer *request;
+    bool bulk; /* ls_conn_read_bulk done */
 };
 
 static int collect(void *ud, const char *data, size_t len)
@@ -76,6 +81,10 @@ static void feed(struct ls_http_call *c)
         size_t used = 0;
         enum ls_http_status st = ls_http_parse(&c->parser, d, want, &used);
         evbuffer_drain(in, used);
+        if (!c->bulk && c->stream && c->parser.resp.body_bytes > BULK_AFTER) {
+            ls_conn_read_bulk(c->conn, BULK_LOWAT);
+            c->bulk = true;
+        }
         if (st == LS_HTTP_DONE) {
             finish(c, true, NULL);
             return;
