@@ -52,19 +52,17 @@ struct ch_tsv {
 };
 
 
-static char esc_char(unsigned char c)
+/* \a \b \f \n \r \t \v \0 stand for control bytes, any other \c for c. A table, not a switch:
+ * the jump table a switch becomes mispredicts on the mix of escapes in real data. */
+static inline char esc_char(unsigned char c)
 {
-    switch (c) {
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'r': return '\r';
-    case 'n': return '\n';
-    case 't': return '\t';
-    case '0': return '\0';
-    case 'a': return '\a';
-    case 'v': return '\v';
-    default: return (char)c; /* \' \\ and any other \c */
-    }
+    static const char letters['v' - 'a' + 1] = {['a' - 'a'] = '\a', ['b' - 'a'] = '\b', ['f' - 'a'] = '\f',
+                                                ['n' - 'a'] = '\n', ['r' - 'a'] = '\r', ['t' - 'a'] = '\t',
+                                                ['v' - 'a'] = '\v'};
+    unsigned k = (unsigned)c - 'a';
+    if (k <= 'v' - 'a' && letters[k])
+        return letters[k];
+    return c == '0' ? '\0' : (char)c;
 }
 
 /* Decodes one byte; writes 0-3 output bytes to out and returns how many. The output never runs
@@ -196,7 +194,8 @@ static int reserve(struct ch_tsv *p, size_t extra)
     return 0;
 }
 
-static int close_cell(struct ch_tsv *p)
+/* Records the open cell as ending at `end` (where its NUL is) and opens the next one after it. */
+static int cell_at(struct ch_tsv *p, size_t end)
 {
     if (p->ncells == p->cellcap) {
         size_t ncap = p->cellcap ? p->cellcap * 2 : 16;
@@ -216,13 +215,20 @@ static int close_cell(struct ch_tsv *p)
         p->ptrs = np;
         p->cellcap = ncap;
     }
-    if (reserve(p, 1) != 0)
-        return -1;
     p->offs[p->ncells] = p->cell_start;
-    p->lens[p->ncells] = p->len - p->cell_start;
+    p->lens[p->ncells] = end - p->cell_start;
     p->ncells++;
+    p->cell_start = end + 1;
+    return 0;
+}
+
+static int close_cell(struct ch_tsv *p)
+{
+    if (p->ncells == p->cellcap && p->ncells == CH_TSV_MAX_CELLS)
+        return -1;
+    if (reserve(p, 1) != 0 || cell_at(p, p->len) != 0)
+        return -1;
     p->buf[p->len++] = '\0';
-    p->cell_start = p->len;
     return 0;
 }
 
@@ -277,19 +283,56 @@ static int copy_run(struct ch_tsv *p, const unsigned char *s, size_t run)
 static size_t plain(struct ch_tsv *p, const unsigned char *s, size_t i, size_t len)
 {
 #ifdef __SSE2__
+    /* Per 16 bytes: stored as they are, then tabs (same length) turned into cell ends in place
+     * and a two-byte escape other than \x decoded, without leaving the loop; it stops at a
+     * newline, \x, input that ends inside an escape, or near the row cap. Locals, not p->…:
+     * stores through buf could alias the struct for the compiler. */
     const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), bs = _mm_set1_epi8('\\');
-    while (len - i >= 16 && p->max_row - p->raw >= 16 && (p->cap - p->len >= 16 || reserve(p, 16) == 0)) {
+    char *buf = p->buf;
+    size_t o = p->len, cap = p->cap, raw = p->raw, room = p->max_row - p->raw;
+    bool stop = false;
+    while (len - i >= 16 && room >= 16) {
+        if (cap - o < 16) {
+            p->len = o;
+            if (reserve(p, 16) != 0)
+                break;
+            buf = p->buf;
+            cap = p->cap;
+        }
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, bs));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        _mm_storeu_si128((__m128i *)(void *)(p->buf + p->len), v);
-        size_t k = bits ? (size_t)__builtin_ctz(bits) : 16;
-        p->len += k;
-        p->raw += k;
+        unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
+        unsigned mb = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bs));
+        unsigned ms = mb | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+        _mm_storeu_si128((__m128i *)(void *)(buf + o), v);
+        size_t k = ms ? (size_t)__builtin_ctz(ms) : 16;
+        for (mt &= k < 16 ? (1u << k) - 1 : 0xffffu; mt; mt &= mt - 1) {
+            size_t end = o + (size_t)__builtin_ctz(mt);
+            buf[end] = '\0';
+            if (cell_at(p, end) != 0 || p->ncells >= CH_TSV_MAX_CELLS) {
+                p->len = o;
+                return (size_t)-1;
+            }
+        }
+        o += k;
+        raw += k;
+        room -= k;
         i += k;
-        if (bits)
-            return i;
+        if (!ms)
+            continue;
+        if (((mb >> k) & 1) && i + 1 < len && s[i + 1] != 'x' && room >= 2) {
+            buf[o++] = esc_char(s[i + 1]); /* within the 16 bytes reserved */
+            raw += 2;
+            room -= 2;
+            i += 2;
+            continue;
+        }
+        stop = true;
+        break;
     }
+    p->len = o;
+    p->raw = raw;
+    if (stop)
+        return i;
 #endif
     size_t j = i;
     while (j < len && !special(s[j]))
