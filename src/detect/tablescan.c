@@ -1,6 +1,8 @@
 /* Per-table content analysis: runs the detector over each cell, tallies hits and distinct values per
  * rule (SHA-256 keyed, bounded set), keeps one ls_secret per distinct secret value, and classes the
- * table (secrets, pii, chat, logs by name, columns or content). */
+ * table (secrets, pii, chat, logs by name, columns or content). Cells are batched: one prefilter
+ * pass per ~512 KB, then only cells with a prefilter hit are scanned, each alone, so the results
+ * are those of scanning every cell alone (see "batching" below). */
 #include "detect/tablescan.h"
 
 #include <ctype.h>
@@ -25,6 +27,17 @@ struct dentry {
 struct bcell {
     uint32_t off, len;  /* in the batch buffer */
     const char *column; /* the caller's: valid until finish (see tablescan.h) */
+};
+
+/* A short cell value the detector found nothing in. The detector keeps no state from one call
+ * to the next, so the same bytes again hold nothing again: repeated values that only look
+ * interesting to a prefilter ("otel-collector" for the phone rule's "tel-") are not rescanned. */
+#define QUIET_SLOTS 4096
+#define QUIET_MAX_LEN 120
+struct quiet {
+    uint64_t h;
+    uint32_t len; /* 0 = empty slot */
+    char v[QUIET_MAX_LEN];
 };
 
 struct ls_tablescan {
@@ -55,6 +68,7 @@ struct ls_tablescan {
     /* SHA-256 fetched once and one reused context: EVP_Digest allocates and looks up per call */
     EVP_MD *sha256;
     EVP_MD_CTX *mdctx;
+    struct quiet *quiet; /* short cells known to hold nothing, QUIET_SLOTS of them, made on first use */
 };
 
 struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw)
@@ -113,6 +127,7 @@ void ls_tablescan_free(struct ls_tablescan *ts)
     free(ts->coff);
     free(ts->hit);
     EVP_MD_CTX_free(ts->mdctx);
+    free(ts->quiet);
     EVP_MD_free(ts->sha256);
     ls_detect_scratch_free(ts->s);
     free(ts);
@@ -335,11 +350,44 @@ static bool checks_row(const struct ls_tablescan *ts)
  * hit is one where the detector finds nothing, so the results are those of per-cell scanning,
  * and the per-call cost is paid by the few cells that hold something. */
 
-static void scan_one(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+static size_t scan_one(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
 {
     ts->column = column;
-    ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
+    size_t n = ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
     ts->column = NULL;
+    return n;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; n; p++, n--)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+/* Scans a cell unless it is a short value already found empty. */
+static void scan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    if (len > QUIET_MAX_LEN || (!ts->quiet && !(ts->quiet = calloc(QUIET_SLOTS, sizeof *ts->quiet)))) {
+        scan_one(ts, column, val, len);
+        return;
+    }
+    uint64_t h = hash_bytes(val, len);
+    struct quiet *q = &ts->quiet[h & (QUIET_SLOTS - 1)];
+    if (q->len == len && q->h == h && memcmp(q->v, val, len) == 0)
+        return;
+    if (scan_one(ts, column, val, len) == 0) {
+        q->h = h;
+        q->len = (uint32_t)len;
+        memcpy(q->v, val, len);
+    }
 }
 
 /* A prefilter hit ending at `end`: its last byte lies in at most one cell (or on a separator).
@@ -379,7 +427,7 @@ static void flush(struct ls_tablescan *ts)
     for (size_t i = 0; i < ts->ncells; i++) {
         const struct bcell *c = &ts->cells[i];
         if (ts->hit[i])
-            scan_one(ts, c->column, ts->bbuf + c->off, c->len);
+            scan_cell(ts, c->column, ts->bbuf + c->off, c->len);
     }
     ts->ncells = 0;
     ts->blen = 0;
