@@ -193,9 +193,32 @@ static void test_batched_equals_per_cell(void **state)
     free(cell);
 }
 
+/* The premise of batching (detect.h, ls_detect_prefilter): a prefilter matches the same bytes
+ * wherever they stand, so none may use an anchor or a word boundary. */
+static void test_prefilters_have_no_anchors(void **state)
+{
+    (void)state;
+    for (size_t r = 0; r < ls_rule_count(); r++) {
+        const struct ls_rule_def *d = ls_rule_def_at(r);
+        for (size_t k = 0; k < LS_MAX_VARIANTS && d->variants[k].prefilter; k++) {
+            const char *pf = d->variants[k].prefilter;
+            for (size_t i = 0; pf[i]; i++) {
+                if (pf[i] == '\\' && pf[i + 1]) {
+                    if (strchr("bBAzZG", pf[++i]))
+                        fail_msg("rule %s prefilter %zu: assertion \\%c", d->rule.id, k, pf[i]);
+                    continue;
+                }
+                if (pf[i] == '$' || (pf[i] == '^' && (i == 0 || pf[i - 1] != '[')))
+                    fail_msg("rule %s prefilter %zu: anchor in \"%s\"", d->rule.id, k, pf);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prefilters_have_no_anchors),
         cmocka_unit_test(test_batched_equals_per_cell),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
