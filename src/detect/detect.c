@@ -462,6 +462,26 @@ static void reduce(struct found *f, size_t n)
 
 /* ---- scanning -------------------------------------------------------------------------------- */
 
+/* Runs the Vectorscan database over buf in overlapping chunks of at most ls_detect_hs_chunk bytes
+ * (hs_scan takes an unsigned length); s->base is the offset of the chunk being scanned. */
+static void hs_chunks(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
+                      match_event_handler fn, void *ctx)
+{
+    size_t chunk = ls_detect_hs_chunk;
+    if (chunk == 0 || chunk > (size_t)UINT_MAX - HS_OVERLAP)
+        chunk = (size_t)UINT_MAX - HS_OVERLAP;
+    for (size_t off = 0; d->db && off < len && !s->oom; off += chunk) {
+        size_t n = len - off;
+        if (n > chunk + HS_OVERLAP)
+            n = chunk + HS_OVERLAP;
+        s->base = off;
+        if (hs_scan(d->db, buf + off, (unsigned)n, 0, s->hs, fn, ctx) != HS_SUCCESS && !s->oom)
+            break;
+        if (off + n >= len)
+            break;
+    }
+}
+
 size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
                       ls_match_cb cb, void *ud)
 {
@@ -476,19 +496,7 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     for (size_t i = 0; i < s->ntr; i++)
         s->covered[s->tr[i]] = 0;
     s->ntv = s->ntr = 0;
-    size_t chunk = ls_detect_hs_chunk;
-    if (chunk == 0 || chunk > (size_t)UINT_MAX - HS_OVERLAP)
-        chunk = (size_t)UINT_MAX - HS_OVERLAP;
-    for (size_t off = 0; d->db && off < len && !s->oom; off += chunk) {
-        size_t n = len - off;
-        if (n > chunk + HS_OVERLAP)
-            n = chunk + HS_OVERLAP;
-        s->base = off;
-        if (hs_scan(d->db, buf + off, (unsigned)n, 0, s->hs, on_hit, s) != HS_SUCCESS && !s->oom)
-            break;
-        if (off + n >= len)
-            break;
-    }
+    hs_chunks(d, s, buf, len, on_hit, s);
     /* the byte prefilters in cache-sized slices, all bytes in one pass over each slice (hits of
      * one variant still arrive in input order) */
     for (size_t c0 = 0; c0 < len && d->nbytevar && !s->oom; c0 += BYTE_SLICE) {
@@ -507,4 +515,46 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     }
     s->buf = NULL;
     return out;
+}
+
+/* ---- prefilter pass alone (batch screening) -------------------------------------------------- */
+
+struct screen {
+    struct ls_detect_scratch *s;
+    ls_hit_cb hit;
+    void *ud;
+    size_t n;
+};
+
+static int on_screen_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+                         void *ctx)
+{
+    struct screen *sc = ctx;
+    (void)id, (void)from, (void)flags;
+    sc->hit(sc->ud, sc->s->base + (size_t)to);
+    sc->n++;
+    return 0;
+}
+
+/* a byte prefilter's hit ends just after the byte, like a Vectorscan match */
+static int on_screen_byte(void *ud, size_t k, size_t pos)
+{
+    struct screen *sc = ud;
+    (void)k;
+    sc->hit(sc->ud, pos + 1);
+    sc->n++;
+    return 0;
+}
+
+size_t ls_detect_prefilter(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
+                           ls_hit_cb hit, void *ud)
+{
+    if (!d || !s || !buf || len == 0 || !hit)
+        return 0;
+    struct screen sc = {s, hit, ud, 0};
+    s->oom = false;
+    hs_chunks(d, s, buf, len, on_screen_hit, &sc);
+    if (d->nbytevar)
+        ls_bytescan(buf, len, d->bytes, d->nbytevar, on_screen_byte, &sc);
+    return sc.n;
 }

@@ -49,6 +49,17 @@ typedef void (*ls_match_cb)(void *ud, const struct ls_match *m, const char *buf,
 size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
                       ls_match_cb cb, void *ud);
 
+/* The prefilter pass of ls_detect_scan alone, without confirmation: calls hit(ud, end) for every
+ * offset at which some rule's prefilter match ends (Vectorscan hits, then single-byte
+ * prefilters; an end may be reported more than once). Prefilters have no anchors, word
+ * boundaries or lookaround, so every hit that ls_detect_scan(buf + a, b - a) would confirm is
+ * reported here with an end in (a, b]: a sub-range without such an end is one where
+ * ls_detect_scan finds nothing. Batch scanners use this to screen many small cells with one call
+ * and confirm only the cells that have hits. Returns the number of hits reported. */
+typedef void (*ls_hit_cb)(void *ud, size_t end);
+size_t ls_detect_prefilter(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
+                           ls_hit_cb hit, void *ud);
+
 const char *ls_category_name(enum ls_category c);
 /* All rules, for `leakscan rules`. */
 const struct ls_rule *ls_rules(size_t *n);

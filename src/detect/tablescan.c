@@ -1,6 +1,8 @@
 /* Per-table content analysis: runs the detector over each cell, tallies hits and distinct values per
  * rule (SHA-256 keyed, bounded set), keeps one ls_secret per distinct secret value, and classes the
- * table (secrets, pii, chat, logs by name, columns or content). */
+ * table (secrets, pii, chat, logs by name, columns or content). Cells are batched: one prefilter
+ * pass per ~512 KB, then only cells with a prefilter hit are scanned, each alone, so the results
+ * are those of scanning every cell alone (see "batching" below). */
 #include "detect/tablescan.h"
 
 #include <ctype.h>
@@ -14,10 +16,28 @@
 #include "detect/rules.h"
 #include "detect/value.h"
 
+#define TS_BATCH_BYTES ((size_t)512 << 10) /* cells per prefilter pass, ~cache-sized */
+
 struct dentry {
     unsigned char h[16]; /* first half of SHA-256(value): 128 bits keep collisions out of reach */
     uint32_t rule1;      /* rule index + 1; 0 = empty slot */
     int32_t secret;      /* index into secrets, or -1 */
+};
+
+struct bcell {
+    uint32_t off, len;  /* in the batch buffer */
+    const char *column; /* the caller's: valid until finish (see tablescan.h) */
+};
+
+/* A short cell value the detector found nothing in. The detector keeps no state from one call
+ * to the next, so the same bytes again hold nothing again: repeated values that only look
+ * interesting to a prefilter ("otel-collector" for the phone rule's "tel-") are not rescanned. */
+#define QUIET_SLOTS 4096
+#define QUIET_MAX_LEN 120
+struct quiet {
+    uint64_t h;
+    uint32_t len; /* 0 = empty slot */
+    char v[QUIET_MAX_LEN];
 };
 
 struct ls_tablescan {
@@ -37,6 +57,18 @@ struct ls_tablescan {
     char *tmp;
     size_t tmpcap;
     bool oom;
+    /* the batch: cells waiting for one prefilter pass, each followed by a '\n' */
+    char *bbuf;
+    size_t blen;
+    struct bcell *cells;
+    uint32_t *coff;  /* cells[i].off, apart for the hit -> cell search */
+    bool *hit;
+    size_t ncells, cellcap;
+    size_t hcur; /* cell of the last hit: hits mostly arrive in order */
+    /* SHA-256 fetched once and one reused context: EVP_Digest allocates and looks up per call */
+    EVP_MD *sha256;
+    EVP_MD_CTX *mdctx;
+    struct quiet *quiet; /* short cells known to hold nothing, QUIET_SLOTS of them, made on first use */
 };
 
 struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw)
@@ -50,7 +82,9 @@ struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw
     ts->count = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->count);
     ts->distinct = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->distinct);
     ts->s = d ? ls_detect_scratch_new(d) : NULL;
-    if (!ts->count || !ts->distinct || (d && !ts->s)) {
+    ts->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ts->mdctx = EVP_MD_CTX_new();
+    if (!ts->count || !ts->distinct || (d && !ts->s) || !ts->sha256 || !ts->mdctx) {
         ls_tablescan_free(ts);
         return NULL;
     }
@@ -88,6 +122,13 @@ void ls_tablescan_free(struct ls_tablescan *ts)
     free(ts->count);
     free(ts->distinct);
     free(ts->tmp);
+    free(ts->bbuf);
+    free(ts->cells);
+    free(ts->coff);
+    free(ts->hit);
+    EVP_MD_CTX_free(ts->mdctx);
+    free(ts->quiet);
+    EVP_MD_free(ts->sha256);
     ls_detect_scratch_free(ts->s);
     free(ts);
 }
@@ -183,7 +224,8 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     n = ls_match_value(buf, m, ts->tmp);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    if (EVP_Digest(ts->tmp, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+    if (EVP_DigestInit_ex2(ts->mdctx, ts->sha256, NULL) != 1 || EVP_DigestUpdate(ts->mdctx, ts->tmp, n) != 1 ||
+        EVP_DigestFinal_ex(ts->mdctx, md, &mdlen) != 1 || mdlen != 32)
         return;
     if ((ts->setn + 1) * 2 > ts->setcap && ts->setn < LS_TABLESCAN_MAX_DISTINCT && !grow_set(ts)) {
         ts->oom = true;
@@ -301,6 +343,137 @@ static bool checks_row(const struct ls_tablescan *ts)
     return ts->rows < 1024 || ts->rows % 16 == 0;
 }
 
+/* ---- batching --------------------------------------------------------------------------------
+ * Cells are copied into one buffer, '\n' after each, and the buffer gets one prefilter pass
+ * (ls_detect_prefilter) instead of one detector call per cell. Only the cells a prefilter hit
+ * ends in are then scanned, each on its own exactly as before, in input order: a cell with no
+ * hit is one where the detector finds nothing, so the results are those of per-cell scanning,
+ * and the per-call cost is paid by the few cells that hold something. */
+
+static size_t scan_one(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    ts->column = column;
+    size_t n = ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
+    ts->column = NULL;
+    return n;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; n; p++, n--)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+/* Scans a cell unless it is a short value already found empty. */
+static void scan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    if (len > QUIET_MAX_LEN || (!ts->quiet && !(ts->quiet = calloc(QUIET_SLOTS, sizeof *ts->quiet)))) {
+        scan_one(ts, column, val, len);
+        return;
+    }
+    uint64_t h = hash_bytes(val, len);
+    struct quiet *q = &ts->quiet[h & (QUIET_SLOTS - 1)];
+    if (q->len == len && q->h == h && memcmp(q->v, val, len) == 0)
+        return;
+    if (scan_one(ts, column, val, len) == 0) {
+        q->h = h;
+        q->len = (uint32_t)len;
+        memcpy(q->v, val, len);
+    }
+}
+
+/* A prefilter hit ending at `end`: its last byte lies in at most one cell (or on a separator).
+ * Vectorscan reports hits in input order, so the cell of the previous hit is the place to start. */
+static void on_hit(void *ud, size_t end)
+{
+    struct ls_tablescan *ts = ud;
+    if (end == 0)
+        return;
+    size_t pos = end - 1, i = ts->hcur;
+    if (i >= ts->ncells || ts->coff[i] > pos) {
+        size_t lo = 0, hi = ts->ncells; /* last cell starting at or before pos */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ts->coff[mid] <= pos)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        i = lo;
+    } else {
+        while (i + 1 < ts->ncells && ts->coff[i + 1] <= pos)
+            i++;
+    }
+    ts->hcur = i;
+    if (i < ts->ncells && pos < (size_t)ts->cells[i].off + ts->cells[i].len)
+        ts->hit[i] = true;
+}
+
+static void flush(struct ls_tablescan *ts)
+{
+    if (ts->ncells == 0)
+        return;
+    memset(ts->hit, 0, ts->ncells * sizeof *ts->hit);
+    ts->hcur = 0;
+    ls_detect_prefilter(ts->d, ts->s, ts->bbuf, ts->blen, on_hit, ts);
+    for (size_t i = 0; i < ts->ncells; i++) {
+        const struct bcell *c = &ts->cells[i];
+        if (ts->hit[i])
+            scan_cell(ts, c->column, ts->bbuf + c->off, c->len);
+    }
+    ts->ncells = 0;
+    ts->blen = 0;
+}
+
+static bool grow_cells(struct ls_tablescan *ts)
+{
+    size_t nc = ts->cellcap ? ts->cellcap * 2 : 1024;
+    struct bcell *cells = realloc(ts->cells, nc * sizeof *cells);
+    if (!cells)
+        return false;
+    ts->cells = cells;
+    uint32_t *coff = realloc(ts->coff, nc * sizeof *coff);
+    if (!coff)
+        return false;
+    ts->coff = coff;
+    bool *hit = realloc(ts->hit, nc * sizeof *hit);
+    if (!hit)
+        return false;
+    ts->hit = hit;
+    ts->cellcap = nc;
+    return true;
+}
+
+/* Queues a cell; false when it cannot be (too big, or out of memory): then it is scanned alone. */
+static bool enqueue(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
+{
+    if (len >= TS_BATCH_BYTES / 4)
+        return false;
+    if (!ts->bbuf && !(ts->bbuf = malloc(TS_BATCH_BYTES)))
+        return false;
+    if (ts->blen + len + 1 > TS_BATCH_BYTES)
+        flush(ts);
+    if (ts->ncells == ts->cellcap && !grow_cells(ts))
+        return false;
+    struct bcell *c = &ts->cells[ts->ncells];
+    c->off = (uint32_t)ts->blen;
+    c->len = (uint32_t)len;
+    c->column = column;
+    ts->coff[ts->ncells++] = c->off;
+    memcpy(ts->bbuf + ts->blen, val, len);
+    ts->blen += len;
+    ts->bbuf[ts->blen++] = '\n';
+    return true;
+}
+
 void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len)
 {
     if (!ts || !val || len == 0)
@@ -309,9 +482,10 @@ void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *
         ts->row_log = true;
     if (!ts->s)
         return;
-    ts->column = column;
-    ls_detect_scan(ts->d, ts->s, val, len, on_match, ts);
-    ts->column = NULL;
+    if (!enqueue(ts, column, val, len)) {
+        flush(ts); /* keeps the order of the cells */
+        scan_one(ts, column, val, len);
+    }
 }
 
 void ls_tablescan_row_end(struct ls_tablescan *ts)
@@ -463,6 +637,7 @@ int ls_tablescan_finish(struct ls_tablescan *ts, struct ls_table *t)
 {
     if (!ts || !t)
         return -1;
+    flush(ts);
     unsigned cls = classes_by_schema(t);
     for (size_t r = 0; r < ts->nrules; r++) {
         if (!ts->count[r])

@@ -17,7 +17,8 @@ struct ls_tablescan;
 
 /* keep_raw: keep raw secret values (only for --show-secrets). */
 struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw);
-/* One cell's decoded bytes (not NUL-terminated). `column` may be NULL. */
+/* One cell's decoded bytes (not NUL-terminated), copied. `column` may be NULL; it is kept, not
+ * copied, and must stay valid until ls_tablescan_finish/free: cells are scanned in batches. */
 void ls_tablescan_cell(struct ls_tablescan *ts, const char *column, const char *val, size_t len);
 /* Marks the end of a row (counts scanned rows). */
 void ls_tablescan_row_end(struct ls_tablescan *ts);

@@ -11,16 +11,24 @@
  * where each separator was, so a row split over any number of feeds costs linear time. The raw
  * length of a row (without its newline) may not exceed max_row (0 means CH_TSV_MAX_ROW) and a row
  * may not have more than CH_TSV_MAX_CELLS cells; either is an error, and errors are sticky: every
- * later feed/finish returns -1. Memory stays below max_row + 1 bytes plus the cell index. */
+ * later feed/finish returns -1. Memory stays below max_row + 17 bytes plus the cell index.
+ * Plain runs are found and copied 16 bytes per step (SSE2) and two-byte escapes decoded inline;
+ * only \\x sequences, escapes split across feeds and rows near the cap go byte by byte. */
 #include "engines/ch_tsv.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/textutil.h"
 
 enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
+
+#define TSV_SLACK 16 /* room past the row for 16-byte stores */
 
 struct dec {
     int state;
@@ -44,19 +52,17 @@ struct ch_tsv {
 };
 
 
-static char esc_char(unsigned char c)
+/* \a \b \f \n \r \t \v \0 stand for control bytes, any other \c for c. A table, not a switch:
+ * the jump table a switch becomes mispredicts on the mix of escapes in real data. */
+static inline char esc_char(unsigned char c)
 {
-    switch (c) {
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'r': return '\r';
-    case 'n': return '\n';
-    case 't': return '\t';
-    case '0': return '\0';
-    case 'a': return '\a';
-    case 'v': return '\v';
-    default: return (char)c; /* \' \\ and any other \c */
-    }
+    static const char letters['v' - 'a' + 1] = {['a' - 'a'] = '\a', ['b' - 'a'] = '\b', ['f' - 'a'] = '\f',
+                                                ['n' - 'a'] = '\n', ['r' - 'a'] = '\r', ['t' - 'a'] = '\t',
+                                                ['v' - 'a'] = '\v'};
+    unsigned k = (unsigned)c - 'a';
+    if (k <= 'v' - 'a' && letters[k])
+        return letters[k];
+    return c == '0' ? '\0' : (char)c;
 }
 
 /* Decodes one byte; writes 0-3 output bytes to out and returns how many. The output never runs
@@ -165,13 +171,14 @@ static int fail(struct ch_tsv *p)
     return -1;
 }
 
-/* Makes room for extra more bytes; the row invariants keep len + extra <= max_row + 1. */
+/* Makes room for extra more bytes; the row invariants keep len + extra <= max_row + 1, plus the
+ * slack a 16-byte store may need. */
 static int reserve(struct ch_tsv *p, size_t extra)
 {
     size_t need = p->len + extra;
     if (need <= p->cap)
         return 0;
-    size_t limit = p->max_row + 1;
+    size_t limit = p->max_row + 1 + TSV_SLACK;
     if (need > limit)
         return -1;
     size_t ncap = p->cap ? p->cap * 2 : 256;
@@ -187,7 +194,8 @@ static int reserve(struct ch_tsv *p, size_t extra)
     return 0;
 }
 
-static int close_cell(struct ch_tsv *p)
+/* Records the open cell as ending at `end` (where its NUL is) and opens the next one after it. */
+static int cell_at(struct ch_tsv *p, size_t end)
 {
     if (p->ncells == p->cellcap) {
         size_t ncap = p->cellcap ? p->cellcap * 2 : 16;
@@ -207,13 +215,20 @@ static int close_cell(struct ch_tsv *p)
         p->ptrs = np;
         p->cellcap = ncap;
     }
-    if (reserve(p, 1) != 0)
-        return -1;
     p->offs[p->ncells] = p->cell_start;
-    p->lens[p->ncells] = p->len - p->cell_start;
+    p->lens[p->ncells] = end - p->cell_start;
     p->ncells++;
+    p->cell_start = end + 1;
+    return 0;
+}
+
+static int close_cell(struct ch_tsv *p)
+{
+    if (p->ncells == p->cellcap && p->ncells == CH_TSV_MAX_CELLS)
+        return -1;
+    if (reserve(p, 1) != 0 || cell_at(p, p->len) != 0)
+        return -1;
     p->buf[p->len++] = '\0';
-    p->cell_start = p->len;
     return 0;
 }
 
@@ -245,6 +260,110 @@ static int separator(struct ch_tsv *p, unsigned char c)
     return 0;
 }
 
+static bool special(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\\';
+}
+
+/* Appends a run of ordinary bytes (no separator, no backslash) to the open cell. */
+static int copy_run(struct ch_tsv *p, const unsigned char *s, size_t run)
+{
+    if (run > p->max_row - p->raw || reserve(p, run) != 0)
+        return -1;
+    memcpy(p->buf + p->len, s, run);
+    p->len += run;
+    p->raw += run;
+    return 0;
+}
+
+/* Copies the ordinary bytes from s[i] on into the open cell; returns the offset of the next
+ * '\t', '\n' or '\\' (or len), or (size_t)-1 when the row grew too long. With SSE2, 16 bytes are
+ * tested and stored per step (the bytes stored past the run are overwritten later); whatever
+ * might not fit that way (the row cap is near) goes through the exact byte-count path. */
+static size_t plain(struct ch_tsv *p, const unsigned char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    /* Per 16 bytes: stored as they are, then tabs (same length) turned into cell ends in place
+     * and a two-byte escape other than \x decoded, without leaving the loop; it stops at a
+     * newline, \x, input that ends inside an escape, or near the row cap. Locals, not p->…:
+     * stores through buf could alias the struct for the compiler. */
+    const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), bs = _mm_set1_epi8('\\');
+    char *buf = p->buf;
+    size_t o = p->len, cap = p->cap, raw = p->raw, room = p->max_row - p->raw;
+    bool stop = false;
+    while (len - i >= 16 && room >= 16) {
+        if (cap - o < 16) {
+            p->len = o;
+            if (reserve(p, 16) != 0)
+                break;
+            buf = p->buf;
+            cap = p->cap;
+        }
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
+        unsigned mb = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bs));
+        unsigned ms = mb | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+        _mm_storeu_si128((__m128i *)(void *)(buf + o), v);
+        size_t k = ms ? (size_t)__builtin_ctz(ms) : 16;
+        for (mt &= k < 16 ? (1u << k) - 1 : 0xffffu; mt; mt &= mt - 1) {
+            size_t end = o + (size_t)__builtin_ctz(mt);
+            buf[end] = '\0';
+            if (cell_at(p, end) != 0 || p->ncells >= CH_TSV_MAX_CELLS) {
+                p->len = o;
+                return (size_t)-1;
+            }
+        }
+        o += k;
+        raw += k;
+        room -= k;
+        i += k;
+        if (!ms)
+            continue;
+        if (((mb >> k) & 1) && i + 1 < len && s[i + 1] != 'x' && room >= 2) {
+            buf[o++] = esc_char(s[i + 1]); /* within the 16 bytes reserved */
+            raw += 2;
+            room -= 2;
+            i += 2;
+            continue;
+        }
+        stop = true;
+        break;
+    }
+    p->len = o;
+    p->raw = raw;
+    if (stop)
+        return i;
+#endif
+    size_t j = i;
+    while (j < len && !special(s[j]))
+        j++;
+    if (j > i && copy_run(p, s + i, j - i) != 0)
+        return (size_t)-1;
+    return j;
+}
+
+/* One byte outside a plain run: a separator, a backslash, or a byte inside an escape. */
+static int special_byte(struct ch_tsv *p, unsigned char c)
+{
+    bool sep = (c == '\t' || c == '\n') && p->d.state != S_ESC;
+    if (c == '\n' && sep)
+        return separator(p, c);
+    if (p->raw == p->max_row)
+        return -1;
+    p->raw++;
+    if (sep)
+        return separator(p, c);
+    char out[3];
+    size_t k = dec_byte(&p->d, c, out);
+    if (k == 0)
+        return 0;
+    if (reserve(p, k) != 0)
+        return -1;
+    memcpy(p->buf + p->len, out, k);
+    p->len += k;
+    return 0;
+}
+
 int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
 {
     if (!p || p->failed)
@@ -252,44 +371,25 @@ int ch_tsv_feed(struct ch_tsv *p, const char *data, size_t len)
     const unsigned char *s = (const unsigned char *)data;
     size_t i = 0;
     while (i < len) {
-        unsigned char c = s[i];
-        if (p->d.state == S_NORMAL && c != '\t' && c != '\n' && c != '\\') {
-            /* fast path: a run of ordinary bytes */
-            size_t j = i + 1;
-            while (j < len && s[j] != '\t' && s[j] != '\n' && s[j] != '\\')
-                j++;
-            size_t run = j - i;
-            if (run > p->max_row - p->raw || reserve(p, run) != 0)
+        if (p->d.state == S_NORMAL) {
+            /* the common case: copy the run up to the next special byte whole */
+            i = plain(p, s, i, len);
+            if (i == (size_t)-1)
                 return fail(p);
-            memcpy(p->buf + p->len, s + i, run);
-            p->len += run;
-            p->raw += run;
-            i = j;
-            continue;
+            if (i == len)
+                break;
+            /* a two-byte escape other than \x, decoded here (\x goes byte by byte below) */
+            if (s[i] == '\\' && i + 1 < len && s[i + 1] != 'x' && p->max_row - p->raw >= 2) {
+                if (reserve(p, 1) != 0)
+                    return fail(p);
+                p->buf[p->len++] = esc_char(s[i + 1]);
+                p->raw += 2;
+                i += 2;
+                continue;
+            }
         }
-        i++;
-        bool sep = (c == '\t' || c == '\n') && p->d.state != S_ESC;
-        if (c == '\n' && sep) {
-            if (separator(p, c) != 0)
-                return fail(p);
-            continue;
-        }
-        if (p->raw == p->max_row)
+        if (special_byte(p, s[i++]) != 0)
             return fail(p);
-        p->raw++;
-        if (sep) {
-            if (separator(p, c) != 0)
-                return fail(p);
-            continue;
-        }
-        char out[3];
-        size_t k = dec_byte(&p->d, c, out);
-        if (k == 0)
-            continue;
-        if (reserve(p, k) != 0)
-            return fail(p);
-        memcpy(p->buf + p->len, out, k);
-        p->len += k;
     }
     return 0;
 }

@@ -3,11 +3,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -23,6 +26,8 @@ struct ls_conn {
     void *ud;
     bool connected;
     unsigned io_timeout_ms;
+    bool tls;
+    bool bulk; /* ls_conn_read_bulk: SO_RCVLOWAT set */
     char error[160];
 };
 
@@ -55,10 +60,46 @@ static void set_timeouts(struct ls_conn *c, unsigned ms)
     bufferevent_set_timeouts(c->bev, &tv, &tv);
 }
 
+/* libevent reads at most 4 KiB per wakeup (EVBUFFER_MAX_READ), so a large response costs an
+ * epoll_wait, an ioctl and a readv per 4 KiB. After each of its reads, whatever else the socket
+ * already holds (FIONREAD) is taken too, up to READ_MORE_MAX, with one recv. Only bytes known to
+ * be there are read: EOF and errors stay for libevent to report. Plain TCP only (TLS reads go
+ * through OpenSSL). */
+#define READ_MORE_MAX ((size_t)1 << 20)
+
+/* Bytes waiting in the socket's receive queue. */
+static int pending(const struct ls_conn *c)
+{
+    evutil_socket_t fd = bufferevent_getfd(c->bev);
+    int avail = 0;
+    if (fd < 0 || ioctl(fd, FIONREAD, &avail) != 0)
+        return 0;
+    return avail;
+}
+
+static void read_more(struct ls_conn *c)
+{
+    int avail = pending(c);
+    if (avail <= 0)
+        return;
+    size_t want = (size_t)avail < READ_MORE_MAX ? (size_t)avail : READ_MORE_MAX;
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    struct evbuffer_iovec v;
+    evbuffer_unfreeze(in, 0); /* the bufferevent keeps its input's end frozen between its reads */
+    if (evbuffer_reserve_space(in, (ev_ssize_t)want, &v, 1) == 1 && v.iov_len >= want) {
+        ssize_t n = recv(bufferevent_getfd(c->bev), v.iov_base, want, MSG_DONTWAIT);
+        v.iov_len = n > 0 ? (size_t)n : 0;
+        evbuffer_commit_space(in, &v, 1);
+    }
+    evbuffer_freeze(in, 0);
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
     struct ls_conn *c = arg;
     (void)bev;
+    if (!c->tls)
+        read_more(c);
     c->cb(c, LS_CONN_READ, c->ud);
 }
 
@@ -69,6 +110,13 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         c->connected = true;
         set_timeouts(c, c->io_timeout_ms);
         c->cb(c, LS_CONN_CONNECTED, c->ud);
+        return;
+    }
+    if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) && c->bulk && pending(c) > 0) {
+        /* fewer bytes than the low-water mark arrived: slow, not silent */
+        read_more(c);
+        bufferevent_enable(bev, EV_READ);
+        c->cb(c, LS_CONN_READ, c->ud);
         return;
     }
     if (what & BEV_EVENT_TIMEOUT) {
@@ -105,6 +153,7 @@ struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, 
     c->cb = cb;
     c->ud = ud;
     c->io_timeout_ms = io_timeout_ms;
+    c->tls = tls;
     int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
     if (tls) {
         SSL_CTX *ctx = client_tls_ctx();
@@ -182,6 +231,15 @@ void ls_conn_free(struct ls_conn *c)
         bufferevent_free(c->bev);
     }
     free(c);
+}
+
+void ls_conn_read_bulk(struct ls_conn *c, size_t lowat)
+{
+    evutil_socket_t fd = bufferevent_getfd(c->bev);
+    int v = lowat > INT_MAX ? INT_MAX : (int)lowat;
+    if (c->tls || c->bulk || fd < 0)
+        return;
+    c->bulk = setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, sizeof v) == 0;
 }
 
 void ls_sockaddr_ip(const struct sockaddr *sa, char *out, size_t outlen)

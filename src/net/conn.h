@@ -33,6 +33,12 @@ int ls_conn_flush(struct ls_conn *c);
 struct evbuffer *ls_conn_input(struct ls_conn *c);
 const char *ls_conn_error(const struct ls_conn *c);
 void ls_conn_free(struct ls_conn *c);
+/* For a long response: wake up only once `lowat` bytes are waiting (SO_RCVLOWAT), or at EOF,
+ * instead of once per segment the server writes (ClickHouse writes 4 KiB HTTP chunks), and
+ * read them all at once. When the read timeout passes with fewer bytes waiting, those are
+ * delivered and reading goes on: the timeout still means silence, detected within at most twice
+ * the timeout. Plain TCP only. */
+void ls_conn_read_bulk(struct ls_conn *c, size_t lowat);
 
 /* Shared client TLS context (created on first use, freed by ls_tls_cleanup). */
 void ls_tls_cleanup(void);

@@ -9,6 +9,10 @@
 
 #include "net/conn.h"
 
+/* A streamed body past BULK_AFTER bytes (a --deep table) is read BULK_LOWAT bytes per wakeup. */
+#define BULK_AFTER ((uint64_t)1 << 20)
+#define BULK_LOWAT ((size_t)64 << 10)
+
 struct ls_http_call {
     struct ls_conn *conn;
     struct ls_http_parser parser;
@@ -17,6 +21,7 @@ struct ls_http_call {
     void *ud;
     struct evbuffer *body;     /* collected body when not streaming */
     struct evbuffer *request;
+    bool bulk; /* ls_conn_read_bulk done */
 };
 
 static int collect(void *ud, const char *data, size_t len)
@@ -47,6 +52,23 @@ static void finish(struct ls_http_call *c, bool ok, const char *err)
     ls_http_cancel(c);
 }
 
+/* The bytes to parse next: the header section contiguous (it is parsed whole), body bytes where
+ * they lie in the first chunk of the input buffer, without a copy. */
+static const char *next_bytes(struct evbuffer *in, size_t avail, bool headers_done, size_t *n)
+{
+    if (!headers_done) {
+        *n = avail < LS_HTTP_MAX_HEADER_BYTES ? avail : LS_HTTP_MAX_HEADER_BYTES;
+        return (const char *)evbuffer_pullup(in, (ev_ssize_t)*n);
+    }
+    struct evbuffer_iovec v;
+    if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0) {
+        *n = avail;
+        return (const char *)evbuffer_pullup(in, -1);
+    }
+    *n = v.iov_len;
+    return v.iov_base;
+}
+
 static void feed(struct ls_http_call *c)
 {
     struct evbuffer *in = ls_conn_input(c->conn);
@@ -54,14 +76,15 @@ static void feed(struct ls_http_call *c)
         size_t avail = evbuffer_get_length(in);
         if (!avail)
             return;
-        /* Header section must be contiguous; body parts can be processed piecewise. */
-        size_t want = avail;
-        if (!ls_http_headers_done(&c->parser) && want > LS_HTTP_MAX_HEADER_BYTES)
-            want = LS_HTTP_MAX_HEADER_BYTES;
-        const char *d = (const char *)evbuffer_pullup(in, (ev_ssize_t)want);
+        size_t want;
+        const char *d = next_bytes(in, avail, ls_http_headers_done(&c->parser), &want);
         size_t used = 0;
         enum ls_http_status st = ls_http_parse(&c->parser, d, want, &used);
         evbuffer_drain(in, used);
+        if (!c->bulk && c->stream && c->parser.resp.body_bytes > BULK_AFTER) {
+            ls_conn_read_bulk(c->conn, BULK_LOWAT);
+            c->bulk = true;
+        }
         if (st == LS_HTTP_DONE) {
             finish(c, true, NULL);
             return;
@@ -70,8 +93,13 @@ static void feed(struct ls_http_call *c)
             finish(c, false, c->parser.err);
             return;
         }
-        if (used == 0)
-            return; /* need more bytes */
+        if (used == 0) {
+            if (want >= avail)
+                return; /* need more bytes */
+            /* a chunk-size line or CRLF split across buffer chunks: join a longer prefix */
+            size_t join = want * 2 > 256 ? want * 2 : 256;
+            evbuffer_pullup(in, (ev_ssize_t)(join < avail ? join : avail));
+        }
     }
 }
 
