@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -193,8 +194,20 @@ static void test_batched_equals_per_cell(void **state)
     free(cell);
 }
 
+/* "(?:^|[^...])" at a cell's start: in the batch the cell follows the '\n' separator (or the batch's
+ * start), which such a negated class without escapes always matches, so the batch still finds every
+ * hit the cell alone gives. */
+static bool start_or_separator(const char *pf, size_t i)
+{
+    if (i < 3 || strncmp(pf + i - 3, "(?:", 3) != 0 || strncmp(pf + i + 1, "|[^", 3) != 0)
+        return false;
+    const char *cls = pf + i + 4, *close = strchr(cls + 1, ']'); /* a ']' first is a literal */
+    return close && memchr(cls, '\\', (size_t)(close - cls)) == NULL && memchr(cls, '\n', (size_t)(close - cls)) == NULL;
+}
+
 /* The premise of batching (detect.h, ls_detect_prefilter): a prefilter matches the same bytes
- * wherever they stand, so none may use an anchor or a word boundary. */
+ * wherever they stand, so none may use an anchor or a word boundary (but for a start-of-cell
+ * alternative that the batch separator satisfies, above). */
 static void test_prefilters_have_no_anchors(void **state)
 {
     (void)state;
@@ -208,7 +221,7 @@ static void test_prefilters_have_no_anchors(void **state)
                         fail_msg("rule %s prefilter %zu: assertion \\%c", d->rule.id, k, pf[i]);
                     continue;
                 }
-                if (pf[i] == '$' || (pf[i] == '^' && (i == 0 || pf[i - 1] != '[')))
+                if (pf[i] == '$' || (pf[i] == '^' && (i == 0 || pf[i - 1] != '[') && !start_or_separator(pf, i)))
                     fail_msg("rule %s prefilter %zu: anchor in \"%s\"", d->rule.id, k, pf);
             }
         }
