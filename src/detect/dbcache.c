@@ -15,7 +15,6 @@
 
 #include <openssl/evp.h>
 
-#include "core/safe_file.h"
 
 static const unsigned char MAGIC[8] = {'L', 'S', 'H', 'S', 'D', 'B', '1', '\n'};
 #define HDR (8 + LS_DBCACHE_KEY + 32 + 8)
@@ -58,40 +57,53 @@ static bool key_valid(const unsigned char key[LS_DBCACHE_KEY])
     return false;
 }
 
-/* "<dir>/leakscan" (dir: $XDG_CACHE_HOME if absolute, else $HOME/.cache) into out; mkdir when asked. */
-static int cache_dir(char *out, size_t n, bool create)
+/* The cache directory "<dir>/leakscan" (dir: $XDG_CACHE_HOME if absolute, else $HOME/.cache),
+ * created 0700 when asked, opened without following a symlink and trusted only if it is a
+ * directory of this user that nobody else can write or read: the cached bytes go to Vectorscan's
+ * deserializer, which checks no more than a checksum, so nobody else may be able to plant a file or
+ * a symlink there (a shared XDG_CACHE_HOME, or root running with another user's HOME). Everything
+ * below works relative to the returned descriptor, so the directory cannot be swapped meanwhile.
+ * Returns the descriptor or -1 (then the cache is simply not used). */
+static int cache_dirfd(bool create)
 {
     const char *nc = getenv("LEAKSCAN_NO_CACHE");
     if (nc && *nc && strcmp(nc, "0") != 0)
         return -1;
     const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char dir[4096];
     int w;
     if (x && x[0] == '/')
-        w = snprintf(out, n, "%s", x);
+        w = snprintf(dir, sizeof dir, "%s", x);
     else if (home && home[0] == '/')
-        w = snprintf(out, n, "%s/.cache", home);
+        w = snprintf(dir, sizeof dir, "%s/.cache", home);
     else
         return -1;
-    if (w < 0 || (size_t)w + 10 >= n)
+    if (w < 0 || (size_t)w + 10 >= sizeof dir)
         return -1;
-    if (create && mkdir(out, 0700) != 0 && errno != EEXIST)
+    if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
         return -1;
-    strcat(out, "/leakscan");
-    if (create && mkdir(out, 0700) != 0 && errno != EEXIST)
+    strcat(dir, "/leakscan");
+    if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
         return -1;
-    return 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }
 
-static int cache_path(const unsigned char key[LS_DBCACHE_KEY], char *out, size_t n, bool create)
+/* "hsdb-<first 16 bytes of the key in hex>.bin" */
+static int cache_name(const unsigned char key[LS_DBCACHE_KEY], char *out, size_t n)
 {
-    char dir[4096];
-    if (!key_valid(key) || cache_dir(dir, sizeof dir, create) != 0)
+    if (!key_valid(key) || n < 4 + 1 + 32 + 4 + 1)
         return -1;
     char hex[33];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    int w = snprintf(out, n, "%s/hsdb-%s.bin", dir, hex);
-    return w < 0 || (size_t)w >= n ? -1 : 0;
+    snprintf(out, n, "hsdb-%s.bin", hex);
+    return 0;
 }
 
 int ls_dbcache_parse(const unsigned char *buf, size_t len, const unsigned char key[LS_DBCACHE_KEY],
@@ -113,10 +125,10 @@ int ls_dbcache_parse(const unsigned char *buf, size_t len, const unsigned char k
     return 0;
 }
 
-/* Reads a whole regular file of at most MAX_FILE bytes owned by this user. */
-static unsigned char *read_file(const char *path, size_t *len)
+/* Reads a whole regular file of at most MAX_FILE bytes owned by this user (no symlink). */
+static unsigned char *read_file(int dfd, const char *name, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return NULL;
     struct stat st;
@@ -144,11 +156,15 @@ static unsigned char *read_file(const char *path, size_t *len)
 
 hs_database_t *ls_dbcache_load(const unsigned char key[LS_DBCACHE_KEY])
 {
-    char path[4200];
-    if (cache_path(key, path, sizeof path, false) != 0)
+    char name[64];
+    if (cache_name(key, name, sizeof name) != 0)
+        return NULL;
+    int dfd = cache_dirfd(false);
+    if (dfd < 0)
         return NULL;
     size_t len = 0;
-    unsigned char *buf = read_file(path, &len);
+    unsigned char *buf = read_file(dfd, name, &len);
+    close(dfd);
     const unsigned char *p;
     size_t n;
     hs_database_t *db = NULL;
@@ -159,25 +175,51 @@ hs_database_t *ls_dbcache_load(const unsigned char key[LS_DBCACHE_KEY])
     return db;
 }
 
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
 void ls_dbcache_store(const unsigned char key[LS_DBCACHE_KEY], const hs_database_t *db)
 {
-    char path[4200], err[256];
+    char name[64], tmp[96];
     char *bytes = NULL;
     size_t n = 0;
-    if (cache_path(key, path, sizeof path, true) != 0 || hs_serialize_database(db, &bytes, &n) != HS_SUCCESS)
+    if (cache_name(key, name, sizeof name) != 0)
         return;
+    int dfd = cache_dirfd(true);
+    if (dfd < 0)
+        return;
+    if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS) {
+        close(dfd);
+        return;
+    }
     unsigned char hdr[HDR];
     memcpy(hdr, MAGIC, sizeof MAGIC);
     memcpy(hdr + 8, key, LS_DBCACHE_KEY);
     sha256(bytes, n, hdr + 8 + LS_DBCACHE_KEY);
     for (int i = 0; i < 8; i++)
         hdr[8 + LS_DBCACHE_KEY + 32 + i] = (unsigned char)((uint64_t)n >> (8 * i));
-    struct ls_safe_file sf; /* temporary file 0600 in the same directory, renamed when complete */
-    if (ls_safe_file_open(&sf, path, err, sizeof err) == 0) {
-        if (fwrite(hdr, 1, sizeof hdr, sf.f) == sizeof hdr && fwrite(bytes, 1, n, sf.f) == n)
-            ls_safe_file_commit(&sf, err, sizeof err);
-        else
-            ls_safe_file_abort(&sf);
+    /* a new file 0600 (O_EXCL: never an existing file or symlink), renamed over the name when
+     * complete; rename replaces a symlink itself, never its target */
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", name, (long)getpid());
+    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        bool ok = write_all(fd, hdr, sizeof hdr) && write_all(fd, bytes, n);
+        ok = close(fd) == 0 && ok;
+        if (!ok || renameat(dfd, tmp, dfd, name) != 0)
+            unlinkat(dfd, tmp, 0);
     }
+    close(dfd);
     free(bytes); /* hs_serialize_database allocates with the default allocator (malloc) */
 }

@@ -4,7 +4,10 @@
  * key that hashes the patterns, flags, ids and mode with the Vectorscan version and the CPU
  * platform. A file is used only if its header, key and SHA-256 of the payload all match and
  * Vectorscan accepts it; anything else (missing, truncated, corrupt, other version) is ignored and
- * overwritten. LEAKSCAN_NO_CACHE=1 turns the cache off. */
+ * overwritten. The checksum only catches accidents: the directory is used only if it is this
+ * user's and closed to others (opened without following symlinks, files created O_EXCL and renamed
+ * relative to it), since Vectorscan's deserializer trusts the bytes it is given. Files of older
+ * keys are not removed (~130 KB each). LEAKSCAN_NO_CACHE=1 turns the cache off. */
 #ifndef LS_DETECT_DBCACHE_H
 #define LS_DETECT_DBCACHE_H
 

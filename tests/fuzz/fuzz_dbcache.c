@@ -1,7 +1,10 @@
 /* libFuzzer harness: the compiled-database cache file parser (src/detect/dbcache.c). Input: a
  * candidate cache file whose key field is taken as the expected key, so fuzzing reaches the
- * length and checksum checks; a file that passes is handed to Vectorscan's deserializer like a
- * real load. Property: no crash, and an accepted payload lies inside the input. */
+ * length and checksum checks. Property: no crash, and an accepted payload lies inside the input.
+ * A file that passes is handed to Vectorscan's deserializer like a real load, but a mutated file
+ * almost never matches its SHA-256, so in practice only the seeds reach it: this harness covers
+ * our parser's bounds, not Vectorscan's (which is why the cache directory must be the user's own,
+ * see dbcache.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
-/* Compiled-database cache tests: a second detector loads the stored database and finds the same
- * matches; the file is 0600 in a 0700 directory; truncated, flipped or foreign files are ignored
- * (and replaced); LEAKSCAN_NO_CACHE stores nothing; the header parser rejects bad input. */
+/* Compiled-database cache tests: a second detector loads the stored database (the file is not
+ * rewritten) and finds the same matches; the file is 0600 in a 0700 directory; truncated, flipped
+ * or foreign files are ignored (and replaced); a symlink in the cache is replaced, never followed;
+ * a directory others can enter is not used; LEAKSCAN_NO_CACHE stores nothing; any change of a
+ * pattern, flag or id changes the key; the header parser rejects bad input. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,6 +70,16 @@ static void rm_cache(void)
         unlink(f);
 }
 
+/* The cache file's inode: a store writes a new file and renames it, so an unchanged inode after
+ * a build means the database came from the cache. 0 when there is no file. */
+static ino_t cache_ino(void)
+{
+    char f[600];
+    struct stat st;
+    cache_file(f, sizeof f);
+    return f[0] && lstat(f, &st) == 0 ? st.st_ino : 0;
+}
+
 static void test_store_and_load(void **state)
 {
     (void)state;
@@ -84,7 +96,9 @@ static void test_store_and_load(void **state)
     snprintf(sub, sizeof sub, "%s/leakscan", dir);
     assert_int_equal(stat(sub, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
-    assert_int_equal(build_and_scan(), first); /* from the cache */
+    ino_t ino = cache_ino();
+    assert_int_equal(build_and_scan(), first);
+    assert_true(ino != 0 && cache_ino() == ino); /* loaded from the cache, not compiled and stored */
 }
 
 static void damage(long at, int truncate_it)
@@ -116,8 +130,12 @@ static void test_corrupt_ignored(void **state)
     long where[] = {0, 10, 50, 90, -1, -5000};
     for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
         damage(where[i], 0);
+        ino_t damaged = cache_ino();
         assert_int_equal(build_and_scan(), want);
-        assert_int_equal(build_and_scan(), want); /* the rewritten file loads */
+        ino_t rewritten = cache_ino();
+        assert_true(rewritten != 0 && rewritten != damaged); /* ignored and replaced */
+        assert_int_equal(build_and_scan(), want);
+        assert_true(cache_ino() == rewritten); /* the rewritten file loads */
     }
     damage(0, 1);
     assert_int_equal(build_and_scan(), want);
@@ -134,6 +152,89 @@ static void test_disabled(void **state)
     char f[600];
     cache_file(f, sizeof f);
     assert_string_equal(f, "");
+}
+
+/* A symlink planted under the cache file's name (to a file of the user's, or a FIFO that would
+ * block a reader) is neither read nor written through: the store replaces the link itself. */
+static void test_symlink_not_followed(void **state)
+{
+    (void)state;
+    rm_cache();
+    assert_true(build_and_scan() >= 3);
+    char f[600], victim[400], fifo[400];
+    cache_file(f, sizeof f);
+    assert_true(f[0] != '\0');
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    FILE *v = fopen(victim, "w");
+    assert_non_null(v);
+    fputs("precious", v);
+    fclose(v);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *targets[] = {victim, fifo};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(unlink(f), 0);
+        assert_int_equal(symlink(targets[i], f), 0);
+        assert_true(build_and_scan() >= 3); /* returns: the FIFO is never opened */
+        struct stat st;
+        assert_int_equal(lstat(f, &st), 0);
+        assert_true(S_ISREG(st.st_mode)); /* the link was replaced by a real cache file */
+    }
+    char buf[16] = {0};
+    v = fopen(victim, "r");
+    assert_non_null(v);
+    assert_non_null(fgets(buf, sizeof buf, v));
+    fclose(v);
+    assert_string_equal(buf, "precious");
+    unlink(victim);
+    unlink(fifo);
+}
+
+/* A cache directory others can read or write, or one owned by a symlink, is not used at all. */
+static void test_untrusted_dir_unused(void **state)
+{
+    (void)state;
+    rm_cache();
+    char sub[300], moved[300];
+    snprintf(sub, sizeof sub, "%s/leakscan", dir);
+    snprintf(moved, sizeof moved, "%s/elsewhere", dir);
+    assert_int_equal(chmod(sub, 0755), 0);
+    assert_true(build_and_scan() >= 3);
+    assert_true(cache_ino() == 0);
+    assert_int_equal(chmod(sub, 0700), 0);
+    assert_int_equal(rename(sub, moved), 0);
+    assert_int_equal(symlink(moved, sub), 0);
+    assert_true(build_and_scan() >= 3);
+    DIR *dh = opendir(moved);
+    assert_non_null(dh);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(dh)))
+        files += strncmp(e->d_name, "hsdb-", 5) == 0;
+    closedir(dh);
+    assert_int_equal(files, 0); /* nothing stored through the symlinked directory */
+    assert_int_equal(unlink(sub), 0);
+    assert_int_equal(rename(moved, sub), 0);
+}
+
+/* Every input of the compiled database is part of the key. */
+static void test_key_covers_inputs(void **state)
+{
+    (void)state;
+    const char *e1[] = {"ghp_", "AKIA"}, *e2[] = {"ghp_", "AKIB"};
+    unsigned f1[] = {0, 0}, f2[] = {0, 1}, i1[] = {0, 1}, i2[] = {0, 2};
+    unsigned char k[5][LS_DBCACHE_KEY];
+    ls_dbcache_key(e1, f1, i1, 2, 1, k[0]);
+    ls_dbcache_key(e2, f1, i1, 2, 1, k[1]);
+    ls_dbcache_key(e1, f2, i1, 2, 1, k[2]);
+    ls_dbcache_key(e1, f1, i2, 2, 1, k[3]);
+    ls_dbcache_key(e1, f1, i1, 1, 1, k[4]);
+    for (int a = 0; a < 5; a++)
+        for (int b = a + 1; b < 5; b++)
+            assert_true(memcmp(k[a], k[b], LS_DBCACHE_KEY) != 0);
+    unsigned char again[LS_DBCACHE_KEY];
+    ls_dbcache_key(e1, f1, i1, 2, 1, again);
+    assert_memory_equal(again, k[0], LS_DBCACHE_KEY);
 }
 
 static void test_parse(void **state)
@@ -178,6 +279,9 @@ int main(void)
         cmocka_unit_test(test_store_and_load),
         cmocka_unit_test(test_corrupt_ignored),
         cmocka_unit_test(test_disabled),
+        cmocka_unit_test(test_symlink_not_followed),
+        cmocka_unit_test(test_untrusted_dir_unused),
+        cmocka_unit_test(test_key_covers_inputs),
         cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
