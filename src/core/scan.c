@@ -181,7 +181,7 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
         finish_one(sc);
         return;
     }
-    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd);
+    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd, (struct sockaddr *)&pr->sa);
     pr->fd = -1;
     rtt_sample(sc, pr->t0_ns);
     if (r == LS_PROBE_OPEN) {

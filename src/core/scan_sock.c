@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <unistd.h>
 
 void ls_probe_abort(int fd)
@@ -16,6 +17,35 @@ void ls_probe_abort(int fd)
 static bool is_loopback4(const struct sockaddr *sa)
 {
     return sa->sa_family == AF_INET && (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+}
+
+/* Whether fd is connected to itself: a socket whose local address and port equal the destination
+ * (the probe reached its own port — sockets here keep their bound port across reuses — and TCP's
+ * simultaneous open connected it to itself). That is not a listener: the port counts as closed. */
+static bool self_connected(int fd, const struct sockaddr *sa)
+{
+    struct sockaddr_storage me;
+    socklen_t l = sizeof me;
+    if (getsockname(fd, (struct sockaddr *)&me, &l) != 0 || me.ss_family != sa->sa_family)
+        return false;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)&me, *b = (const struct sockaddr_in *)sa;
+        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&me, *b = (const struct sockaddr_in6 *)sa;
+        return a->sin6_port == b->sin6_port && memcmp(&a->sin6_addr, &b->sin6_addr, sizeof a->sin6_addr) == 0;
+    }
+    return false;
+}
+
+/* A connected probe socket: closed with an RST either way (never pooled); OPEN unless it had
+ * connected to itself. */
+static enum ls_probe_result connected(int fd, const struct sockaddr *sa)
+{
+    bool self = self_connected(fd, sa);
+    ls_probe_abort(fd);
+    return self ? LS_PROBE_CLOSED : LS_PROBE_OPEN;
 }
 
 /* Pooled sockets are IPv4 and bound (or not) according to p->spread at the time they were made;
@@ -88,10 +118,8 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
             return LS_PROBE_FAILED;
         rc = connect(fd, sa, salen);
     }
-    if (rc == 0) {
-        ls_probe_abort(fd);
-        return LS_PROBE_OPEN;
-    }
+    if (rc == 0)
+        return connected(fd, sa);
     if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports */
         close(fd);
         if (!p->spread && is_loopback4(sa)) {
@@ -106,10 +134,8 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
         return LS_PROBE_FAILED;
     }
     /* answered while connect() held the socket? (loopback: always) */
-    if (connect(fd, sa, salen) == 0 || errno == EISCONN) {
-        ls_probe_abort(fd);
-        return LS_PROBE_OPEN;
-    }
+    if (connect(fd, sa, salen) == 0 || errno == EISCONN)
+        return connected(fd, sa);
     if (errno == EALREADY || errno == EINPROGRESS) {
         *fdp = fd;
         return LS_PROBE_PENDING;
@@ -121,15 +147,13 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
     return LS_PROBE_CLOSED;
 }
 
-enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd)
+enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa)
 {
     int err = 0;
     socklen_t len = sizeof err;
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err == 0) {
-        ls_probe_abort(fd);
-        return LS_PROBE_OPEN;
-    }
+    if (err == 0)
+        return connected(fd, sa);
     (void)p;
     close(fd); /* refused: no connection, nothing left in TIME_WAIT */
     return LS_PROBE_CLOSED;

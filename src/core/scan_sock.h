@@ -43,9 +43,10 @@ enum ls_probe_result {
 
 /* Starts a probe of sa; on LS_PROBE_PENDING *fd holds the socket to watch. */
 enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fd);
-/* The result of a pending probe whose socket became writable (or errored): OPEN or CLOSED; the
- * socket is closed or pooled either way. */
-enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd);
+/* The result of a pending probe of sa whose socket became writable (or errored): OPEN or CLOSED;
+ * the socket is closed or pooled either way. A socket that connected to itself (its own address
+ * and port as the destination) is CLOSED, from either function. */
+enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa);
 /* Closes a socket whose probe is abandoned (timeout): with an RST, never TIME_WAIT. */
 void ls_probe_abort(int fd);
 void ls_sockpool_free(struct ls_sockpool *p);

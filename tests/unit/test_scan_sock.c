@@ -47,7 +47,7 @@ static enum ls_probe_result probe(struct ls_sockpool *p, uint16_t port)
     if (r == LS_PROBE_PENDING) {
         struct pollfd pf = {fd, POLLOUT, 0};
         assert_int_equal(poll(&pf, 1, 2000), 1);
-        r = ls_probe_finish(p, fd);
+        r = ls_probe_finish(p, fd, (struct sockaddr *)&a);
     }
     return r;
 }
@@ -105,11 +105,47 @@ static void test_many_probes_few_sockets(void **state)
     close(lfd);
 }
 
+/* A pooled socket keeps its bound port; a probe of that very port on 127.0.0.1 connects the socket
+ * to itself (simultaneous open). Nothing listens there: it must not be reported open. */
+static void test_own_port_not_open(void **state)
+{
+    (void)state;
+    uint16_t cport;
+    int cfd = closed_port(&cport);
+    struct ls_sockpool p = {0};
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(p.n, 1);
+    struct sockaddr_in me;
+    socklen_t l = sizeof me;
+    assert_int_equal(getsockname(p.fd[0], (struct sockaddr *)&me, &l), 0);
+    uint16_t own = ntohs(me.sin_port);
+    assert_true(own != 0);
+    for (int i = 0; i < 3; i++)              /* the pooled socket, then fresh ones */
+        assert_int_equal(probe(&p, own), LS_PROBE_CLOSED);
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    ls_sockpool_free(&p);
+    /* without the pool: a fresh socket bound to its own port (nothing listening there) */
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+    if (rc != 0) {
+        struct pollfd pf = {fd, POLLOUT, 0};
+        assert_int_equal(poll(&pf, 1, 2000), 1);
+    }
+    assert_int_equal(ls_probe_finish(&p, fd, (struct sockaddr *)&a), LS_PROBE_CLOSED);
+    ls_sockpool_free(&p);
+    close(cfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_then_open_on_reused_socket),
         cmocka_unit_test(test_many_probes_few_sockets),
+        cmocka_unit_test(test_own_port_not_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
