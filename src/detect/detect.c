@@ -517,6 +517,11 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
     return out;
 }
 
+bool ls_detect_scan_incomplete(const struct ls_detect_scratch *s)
+{
+    return s && s->oom;
+}
+
 /* ---- prefilter pass alone (batch screening) -------------------------------------------------- */
 
 struct screen {

@@ -48,11 +48,14 @@ int ls_detect_scratch_recover(struct ls_detect_scratch *s);
 typedef void (*ls_match_cb)(void *ud, const struct ls_match *m, const char *buf, size_t len);
 size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
                       ls_match_cb cb, void *ud);
+/* Whether the last ls_detect_scan with s ran out of memory (its result may then be incomplete). */
+bool ls_detect_scan_incomplete(const struct ls_detect_scratch *s);
 
 /* The prefilter pass of ls_detect_scan alone, without confirmation: calls hit(ud, end) for every
  * offset at which some rule's prefilter match ends (Vectorscan hits, then single-byte
  * prefilters; an end may be reported more than once). Prefilters have no anchors, word
- * boundaries or lookaround, so every hit that ls_detect_scan(buf + a, b - a) would confirm is
+ * boundaries or lookaround (but for a start-of-range alternative "(?:^|[^...])", which a
+ * separator byte before the sub-range satisfies as well), so every hit that ls_detect_scan(buf + a, b - a) would confirm is
  * reported here with an end in (a, b]: a sub-range without such an end is one where
  * ls_detect_scan finds nothing. Batch scanners use this to screen many small cells with one call
  * and confirm only the cells that have hits. Returns the number of hits reported. */

@@ -383,7 +383,7 @@ static void scan_cell(struct ls_tablescan *ts, const char *column, const char *v
     struct quiet *q = &ts->quiet[h & (QUIET_SLOTS - 1)];
     if (q->len == len && q->h == h && memcmp(q->v, val, len) == 0)
         return;
-    if (scan_one(ts, column, val, len) == 0) {
+    if (scan_one(ts, column, val, len) == 0 && !ls_detect_scan_incomplete(ts->s)) { /* truly empty */
         q->h = h;
         q->len = (uint32_t)len;
         memcpy(q->v, val, len);
