@@ -64,9 +64,10 @@ static void drain(struct ls_sockpool *p)
         close(p->fd[--p->n]);
 }
 
-static int new_socket(struct ls_sockpool *p, const struct sockaddr *sa, bool *reused)
+/* A probe socket for sa: a pooled one if there is one (and !fresh), else a new one. */
+static int new_socket(struct ls_sockpool *p, const struct sockaddr *sa, bool fresh, bool *reused)
 {
-    *reused = sa->sa_family == AF_INET && p->n;
+    *reused = !fresh && sa->sa_family == AF_INET && p->n;
     if (*reused) {
         p->reused++;
         return p->fd[--p->n];
@@ -105,18 +106,22 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
     if (p->spread && !is_loopback4(sa) && p->n)
         drain(p);
     bool reused;
-    int fd = new_socket(p, sa, &reused);
+    int fd = new_socket(p, sa, false, &reused);
     if (fd < 0)
         return LS_PROBE_FAILED;
     int rc = connect(fd, sa, salen);
     if (rc != 0 && reused && errno != EINPROGRESS && errno != EADDRNOTAVAIL && errno != EAGAIN) {
-        close(fd);     /* a kernel that does not take a reset socket back: use a fresh one */
-        drain(p);
-        p->noreuse = true;
-        fd = new_socket(p, sa, &reused);
+        /* the destination's fault (ENETUNREACH, EACCES, ...) or a kernel that does not take a
+         * reset socket back? Try a fresh socket; only if that one gets through is reuse given up */
+        close(fd);
+        fd = new_socket(p, sa, true, &reused);
         if (fd < 0)
             return LS_PROBE_FAILED;
         rc = connect(fd, sa, salen);
+        if (rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED) {
+            drain(p);
+            p->noreuse = true;
+        }
     }
     if (rc == 0)
         return connected(fd, sa);
@@ -151,7 +156,10 @@ enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct
 {
     int err = 0;
     socklen_t len = sizeof err;
-    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) { /* unknown state: not an open port */
+        ls_probe_abort(fd);
+        return LS_PROBE_FAILED;
+    }
     if (err == 0)
         return connected(fd, sa);
     (void)p;

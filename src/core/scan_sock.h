@@ -27,7 +27,7 @@
 struct ls_sockpool {
     int fd[LS_SOCK_POOL];
     unsigned n;
-    bool noreuse;               /* the kernel refused a reused socket: no more pooling */
+    bool noreuse;               /* a reused socket failed where a fresh one got through: no more pooling */
     bool spread;                /* bind IPv4 loopback probes to the source pool */
     unsigned spread_next;
     unsigned long reused, created;
@@ -43,8 +43,8 @@ enum ls_probe_result {
 
 /* Starts a probe of sa; on LS_PROBE_PENDING *fd holds the socket to watch. */
 enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fd);
-/* The result of a pending probe of sa whose socket became writable (or errored): OPEN or CLOSED;
- * the socket is closed or pooled either way. A socket that connected to itself (its own address
+/* The result of a pending probe of sa whose socket became writable (or errored): OPEN, CLOSED, or
+ * FAILED when the socket's state cannot be read; the socket is closed or pooled either way. A socket that connected to itself (its own address
  * and port as the destination) is CLOSED, from either function. */
 enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa);
 /* Closes a socket whose probe is abandoned (timeout): with an RST, never TIME_WAIT. */

@@ -140,12 +140,48 @@ static void test_own_port_not_open(void **state)
     close(cfd);
 }
 
+/* A destination the kernel refuses for any socket (TCP to multicast: ENETUNREACH) says nothing
+ * about reuse: the pool stays on. */
+static void test_unreachable_keeps_reuse(void **state)
+{
+    (void)state;
+    uint16_t cport;
+    int cfd = closed_port(&cport);
+    struct ls_sockpool p = {0};
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(p.n, 1);
+    struct sockaddr_in m = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0xe0000001), .sin_port = htons(80)};
+    int fd = -1;
+    assert_int_equal(ls_probe_start(&p, (struct sockaddr *)&m, sizeof m, &fd), LS_PROBE_FAILED);
+    assert_false(p.noreuse);
+    unsigned long reused = p.reused;
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_true(p.reused > reused);
+    ls_sockpool_free(&p);
+    close(cfd);
+}
+
+/* A socket whose state cannot be read is not an open port. */
+static void test_unreadable_not_open(void **state)
+{
+    (void)state;
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    struct ls_sockpool p = {0};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001), .sin_port = htons(9)};
+    assert_int_not_equal(ls_probe_finish(&p, pfd[0], (struct sockaddr *)&a), LS_PROBE_OPEN);
+    close(pfd[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_then_open_on_reused_socket),
         cmocka_unit_test(test_many_probes_few_sockets),
         cmocka_unit_test(test_own_port_not_open),
+        cmocka_unit_test(test_unreachable_keeps_reuse),
+        cmocka_unit_test(test_unreadable_not_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
