@@ -15,17 +15,13 @@
 
 #include <openssl/evp.h>
 
+#include "detect/redact.h"
+
 
 static const unsigned char MAGIC[8] = {'L', 'S', 'H', 'S', 'D', 'B', '1', '\n'};
 #define HDR (8 + LS_DBCACHE_KEY + 32 + 8)
 #define MAX_FILE ((size_t)64 << 20)
 
-static void sha256(const void *p, size_t n, unsigned char out[32])
-{
-    unsigned int len = 0;
-    if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1 || len != 32)
-        memset(out, 0, 32); /* cannot happen with a working libcrypto; never matches a real sum */
-}
 
 void ls_dbcache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids, unsigned n, unsigned mode,
                     unsigned char key[LS_DBCACHE_KEY])
@@ -117,7 +113,7 @@ int ls_dbcache_parse(const unsigned char *buf, size_t len, const unsigned char k
     if (n == 0 || n != len - HDR)
         return -1;
     unsigned char sum[32];
-    sha256(buf + HDR, (size_t)n, sum);
+    ls_sha256(buf + HDR, (size_t)n, sum);
     if (memcmp(sum, buf + 8 + LS_DBCACHE_KEY, 32) != 0)
         return -1;
     *payload = buf + HDR;
@@ -207,7 +203,7 @@ void ls_dbcache_store(const unsigned char key[LS_DBCACHE_KEY], const hs_database
     unsigned char hdr[HDR];
     memcpy(hdr, MAGIC, sizeof MAGIC);
     memcpy(hdr + 8, key, LS_DBCACHE_KEY);
-    sha256(bytes, n, hdr + 8 + LS_DBCACHE_KEY);
+    ls_sha256(bytes, n, hdr + 8 + LS_DBCACHE_KEY);
     for (int i = 0; i < 8; i++)
         hdr[8 + LS_DBCACHE_KEY + 32 + i] = (unsigned char)((uint64_t)n >> (8 * i));
     /* a new file 0600 (O_EXCL: never an existing file or symlink), renamed over the name when

@@ -32,26 +32,30 @@ static void sha_init(void)
     }
 }
 
-static int sha256(const char *val, size_t len, unsigned char *md, unsigned int *mdlen)
+int ls_sha256(const void *val, size_t len, unsigned char md[32])
 {
     pthread_once(&sha_once, sha_init);
     if (sha_md && !sha_ctx && (sha_ctx = EVP_MD_CTX_new()) && pthread_setspecific(sha_key, sha_ctx) != 0) {
         EVP_MD_CTX_free(sha_ctx);
         sha_ctx = NULL;
     }
-    if (!sha_md || !sha_ctx)
-        return EVP_Digest(val, len, md, mdlen, EVP_sha256(), NULL);
-    return EVP_DigestInit_ex2(sha_ctx, sha_md, NULL) == 1 && EVP_DigestUpdate(sha_ctx, val, len) == 1 &&
-           EVP_DigestFinal_ex(sha_ctx, md, mdlen) == 1;
+    unsigned int mdlen = 0;
+    int ok = !sha_md || !sha_ctx ? EVP_Digest(val, len, md, &mdlen, EVP_sha256(), NULL) == 1
+                                 : EVP_DigestInit_ex2(sha_ctx, sha_md, NULL) == 1 &&
+                                       EVP_DigestUpdate(sha_ctx, val, len) == 1 &&
+                                       EVP_DigestFinal_ex(sha_ctx, md, &mdlen) == 1;
+    if (ok && mdlen == 32)
+        return 0;
+    memset(md, 0, 32); /* cannot happen with a working libcrypto */
+    return -1;
 }
 
 void ls_fingerprint(const char *val, size_t len, char out[72])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    unsigned char md[32];
     memcpy(out, "sha256:", 7);
-    if (sha256(val, len, md, &mdlen) != 1 || mdlen != 32) {
+    if (ls_sha256(val, len, md) != 0) {
         memset(out + 7, '0', 64); /* cannot happen with a working libcrypto */
         out[71] = '\0';
         return;

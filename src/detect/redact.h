@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* SHA-256 of val into md, with one reused digest context per thread (the project's one SHA-256).
+ * Returns 0, or -1 (md zeroed) if libcrypto fails. */
+int ls_sha256(const void *val, size_t len, unsigned char md[32]);
 /* Writes "sha256:<64 lowercase hex>" (71 chars + NUL) into out (size >= 72). */
 void ls_fingerprint(const char *val, size_t len, char out[72]);
 /* Writes e.g. "ghp_…3Xk" (UTF-8 ellipsis) into out; never reveals more than a third of the value

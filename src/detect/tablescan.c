@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/value.h"
@@ -65,9 +63,6 @@ struct ls_tablescan {
     bool *hit;
     size_t ncells, cellcap;
     size_t hcur; /* cell of the last hit: hits mostly arrive in order */
-    /* SHA-256 fetched once and one reused context: EVP_Digest allocates and looks up per call */
-    EVP_MD *sha256;
-    EVP_MD_CTX *mdctx;
     struct quiet *quiet; /* short cells known to hold nothing, QUIET_SLOTS of them, made on first use */
 };
 
@@ -82,9 +77,7 @@ struct ls_tablescan *ls_tablescan_new(const struct ls_detector *d, bool keep_raw
     ts->count = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->count);
     ts->distinct = calloc(ts->nrules ? ts->nrules : 1, sizeof *ts->distinct);
     ts->s = d ? ls_detect_scratch_new(d) : NULL;
-    ts->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    ts->mdctx = EVP_MD_CTX_new();
-    if (!ts->count || !ts->distinct || (d && !ts->s) || !ts->sha256 || !ts->mdctx) {
+    if (!ts->count || !ts->distinct || (d && !ts->s)) {
         ls_tablescan_free(ts);
         return NULL;
     }
@@ -126,9 +119,7 @@ void ls_tablescan_free(struct ls_tablescan *ts)
     free(ts->cells);
     free(ts->coff);
     free(ts->hit);
-    EVP_MD_CTX_free(ts->mdctx);
     free(ts->quiet);
-    EVP_MD_free(ts->sha256);
     ls_detect_scratch_free(ts->s);
     free(ts);
 }
@@ -222,10 +213,8 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
         ts->tmpcap = n;
     }
     n = ls_match_value(buf, m, ts->tmp);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (EVP_DigestInit_ex2(ts->mdctx, ts->sha256, NULL) != 1 || EVP_DigestUpdate(ts->mdctx, ts->tmp, n) != 1 ||
-        EVP_DigestFinal_ex(ts->mdctx, md, &mdlen) != 1 || mdlen != 32)
+    unsigned char md[32];
+    if (ls_sha256(ts->tmp, n, md) != 0)
         return;
     if ((ts->setn + 1) * 2 > ts->setcap && ts->setn < LS_TABLESCAN_MAX_DISTINCT && !grow_set(ts)) {
         ts->oom = true;
