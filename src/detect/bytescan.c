@@ -63,10 +63,8 @@ int ls_bytescan(const char *p, size_t n, const unsigned char *bytes, size_t nbyt
     if (nbytes == 0 || nbytes > LS_BYTESCAN_MAX)
         return 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-    static int avx2 = -1; /* benign race: every thread computes the same value */
-    if (avx2 < 0)
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (avx2 && nbytes == 2)
+    /* the builtin reads a table libgcc fills once at start-up: cheap, and no shared state here */
+    if (__builtin_cpu_supports("avx2") && nbytes == 2)
         return scan2_avx2(p, n, bytes, hit, ud);
 #endif
     for (size_t k = 0; k < nbytes; k++) {

@@ -82,10 +82,8 @@ static uint64_t count_nl(const char *p, size_t n)
     uint64_t c = 0;
     size_t i = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-    static int avx2 = -1; /* benign race: every thread computes the same value */
-    if (avx2 < 0)
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (avx2)
+    /* the builtin reads a table libgcc fills once at start-up: cheap, and no shared state here */
+    if (__builtin_cpu_supports("avx2"))
         c = count_nl_avx2(p, n, &i);
 #endif
 #if defined(__SSE2__)
