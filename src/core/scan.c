@@ -181,9 +181,11 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
         finish_one(sc);
         return;
     }
-    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd, (struct sockaddr *)&pr->sa);
+    int err;
+    enum ls_probe_result r = ls_probe_finish(&sc->pool, pr->fd, (struct sockaddr *)&pr->sa, &err);
     pr->fd = -1;
-    rtt_sample(sc, pr->t0_ns);
+    if (ls_probe_round_trip(err)) /* not EHOSTUNREACH and other errors of the local stack */
+        rtt_sample(sc, pr->t0_ns);
     if (r == LS_PROBE_OPEN) {
         port_open(sc, pr);
         return;
@@ -197,12 +199,13 @@ static int probe_connect(struct probe *pr)
 {
     struct scan *sc = pr->sc;
     pr->t0_ns = ls_scan_now_ns();
-    int fd = -1;
-    switch (ls_probe_start(&sc->pool, (struct sockaddr *)&pr->sa, pr->salen, &fd)) {
+    int fd = -1, err;
+    switch (ls_probe_start(&sc->pool, (struct sockaddr *)&pr->sa, pr->salen, &fd, &err)) {
     case LS_PROBE_OPEN:
         return 1;
     case LS_PROBE_CLOSED:
-        rtt_sample(sc, pr->t0_ns);
+        if (ls_probe_round_trip(err))
+            rtt_sample(sc, pr->t0_ns);
         return -1;
     case LS_PROBE_FAILED:
         return -1;

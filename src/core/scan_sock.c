@@ -40,11 +40,12 @@ static bool self_connected(int fd, const struct sockaddr *sa)
 }
 
 /* A connected probe socket: closed with an RST either way (never pooled); OPEN unless it had
- * connected to itself. */
-static enum ls_probe_result connected(int fd, const struct sockaddr *sa)
+ * connected to itself (CLOSED, *err EADDRINUSE: no round trip). */
+static enum ls_probe_result connected(int fd, const struct sockaddr *sa, int *err)
 {
     bool self = self_connected(fd, sa);
     ls_probe_abort(fd);
+    *err = self ? EADDRINUSE : 0;
     return self ? LS_PROBE_CLOSED : LS_PROBE_OPEN;
 }
 
@@ -99,8 +100,10 @@ static bool poolable(const struct ls_sockpool *p, const struct sockaddr *sa)
     return sa->sa_family == AF_INET && (!p->spread || is_loopback4(sa));
 }
 
-enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fdp)
+enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fdp,
+                                    int *errp)
 {
+    *errp = 0;
     /* a pooled socket bound to a loopback source cannot reach other addresses, and an unbound one
      * would not spread: use pooled sockets only where they fit */
     if (p->spread && !is_loopback4(sa) && p->n)
@@ -124,27 +127,29 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
         }
     }
     if (rc == 0)
-        return connected(fd, sa);
+        return connected(fd, sa, errp);
     if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports */
         close(fd);
         if (!p->spread && is_loopback4(sa)) {
             drain(p);          /* unbound sockets would run short again */
             p->spread = true;
-            return ls_probe_start(p, sa, salen, fdp);
+            return ls_probe_start(p, sa, salen, fdp, errp);
         }
         return LS_PROBE_NOPORT;
     }
     if (errno != EINPROGRESS) {
+        *errp = errno;
         close(fd);
         return LS_PROBE_FAILED;
     }
     /* answered while connect() held the socket? (loopback: always) */
     if (connect(fd, sa, salen) == 0 || errno == EISCONN)
-        return connected(fd, sa);
+        return connected(fd, sa, errp);
     if (errno == EALREADY || errno == EINPROGRESS) {
         *fdp = fd;
         return LS_PROBE_PENDING;
     }
+    *errp = errno;
     if (errno == ECONNREFUSED && poolable(p, sa)) /* the kernel reset the socket: reusable */
         recycle(p, fd);
     else
@@ -152,16 +157,18 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
     return LS_PROBE_CLOSED;
 }
 
-enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa)
+enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa, int *errp)
 {
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) { /* unknown state: not an open port */
+        *errp = errno;
         ls_probe_abort(fd);
         return LS_PROBE_FAILED;
     }
     if (err == 0)
-        return connected(fd, sa);
+        return connected(fd, sa, errp);
+    *errp = err;
     (void)p;
     close(fd); /* refused: no connection, nothing left in TIME_WAIT */
     return LS_PROBE_CLOSED;

@@ -18,6 +18,7 @@
 #ifndef LS_CORE_SCAN_SOCK_H
 #define LS_CORE_SCAN_SOCK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 
@@ -41,12 +42,18 @@ enum ls_probe_result {
     LS_PROBE_FAILED,            /* could not probe (socket limit, bad address) */
 };
 
-/* Starts a probe of sa; on LS_PROBE_PENDING *fd holds the socket to watch. */
-enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fd);
+/* Starts a probe of sa; on LS_PROBE_PENDING *fd holds the socket to watch. *err (set for OPEN and
+ * CLOSED): 0 when connected, else the errno of the answer (ECONNREFUSED: the destination reset it). */
+enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr *sa, socklen_t salen, int *fd,
+                                    int *err);
 /* The result of a pending probe of sa whose socket became writable (or errored): OPEN, CLOSED, or
  * FAILED when the socket's state cannot be read; the socket is closed or pooled either way. A socket that connected to itself (its own address
  * and port as the destination) is CLOSED, from either function. */
-enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa);
+enum ls_probe_result ls_probe_finish(struct ls_sockpool *p, int fd, const struct sockaddr *sa, int *err);
+/* Whether a probe whose *err was err measured a round trip to the destination: connected or reset
+ * by it. Errors the local stack generates (EHOSTUNREACH after failed ARP, ENETUNREACH, a socket
+ * connected to itself) are not round trips and must not feed the timeout estimate. */
+static inline bool ls_probe_round_trip(int err) { return err == 0 || err == ECONNREFUSED; }
 /* Closes a socket whose probe is abandoned (timeout): with an RST, never TIME_WAIT. */
 void ls_probe_abort(int fd);
 void ls_sockpool_free(struct ls_sockpool *p);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -39,15 +40,17 @@ static int closed_port(uint16_t *port)
 }
 
 /* The probe's result, waiting for a pending one. */
+static int last_err; /* the last probe's *err */
+
 static enum ls_probe_result probe(struct ls_sockpool *p, uint16_t port)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001), .sin_port = htons(port)};
     int fd = -1;
-    enum ls_probe_result r = ls_probe_start(p, (struct sockaddr *)&a, sizeof a, &fd);
+    enum ls_probe_result r = ls_probe_start(p, (struct sockaddr *)&a, sizeof a, &fd, &last_err);
     if (r == LS_PROBE_PENDING) {
         struct pollfd pf = {fd, POLLOUT, 0};
         assert_int_equal(poll(&pf, 1, 2000), 1);
-        r = ls_probe_finish(p, fd, (struct sockaddr *)&a);
+        r = ls_probe_finish(p, fd, (struct sockaddr *)&a, &last_err);
     }
     return r;
 }
@@ -135,7 +138,8 @@ static void test_own_port_not_open(void **state)
         struct pollfd pf = {fd, POLLOUT, 0};
         assert_int_equal(poll(&pf, 1, 2000), 1);
     }
-    assert_int_equal(ls_probe_finish(&p, fd, (struct sockaddr *)&a), LS_PROBE_CLOSED);
+    assert_int_equal(ls_probe_finish(&p, fd, (struct sockaddr *)&a, &last_err), LS_PROBE_CLOSED);
+    assert_false(ls_probe_round_trip(last_err));
     ls_sockpool_free(&p);
     close(cfd);
 }
@@ -152,7 +156,7 @@ static void test_unreachable_keeps_reuse(void **state)
     assert_int_equal(p.n, 1);
     struct sockaddr_in m = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0xe0000001), .sin_port = htons(80)};
     int fd = -1;
-    assert_int_equal(ls_probe_start(&p, (struct sockaddr *)&m, sizeof m, &fd), LS_PROBE_FAILED);
+    assert_int_equal(ls_probe_start(&p, (struct sockaddr *)&m, sizeof m, &fd, &last_err), LS_PROBE_FAILED);
     assert_false(p.noreuse);
     unsigned long reused = p.reused;
     assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
@@ -170,8 +174,35 @@ static void test_unreadable_not_open(void **state)
     assert_int_equal(pipe(pfd), 0);
     struct ls_sockpool p = {0};
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001), .sin_port = htons(9)};
-    assert_int_not_equal(ls_probe_finish(&p, pfd[0], (struct sockaddr *)&a), LS_PROBE_OPEN);
+    assert_int_not_equal(ls_probe_finish(&p, pfd[0], (struct sockaddr *)&a, &last_err), LS_PROBE_OPEN);
+    assert_false(ls_probe_round_trip(last_err));
     close(pfd[1]);
+}
+
+/* The error code of each outcome, and which ones are round trips (timed for the adaptive timeout):
+ * a connection and a refusal are; a locally generated error is not. */
+static void test_round_trip_errors(void **state)
+{
+    (void)state;
+    uint16_t cport, oport;
+    int cfd = closed_port(&cport), lfd = listener(&oport);
+    struct ls_sockpool p = {0};
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(last_err, ECONNREFUSED);
+    assert_true(ls_probe_round_trip(last_err));
+    assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+    assert_int_equal(last_err, 0);
+    assert_true(ls_probe_round_trip(last_err));
+    struct sockaddr_in m = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0xe0000001), .sin_port = htons(80)};
+    int fd = -1;
+    ls_probe_start(&p, (struct sockaddr *)&m, sizeof m, &fd, &last_err);
+    assert_int_equal(last_err, ENETUNREACH);
+    assert_false(ls_probe_round_trip(last_err));
+    assert_false(ls_probe_round_trip(EHOSTUNREACH));
+    drain_accepts(lfd);
+    ls_sockpool_free(&p);
+    close(cfd);
+    close(lfd);
 }
 
 int main(void)
@@ -182,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_own_port_not_open),
         cmocka_unit_test(test_unreachable_keeps_reuse),
         cmocka_unit_test(test_unreadable_not_open),
+        cmocka_unit_test(test_round_trip_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
