@@ -25,6 +25,7 @@
 #define RTT_EVERY_MASK 0x3f  /* probes whose cookie has these bits clear are timed (1 in 64) */
 #define RTT_SLOTS 1024       /* send times of timed probes, by cookie; older ones overwritten */
 #define RX_IDLE_NS 1000000   /* receiver naps this long when its queue is empty */
+#define RX_DRAIN_NS 50000000 /* after the scan, the receiver reads on at most this long */
 
 struct open_set {           /* distinct opens, filled by the receiver, drained by the sender */
     pthread_mutex_t mu;
@@ -203,7 +204,15 @@ static void *rx_main(void *arg)
     static __thread uint8_t bufs[RX_BATCH][RX_LEN];
     struct mmsghdr msgs[RX_BATCH];
     struct iovec iov[RX_BATCH];
+    uint64_t stop_at = 0;  /* once done: the end of the final drain */
     for (;;) {
+        /* once the scan is over, read what is queued but stop after RX_DRAIN_NS even if packets
+         * keep coming (a busy link or a flood to our port would otherwise keep the queue non-empty
+         * forever, and the scan's pthread_join with it) */
+        if (!stop_at && atomic_load(&r->done))
+            stop_at = now_ns() + RX_DRAIN_NS;
+        else if (stop_at && now_ns() >= stop_at)
+            break;
         for (int i = 0; i < RX_BATCH; i++) {
             iov[i] = (struct iovec){bufs[i], RX_LEN};
             memset(&msgs[i], 0, sizeof msgs[i]);
