@@ -62,7 +62,7 @@ static void on_service(void *ud, const struct ls_service *svc)
     sc->cfg->on_service(sc->cfg->ud, svc);
 }
 
-bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target)
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target, uint64_t pos)
 {
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 64;
@@ -76,6 +76,7 @@ bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t tar
     memset(o, 0, sizeof *o);
     memcpy(&o->sa, sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
     o->target = target;
+    o->pos = pos;
     return true;
 }
 
@@ -88,7 +89,7 @@ static void port_open(struct scan *sc, struct probe *pr)
         ls_honeypot_open(sc->hp, (struct sockaddr *)&pr->sa);
     if (sc->collect) { /* counted when the assessment phase confirms it */
         pthread_mutex_lock(&sc->sh->out_mu);
-        ls_open_list_add(sc->sh->found, (struct sockaddr *)&pr->sa, pr->target);
+        ls_open_list_add(sc->sh->found, (struct sockaddr *)&pr->sa, pr->target, pr->pos);
         pthread_mutex_unlock(&sc->sh->out_mu);
         free(pr);
         finish_one(sc);
@@ -273,6 +274,7 @@ bool ls_scan_next_addr(struct scan *sc, struct sockaddr_storage *ss, size_t *tp)
         else
             ((struct sockaddr_in *)ss)->sin_port = htons(port);
         *tp = t;
+        sc->last_pos = pos;
         return true;
     }
     return false;
@@ -289,6 +291,7 @@ static struct probe *next_probe(struct scan *sc)
         const struct found_open *o = &sc->found.v[sc->found.next++];
         ss = o->sa;
         t = o->target;
+        sc->last_pos = o->pos;
     } else if (!ls_scan_next_addr(sc, &ss, &t)) {
         return NULL;
     }
@@ -300,6 +303,7 @@ static struct probe *next_probe(struct scan *sc)
     pr->fd = -1;
     pr->sa = ss;
     pr->target = t;
+    pr->pos = sc->last_pos;
     pr->salen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (tg->kind == LS_TARGET_NAME) {
         pr->host = tg->name;
@@ -640,6 +644,19 @@ static void run_connect(struct scan *sc, unsigned nloops, unsigned conc)
     }
 }
 
+/* The resume position after the assessment phase, given discovery's: if a signal stopped it with
+ * opens not yet taken up, the earliest walk position among them (so a resumed run finds them
+ * again; probes after it are repeated). */
+static uint64_t unassessed_pos(const struct scan *sc, uint64_t pos)
+{
+    if (!sc->stopping)
+        return pos;
+    for (size_t i = sc->found.next; i < sc->found.n; i++)
+        if (sc->found.v[i].pos - sc->walk.begin < pos)
+            pos = sc->found.v[i].pos - sc->walk.begin;
+    return pos;
+}
+
 int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *err, size_t errlen)
 {
     uint64_t t0 = ls_scan_now_ns();
@@ -682,7 +699,9 @@ int ls_scan_run(struct ls_scan_config *cfg, struct ls_scan_summary *sum, char *e
         sc.concurrency = conc;
         run_loop(&sc, cfg->rate);
         sum->probes = probes; /* the confirming connects are not probes of the walk */
-        cfg->resume.pos = pos;
+        cfg->resume.pos = unassessed_pos(&sc, pos);
+    } else if (rc == 0 && !cfg->discover_only && sc.collect) { /* a second signal during discovery */
+        cfg->resume.pos = unassessed_pos(&sc, cfg->resume.pos);
     }
     if (cfg->progress)
         fprintf(stderr, "\r\033[K");

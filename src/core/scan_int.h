@@ -42,13 +42,16 @@ struct scan_shared {
 struct found_open {
     struct sockaddr_storage sa;
     size_t target;
+    uint64_t pos;                  /* walk position it was found at (SYN mode: where discovery
+                                      started; a resume from there cannot lose it) */
 };
 struct open_list {
     struct found_open *v;
     size_t n, next, cap;
 };
-/* Appends an open port of target `target`; false when out of memory (the port is then lost). */
-bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target);
+/* Appends an open port of target `target` found at walk position pos; false when out of memory
+ * (the port is then lost). */
+bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t target, uint64_t pos);
 
 struct scan {
     struct ls_scan_config *cfg;
@@ -74,6 +77,7 @@ struct scan {
     struct ls_scan_summary *sum;
     struct scan_shared *sh;        /* NULL with one loop */
     uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
+    uint64_t last_pos;             /* walk position of the pair ls_scan_next_addr returned last */
     struct ls_honeypot *hp;        /* open db ports per host (shared by all loops), or NULL */
     struct ls_sockpool pool;       /* this loop's probe sockets (reuse, source spread) */
     struct event *more_ev;         /* fill() again after the loop has polled once */
@@ -87,6 +91,7 @@ struct probe {
     socklen_t salen;
     const char *host;              /* points into the target list */
     size_t target;                 /* its index there */
+    uint64_t pos;                  /* its walk position */
     bool host_is_name, counted;
     unsigned attempt, port_waits;
     uint64_t t0_ns;

@@ -111,7 +111,7 @@ static void syn_on_open(void *ud, const struct sockaddr_in *dst)
         sc->cfg->on_open(sc->cfg->ud, ip, ntohs(dst->sin_port));
         return;
     }
-    ls_open_list_add(&sc->found, (const struct sockaddr *)dst, target_of(sc, dst));
+    ls_open_list_add(&sc->found, (const struct sockaddr *)dst, target_of(sc, dst), g->start_pos);
 }
 
 static bool all_ipv4(const struct scan *sc)

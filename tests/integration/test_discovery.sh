@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Discovery at scale on loopback (connect mode, discover-only): shards disjoint and complete,
-# resume after SIGINT exact, --rate accurate within 10% at two rates, --scope refusal with no
-# connection attempted, --exclude honoured, IPv6 ranges on ::1, a name with several addresses
-# (loaded through the hidden --hosts-file option) scanned at each, the honeypot flag for a host open
-# on the ports of many database engines at once.
+# resume after SIGINT exact (and, stopped during the assessment phase of a two-phase scan, no open
+# lost), --rate accurate within 10% at two rates, --scope refusal with no connection attempted,
+# --exclude honoured, IPv6 ranges on ::1, a name with several addresses (loaded through the hidden
+# --hosts-file option) scanned at each, the honeypot flag for a host open on the ports of many
+# database engines at once.
 . "$(dirname "$0")/lib.sh"
 net=127.66.6
 ports=16001,16002,16003
@@ -59,6 +60,47 @@ union="$( (opens "$TMP/part1"; opens "$TMP/part2") | tr ' ' '\n' | grep . | sort
 check "resume: union of opens = uninterrupted run" test "$union" = "$expected"
 run scan --discover-only --format jsonl -p 16001 --resume "$TMP/r.resume" "$net.0/24"
 check "resume file refused for other arguments (exit 2)" test "$rc" = 2
+
+# resume during the assessment phase of a two-phase connect scan (discovery on several loops, then
+# the engines): 12 listeners that never answer keep each assessment busy for a while, and
+# --concurrency 2 lets two run at a time; a SIGINT once discovery is over must leave the opens not
+# yet assessed to the resumed run (it restarts at the earliest of them; some repeat)
+if [ "$(nproc)" -ge 2 ]; then
+    an=127.66.9
+    python3 - $(for i in $(seq 1 12); do echo "$an.$i:16001"; done) >"$TMP/ready3" 2>/dev/null <<'PY' &
+import socket, sys, time
+keep = []
+for spec in sys.argv[1:]:
+    h, p = spec.rsplit(":", 1)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((h, int(p)))
+    s.listen(64)  # never accepts: the kernel completes the handshake, nothing is ever sent
+    keep.append(s)
+print("ready", flush=True)
+time.sleep(600)
+PY
+    spid3=$!
+    trap 'kill $lpid $spid3 2>/dev/null; rm -rf "$TMP"' EXIT
+    for _ in $(seq 100); do [ -s "$TMP/ready3" ] && break; sleep 0.05; done
+    opens_n() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["open_ports"])' "$1"; }
+    set +e
+    "$LEAKSCAN" scan --format jsonl -p 16001 --seed 3 --timeout 300 --concurrency 2 --resume-out "$TMP/a.resume" \
+        "$an.0/24" >"$TMP/a1" 2>"$TMP/aerr1" &
+    apid=$!
+    sleep 1
+    kill -INT $apid
+    wait $apid
+    arc1=$?
+    "$LEAKSCAN" scan --format jsonl -p 16001 --timeout 300 --concurrency 2 --resume "$TMP/a.resume" "$an.0/24" \
+        >"$TMP/a2" 2>"$TMP/aerr2"
+    arc2=$?
+    set -e
+    o1=$(opens_n "$TMP/a1") o2=$(opens_n "$TMP/a2")
+    check "assessment interrupted: exit 3 with $o1 of 12 opens assessed (rc=$arc1)" test "$arc1" = 3 -a "$o1" -lt 12
+    check "assessment resumed: the rest assessed ($o1 + $o2 >= 12, rc=$arc2)" test "$arc2" = 0 -a $((o1 + o2)) -ge 12
+    kill $spid3 2>/dev/null || true
+fi
 
 # rate within 10% at two rates (probes / wall time of the walk)
 for rate in 400 2000; do
