@@ -257,7 +257,7 @@ int ls_cmd_scan(int argc, char **argv)
     bool no_history = false;
     int format = -1, fail_on = LS_SEV_HIGH;
     bool quiet = false, no_color = false, max_bytes_set = false, timeout_set = false;
-    uint64_t v;
+    uint64_t v = 0; /* set by parse_num on success; the zero keeps -O3 -Wmaybe-uninitialized quiet */
     char err[512];
     struct ls_scope scope = {0}, exclude = {0};
     bool have_seed = false, have_shard = false;
