@@ -51,7 +51,7 @@ static void test_distinct_engines_not_ports(void **state)
     open4(h, "127.88.0.1", 6379);                    /* 2 engines: below 3 */
     for (int i = 0; i < 3000; i++) {               /* growth: many one-engine hosts */
         char ip[32];
-        snprintf(ip, sizeof ip, "10.1.%d.%d", i / 250, i % 250 + 1);
+        snprintf(ip, sizeof ip, "127.89.%d.%d", i / 250, i % 250 + 1);
         open4(h, ip, 5432);
     }
     open4(h, "127.88.9.9", 5432);
