@@ -1,5 +1,6 @@
 /* Test helper shared by the native-codec unit tests: builds server packets byte by byte
- * (VarUInt, little-endian integers, strings, Data block headers) in a growable buffer. */
+ * (VarUInt, little-endian integers, strings, Data block headers) in a growable buffer, and checks
+ * that every strict prefix of a packet asks for more input. */
 #ifndef LS_TESTS_CH_WIRE_BUILDER_H
 #define LS_TESTS_CH_WIRE_BUILDER_H
 
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "engines/ch_native_proto.h"
 
 struct bb {
     uint8_t *p;
@@ -75,6 +78,25 @@ static inline void bb_free(struct bb *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);
+}
+
+/* Every strict prefix must ask for more with a hint in (k, len]. */
+static inline void check_prefixes(const uint8_t *p, size_t len, uint64_t rev)
+{
+    char e[256] = "";
+    for (size_t k = 0; k < len; k++) {
+        uint8_t *cp = malloc(k ? k : 1);
+        assert_non_null(cp);
+        memcpy(cp, p, k);
+        struct ch_packet pkt;
+        size_t used = 0;
+        enum ch_status st = ch_decode_packet(cp, k, rev, &pkt, &used, e, sizeof e);
+        free(cp);
+        if (st != CH_NEED_MORE)
+            fail_msg("prefix %zu/%zu: status %d (%s)", k, len, st, e);
+        if (used <= k || used > len)
+            fail_msg("prefix %zu/%zu: hint %zu", k, len, used);
+    }
 }
 
 #endif

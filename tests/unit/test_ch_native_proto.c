@@ -40,23 +40,6 @@ static uint8_t *hex(const char *h, size_t *n)
 static const uint64_t REV = 54412;
 static char err[256];
 
-/* Every strict prefix must ask for more with a hint in (k, len]; the whole must decode. */
-static void check_prefixes(const uint8_t *p, size_t len, uint64_t rev)
-{
-    for (size_t k = 0; k < len; k++) {
-        uint8_t *cp = malloc(k ? k : 1);
-        memcpy(cp, p, k);
-        struct ch_packet pkt;
-        size_t used = 0;
-        enum ch_status st = ch_decode_packet(cp, k, rev, &pkt, &used, err, sizeof err);
-        if (st != CH_NEED_MORE)
-            fail_msg("prefix %zu/%zu: status %d (%s)", k, len, st, err);
-        if (used <= k || used > len)
-            fail_msg("prefix %zu/%zu: hint %zu", k, len, used);
-        free(cp);
-    }
-}
-
 /* Decodes exactly one whole packet (after checking its prefixes). */
 static void decode_ok(const uint8_t *p, size_t len, uint64_t rev, struct ch_packet *pkt)
 {

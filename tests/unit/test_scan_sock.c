@@ -66,6 +66,15 @@ static void drain_accepts(int lfd)
     }
 }
 
+/* p holds one reset socket after a refused probe of a closed port (returned: that port's fd). */
+static int pool_of_one(struct ls_sockpool *p, uint16_t *cport)
+{
+    int cfd = closed_port(cport);
+    assert_int_equal(probe(p, *cport), LS_PROBE_CLOSED);
+    assert_int_equal(p->n, 1);
+    return cfd;
+}
+
 static void test_closed_then_open_on_reused_socket(void **state)
 {
     (void)state;
@@ -114,10 +123,8 @@ static void test_own_port_not_open(void **state)
 {
     (void)state;
     uint16_t cport;
-    int cfd = closed_port(&cport);
     struct ls_sockpool p = {0};
-    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
-    assert_int_equal(p.n, 1);
+    int cfd = pool_of_one(&p, &cport);
     struct sockaddr_in me;
     socklen_t l = sizeof me;
     assert_int_equal(getsockname(p.fd[0], (struct sockaddr *)&me, &l), 0);
@@ -151,10 +158,8 @@ static void test_unreachable_keeps_reuse(void **state)
 {
     (void)state;
     uint16_t cport;
-    int cfd = closed_port(&cport);
     struct ls_sockpool p = {0};
-    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
-    assert_int_equal(p.n, 1);
+    int cfd = pool_of_one(&p, &cport);
     struct sockaddr_in m = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7fffffff), .sin_port = htons(80)};
     int fd = -1;
     assert_int_equal(ls_probe_start(&p, (struct sockaddr *)&m, sizeof m, &fd, &last_err), LS_PROBE_FAILED);

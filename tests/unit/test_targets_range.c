@@ -105,22 +105,29 @@ static void test_names_with_dashes_stay_names(void **state)
     }
 }
 
-static void test_stdin(void **state)
+/* Parses "-" with text as standard input. */
+static int parse_stdin(const char *text, struct ls_target_list *l, char *err, size_t errlen)
 {
-    (void)state;
     FILE *f = tmpfile();
     assert_non_null(f);
-    fputs("# from a pipe\n127.0.0.1\n10.0.0.1-10.0.0.3 # a range\n\n[::1]:80\n", f);
+    fputs(text, f);
     rewind(f);
     int saved = dup(0);
     assert_true(dup2(fileno(f), 0) == 0);
     clearerr(stdin);
-    struct ls_target_list l;
-    char err[256];
-    int rc = parse1(&l, "-", err, sizeof err);
+    int rc = parse1(l, "-", err, errlen);
     dup2(saved, 0);
     close(saved);
     fclose(f);
+    return rc;
+}
+
+static void test_stdin(void **state)
+{
+    (void)state;
+    struct ls_target_list l;
+    char err[256];
+    int rc = parse_stdin("# from a pipe\n127.0.0.1\n10.0.0.1-10.0.0.3 # a range\n\n[::1]:80\n", &l, err, sizeof err);
     assert_int_equal(rc, 0);
     assert_int_equal(l.n, 3);
     assert_int_equal(l.v[1].kind, LS_TARGET_RANGE);
@@ -131,19 +138,9 @@ static void test_stdin(void **state)
 static void test_stdin_empty(void **state)
 {
     (void)state;
-    FILE *f = tmpfile();
-    assert_non_null(f);
-    fputs("# nothing\n\n", f);
-    rewind(f);
-    int saved = dup(0);
-    assert_true(dup2(fileno(f), 0) == 0);
-    clearerr(stdin);
     struct ls_target_list l;
     char err[256];
-    int rc = parse1(&l, "-", err, sizeof err);
-    dup2(saved, 0);
-    close(saved);
-    fclose(f);
+    int rc = parse_stdin("# nothing\n\n", &l, err, sizeof err);
     assert_int_equal(rc, -1);
     assert_string_equal(err, "stdin: no targets");
 }
