@@ -13,9 +13,9 @@
 #include <hs/hs.h>
 #include <pcre2.h>
 
-#include "detect/bytescan.h"
 #include "detect/dbcache.h"
 #include "detect/rules.h"
+#include "detect/shortscan.h"
 #include "detect/validators.h"
 
 size_t ls_detect_hs_chunk = (size_t)1 << 30;
@@ -28,7 +28,7 @@ struct variant_rt {
     pcre2_code *re;
     uint32_t vgroup; /* number of the `v` group, 0 = whole match */
     bool jit;
-    int byte; /* single-byte prefilter found with memchr, or -1 (Vectorscan) */
+    bool short_pf; /* found by the short pass (shortscan.h), not by Vectorscan */
 };
 
 struct ls_detector {
@@ -37,9 +37,8 @@ struct ls_detector {
     size_t nvar;
     const struct ls_rule *rules;
     size_t nrules;
-    size_t bytevar[LS_BYTESCAN_MAX]; /* variants with a single-byte prefilter (bytescan.h) */
-    unsigned char bytes[LS_BYTESCAN_MAX]; /* their bytes */
-    size_t nbytevar;
+    struct ls_shortscan shorts; /* the short prefilters' needles */
+    size_t shortvar[LS_SHORT_MAX]; /* needle -> variant */
 };
 
 struct found {
@@ -68,19 +67,23 @@ struct ls_detect_scratch {
     const char *buf;
     size_t len, base;
     bool oom;
+    /* newlines per LS_NL_BLOCK of the last scanned buffer (ls_detect_newlines) */
+    uint16_t *nl;
+    size_t nlcap;
+    const char *nl_buf;
+    size_t nl_len;
 };
 
 /* ---- construction ---------------------------------------------------------------------------- */
 
-/* A prefilter that is one literal byte ("@", "\\+"): short literals slow Vectorscan's literal
- * matcher down for every other pattern, while memchr finds a rare byte at memory speed. */
-static int single_byte(const char *pf)
+/* Single bytes and case-insensitive words of up to three letters go to the short pass: FDR, the
+ * literal matcher of Vectorscan, slows down for every pattern when such literals are in its set
+ * (a caseless word is all its case variants there), while the short pass finds eight of them at
+ * once for about the cost of reading the input. Returns the needle count, 0 for Vectorscan. */
+static size_t short_needles(const char *pf, struct ls_short_needle *nd, size_t room)
 {
-    if (pf[0] && !pf[1] && !strchr("\\^$.|?*+()[]{}", pf[0]))
-        return (unsigned char)pf[0];
-    if (pf[0] == '\\' && pf[1] && !pf[2] && strchr("\\^$.|?*+()[]{}-/@", pf[1]))
-        return (unsigned char)pf[1];
-    return -1;
+    size_t n = ls_short_parse(pf, nd, room);
+    return n && (nd[0].len == 1 || nd[0].caseless) ? n : 0;
 }
 
 void ls_detector_free(struct ls_detector *d)
@@ -114,6 +117,8 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     unsigned nexpr = 0;
+    struct ls_short_needle needles[LS_SHORT_MAX];
+    size_t nneedle = 0;
     if (!d)
         goto oom;
     d->rules = ls_rules(&d->nrules);
@@ -146,13 +151,12 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
             vr->jit = pcre2_jit_compile(vr->re, PCRE2_JIT_COMPLETE) == 0;
             int g = pcre2_substring_number_from_name(vr->re, (PCRE2_SPTR) "v");
             vr->vgroup = g > 0 ? (uint32_t)g : 0;
-            vr->byte = single_byte(vr->v->prefilter);
-            if (vr->byte >= 0 && d->nbytevar == sizeof d->bytevar / sizeof d->bytevar[0])
-                vr->byte = -1; /* enough memchr passes: Vectorscan takes the rest */
-            if (vr->byte >= 0) {
-                d->bytes[d->nbytevar] = (unsigned char)vr->byte;
-                d->bytevar[d->nbytevar++] = d->nvar;
-            } else {
+            /* when the short pass is full, Vectorscan takes the rest (and rejects a lookbehind) */
+            size_t ns = short_needles(vr->v->prefilter, needles + nneedle, LS_SHORT_MAX - nneedle);
+            vr->short_pf = ns > 0;
+            for (size_t j = 0; j < ns; j++)
+                d->shortvar[nneedle++] = d->nvar;
+            if (!vr->short_pf) {
                 exprs[nexpr] = vr->v->prefilter;
                 flags[nexpr] = 0;
                 ids[nexpr] = (unsigned)d->nvar;
@@ -161,6 +165,7 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
             d->nvar++;
         }
     }
+    ls_shortscan_init(&d->shorts, needles, nneedle);
     hs_compile_error_t *ce = NULL;
     unsigned char key[LS_DBCACHE_KEY];
     if (nexpr) {
@@ -204,6 +209,7 @@ void ls_detect_scratch_free(struct ls_detect_scratch *s)
     free(s->tv);
     free(s->tr);
     free(s->f);
+    free(s->nl);
     free(s);
 }
 
@@ -283,7 +289,7 @@ static void accept(struct ls_detect_scratch *s, const struct variant_rt *vr, siz
     }
     s->f[s->nf++] = (struct found){vs, ve, (uint32_t)vr->rule, def->prio, def->rule.category == LS_CAT_CHAT, false};
     /* coverage is only meaningful for hits that arrive in input order, i.e. Vectorscan's */
-    if (vr->byte < 0 && me > s->covered[vr->rule]) {
+    if (!vr->short_pf && me > s->covered[vr->rule]) {
         if (s->covered[vr->rule] == 0)
             s->tr[s->ntr++] = (uint32_t)vr->rule;
         s->covered[vr->rule] = me;
@@ -304,7 +310,7 @@ static void confirm(struct ls_detect_scratch *s, size_t vi, size_t e)
 {
     const struct variant_rt *vr = &s->d->var[vi];
     size_t *done = &s->scan_from[vi];
-    if (e < *done || (vr->byte < 0 && e <= s->covered[vr->rule]))
+    if (e < *done || (!vr->short_pf && e <= s->covered[vr->rule]))
         return; /* already searched, or inside a match this rule already reported */
     if (vr->v->quick && !vr->v->quick(s->buf, s->len, e))
         return;
@@ -350,17 +356,12 @@ static int on_hit(unsigned int id, unsigned long long from, unsigned long long t
     return s->oom ? 1 : 0;
 }
 
-/* A byte-prefilter hit at pos (relative to the slice at base): the prefilter "match" ends after it. */
-struct byte_pass {
-    struct ls_detect_scratch *s;
-    size_t base;
-};
-
-static int on_byte(void *ud, size_t k, size_t pos)
+/* A short-pass hit: needle k ends at `end` of the scanned buffer. */
+static int on_short(void *ud, size_t k, size_t end)
 {
-    struct byte_pass *bp = ud;
-    confirm(bp->s, bp->s->d->bytevar[k], bp->base + pos + 1);
-    return bp->s->oom ? 1 : 0;
+    struct ls_detect_scratch *s = ud;
+    confirm(s, s->d->shortvar[k], end);
+    return s->oom ? 1 : 0;
 }
 
 /* ---- overlap reduction ----------------------------------------------------------------------- */
@@ -482,6 +483,43 @@ static void hs_chunks(const struct ls_detector *d, struct ls_detect_scratch *s, 
     }
 }
 
+/* The short prefilters in cache-sized slices (hits of one variant still arrive in input order),
+ * indexing newlines on the way. */
+static void short_pass(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len)
+{
+    s->nl_buf = NULL;
+    if (!d->shorts.count)
+        return;
+    size_t blocks = (len + LS_NL_BLOCK - 1) / LS_NL_BLOCK;
+    if (blocks > s->nlcap) {
+        uint16_t *nl = realloc(s->nl, blocks * sizeof *nl);
+        if (nl)
+            s->nl = nl, s->nlcap = blocks;
+    }
+    bool index = blocks <= s->nlcap; /* without memory for it, newlines are counted when asked */
+    for (size_t c0 = 0; c0 < len && !s->oom; c0 += BYTE_SLICE) {
+        size_t c1 = len - c0 < BYTE_SLICE ? len : c0 + BYTE_SLICE;
+        ls_shortscan(&d->shorts, buf, len, c0, c1, on_short, s, index ? s->nl + c0 / LS_NL_BLOCK : NULL);
+    }
+    if (index && !s->oom)
+        s->nl_buf = buf, s->nl_len = len;
+}
+
+uint64_t ls_detect_newlines(const struct ls_detect_scratch *s, const char *buf, size_t from, size_t to)
+{
+    if (from >= to)
+        return 0;
+    if (!s || buf != s->nl_buf || to > s->nl_len)
+        return ls_count_newlines(buf + from, to - from);
+    size_t b0 = (from + LS_NL_BLOCK - 1) / LS_NL_BLOCK, b1 = to / LS_NL_BLOCK; /* whole blocks inside */
+    if (b0 >= b1)
+        return ls_count_newlines(buf + from, to - from);
+    uint64_t c = ls_count_newlines(buf + from, b0 * LS_NL_BLOCK - from);
+    for (size_t b = b0; b < b1; b++)
+        c += s->nl[b];
+    return c + ls_count_newlines(buf + b1 * LS_NL_BLOCK, to - b1 * LS_NL_BLOCK);
+}
+
 size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
                       ls_match_cb cb, void *ud)
 {
@@ -497,12 +535,7 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
         s->covered[s->tr[i]] = 0;
     s->ntv = s->ntr = 0;
     hs_chunks(d, s, buf, len, on_hit, s);
-    /* the byte prefilters in cache-sized slices, all bytes in one pass over each slice (hits of
-     * one variant still arrive in input order) */
-    for (size_t c0 = 0; c0 < len && d->nbytevar && !s->oom; c0 += BYTE_SLICE) {
-        struct byte_pass bp = {s, c0};
-        ls_bytescan(buf + c0, len - c0 < BYTE_SLICE ? len - c0 : BYTE_SLICE, d->bytes, d->nbytevar, on_byte, &bp);
-    }
+    short_pass(d, s, buf, len);
     reduce(s->f, s->nf);
     size_t out = 0;
     for (size_t i = 0; i < s->nf; i++) {
@@ -541,12 +574,11 @@ static int on_screen_hit(unsigned int id, unsigned long long from, unsigned long
     return 0;
 }
 
-/* a byte prefilter's hit ends just after the byte, like a Vectorscan match */
-static int on_screen_byte(void *ud, size_t k, size_t pos)
+static int on_screen_short(void *ud, size_t k, size_t end)
 {
     struct screen *sc = ud;
     (void)k;
-    sc->hit(sc->ud, pos + 1);
+    sc->hit(sc->ud, end);
     sc->n++;
     return 0;
 }
@@ -559,7 +591,7 @@ size_t ls_detect_prefilter(const struct ls_detector *d, struct ls_detect_scratch
     struct screen sc = {s, hit, ud, 0};
     s->oom = false;
     hs_chunks(d, s, buf, len, on_screen_hit, &sc);
-    if (d->nbytevar)
-        ls_bytescan(buf, len, d->bytes, d->nbytevar, on_screen_byte, &sc);
+    if (d->shorts.count)
+        ls_shortscan(&d->shorts, buf, len, 0, len, on_screen_short, &sc, NULL);
     return sc.n;
 }

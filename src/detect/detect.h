@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum ls_category { LS_CAT_SECRET = 0, LS_CAT_PII, LS_CAT_CHAT };
 
@@ -50,12 +51,16 @@ size_t ls_detect_scan(const struct ls_detector *d, struct ls_detect_scratch *s, 
                       ls_match_cb cb, void *ud);
 /* Whether the last ls_detect_scan with s ran out of memory (its result may then be incomplete). */
 bool ls_detect_scan_incomplete(const struct ls_detect_scratch *s);
+/* Newlines in buf[from, to). The last ls_detect_scan with s indexed the newlines of its buffer on
+ * the way (when the detector has short prefilters): for that buffer, unchanged since, this sums
+ * the index and counts only the partial blocks at the edges; any other buffer is counted. */
+uint64_t ls_detect_newlines(const struct ls_detect_scratch *s, const char *buf, size_t from, size_t to);
 
 /* The prefilter pass of ls_detect_scan alone, without confirmation: calls hit(ud, end) for every
- * offset at which some rule's prefilter match ends (Vectorscan hits, then single-byte
+ * offset at which some rule's prefilter match ends (Vectorscan hits, then the short
  * prefilters; an end may be reported more than once). Prefilters have no anchors, word
- * boundaries or lookaround (but for a start-of-range alternative "(?:^|[^...])", which a
- * separator byte before the sub-range satisfies as well), so every hit that ls_detect_scan(buf + a, b - a) would confirm is
+ * boundaries or lookaround (but for a start-of-range alternative "(?:^|[^...])" and the short
+ * prefilters' "(?<![A-Za-z])", which a separator byte before the sub-range satisfies as well), so every hit that ls_detect_scan(buf + a, b - a) would confirm is
  * reported here with an end in (a, b]: a sub-range without such an end is one where
  * ls_detect_scan finds nothing. Batch scanners use this to screen many small cells with one call
  * and confirm only the cells that have hits. Returns the number of hits reported. */

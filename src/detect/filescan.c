@@ -11,11 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "detect/redact.h"
 #include "detect/rules.h"
@@ -38,6 +33,7 @@ struct recent {
 
 struct fstate {
     const struct ls_filescan_opts *o;
+    const struct ls_detect_scratch *s; /* its newline index of the window being reported */
     struct recent *recent; /* RECENT_SLOTS entries, or NULL */
     struct ls_file_result *res;
     size_t cap;
@@ -50,59 +46,6 @@ struct fstate {
     bool oom;
 };
 
-/* Newlines in p[0, n): byte-wise compares summed in 8-bit lanes (at most 255 rounds), then one
- * horizontal add (psadbw). AVX2 where the CPU has it (checked once at run time): on a window that
- * is still in the last-level cache it counts ~3x faster than SSE2; memchr per line would cost a
- * call per line. */
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) static uint64_t count_nl_avx2(const char *p, size_t n, size_t *done)
-{
-    uint64_t c = 0;
-    size_t i = 0;
-    const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
-    while (i + 64 <= n) {
-        __m256i acc = zero;
-        for (int k = 0; k < 127 && i + 64 <= n; k++, i += 64) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
-            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a, nl));
-            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(b, nl));
-        }
-        __m256i sad = _mm256_sad_epu8(acc, zero);
-        c += (uint64_t)_mm256_extract_epi64(sad, 0) + (uint64_t)_mm256_extract_epi64(sad, 1) +
-             (uint64_t)_mm256_extract_epi64(sad, 2) + (uint64_t)_mm256_extract_epi64(sad, 3);
-    }
-    *done = i;
-    return c;
-}
-#endif
-
-static uint64_t count_nl(const char *p, size_t n)
-{
-    uint64_t c = 0;
-    size_t i = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
-    /* the builtin reads a table libgcc fills once at start-up: cheap, and no shared state here */
-    if (__builtin_cpu_supports("avx2"))
-        c = count_nl_avx2(p, n, &i);
-#endif
-#if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (i + 16 <= n) {
-        __m128i acc = zero;
-        for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
-        }
-        __m128i sad = _mm_sad_epu8(acc, zero);
-        c += (uint64_t)_mm_cvtsi128_si32(sad) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sad, 8));
-    }
-#endif
-    for (; i < n; i++)
-        c += p[i] == '\n';
-    return c;
-}
-
 /* Advances the line counter to absolute offset `to` (inside buf, which starts at `base`). */
 static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64_t to)
 {
@@ -110,7 +53,7 @@ static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64
         return;
     const char *p = buf + (f->pos - base);
     size_t n = (size_t)(to - f->pos);
-    uint64_t c = count_nl(p, n);
+    uint64_t c = ls_detect_newlines(f->s, buf, (size_t)(f->pos - base), (size_t)(to - base));
     if (c) {
         f->line += c;
         const char *last = memrchr(p, '\n', n);
@@ -270,7 +213,7 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
     res->path = strdup(path);
     if (!res->path)
         return -1;
-    struct fstate f = {.o = o, .res = res, .line = 1};
+    struct fstate f = {.o = o, .s = s, .res = res, .line = 1};
     f.recent = calloc(RECENT_SLOTS, sizeof *f.recent); /* optional: NULL only costs speed */
     struct ls_stream_opts so = {.block = o->block, .sniff_binary = o->skip_binary};
     int e = 0;
