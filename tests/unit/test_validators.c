@@ -1,10 +1,13 @@
 /* Validators on their own: the placeholder word lists (any case, any position, the short and the
  * long-value lists), the e-mail rejects, and the quick pre-checks compared with a plain byte loop
- * at every offset and length (their 16-byte steps must not change an answer at a chunk edge). */
+ * at every offset and length (their 16-byte steps must not change an answer at a chunk edge), and
+ * the entropy bit-for-bit equal to summing over all 256 byte counts in order (thresholds compare
+ * it exactly). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +131,36 @@ static void test_quick_checks_match_byte_loop(void **state)
     }
 }
 
+static double ref_entropy(const unsigned char *s, size_t n)
+{
+    unsigned cnt[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        cnt[s[i]]++;
+    double h = 0.0;
+    for (int i = 0; i < 256; i++)
+        if (cnt[i]) {
+            double p = (double)cnt[i] / (double)n;
+            h -= p * log2(p);
+        }
+    return h;
+}
+
+static void test_entropy_exact(void **state)
+{
+    (void)state;
+    unsigned char v[700];
+    srand(11);
+    assert_true(ls_entropy("", 0) == 0.0);
+    for (int round = 0; round < 300; round++) {
+        size_t n = (size_t)(rand() % (int)sizeof v) + 1;
+        int spread = 1 + rand() % 256; /* from one repeated byte to all 256 values */
+        for (size_t i = 0; i < n; i++)
+            v[i] = (unsigned char)(255 - rand() % spread);
+        double got = ls_entropy((const char *)v, n), want = ref_entropy(v, n);
+        assert_memory_equal(&got, &want, sizeof got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_placeholder_long),
         cmocka_unit_test(test_email_rejects),
         cmocka_unit_test(test_quick_checks_match_byte_loop),
+        cmocka_unit_test(test_entropy_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
