@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detect/rawmap.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/stream.h"
@@ -19,22 +20,17 @@
 
 /* ---- one file ------------------------------------------------------------------------------- */
 
-/* A direct-mapped cache of recently seen raw values (e-mail addresses and keys repeat a lot in
- * logs): a hit counts the occurrence without decoding and hashing the value again. */
-#define RECENT_SLOTS 1024
-#define RECENT_MAX 64
-struct recent {
-    uint64_t h;
-    uint32_t secret1; /* index + 1 into res->secrets; 0 = empty */
-    uint32_t rule;
-    uint32_t len;
-    char bytes[RECENT_MAX];
-};
+/* Every raw value already recorded (e-mail addresses, phone numbers and keys repeat a lot in logs,
+ * thousands of distinct ones interleaved) maps to its record, so a repeat is counted without
+ * decoding and SHA-256 again. One spelling per record fits in the entry limit; the byte limit
+ * bounds key blocks. Past either, values take the decode-and-hash path: exact, only slower. */
+#define RAW_MAX_ENTRIES LS_FILESCAN_MAX_DISTINCT
+#define RAW_MAX_BYTES (16u << 20)
 
 struct fstate {
     const struct ls_filescan_opts *o;
     const struct ls_detect_scratch *s; /* its newline index of the window being reported */
-    struct recent *recent; /* RECENT_SLOTS entries, or NULL */
+    struct ls_rawmap raw;               /* (rule, raw bytes) -> index into res->secrets */
     struct ls_file_result *res;
     size_t cap;
     uint32_t *set; /* open addressing: index + 1 into res->secrets; 0 = empty */
@@ -89,6 +85,51 @@ static bool grow_set(struct fstate *f)
     return true;
 }
 
+/* Remembers that raw bytes p[0, n) of `rule` are record idx. A refused or failed insert only
+ * costs speed (the next occurrence is decoded and hashed again), so it is not an error. */
+static void remember_raw(struct fstate *f, uint64_t h, uint32_t rule, const char *p, size_t n, size_t idx)
+{
+    (void)ls_rawmap_put(&f->raw, h, rule, p, n, (uint32_t)idx);
+}
+
+/* Appends the record for a value first seen at m (decoded into f->tmp[0, vn)); returns its index,
+ * or -1 when out of memory (f->oom is then set). */
+static long add_record(struct fstate *f, const struct ls_match *m, const char *buf, uint64_t base, size_t vn,
+                       const char fp[72], uint32_t rule)
+{
+    if (f->res->nsecrets == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 16;
+        struct ls_file_secret *ns = realloc(f->res->secrets, nc * sizeof *ns);
+        if (!ns) {
+            f->oom = true;
+            return -1;
+        }
+        f->res->secrets = ns;
+        f->cap = nc;
+    }
+    count_lines(f, buf, base, base + m->start);
+    struct ls_file_secret *fs = &f->res->secrets[f->res->nsecrets];
+    memset(fs, 0, sizeof *fs);
+    fs->line = f->line;
+    fs->column = base + m->start - f->line_start + 1;
+    fs->rule_index = rule;
+    fs->sec.rule = m->rule->id;
+    fs->sec.category = ls_category_name(m->rule->category);
+    memcpy(fs->sec.fingerprint, fp, 72);
+    ls_redact(f->tmp, vn, fs->sec.redacted, sizeof fs->sec.redacted);
+    fs->sec.count = 1;
+    if (f->o->keep_raw) {
+        fs->sec.raw = malloc(vn + 1);
+        if (!fs->sec.raw) {
+            f->oom = true;
+            return -1;
+        }
+        memcpy(fs->sec.raw, f->tmp, vn);
+        fs->sec.raw[vn] = '\0';
+    }
+    return (long)f->res->nsecrets++;
+}
+
 static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t len, uint64_t base)
 {
     struct fstate *f = ud;
@@ -97,21 +138,12 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
         return;
     size_t n = m->end - m->start;
     uint32_t rule = (uint32_t)ls_rule_index(m->rule);
-    struct recent *rc = NULL;
-    if (f->recent && n <= RECENT_MAX) {
-        uint64_t h = 1469598103934665603ull ^ rule;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (unsigned char)buf[m->start + i]) * 1099511628211ull;
-        rc = &f->recent[h & (RECENT_SLOTS - 1)];
-        if (rc->secret1 && rc->h == h && rc->rule == rule && rc->len == n && memcmp(rc->bytes, buf + m->start, n) == 0) {
-            f->res->secrets[rc->secret1 - 1].sec.count++;
-            return;
-        }
-        rc->secret1 = 0; /* refilled below once the value has a record */
-        rc->h = h;
-        rc->rule = rule;
-        rc->len = (uint32_t)n;
-        memcpy(rc->bytes, buf + m->start, n);
+    const char *raw = buf + m->start;
+    uint64_t h = ls_rawmap_hash(rule, raw, n);
+    uint32_t known;
+    if (ls_rawmap_get(&f->raw, h, rule, raw, n, &known)) {
+        f->res->secrets[known].sec.count++;
+        return;
     }
     if (n > f->tmpcap) {
         char *t = realloc(f->tmp, n);
@@ -129,53 +161,24 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
         f->oom = true;
         return;
     }
+    /* a new spelling of a recorded value (JSON escapes decode to the same bytes) finds it here */
     size_t j = (size_t)fp_hash(fp, rule) & (f->setcap - 1);
     while (f->set[j]) {
         struct ls_file_secret *fs = &f->res->secrets[f->set[j] - 1];
         if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, sizeof fp) == 0) {
             fs->sec.count++;
-            if (rc)
-                rc->secret1 = f->set[j];
+            remember_raw(f, h, rule, raw, n, f->set[j] - 1);
             return;
         }
         j = (j + 1) & (f->setcap - 1);
     }
     if (f->res->nsecrets >= LS_FILESCAN_MAX_DISTINCT)
         return;
-    if (f->res->nsecrets == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 16;
-        struct ls_file_secret *ns = realloc(f->res->secrets, nc * sizeof *ns);
-        if (!ns) {
-            f->oom = true;
-            return;
-        }
-        f->res->secrets = ns;
-        f->cap = nc;
-    }
-    count_lines(f, buf, base, base + m->start);
-    struct ls_file_secret *fs = &f->res->secrets[f->res->nsecrets];
-    memset(fs, 0, sizeof *fs);
-    fs->line = f->line;
-    fs->column = base + m->start - f->line_start + 1;
-    fs->rule_index = rule;
-    fs->sec.rule = m->rule->id;
-    fs->sec.category = ls_category_name(m->rule->category);
-    memcpy(fs->sec.fingerprint, fp, sizeof fp);
-    ls_redact(f->tmp, vn, fs->sec.redacted, sizeof fs->sec.redacted);
-    fs->sec.count = 1;
-    if (f->o->keep_raw) {
-        fs->sec.raw = malloc(vn + 1);
-        if (!fs->sec.raw) {
-            f->oom = true;
-            return;
-        }
-        memcpy(fs->sec.raw, f->tmp, vn);
-        fs->sec.raw[vn] = '\0';
-    }
-    f->set[j] = (uint32_t)f->res->nsecrets + 1;
-    f->res->nsecrets++;
-    if (rc)
-        rc->secret1 = f->set[j];
+    long idx = add_record(f, m, buf, base, vn, fp, rule);
+    if (idx < 0)
+        return;
+    f->set[j] = (uint32_t)idx + 1;
+    remember_raw(f, h, rule, raw, n, (size_t)idx);
 }
 
 static int on_final(void *ud, const char *buf, size_t upto, uint64_t base)
@@ -214,13 +217,13 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
     if (!res->path)
         return -1;
     struct fstate f = {.o = o, .s = s, .res = res, .line = 1};
-    f.recent = calloc(RECENT_SLOTS, sizeof *f.recent); /* optional: NULL only costs speed */
+    ls_rawmap_init(&f.raw, RAW_MAX_ENTRIES, RAW_MAX_BYTES);
     struct ls_stream_opts so = {.block = o->block, .sniff_binary = o->skip_binary};
     int e = 0;
     int rc = ls_stream_fd(d, s, fd, &so, on_match, on_final, &f, &e, &res->bytes);
     free(f.set);
     free(f.tmp);
-    free(f.recent);
+    ls_rawmap_free(&f.raw);
     for (size_t i = 0; i < res->nsecrets; i++)
         res->secrets[i].path = res->path;
     if (rc == LS_STREAM_BINARY) {

@@ -2,11 +2,12 @@
  * per-rule checks that a regular expression cannot express. */
 #include "detect/validators.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
-#include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "core/textutil.h"
 
 /* ---- checksums ---------------------------------------------------------------------------- */
@@ -51,65 +52,118 @@ double ls_entropy(const char *s, size_t n)
     if (n == 0)
         return 0.0;
     unsigned cnt[256] = {0};
-    for (size_t i = 0; i < n; i++)
-        cnt[(unsigned char)s[i]]++;
+    uint64_t present[4] = {0}; /* bit c: byte c occurs */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        cnt[c]++;
+        present[c >> 6] |= 1ull << (c & 63);
+    }
+    /* Visits the bytes that occur in ascending order, as a scan of all 256 counts would, so the
+     * sum is built in the same order and is bit-for-bit the same double; empty counts are skipped
+     * by the bitmap instead of one test each. */
     double h = 0.0;
-    for (int i = 0; i < 256; i++) {
-        if (cnt[i]) {
-            double p = (double)cnt[i] / (double)n;
+    for (unsigned w = 0; w < 4; w++)
+        for (uint64_t bits = present[w]; bits; bits &= bits - 1) {
+            double p = (double)cnt[w * 64 + (unsigned)__builtin_ctzll(bits)] / (double)n;
             h -= p * log2(p);
         }
-    }
     return h;
 }
 
-static bool contains_ci(const char *s, size_t n, const char *needle)
+/* A word list entry with its length, computed at compile time: the lists below are scanned for
+ * every candidate value, and strlen on each word every time cost more than the comparisons. */
+struct word {
+    const char *s;
+    size_t n;
+};
+#define WORD(lit) {lit, sizeof lit - 1}
+#define NWORDS(a) (sizeof(a) / sizeof(a)[0])
+
+/* ASCII case folding. leakscan never calls setlocale, so it runs in the C locale, where tolower
+ * and strncasecmp fold exactly A-Z and nothing else: the same answers without a libc call. */
+static inline unsigned char fold(unsigned char c)
 {
-    size_t m = strlen(needle);
-    if (m > n)
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* s[0, m) equals the lower-case word w[0, m), ignoring ASCII case. */
+static bool eq_fold(const char *s, const char *w, size_t m)
+{
+    for (size_t i = 0; i < m; i++)
+        if (fold((unsigned char)s[i]) != (unsigned char)w[i])
+            return false;
+    return true;
+}
+
+/* The lower-case word w occurs in s[0, n), ignoring ASCII case. */
+static bool contains_ci(const char *s, size_t n, const struct word *w)
+{
+    if (w->n > n)
         return false;
-    for (size_t i = 0; i + m <= n; i++)
-        if (strncasecmp(s + i, needle, m) == 0)
+    unsigned char first = (unsigned char)w->s[0];
+    for (size_t i = 0; i + w->n <= n; i++)
+        if (fold((unsigned char)s[i]) == first && eq_fold(s + i, w->s, w->n))
             return true;
+    return false;
+}
+
+/* Long values (key blocks, JWTs) hold thousands of random characters, where a short word like
+ * "dummy" turns up by chance: only unmistakable markers count there (case-sensitive). One pass over
+ * the value, comparing only where a mark can start (instead of one memmem pass per mark). */
+static bool has_long_mark(const char *s, size_t n)
+{
+    static const struct word marks[] = {WORD("EXAMPLE"), WORD("example"), WORD("Example"), WORD("XXXXXXXX"),
+                                        WORD("xxxxxxxx"), WORD("********"), WORD("${"),      WORD("<your"),
+                                        WORD("YOUR_"),    WORD("your_"),    WORD("your-")};
+    static const bool starts[256] = {['E'] = 1, ['e'] = 1, ['X'] = 1, ['x'] = 1, ['*'] = 1,
+                                     ['$'] = 1, ['<'] = 1, ['Y'] = 1, ['y'] = 1};
+    for (size_t i = 0; i + 2 <= n; i++) {
+        if (!starts[(unsigned char)s[i]])
+            continue;
+        for (size_t k = 0; k < NWORDS(marks); k++)
+            if (marks[k].s[0] == s[i] && marks[k].n <= n - i && memcmp(s + i, marks[k].s, marks[k].n) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* Short values: any of the words, ignoring case. One pass over the value: at each position whose
+ * folded byte starts some word (bit k of first[c] = word k starts with c), those words are compared
+ * in place. Replaces a lower-cased copy (tolower per byte) plus one memmem per word. */
+static bool has_short_word(const char *s, size_t n)
+{
+    static const struct word bad[] = {
+        WORD("example"),    WORD("xxxx"),      WORD("****"),        WORD("${"),       WORD("{{"),
+        WORD("<your"),      WORD("your_"),     WORD("your-"),       WORD("yourapikey"), WORD("dummy"),
+        WORD("changeme"),   WORD("change_me"), WORD("replace_me"),  WORD("replaceme"), WORD("placeholder"),
+        WORD("redacted"),
+    };
+    /* indexed by the raw byte (both cases of a letter), so only candidates pay for folding */
+#define BOTH(c, bits) [c] = (bits), [(c) - 'a' + 'A'] = (bits)
+    static const uint16_t first[256] = {
+        BOTH('e', 1u << 0), BOTH('x', 1u << 1), ['*'] = 1u << 2, ['$'] = 1u << 3, ['{'] = 1u << 4, ['<'] = 1u << 5,
+        BOTH('y', 1u << 6 | 1u << 7 | 1u << 8), BOTH('d', 1u << 9), BOTH('c', 1u << 10 | 1u << 11),
+        BOTH('r', 1u << 12 | 1u << 13 | 1u << 15), BOTH('p', 1u << 14),
+    };
+#undef BOTH
+    for (size_t i = 0; i + 2 <= n; i++) {
+        unsigned cand = first[(unsigned char)s[i]];
+        if (!cand)
+            continue;
+        unsigned char second = fold((unsigned char)s[i + 1]);
+        for (; cand; cand &= cand - 1) {
+            const struct word *w = &bad[__builtin_ctz(cand)];
+            /* the second byte rules out nearly every candidate before the full compare */
+            if ((unsigned char)w->s[1] == second && w->n <= n - i && eq_fold(s + i + 2, w->s + 2, w->n - 2))
+                return true;
+        }
+    }
     return false;
 }
 
 bool ls_is_placeholder(const char *s, size_t n)
 {
-    if (n > 256) {
-        /* Long values (key blocks, JWTs) hold thousands of random characters, where a short word
-         * like "dummy" turns up by chance: only unmistakable markers count there. */
-        static const char *const marks[] = {"EXAMPLE", "example", "Example", "XXXXXXXX", "xxxxxxxx", "********",
-                                            "${",      "<your",   "YOUR_",   "your_",    "your-"};
-        /* one pass over the value, comparing only where a mark can start (instead of one memmem
-         * pass per mark over a key block of thousands of bytes) */
-        static const bool starts[256] = {['E'] = 1, ['e'] = 1, ['X'] = 1, ['x'] = 1, ['*'] = 1,
-                                         ['$'] = 1, ['<'] = 1, ['Y'] = 1, ['y'] = 1};
-        for (size_t i = 0; i + 2 <= n; i++) {
-            if (!starts[(unsigned char)s[i]])
-                continue;
-            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-                size_t m = strlen(marks[k]);
-                if (marks[k][0] == s[i] && m <= n - i && memcmp(s + i, marks[k], m) == 0)
-                    return true;
-            }
-        }
-        return false;
-    }
-    static const char *const bad[] = {
-        "example",    "xxxx",  "****",     "${",        "{{",         "<your",     "your_",       "your-",
-        "yourapikey", "dummy", "changeme", "change_me", "replace_me", "replaceme", "placeholder", "redacted",
-    };
-    char low[256];
-    bool seen[256] = {false};
-    for (size_t i = 0; i < n; i++) {
-        low[i] = (char)tolower((unsigned char)s[i]);
-        seen[(unsigned char)low[i]] = true;
-    }
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (seen[(unsigned char)bad[i][0]] && seen[(unsigned char)bad[i][1]] && memmem(low, n, bad[i], strlen(bad[i])))
-            return true;
-    return false;
+    return n > 256 ? has_long_mark(s, n) : has_short_word(s, n);
 }
 
 /* ---- JSON unescaping ------------------------------------------------------------------------ */
@@ -209,10 +263,27 @@ size_t ls_json_unescape(const char *s, size_t n, char *out)
 
 /* ---- quick pre-checks ------------------------------------------------------------------------ */
 
+/* The quick pre-checks run on every prefilter hit, far more often than any validator: SSE2 looks
+ * at 16 bytes per step where the CPU has it (every x86-64), the byte loop finishes the tail. */
+#if defined(__SSE2__)
+static inline __m128i load16(const char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
 bool ls_q_assign(const char *buf, size_t len, size_t e)
 {
-    size_t end = e + 32 < len ? e + 32 : len;
-    for (size_t i = e; i < end; i++)
+    size_t end = e + 32 < len ? e + 32 : len, i = e;
+#if defined(__SSE2__)
+    const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':');
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = load16(buf + i);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, colon))))
+            return true;
+    }
+#endif
+    for (; i < end; i++)
         if (buf[i] == '=' || buf[i] == ':')
             return true;
     return false;
@@ -235,10 +306,25 @@ bool ls_q_plus_digit(const char *buf, size_t len, size_t e)
     return e < len && buf[e] >= '1' && buf[e] <= '9' && (e < 2 || !(alnum(buf[e - 2]) || buf[e - 2] == '+'));
 }
 
+/* At least `need` ASCII digits in buf[e, e + span) (clipped to len). */
 static bool digits_within(const char *buf, size_t len, size_t e, size_t span, size_t need)
 {
-    size_t end = e + span < len ? e + span : len, d = 0;
-    for (size_t i = e; i < end && d < need; i++)
+    size_t end = e + span < len ? e + span : len, d = 0, i = e;
+#if defined(__SSE2__)
+    /* c is a digit iff (c - '0') as an unsigned byte is at most 9, i.e. min(c - '0', 9) == c - '0'.
+     * Per-lane counts (subtracting the all-ones compare results) are summed once with psadbw at the
+     * end: no popcount instruction in baseline x86-64, and a span is at most a few chunks, far
+     * below the 255 a byte lane can hold. */
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), nil = _mm_setzero_si128();
+    __m128i acc = nil;
+    for (; i + 16 <= end && i - e < 255 * 16; i += 16) {
+        __m128i t = _mm_sub_epi8(load16(buf + i), zero);
+        acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_min_epu8(t, nine), t));
+    }
+    __m128i sad = _mm_sad_epu8(acc, nil);
+    d = (size_t)_mm_cvtsi128_si32(sad) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sad, 8));
+#endif
+    for (; i < end && d < need; i++)
         d += buf[i] >= '0' && buf[i] <= '9';
     return d >= need;
 }
@@ -314,12 +400,17 @@ bool ls_v_jwt(const struct ls_vctx *c)
         i++;
     if (i >= o || hdr[i] != '{')
         return false;
-    return contains_ci((const char *)hdr, o, "\"alg\"");
+    static const struct word alg = WORD("\"alg\"");
+    return contains_ci((const char *)hdr, o, &alg);
 }
 
-static bool eq_ci(const char *s, size_t n, const char *w)
+/* s[0, n) is one of the lower-case words, ignoring case; the length check skips most of them. */
+static bool in_words_ci(const char *s, size_t n, const struct word *w, size_t nw)
 {
-    return strlen(w) == n && strncasecmp(s, w, n) == 0;
+    for (size_t i = 0; i < nw; i++)
+        if (w[i].n == n && eq_fold(s, w[i].s, n))
+            return true;
+    return false;
 }
 
 static bool all_same(const char *s, size_t n)
@@ -334,13 +425,14 @@ bool ls_v_db_password(const struct ls_vctx *c)
 {
     const char *v = c->buf + c->vs;
     size_t n = c->ve - c->vs;
-    static const char *const words[] = {"password",   "passwd",       "pass", "pwd",      "pw",   "secret", "pword",
-                                        "mypassword", "yourpassword", "user", "username", "null", "none"};
+    static const struct word words[] = {WORD("password"),     WORD("passwd"), WORD("pass"),     WORD("pwd"),
+                                        WORD("pw"),           WORD("secret"), WORD("pword"),    WORD("mypassword"),
+                                        WORD("yourpassword"), WORD("user"),   WORD("username"), WORD("null"),
+                                        WORD("none")};
     if (n == 0 || all_same(v, n))
         return false;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (eq_ci(v, n, words[i]))
-            return false;
+    if (in_words_ci(v, n, words, NWORDS(words)))
+        return false;
     if (v[0] == '$' || v[0] == '%' || v[0] == '{' || v[0] == '[' || v[0] == '<')
         return false;
     return true;
@@ -414,7 +506,8 @@ bool ls_v_generic_secret(const struct ls_vctx *c)
         return false; /* md5/sha1/sha2 digests: hashes, not credentials */
     if (v[0] != '\0' && strchr("$%/~.@&*#", v[0]))
         return false; /* variable references, paths, decorators */
-    if (contains_ci(v, n, "://") || looks_like_email(v, n))
+    static const struct word scheme = WORD("://");
+    if (contains_ci(v, n, &scheme) || looks_like_email(v, n))
         return false;
     bool lower = false, upper = false, digit = false, other = false;
     size_t humps = 0;
@@ -462,24 +555,26 @@ bool ls_v_email(const struct ls_vctx *c)
     while (tld > dom && tld[-1] != '.')
         tld--;
     size_t tn = (size_t)(dom + dn - tld);
-    static const char *const bad_local[] = {"git",          "noreply",       "no-reply",  "donotreply",
-                                            "do-not-reply", "mailer-daemon", "postmaster"};
-    for (size_t i = 0; i < sizeof bad_local / sizeof bad_local[0]; i++)
-        if (eq_ci(v, ln, bad_local[i]))
-            return false;
+    static const struct word bad_local[] = {WORD("git"),          WORD("noreply"),       WORD("no-reply"),
+                                            WORD("donotreply"),   WORD("do-not-reply"),  WORD("postmaster"),
+                                            WORD("mailer-daemon")};
+    if (in_words_ci(v, ln, bad_local, NWORDS(bad_local)))
+        return false;
     /* reserved names (RFC 2606, RFC 6761) and file extensions (image@2x.png, bundle@1.2.3.js) */
-    static const char *const bad_tld[] = {
-        "example", "test", "invalid", "localhost", "local", "localdomain", "internal", "lan",  "corp", "home", "png",
-        "jpg",     "jpeg", "gif",     "svg",       "webp",  "ico",         "bmp",      "tif",  "tiff", "avif", "heic",
-        "js",      "mjs",  "css",     "map",       "json",  "html",        "htm",      "txt",  "log",  "yaml", "yml",
-        "xml",     "md",   "tsx",     "jsx",       "vue",   "scss",        "woff",     "woff2"};
-    for (size_t i = 0; i < sizeof bad_tld / sizeof bad_tld[0]; i++)
-        if (eq_ci(tld, tn, bad_tld[i]))
-            return false;
-    static const char *const bad_dom[] = {"example.com", "example.org", "example.net"};
-    for (size_t i = 0; i < sizeof bad_dom / sizeof bad_dom[0]; i++) {
-        size_t bn = strlen(bad_dom[i]);
-        if (dn >= bn && strncasecmp(dom + dn - bn, bad_dom[i], bn) == 0 && (dn == bn || dom[dn - bn - 1] == '.'))
+    static const struct word bad_tld[] = {
+        WORD("example"), WORD("test"),  WORD("invalid"), WORD("localhost"), WORD("local"), WORD("localdomain"),
+        WORD("internal"), WORD("lan"),  WORD("corp"),    WORD("home"),      WORD("png"),   WORD("jpg"),
+        WORD("jpeg"),    WORD("gif"),   WORD("svg"),     WORD("webp"),      WORD("ico"),   WORD("bmp"),
+        WORD("tif"),     WORD("tiff"),  WORD("avif"),    WORD("heic"),      WORD("js"),    WORD("mjs"),
+        WORD("css"),     WORD("map"),   WORD("json"),    WORD("html"),      WORD("htm"),   WORD("txt"),
+        WORD("log"),     WORD("yaml"),  WORD("yml"),     WORD("xml"),       WORD("md"),    WORD("tsx"),
+        WORD("jsx"),     WORD("vue"),   WORD("scss"),    WORD("woff"),      WORD("woff2")};
+    if (in_words_ci(tld, tn, bad_tld, NWORDS(bad_tld)))
+        return false;
+    static const struct word bad_dom[] = {WORD("example.com"), WORD("example.org"), WORD("example.net")};
+    for (size_t i = 0; i < NWORDS(bad_dom); i++) {
+        size_t bn = bad_dom[i].n;
+        if (dn >= bn && eq_fold(dom + dn - bn, bad_dom[i].s, bn) && (dn == bn || dom[dn - bn - 1] == '.'))
             return false;
     }
     /* user:password@host inside a URL is not an e-mail address */

@@ -226,6 +226,35 @@ static void test_file_records(void **state)
     ls_file_result_free(&r);
 }
 
+/* More distinct values than any small cache holds, each repeated after all the others: one record
+ * per value with the first occurrence's line and every occurrence counted. */
+static void test_interleaved_repeats(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    size_t cap = (size_t)N * 2 * 48, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N; i++)
+            n += (size_t)snprintf(text + n, cap - n, "login ok for qa%dmember@acme-mail.io\n", i);
+    int fd;
+    FILE *f = mem_fd(text, n, &fd);
+    free(text);
+    struct ls_filescan_opts o = {.skip_binary = true};
+    struct ls_file_result r;
+    assert_int_equal(ls_filescan_fd(det, scr, fd, "many.log", &o, &r), 0);
+    fclose(f);
+    assert_int_equal(r.nsecrets, N);
+    for (size_t i = 0; i < N; i++) {
+        assert_string_equal(r.secrets[i].sec.rule, "email");
+        assert_int_equal(r.secrets[i].line, i + 1);
+        assert_int_equal(r.secrets[i].column, 14);
+        assert_int_equal(r.secrets[i].sec.count, 2);
+    }
+    ls_file_result_free(&r);
+}
+
 /* Regression: a chat message spanning a secret must not hide it (chat and secrets are separate
  * classes), whatever the block size. */
 static void test_secret_inside_chat_message(void **state)
@@ -391,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_truncated_while_mapped),
         cmocka_unit_test(test_file_records),
         cmocka_unit_test(test_secret_inside_chat_message),
+        cmocka_unit_test(test_interleaved_repeats),
         cmocka_unit_test(test_binary_and_unreadable),
         cmocka_unit_test(test_parallel_in_order),
         cmocka_unit_test(test_redact_passthrough_binary_safe),

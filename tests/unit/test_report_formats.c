@@ -277,6 +277,10 @@ static void test_jsonl_file_secret_matches_jansson(void **state)
     static const char *const hostile[] = {
         "plain.log", "we\"ird\\pa\th\n\r\b\f\x01\x1f\x7f.txt", "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x94\x91",
         "bad \xff\xfe utf8 \xc3", "/a/b/c", "", NULL,
+        /* long ones: escapes and bad bytes on both sides of 8- and 16-byte steps */
+        "/var/log/some-service/2026/01/05/x\"y\\z\x01/\x1f\x7f/app.log",
+        "/var/log/some-service/\xc3\xa9t\xc3\xa9/ok/then \xff bad and \xe2\x80 cut at the end \xf0\x9f",
+        "0123456789abcdef0123456789abcdef\"",
     };
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         for (int show = 0; show < 2; show++) {
