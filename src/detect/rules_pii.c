@@ -58,7 +58,7 @@ const struct ls_rule_def ls_rules_pii[] = {
      .prio = 7,
      .variants = {{"\\+", PHONE_E164, 1, 40, ls_q_plus_digit},
                   {"(?i)(?:phone|mobile|whatsapp|contact)", PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10,
-                   120, ls_q_digits10},
+                   120, ls_q_phone_word},
                   {/* short words go to the short pass (shortscan.h); they occur inside other words all
                     * the time ("hotel ", "cancel", "Intel"): the byte before them must not be a letter,
                     * as the confirmation demands anyway. "cel" stands for cell(phone). */

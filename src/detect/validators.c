@@ -339,6 +339,25 @@ bool ls_q_digits10(const char *buf, size_t len, size_t e)
     return digits_within(buf, len, e, 80, 10);
 }
 
+/* The long phone words (phone, mobile, whatsapp, contact) end at e: the confirmation wants no letter
+ * before the word, so "iPhone" in every user agent is dropped here. The letters before e must be
+ * exactly one of the words (longer words containing them, such as "telephone", are the short
+ * pass's "tel"); then the digits as for ls_q_digits10. */
+bool ls_q_phone_word(const char *buf, size_t len, size_t e)
+{
+    static const char *const words[] = {"phone", "mobile", "contact", "whatsapp"}; /* 5, 6, 7, 8 letters */
+    size_t st = e;
+    while (st > 0 && e - st < 9 && (unsigned char)((buf[st - 1] | 0x20) - 'a') < 26)
+        st--;
+    size_t n = e - st;
+    if (n < 5 || n > 8)
+        return false; /* more letters before the word */
+    for (size_t i = 0; i < n; i++)
+        if ((buf[st + i] | 0x20) != words[n - 5][i])
+            return false; /* e.g. "iPhone": the 6 letters are not "mobile" */
+    return ls_q_digits10(buf, len, e);
+}
+
 bool ls_q_digits13(const char *buf, size_t len, size_t e)
 {
     return digits_within(buf, len, e, 64, 13);

@@ -31,6 +31,7 @@ bool ls_q_email(const char *buf, size_t len, size_t e);
 bool ls_q_plus_digit(const char *buf, size_t len, size_t e);
 bool ls_q_digits8(const char *buf, size_t len, size_t e);
 bool ls_q_digits10(const char *buf, size_t len, size_t e);
+bool ls_q_phone_word(const char *buf, size_t len, size_t e);
 bool ls_q_digits13(const char *buf, size_t len, size_t e);
 
 /* Rule validators (see rules_*.c for where each applies). */

@@ -145,6 +145,29 @@ static double ref_entropy(const unsigned char *s, size_t n)
     return h;
 }
 
+/* The long phone words pass only where no letter precedes them (the confirmation's lookbehind). */
+static void test_phone_word(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *word;
+        bool want;
+    } cases[] = {
+        {"phone: (415) 555-0123", "phone", true},
+        {"Contact 020 7946 0958", "Contact", true},
+        {"x,MOBILE=07911 123456", "MOBILE", true},
+        {"WhatsApp +1 415 555 0123 4", "WhatsApp", true},
+        {"iPhone; CPU iPhone OS 17_4 1234567890", "Phone", false}, /* a letter before */
+        {"telephone 415-555-0123", "phone", false},                /* the short pass's "tel" */
+        {"phone: none", "phone", false},                            /* no digits */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *t = cases[i].text;
+        size_t e = (size_t)(strstr(t, cases[i].word) - t) + strlen(cases[i].word);
+        assert_int_equal(ls_q_phone_word(t, strlen(t), e), cases[i].want);
+    }
+}
+
 static void test_entropy_exact(void **state)
 {
     (void)state;
@@ -169,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_email_rejects),
         cmocka_unit_test(test_quick_checks_match_byte_loop),
         cmocka_unit_test(test_entropy_exact),
+        cmocka_unit_test(test_phone_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
