@@ -27,7 +27,7 @@ measure() {
     local best=999999 rss=0 cpu=999999 out
     for _ in 1 2 3; do
         # the input files back into the page cache before each run: a host that reclaims idle
-        # page cache (DAMON's kdamond does on the CI machines) would otherwise make some runs
+        # page cache (DAMON's kdamond does on this VM kind) would otherwise make some runs
         # read from disk
         for a in "$@"; do if [ -f "$a" ]; then cat "$a" >/dev/null; fi; done
         # (to a file: GNU grep stops at the first match when its output is /dev/null)

@@ -20,7 +20,6 @@
 
 size_t ls_detect_hs_chunk = (size_t)1 << 30;
 #define HS_OVERLAP ((size_t)64 << 10) /* longer than any prefilter match */
-#define BYTE_SLICE ((size_t)128 << 10)
 
 struct variant_rt {
     size_t rule; /* index into ls_rules() */
@@ -483,8 +482,7 @@ static void hs_chunks(const struct ls_detector *d, struct ls_detect_scratch *s, 
     }
 }
 
-/* The short prefilters in cache-sized slices (hits of one variant still arrive in input order),
- * indexing newlines on the way. */
+/* The short prefilters (hits of one variant arrive in input order), indexing newlines on the way. */
 static void short_pass(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len)
 {
     s->nl_buf = NULL;
@@ -497,10 +495,7 @@ static void short_pass(const struct ls_detector *d, struct ls_detect_scratch *s,
             s->nl = nl, s->nlcap = blocks;
     }
     bool index = blocks <= s->nlcap; /* without memory for it, newlines are counted when asked */
-    for (size_t c0 = 0; c0 < len && !s->oom; c0 += BYTE_SLICE) {
-        size_t c1 = len - c0 < BYTE_SLICE ? len : c0 + BYTE_SLICE;
-        ls_shortscan(&d->shorts, buf, len, c0, c1, on_short, s, index ? s->nl + c0 / LS_NL_BLOCK : NULL);
-    }
+    ls_shortscan(&d->shorts, buf, len, 0, len, on_short, s, index ? s->nl : NULL);
     if (index && !s->oom)
         s->nl_buf = buf, s->nl_len = len;
 }
