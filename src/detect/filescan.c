@@ -139,7 +139,7 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     size_t n = m->end - m->start;
     uint32_t rule = (uint32_t)ls_rule_index(m->rule);
     const char *raw = buf + m->start;
-    uint64_t h = ls_rawmap_hash(rule, raw, n);
+    uint64_t h = ls_rawmap_hash(&f->raw, rule, raw, n);
     uint32_t known;
     if (ls_rawmap_get(&f->raw, h, rule, raw, n, &known)) {
         f->res->secrets[known].sec.count++;

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 struct ls_rawmap_slot {
     uint64_t h;
@@ -16,6 +18,12 @@ void ls_rawmap_init(struct ls_rawmap *m, size_t max_entries, size_t max_bytes)
     memset(m, 0, sizeof *m);
     m->max_entries = max_entries;
     m->max_bytes = max_bytes < UINT32_MAX ? max_bytes : UINT32_MAX; /* offsets are 32-bit */
+    /* a seed the scanned data cannot know; without a random source, the clock and an address */
+    if (getrandom(&m->seed, sizeof m->seed, GRND_NONBLOCK) != (ssize_t)sizeof m->seed) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        m->seed = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)(uintptr_t)m;
+    }
 }
 
 void ls_rawmap_free(struct ls_rawmap *m)
@@ -26,11 +34,13 @@ void ls_rawmap_free(struct ls_rawmap *m)
 }
 
 /* 8 bytes per step, multiply-xorshift mixing: the values are short (e-mail addresses, phone
- * numbers, tokens) and a byte-at-a-time FNV loop cost about as much as the lookup itself. */
-uint64_t ls_rawmap_hash(uint32_t rule, const char *p, size_t n)
+ * numbers, tokens) and a byte-at-a-time FNV loop cost about as much as the lookup itself. The
+ * per-map seed goes in first, the 64-bit finalizer of MurmurHash3 last, so every input bit
+ * reaches the low bits that pick the slot. */
+uint64_t ls_rawmap_hash(const struct ls_rawmap *m, uint32_t rule, const char *p, size_t n)
 {
     const uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t h = ((uint64_t)rule << 32 | (uint32_t)n) * k;
+    uint64_t h = (m->seed ^ ((uint64_t)rule << 32 | (uint32_t)n)) * k;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
@@ -43,8 +53,11 @@ uint64_t ls_rawmap_hash(uint32_t rule, const char *p, size_t n)
         memcpy(&w, p + i, n - i);
         h = (h ^ w) * k;
     }
-    h ^= h >> 32;
-    return h * k;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
 }
 
 static bool slot_is(const struct ls_rawmap *m, const struct ls_rawmap_slot *s, uint64_t h, uint32_t rule,
@@ -57,7 +70,8 @@ bool ls_rawmap_get(const struct ls_rawmap *m, uint64_t h, uint32_t rule, const c
 {
     if (!m->cap)
         return false;
-    for (size_t j = (size_t)h & (m->cap - 1); m->slots[j].val1; j = (j + 1) & (m->cap - 1)) {
+    size_t j = (size_t)h & (m->cap - 1);
+    for (size_t probe = 0; probe < LS_RAWMAP_PROBES && m->slots[j].val1; probe++, j = (j + 1) & (m->cap - 1)) {
         if (slot_is(m, &m->slots[j], h, rule, p, n)) {
             *val = m->slots[j].val1 - 1;
             return true;
@@ -112,9 +126,11 @@ int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p,
         return -1;
     if (!reserve_bytes(m, n))
         return -1;
-    size_t j = (size_t)h & (m->cap - 1);
-    while (m->slots[j].val1)
+    size_t j = (size_t)h & (m->cap - 1), probe = 0;
+    for (; probe < LS_RAWMAP_PROBES && m->slots[j].val1; probe++)
         j = (j + 1) & (m->cap - 1);
+    if (probe == LS_RAWMAP_PROBES)
+        return 1; /* a crowded run of slots: colliding keys take the slow path */
     if (n)
         memcpy(m->bytes + m->nbytes, p, n);
     m->slots[j] = (struct ls_rawmap_slot){.h = h, .off = (uint32_t)m->nbytes, .len = (uint32_t)n, .rule = rule,

@@ -28,13 +28,6 @@
 #define GEN_KEYS "(?:passw(?:or)?d|passwd|pwd|secret|api_?key|token)"
 /* A bare value ends at whitespace, quotes, separators or brackets. */
 #define GEN_BARE "[^\\s\"'`,;&<>(){}\\[\\]\\\\]"
-/* The same words as prefilters: "pwd" alone, for the short pass (shortscan.h); a three-letter
- * caseless literal slows Vectorscan's literal matcher down for every other pattern. */
-#define GEN_KEYS_LONG "(?:passw(?:or)?d|passwd|secret|api_?key|token)"
-#define GEN_CONFIRM                                                                                                    \
-    "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"                                   \
-    "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE               \
-    "{12,256})(?!" GEN_BARE "))"
 
 const struct ls_rule_def ls_rules_generic[] = {
     /* JSON Web Tokens: three base64url parts; the header is a JSON object naming "alg".
@@ -90,8 +83,11 @@ const struct ls_rule_def ls_rules_generic[] = {
      * URLs and placeholders are rejected by the validator. */
     {.rule = {"generic-password-assignment", LS_CAT_SECRET, "Password or secret assigned to a credential-named key"},
      .prio = 5,
-     .variants = {{"(?i)" GEN_KEYS_LONG, GEN_CONFIRM, 8, 330, ls_q_assign},
-                  {"(?i)pwd", GEN_CONFIRM, 8, 330, ls_q_assign}},
+     .variants = {{"(?i)" GEN_KEYS,
+                   "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"
+                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE
+                   "{12,256})(?!" GEN_BARE "))",
+                   8, 330, ls_q_assign}},
      .validate = ls_v_generic_secret,
      .min_entropy = 3.5,
      .examples = EX({"DB_PASSWORD=GEgRxNEV2iLjQNhPC0pI", "GEgRxNEV2iLjQNhPC0pI"},

@@ -14,12 +14,12 @@
 
 static int put(struct ls_rawmap *m, uint32_t rule, const char *s, uint32_t val)
 {
-    return ls_rawmap_put(m, ls_rawmap_hash(rule, s, strlen(s)), rule, s, strlen(s), val);
+    return ls_rawmap_put(m, ls_rawmap_hash(m, rule, s, strlen(s)), rule, s, strlen(s), val);
 }
 
 static bool get(const struct ls_rawmap *m, uint32_t rule, const char *s, uint32_t *val)
 {
-    return ls_rawmap_get(m, ls_rawmap_hash(rule, s, strlen(s)), rule, s, strlen(s), val);
+    return ls_rawmap_get(m, ls_rawmap_hash(m, rule, s, strlen(s)), rule, s, strlen(s), val);
 }
 
 static void test_exact_keys(void **state)
@@ -102,9 +102,56 @@ static void test_byte_limit(void **state)
     ls_rawmap_free(&m);
 }
 
+/* Keys crafted to collide (same hash): each is exact, and past LS_RAWMAP_PROBES of them puts are
+ * refused instead of making every lookup walk a long run; other keys are unaffected. */
+static void test_collisions_bounded(void **state)
+{
+    (void)state;
+    struct ls_rawmap m;
+    ls_rawmap_init(&m, 100000, 1u << 20);
+    const uint64_t h = 12345;
+    char key[32];
+    size_t stored = 0;
+    for (uint32_t i = 0; i < 100; i++) {
+        snprintf(key, sizeof key, "same-hash-%u", i);
+        int rc = ls_rawmap_put(&m, h, 1, key, strlen(key), i);
+        assert_true(rc == 0 || rc == 1);
+        stored += rc == 0;
+        if (rc == 0)
+            assert_true(i < LS_RAWMAP_PROBES);
+    }
+    assert_int_equal(stored, LS_RAWMAP_PROBES);
+    for (uint32_t i = 0; i < LS_RAWMAP_PROBES; i++) {
+        uint32_t v = 0;
+        snprintf(key, sizeof key, "same-hash-%u", i);
+        assert_true(ls_rawmap_get(&m, h, 1, key, strlen(key), &v));
+        assert_int_equal(v, i);
+    }
+    uint32_t v = 0;
+    assert_false(ls_rawmap_get(&m, h, 1, "same-hash-99", 12, &v));
+    assert_int_equal(put(&m, 1, "a different key", 7), 0);
+    assert_true(get(&m, 1, "a different key", &v));
+    assert_int_equal(v, 7);
+    ls_rawmap_free(&m);
+}
+
+/* The hash is seeded per map: data cannot be crafted against a fixed function. */
+static void test_seeded_hash(void **state)
+{
+    (void)state;
+    struct ls_rawmap a, b;
+    ls_rawmap_init(&a, 10, 100);
+    ls_rawmap_init(&b, 10, 100);
+    assert_true(ls_rawmap_hash(&a, 1, "x@y.org", 7) != ls_rawmap_hash(&b, 1, "x@y.org", 7));
+    ls_rawmap_free(&a);
+    ls_rawmap_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_collisions_bounded),
+        cmocka_unit_test(test_seeded_hash),
         cmocka_unit_test(test_exact_keys),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_entry_limit),
