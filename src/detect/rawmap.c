@@ -118,6 +118,16 @@ static bool reserve_bytes(struct ls_rawmap *m, size_t n)
     return true;
 }
 
+/* The first free slot for hash h within LS_RAWMAP_PROBES, or cap when there is none. */
+static size_t free_slot(const struct ls_rawmap *m, uint64_t h)
+{
+    size_t j = (size_t)h & (m->cap - 1);
+    for (size_t probe = 0; probe < LS_RAWMAP_PROBES; probe++, j = (j + 1) & (m->cap - 1))
+        if (!m->slots[j].val1)
+            return j;
+    return m->cap;
+}
+
 int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p, size_t n, uint32_t val)
 {
     if (m->n >= m->max_entries || n > m->max_bytes - m->nbytes || val == UINT32_MAX)
@@ -126,11 +136,16 @@ int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p,
         return -1;
     if (!reserve_bytes(m, n))
         return -1;
-    size_t j = (size_t)h & (m->cap - 1), probe = 0;
-    for (; probe < LS_RAWMAP_PROBES && m->slots[j].val1; probe++)
-        j = (j + 1) & (m->cap - 1);
-    if (probe == LS_RAWMAP_PROBES)
-        return 1; /* a crowded run of slots: colliding keys take the slow path */
+    size_t j = free_slot(m, h);
+    /* a long run by chance (the hash is seeded, so not by design of the data): more room, up to
+     * four slots per allowed entry; past that the key takes the slow path */
+    while (j == m->cap && m->cap < 4 * m->max_entries) {
+        if (!grow_slots(m))
+            return -1;
+        j = free_slot(m, h);
+    }
+    if (j == m->cap)
+        return 1;
     if (n)
         memcpy(m->bytes + m->nbytes, p, n);
     m->slots[j] = (struct ls_rawmap_slot){.h = h, .off = (uint32_t)m->nbytes, .len = (uint32_t)n, .rule = rule,

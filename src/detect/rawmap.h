@@ -4,7 +4,8 @@
  * at most max_entries keys and max_bytes key bytes are stored; past either limit puts are refused
  * and the caller takes its slow path (exact, just slower). The hash is seeded per map from the
  * system's random source and a lookup probes at most LS_RAWMAP_PROBES slots, so values crafted to
- * collide (a scanned file is hostile input) cost at most that many compares each: a key that does
+ * collide (a scanned file is hostile input) cost at most that many compares each. A run that long
+ * by chance makes the table grow (to at most four slots per allowed entry); a key that still does
  * not fit is refused and takes the slow path. */
 #ifndef LS_DETECT_RAWMAP_H
 #define LS_DETECT_RAWMAP_H
@@ -24,7 +25,7 @@ struct ls_rawmap {
     uint64_t seed;
 };
 
-#define LS_RAWMAP_PROBES 32
+#define LS_RAWMAP_PROBES 64
 
 /* An empty map with the given limits (max_bytes at most UINT32_MAX). Allocates nothing yet. */
 void ls_rawmap_init(struct ls_rawmap *m, size_t max_entries, size_t max_bytes);
@@ -37,8 +38,8 @@ uint64_t ls_rawmap_hash(const struct ls_rawmap *m, uint32_t rule, const char *p,
 bool ls_rawmap_get(const struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p, size_t n, uint32_t *val);
 
 /* Stores (rule, p[0, n)) -> val; the key must be absent. Returns 0 when stored, 1 when refused
- * because a limit is reached or no free slot is within LS_RAWMAP_PROBES (the map stays as it
- * was), -1 when out of memory. */
+ * because a limit is reached or no free slot is within LS_RAWMAP_PROBES of a table at its
+ * largest (the map stays as it was), -1 when out of memory. */
 int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p, size_t n, uint32_t val);
 
 #endif
