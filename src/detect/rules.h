@@ -23,7 +23,7 @@ typedef bool (*ls_validator_fn)(const struct ls_vctx *c);
 typedef bool (*ls_quick_fn)(const char *buf, size_t len, size_t e);
 
 /* One way a rule can match. `prefilter` is Vectorscan syntax (no lookaround, no backreferences),
- * except that single bytes and caseless words of up to three letters ("(?i)pwd", optionally
+ * except that single bytes and caseless words of up to three letters (optionally
  * "(?i)(?<![A-Za-z])(?:tel|sms)") go to the short pass instead (shortscan.h; eight needles in all);
  * it must match inside every confirm match, ending at most `back` bytes after the confirm match's
  * start. `confirm` is PCRE2 syntax; a named group `v` marks the secret value. A confirm match is

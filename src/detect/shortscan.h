@@ -1,4 +1,4 @@
-/* The detector's short prefilters: literals of 1-3 bytes ('@', '+', "tel", "pwd"), optionally
+/* The detector's short prefilters: literals of 1-3 bytes ('@', '+', "tel", "sms"), optionally
  * ASCII-case-insensitive and optionally only where no ASCII letter precedes them. Such literals
  * slow Vectorscan's literal matcher down for every other pattern, so one AVX2 pass (nibble tables,
  * one bit per needle, as in Hyperscan's Teddy) finds them all, and counts newlines per

@@ -271,6 +271,21 @@ static void test_every_occurrence_in_order(void **state)
     assert_string_equal(h.val[4], "AKIAI3R2WYOJFLJOOA7L");
 }
 
+/* A key word inside a candidate its rule already tried and rejected is not tried again on its own
+ * (every start is tried once per rule: confirmation stays linear on hostile input). "pwd" is one of
+ * the generic rule's words, so it shares the rule's prefilter: were it a prefilter of its own, its
+ * hit would be confirmed separately and report the value after "pwd=" here. */
+static void test_rejected_candidate_not_retried(void **state)
+{
+    (void)state;
+    const char *t = "x|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|pwd=Xk9vQ2mZp4Lr8sT1|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|\t x";
+    struct hits h;
+    scan(t, &h);
+    for (size_t k = 0; k < h.n; k++)
+        assert_false(strcmp(h.m[k].rule->id, "generic-password-assignment") == 0 &&
+                     strncmp(h.val[k], "Xk9v", 4) == 0);
+}
+
 static void test_json_escaped_values(void **state)
 {
     (void)state;
@@ -404,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_overlaps_reported_once),
         cmocka_unit_test(test_every_occurrence_in_order),
         cmocka_unit_test(test_json_escaped_values),
+        cmocka_unit_test(test_rejected_candidate_not_retried),
         cmocka_unit_test(test_chunked_scan_equals_whole),
         cmocka_unit_test(test_long_lines_and_binary),
         cmocka_unit_test(test_redact_and_fingerprint),
