@@ -50,7 +50,6 @@
 #define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
 #define FILE_LINE_MAX 4096
 
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 
 /* Strict dotted quad. Sets *leading_zero when that was the only reason for refusing. */
@@ -169,7 +168,7 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
         char c = s[i];
         if (c == '_')
             return "'_' is not allowed in host names";
-        if (!is_alpha(c) && !ls_is_digit(c) && c != '-') {
+        if (!ls_is_alpha(c) && !ls_is_digit(c) && c != '-') {
             unsigned char uc = (unsigned char)c;
             if (uc >= 0x20 && uc < 0x7f)
                 snprintf(why, whylen, "invalid character '%c' in host name", c);
@@ -178,7 +177,7 @@ static const char *check_name(const char *s, size_t len, char *why, size_t whyle
             return why;
         }
     }
-    if (dotted && !is_alpha(s[last_start]))
+    if (dotted && !ls_is_alpha(s[last_start]))
         return "not an IPv4 address or host name (last label must start with a letter)";
     return NULL;
 }

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "core/textutil.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define LS_SHORT_AVX2 1
@@ -17,10 +19,6 @@
 
 bool ls_shortscan_scalar;
 
-static bool is_alpha(unsigned char c)
-{
-    return (unsigned char)((c | 0x20) - 'a') < 26;
-}
 
 /* ---- parsing --------------------------------------------------------------------------------- */
 
@@ -96,7 +94,7 @@ void ls_shortscan_init(struct ls_shortscan *t, const struct ls_short_needle *n, 
                 continue;
             }
             accept_byte(t, j, n[k].b[j], bit);
-            if (n[k].caseless && is_alpha(n[k].b[j]))
+            if (n[k].caseless && ls_is_alpha((char)n[k].b[j]))
                 accept_byte(t, j, n[k].b[j] ^ 0x20, bit);
         }
     }
@@ -106,13 +104,13 @@ void ls_shortscan_init(struct ls_shortscan *t, const struct ls_short_needle *n, 
 
 static bool byte_ok(const struct ls_short_needle *nd, unsigned char c, unsigned char want)
 {
-    return c == want || (nd->caseless && is_alpha(want) && (c ^ 0x20) == want);
+    return c == want || (nd->caseless && ls_is_alpha((char)want) && (c ^ 0x20) == want);
 }
 
 /* The lookbehind of needle nd at start `at`. */
 static bool before_ok(const struct ls_short_needle *nd, const char *buf, size_t at)
 {
-    return !nd->after_nonalpha || at == 0 || !is_alpha((unsigned char)buf[at - 1]);
+    return !nd->after_nonalpha || at == 0 || !ls_is_alpha(buf[at - 1]);
 }
 
 /* Every needle starting at `at`, checked byte by byte. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/textutil.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/value.h"
@@ -245,11 +246,6 @@ static bool dig(char c)
     return c >= '0' && c <= '9';
 }
 
-static bool alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* 2025-01-06T10:00:00 / 2025-01-06 10:00 / 06/Jan/2025:10:00:00 within the first 40 bytes, or a
  * syslog "Jan  6 10:00:00" prefix. Cheap: runs on every cell until a row is known to be a log. */
 static bool has_timestamp(const char *p, size_t n)
@@ -296,11 +292,11 @@ static bool has_level(const char *p, size_t n, size_t within)
         case 'C': break;
         default: continue;
         }
-        if (i > 0 && alpha(p[i - 1]))
+        if (i > 0 && ls_is_alpha(p[i - 1]))
             continue;
         for (size_t k = 0; k < sizeof lv / sizeof lv[0]; k++)
             if (lv[k].w[0] == c && i + lv[k].n <= n && memcmp(p + i, lv[k].w, lv[k].n) == 0 &&
-                (i + lv[k].n == n || !alpha(p[i + lv[k].n])))
+                (i + lv[k].n == n || !ls_is_alpha(p[i + lv[k].n])))
                 return true;
     }
     return false;

@@ -79,18 +79,14 @@ struct word {
 #define WORD(lit) {lit, sizeof lit - 1}
 #define NWORDS(a) (sizeof(a) / sizeof(a)[0])
 
-/* ASCII case folding. leakscan never calls setlocale, so it runs in the C locale, where tolower
- * and strncasecmp fold exactly A-Z and nothing else: the same answers without a libc call. */
-static inline unsigned char fold(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
-}
-
+/* ASCII case folding (ls_ascii_lower). leakscan never calls setlocale, so it runs in the C locale,
+ * where tolower and strncasecmp fold exactly A-Z and nothing else: the same answers without a
+ * libc call. */
 /* s[0, m) equals the lower-case word w[0, m), ignoring ASCII case. */
 static bool eq_fold(const char *s, const char *w, size_t m)
 {
     for (size_t i = 0; i < m; i++)
-        if (fold((unsigned char)s[i]) != (unsigned char)w[i])
+        if ((unsigned char)ls_ascii_lower((char)s[i]) != (unsigned char)w[i])
             return false;
     return true;
 }
@@ -102,7 +98,7 @@ static bool contains_ci(const char *s, size_t n, const struct word *w)
         return false;
     unsigned char first = (unsigned char)w->s[0];
     for (size_t i = 0; i + w->n <= n; i++)
-        if (fold((unsigned char)s[i]) == first && eq_fold(s + i, w->s, w->n))
+        if ((unsigned char)ls_ascii_lower((char)s[i]) == first && eq_fold(s + i, w->s, w->n))
             return true;
     return false;
 }
@@ -150,7 +146,7 @@ static bool has_short_word(const char *s, size_t n)
         unsigned cand = first[(unsigned char)s[i]];
         if (!cand)
             continue;
-        unsigned char second = fold((unsigned char)s[i + 1]);
+        unsigned char second = (unsigned char)ls_ascii_lower((char)s[i + 1]);
         for (; cand; cand &= cand - 1) {
             const struct word *w = &bad[__builtin_ctz(cand)];
             /* the second byte rules out nearly every candidate before the full compare */
@@ -289,21 +285,16 @@ bool ls_q_assign(const char *buf, size_t len, size_t e)
     return false;
 }
 
-static bool alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* e is just past an '@': a local-part character before it, a domain character after it */
 bool ls_q_email(const char *buf, size_t len, size_t e)
 {
-    return e >= 2 && e < len && alnum(buf[e]) && (alnum(buf[e - 2]) || (buf[e - 2] && strchr("._%+-", buf[e - 2])));
+    return e >= 2 && e < len && ls_is_alnum(buf[e]) && (ls_is_alnum(buf[e - 2]) || (buf[e - 2] && strchr("._%+-", buf[e - 2])));
 }
 
 /* e is just past a '+': a digit 1-9 follows, and the '+' does not continue a word or number */
 bool ls_q_plus_digit(const char *buf, size_t len, size_t e)
 {
-    return e < len && buf[e] >= '1' && buf[e] <= '9' && (e < 2 || !(alnum(buf[e - 2]) || buf[e - 2] == '+'));
+    return e < len && buf[e] >= '1' && buf[e] <= '9' && (e < 2 || !(ls_is_alnum(buf[e - 2]) || buf[e - 2] == '+'));
 }
 
 /* At least `need` ASCII digits in buf[e, e + span) (clipped to len). */
@@ -347,13 +338,13 @@ bool ls_q_phone_word(const char *buf, size_t len, size_t e)
 {
     static const char *const words[] = {"phone", "mobile", "contact", "whatsapp"}; /* 5, 6, 7, 8 letters */
     size_t st = e;
-    while (st > 0 && e - st < 9 && (unsigned char)((buf[st - 1] | 0x20) - 'a') < 26)
+    while (st > 0 && e - st < 9 && ls_is_alpha(buf[st - 1]))
         st--;
     size_t n = e - st;
     if (n < 5 || n > 8)
         return false; /* more letters before the word */
     for (size_t i = 0; i < n; i++)
-        if ((buf[st + i] | 0x20) != words[n - 5][i])
+        if (ls_ascii_lower(buf[st + i]) != words[n - 5][i])
             return false; /* e.g. "iPhone": the 6 letters are not "mobile" */
     return ls_q_digits10(buf, len, e);
 }
