@@ -1,6 +1,6 @@
 /* Small text helpers shared by the target, port and scope parsers: one-line error messages with
- * the bad value quoted (bounded, printable), strict port numbers, digit tests. Also used by the
- * TSV and validator code for hex digits. */
+ * the bad value quoted (bounded, printable), strict port numbers, digit and ASCII letter tests.
+ * Also used by the TSV, validator and detection code. */
 #ifndef LS_CORE_TEXTUTIL_H
 #define LS_CORE_TEXTUTIL_H
 

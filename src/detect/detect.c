@@ -150,8 +150,15 @@ struct ls_detector *ls_detector_new_for(unsigned categories, char *err, size_t e
             vr->jit = pcre2_jit_compile(vr->re, PCRE2_JIT_COMPLETE) == 0;
             int g = pcre2_substring_number_from_name(vr->re, (PCRE2_SPTR) "v");
             vr->vgroup = g > 0 ? (uint32_t)g : 0;
-            /* when the short pass is full, Vectorscan takes the rest (and rejects a lookbehind) */
+            /* when the short pass is full, Vectorscan takes the rest, but for a lookbehind it
+             * does not support: that rule set needs a bigger short pass */
             size_t ns = short_needles(vr->v->prefilter, needles + nneedle, LS_SHORT_MAX - nneedle);
+            if (ns == 0 && strstr(vr->v->prefilter, "(?<!")) {
+                snprintf(err, errlen, "rule %s: prefilter %s needs the short pass, which is full (%d needles)",
+                         def->rule.id, vr->v->prefilter, LS_SHORT_MAX);
+                pcre2_code_free(vr->re); /* not yet counted in d->nvar */
+                goto fail;
+            }
             vr->short_pf = ns > 0;
             for (size_t j = 0; j < ns; j++)
                 d->shortvar[nneedle++] = d->nvar;
