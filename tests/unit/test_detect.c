@@ -286,6 +286,41 @@ static void test_rejected_candidate_not_retried(void **state)
                      strncmp(h.val[k], "Xk9v", 4) == 0);
 }
 
+/* The newline index of the last scan: any [from, to) — inside one block, across block edges, at
+ * the buffer's ends — equals a byte count; another buffer, or the same one changed after a new
+ * scan, is counted directly. */
+static void test_newline_index(void **state)
+{
+    (void)state;
+    size_t len = 5 * 4096 + 123;
+    char *buf = malloc(len), *other = malloc(len);
+    assert_non_null(buf);
+    assert_non_null(other);
+    srand(11);
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = rand() % 7 == 0 ? '\n' : 'a' + rand() % 26;
+        other[i] = rand() % 3 == 0 ? '\n' : 'x';
+    }
+    ls_detect_scan(det, scr, buf, len, NULL, NULL);
+    const size_t edges[] = {0, 1, 4095, 4096, 4097, 8191, 8192, 12000, 16384, 20479, 20480, len - 1, len};
+    for (size_t a = 0; a < sizeof edges / sizeof edges[0]; a++)
+        for (size_t b = a; b < sizeof edges / sizeof edges[0]; b++) {
+            size_t want = 0, want_other = 0;
+            for (size_t i = edges[a]; i < edges[b]; i++)
+                want += buf[i] == '\n', want_other += other[i] == '\n';
+            assert_int_equal(ls_detect_newlines(scr, buf, edges[a], edges[b]), want);
+            assert_int_equal(ls_detect_newlines(scr, other, edges[a], edges[b]), want_other);
+        }
+    memset(buf, '\n', 4096); /* changed and scanned again: the index follows */
+    ls_detect_scan(det, scr, buf, len, NULL, NULL);
+    size_t want = 0;
+    for (size_t i = 0; i < len; i++)
+        want += buf[i] == '\n';
+    assert_int_equal(ls_detect_newlines(scr, buf, 0, len), want);
+    free(buf);
+    free(other);
+}
+
 static void test_json_escaped_values(void **state)
 {
     (void)state;
@@ -419,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_overlaps_reported_once),
         cmocka_unit_test(test_every_occurrence_in_order),
         cmocka_unit_test(test_json_escaped_values),
+        cmocka_unit_test(test_newline_index),
         cmocka_unit_test(test_rejected_candidate_not_retried),
         cmocka_unit_test(test_chunked_scan_equals_whole),
         cmocka_unit_test(test_long_lines_and_binary),
