@@ -26,6 +26,9 @@
  * bounds key blocks. Past either, values take the decode-and-hash path: exact, only slower. */
 #define RAW_MAX_ENTRIES LS_FILESCAN_MAX_DISTINCT
 #define RAW_MAX_BYTES (16u << 20)
+/* Every record by its fingerprint (a value's other spellings, e.g. JSON-escaped, find it here). */
+#define FP_LEN 71 /* "sha256:" and 64 hex digits */
+size_t ls_filescan_fp_entries = LS_FILESCAN_MAX_DISTINCT;
 
 struct fstate {
     const struct ls_filescan_opts *o;
@@ -33,8 +36,8 @@ struct fstate {
     struct ls_rawmap raw;               /* (rule, raw bytes) -> index into res->secrets */
     struct ls_file_result *res;
     size_t cap;
-    uint32_t *set; /* open addressing: index + 1 into res->secrets; 0 = empty */
-    size_t setcap;
+    struct ls_rawmap byfp;              /* (rule, fingerprint) -> index into res->secrets */
+    bool byfp_partial;                  /* a fingerprint was refused: misses scan the records */
     uint64_t line, line_start; /* line number at absolute offset `pos`, offset where it starts */
     uint64_t pos;
     char *tmp;
@@ -58,31 +61,20 @@ static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64
     f->pos = to;
 }
 
-static uint64_t fp_hash(const char *fp, uint32_t rule)
+/* The record of (rule, fingerprint), or -1. The map holds every record unless one was refused
+ * (its probe bound, which a seeded hash makes a matter of chance only): then a miss is confirmed
+ * by a scan of the records, so the answer stays exact. */
+static long find_record(const struct fstate *f, uint64_t h, uint32_t rule, const char fp[72])
 {
-    uint64_t h = 1469598103934665603ull ^ rule;
-    for (size_t i = 7; i < 7 + 16; i++)
-        h = (h ^ (unsigned char)fp[i]) * 1099511628211ull;
-    return h;
-}
-
-static bool grow_set(struct fstate *f)
-{
-    size_t ncap = f->setcap ? f->setcap * 2 : 256;
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return false;
-    for (size_t i = 0; i < f->res->nsecrets; i++) {
+    uint32_t idx;
+    if (ls_rawmap_get(&f->byfp, h, rule, fp, FP_LEN, &idx))
+        return (long)idx;
+    for (size_t i = 0; f->byfp_partial && i < f->res->nsecrets; i++) {
         const struct ls_file_secret *fs = &f->res->secrets[i];
-        size_t j = (size_t)fp_hash(fs->sec.fingerprint, fs->rule_index) & (ncap - 1);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)i + 1;
+        if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, FP_LEN) == 0)
+            return (long)i;
     }
-    free(f->set);
-    f->set = ns;
-    f->setcap = ncap;
-    return true;
+    return -1;
 }
 
 /* Remembers that raw bytes p[0, n) of `rule` are record idx. A refused or failed insert only
@@ -143,6 +135,7 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     uint32_t known;
     if (ls_rawmap_get(&f->raw, h, rule, raw, n, &known)) {
         f->res->secrets[known].sec.count++;
+        f->res->raw_repeats++;
         return;
     }
     if (n > f->tmpcap) {
@@ -157,27 +150,24 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     size_t vn = ls_match_value(buf, m, f->tmp);
     char fp[72];
     ls_fingerprint(f->tmp, vn, fp);
-    if ((f->res->nsecrets + 1) * 2 > f->setcap && !grow_set(f)) {
-        f->oom = true;
-        return;
-    }
     /* a new spelling of a recorded value (JSON escapes decode to the same bytes) finds it here */
-    size_t j = (size_t)fp_hash(fp, rule) & (f->setcap - 1);
-    while (f->set[j]) {
-        struct ls_file_secret *fs = &f->res->secrets[f->set[j] - 1];
-        if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, sizeof fp) == 0) {
-            fs->sec.count++;
-            remember_raw(f, h, rule, raw, n, f->set[j] - 1);
-            return;
-        }
-        j = (j + 1) & (f->setcap - 1);
+    uint64_t hf = ls_rawmap_hash(&f->byfp, rule, fp, FP_LEN);
+    long idx = find_record(f, hf, rule, fp);
+    if (idx >= 0) {
+        f->res->secrets[idx].sec.count++;
+        remember_raw(f, h, rule, raw, n, (size_t)idx);
+        return;
     }
     if (f->res->nsecrets >= LS_FILESCAN_MAX_DISTINCT)
         return;
-    long idx = add_record(f, m, buf, base, vn, fp, rule);
+    idx = add_record(f, m, buf, base, vn, fp, rule);
     if (idx < 0)
         return;
-    f->set[j] = (uint32_t)idx + 1;
+    int put = ls_rawmap_put(&f->byfp, hf, rule, fp, FP_LEN, (uint32_t)idx);
+    if (put < 0)
+        f->oom = true;
+    else if (put > 0)
+        f->byfp_partial = true;
     remember_raw(f, h, rule, raw, n, (size_t)idx);
 }
 
@@ -218,12 +208,13 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
         return -1;
     struct fstate f = {.o = o, .s = s, .res = res, .line = 1};
     ls_rawmap_init(&f.raw, RAW_MAX_ENTRIES, RAW_MAX_BYTES);
+    ls_rawmap_init(&f.byfp, ls_filescan_fp_entries, ls_filescan_fp_entries * FP_LEN);
     struct ls_stream_opts so = {.block = o->block, .sniff_binary = o->skip_binary};
     int e = 0;
     int rc = ls_stream_fd(d, s, fd, &so, on_match, on_final, &f, &e, &res->bytes);
-    free(f.set);
     free(f.tmp);
     ls_rawmap_free(&f.raw);
+    ls_rawmap_free(&f.byfp);
     for (size_t i = 0; i < res->nsecrets; i++)
         res->secrets[i].path = res->path;
     if (rc == LS_STREAM_BINARY) {

@@ -21,6 +21,7 @@ struct ls_file_result {
     size_t nsecrets;
     uint64_t bytes; /* input bytes read */
     bool binary;    /* skipped: a NUL byte in the first 8 KB */
+    uint64_t raw_repeats; /* occurrences counted by their raw bytes alone, without decoding (statistics) */
     char *error;    /* "cannot open 'x': Permission denied", or NULL; owned */
 };
 
@@ -61,5 +62,9 @@ int ls_filescan_paths(const struct ls_detector *d, const struct ls_path_list *pa
  * receives the number of replacements. Returns an LS_STREAM_* code; -3 (stopped) on a write error. */
 int ls_redact_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, FILE *out, size_t block,
                  uint64_t *nredacted, int *err_no);
+
+/* Test hook: entries of the per-file fingerprint map (default LS_FILESCAN_MAX_DISTINCT); past
+ * it, records are found by a scan of them instead (the path of a refused entry). */
+extern size_t ls_filescan_fp_entries;
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "detect/detect.h"
 #include "detect/filescan.h"
+#include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/stream.h"
 #include "report/report.h"
@@ -252,6 +253,68 @@ static void test_interleaved_repeats(void **state)
         assert_int_equal(r.secrets[i].column, 14);
         assert_int_equal(r.secrets[i].sec.count, 2);
     }
+    /* every second occurrence was recognised by its raw bytes, not decoded and hashed again */
+    assert_int_equal(r.raw_repeats, N);
+    ls_file_result_free(&r);
+}
+
+/* With the fingerprint map refusing all but one entry (as a full probe run would), records are
+ * found by scanning them: the same records and counts. */
+static void test_fingerprint_map_refusals(void **state)
+{
+    (void)state;
+#define AK "aws_secret_access_key="
+#define AJ "{\"aws_secret_access_key\":\""
+    /* three values, each seen twice: once plain, once JSON-escaped or plain again */
+    const char text[] = AK "q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5 " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n"
+                        AJ "Mx7p\\/K2vB9nQ4sL8wE1rT\\/6yU3hJ0cF5gD2aZkN7\"} " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n"
+                        AK "Mx7p/K2vB9nQ4sL8wE1rT/6yU3hJ0cF5gD2aZkN7 " AJ "q8Vd\\/2LmN4tZ7xRb0pKs\\/9YcHw3JfA6eUg1oTiE5\"}\n";
+#undef AK
+#undef AJ
+    size_t saved = ls_filescan_fp_entries;
+    for (int round = 0; round < 2; round++) {
+        ls_filescan_fp_entries = round ? 1 : saved;
+        int fd;
+        FILE *f = mem_fd(text, sizeof text - 1, &fd);
+        struct ls_filescan_opts o = {.skip_binary = true};
+        struct ls_file_result r;
+        assert_int_equal(ls_filescan_fd(det, scr, fd, "refuse.log", &o, &r), 0);
+        fclose(f);
+        assert_int_equal(r.nsecrets, 3);
+        const char *want[] = {"q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5", "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6",
+                              "Mx7p/K2vB9nQ4sL8wE1rT/6yU3hJ0cF5gD2aZkN7"};
+        const uint64_t count[] = {2, 2, 2};
+        for (size_t i = 0; i < 3; i++) {
+            assert_string_equal(r.secrets[i].sec.rule, "aws-secret-access-key");
+            assert_int_equal(r.secrets[i].sec.count, count[i]);
+            char fp[72];
+            ls_fingerprint(want[i], strlen(want[i]), fp);
+            assert_string_equal(r.secrets[i].sec.fingerprint, fp);
+        }
+        ls_file_result_free(&r);
+    }
+    ls_filescan_fp_entries = saved;
+}
+
+/* A JSON-escaped spelling of a recorded value is the same secret: found by its fingerprint (the
+ * raw bytes differ), counted on the first record; the plain repeat is found by its raw bytes. */
+static void test_escaped_spelling_same_record(void **state)
+{
+    (void)state;
+    const char text[] = "aws_secret_access_key=q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5\n"
+                        "{\"aws_secret_access_key\":\"q8Vd\\/2LmN4tZ7xRb0pKs\\/9YcHw3JfA6eUg1oTiE5\"}\n"
+                        "aws_secret_access_key=q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5\n";
+    int fd;
+    FILE *f = mem_fd(text, sizeof text - 1, &fd);
+    struct ls_filescan_opts o = {.skip_binary = true};
+    struct ls_file_result r;
+    assert_int_equal(ls_filescan_fd(det, scr, fd, "esc.log", &o, &r), 0);
+    fclose(f);
+    assert_int_equal(r.nsecrets, 1);
+    assert_string_equal(r.secrets[0].sec.rule, "aws-secret-access-key");
+    assert_int_equal(r.secrets[0].line, 1);
+    assert_int_equal(r.secrets[0].sec.count, 3);
+    assert_int_equal(r.raw_repeats, 1);
     ls_file_result_free(&r);
 }
 
@@ -421,6 +484,8 @@ int main(void)
         cmocka_unit_test(test_file_records),
         cmocka_unit_test(test_secret_inside_chat_message),
         cmocka_unit_test(test_interleaved_repeats),
+        cmocka_unit_test(test_escaped_spelling_same_record),
+        cmocka_unit_test(test_fingerprint_map_refusals),
         cmocka_unit_test(test_binary_and_unreadable),
         cmocka_unit_test(test_parallel_in_order),
         cmocka_unit_test(test_redact_passthrough_binary_safe),
