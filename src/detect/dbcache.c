@@ -3,6 +3,7 @@
  * of hs_serialize_database). */
 #include "detect/dbcache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -21,6 +23,9 @@
 static const unsigned char MAGIC[8] = {'L', 'S', 'H', 'S', 'D', 'B', '1', '\n'};
 #define HDR (8 + LS_DBCACHE_KEY + 32 + 8)
 #define MAX_FILE ((size_t)64 << 20)
+#define KEEP 8                   /* database files kept: the most recently used */
+#define TMP_STALE 3600           /* seconds after which a temporary file is a crashed writer's */
+#define PRUNE_SCAN 4096          /* directory entries looked at per prune */
 
 
 void ls_dbcache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids, unsigned n, unsigned mode,
@@ -160,13 +165,15 @@ hs_database_t *ls_dbcache_load(const unsigned char key[LS_DBCACHE_KEY])
         return NULL;
     size_t len = 0;
     unsigned char *buf = read_file(dfd, name, &len);
-    close(dfd);
     const unsigned char *p;
     size_t n;
     hs_database_t *db = NULL;
     if (buf && ls_dbcache_parse(buf, len, key, &p, &n) == 0 &&
         hs_deserialize_database((const char *)p, n, &db) != HS_SUCCESS)
         db = NULL;
+    if (db) /* used now: pruning keeps the most recently used files */
+        utimensat(dfd, name, NULL, AT_SYMLINK_NOFOLLOW);
+    close(dfd);
     free(buf);
     return db;
 }
@@ -184,6 +191,79 @@ static bool write_all(int fd, const void *p, size_t n)
         n -= (size_t)w;
     }
     return true;
+}
+
+/* "hsdb-" + 32 hex digits + ".bin" (a database file), or with a temporary suffix. */
+static bool is_db_name(const char *n)
+{
+    if (strncmp(n, "hsdb-", 5) != 0 || strlen(n) != 5 + 32 + 4 || strcmp(n + 37, ".bin") != 0)
+        return false;
+    for (int i = 5; i < 37; i++)
+        if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+            return false;
+    return true;
+}
+
+static bool is_tmp_name(const char *n)
+{
+    size_t l = strlen(n);
+    return strncmp(n, "hsdb-", 5) == 0 && l > 4 && strcmp(n + l - 4, ".tmp") == 0;
+}
+
+struct aged {
+    char name[48];
+    struct timespec mtime;
+};
+
+static int newer_first(const void *a, const void *b)
+{
+    const struct aged *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec > y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec > y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* After a store: removes temporary files older than TMP_STALE (a writer that died) and all but
+ * the KEEP most recently used database files (`fresh`, just written, always stays). Entries are
+ * examined without following symlinks and removed relative to the directory's descriptor, so a
+ * symlink is removed itself, never its target; directories and other names are left alone. */
+static void prune(int dfd, const char *fresh)
+{
+    int d2 = dup(dfd);
+    DIR *dh = d2 >= 0 ? fdopendir(d2) : NULL;
+    struct aged *dbs = malloc(PRUNE_SCAN * sizeof *dbs);
+    if (!dh || !dbs) {
+        if (dh)
+            closedir(dh);
+        else if (d2 >= 0)
+            close(d2);
+        free(dbs);
+        return;
+    }
+    size_t ndb = 0, seen = 0;
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(dh)) && seen++ < PRUNE_SCAN) {
+        bool db = is_db_name(e->d_name), tmp = !db && is_tmp_name(e->d_name);
+        struct stat st;
+        if ((!db && !tmp) || strcmp(e->d_name, fresh) == 0 ||
+            fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+            continue;
+        if (tmp) {
+            if (now - st.st_mtim.tv_sec > TMP_STALE)
+                unlinkat(dfd, e->d_name, 0);
+            continue;
+        }
+        snprintf(dbs[ndb].name, sizeof dbs[ndb].name, "%s", e->d_name);
+        dbs[ndb++].mtime = st.st_mtim;
+    }
+    closedir(dh);
+    qsort(dbs, ndb, sizeof *dbs, newer_first);
+    for (size_t i = KEEP - 1; i < ndb; i++) /* KEEP - 1 others besides the fresh one */
+        unlinkat(dfd, dbs[i].name, 0);
+    free(dbs);
 }
 
 void ls_dbcache_store(const unsigned char key[LS_DBCACHE_KEY], const hs_database_t *db)
@@ -215,6 +295,8 @@ void ls_dbcache_store(const unsigned char key[LS_DBCACHE_KEY], const hs_database
         ok = close(fd) == 0 && ok;
         if (!ok || renameat(dfd, tmp, dfd, name) != 0)
             unlinkat(dfd, tmp, 0);
+        else
+            prune(dfd, name);
     }
     close(dfd);
     free(bytes); /* hs_serialize_database allocates with the default allocator (malloc) */

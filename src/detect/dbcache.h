@@ -6,8 +6,9 @@
  * Vectorscan accepts it; anything else (missing, truncated, corrupt, other version) is ignored and
  * overwritten. The checksum only catches accidents: the directory is used only if it is this
  * user's and closed to others (opened without following symlinks, files created O_EXCL and renamed
- * relative to it), since Vectorscan's deserializer trusts the bytes it is given. Files of older
- * keys are not removed (~130 KB each). LEAKSCAN_NO_CACHE=1 turns the cache off. */
+ * relative to it), since Vectorscan's deserializer trusts the bytes it is given. A store keeps the
+ * 8 most recently used database files (a load refreshes a file's time; ~130 KB each) and removes
+ * the rest, and temporary files an hour old. LEAKSCAN_NO_CACHE=1 turns the cache off. */
 #ifndef LS_DETECT_DBCACHE_H
 #define LS_DETECT_DBCACHE_H
 

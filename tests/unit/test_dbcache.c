@@ -1,10 +1,13 @@
 /* Compiled-database cache tests: a second detector loads the stored database (the file is not
  * rewritten) and finds the same matches; the file is 0600 in a 0700 directory; truncated, flipped
  * or foreign files are ignored (and replaced); a symlink in the cache is replaced, never followed;
- * a directory others can enter is not used; LEAKSCAN_NO_CACHE stores nothing; any change of a
- * pattern, flag or id changes the key; the header parser rejects bad input. */
+ * a directory others can enter is not used; a store prunes old files, never through a symlink;
+ * LEAKSCAN_NO_CACHE stores nothing; any change of a pattern, flag or id changes the key; the
+ * header parser rejects bad input. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -217,6 +221,92 @@ static void test_untrusted_dir_unused(void **state)
     assert_int_equal(rename(moved, sub), 0);
 }
 
+static void make_aged(const char *path, time_t age, int kind) /* 0 file, 1 directory */
+{
+    if (kind == 1) {
+        assert_int_equal(mkdir(path, 0700), 0);
+    } else {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("old", f);
+        fclose(f);
+    }
+    struct timespec ts[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* A store prunes the cache: the 8 most recently used database files stay (the new one among
+ * them), older ones go, as does a symlink named like one (its target survives); a directory so
+ * named stays; a temporary file an hour old goes, a fresh one stays. A load refreshes a file's
+ * time, so a database in use is not pruned. */
+static void test_prune_old_files(void **state)
+{
+    (void)state;
+    rm_cache();
+    char sub[300], p[600], victim[400];
+    snprintf(sub, sizeof sub, "%s/leakscan", dir);
+    mkdir(sub, 0700);
+    const time_t day = 86400;
+    for (int i = 0; i < 12; i++) {
+        snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, i + 1);
+        make_aged(p, (i + 1) * day, 0);
+    }
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    make_aged(victim, 0, 0);
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, 100);
+    assert_int_equal(symlink(victim, p), 0);
+    struct timespec old[2] = {{time(NULL) - 100 * day, 0}, {time(NULL) - 100 * day, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, p, old, AT_SYMLINK_NOFOLLOW), 0);
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, 200);
+    make_aged(p, 200 * day, 1);
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin.1.tmp", sub, 1);
+    make_aged(p, 7200, 0);
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin.2.tmp", sub, 2);
+    make_aged(p, 0, 0);
+
+    assert_true(build_and_scan() >= 3); /* compiles and stores: the store prunes */
+
+    for (int i = 0; i < 12; i++) {
+        snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, i + 1);
+        assert_int_equal(exists(p), i < 7); /* 7 newest old files + the new one = 8 */
+    }
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, 100);
+    assert_false(exists(p));
+    assert_true(exists(victim));
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, 200);
+    assert_true(exists(p));
+    assert_int_equal(rmdir(p), 0);
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin.1.tmp", sub, 1);
+    assert_false(exists(p));
+    snprintf(p, sizeof p, "%s/hsdb-%032x.bin.2.tmp", sub, 2);
+    assert_true(exists(p));
+    assert_int_equal(unlink(p), 0);
+    for (int i = 0; i < 7; i++) {
+        snprintf(p, sizeof p, "%s/hsdb-%032x.bin", sub, i + 1);
+        assert_int_equal(unlink(p), 0);
+    }
+    unlink(victim);
+
+    /* only the new database is left; aged, then loaded, it is fresh again */
+    char f[600];
+    cache_file(f, sizeof f);
+    assert_true(f[0] != '\0');
+    struct timespec month[2] = {{time(NULL) - 30 * day, 0}, {time(NULL) - 30 * day, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, f, month, 0), 0);
+    ino_t ino = cache_ino();
+    assert_true(build_and_scan() >= 3);
+    assert_true(cache_ino() == ino); /* loaded, not rewritten */
+    struct stat st;
+    assert_int_equal(stat(f, &st), 0);
+    assert_true(st.st_mtime >= time(NULL) - 60);
+}
+
 /* Every input of the compiled database is part of the key. */
 static void test_key_covers_inputs(void **state)
 {
@@ -281,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_disabled),
         cmocka_unit_test(test_symlink_not_followed),
         cmocka_unit_test(test_untrusted_dir_unused),
+        cmocka_unit_test(test_prune_old_files),
         cmocka_unit_test(test_key_covers_inputs),
         cmocka_unit_test(test_parse),
     };
