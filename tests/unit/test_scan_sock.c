@@ -1,6 +1,7 @@
 /* Unit tests for connect-mode probe sockets (scan_sock.h) on loopback: a closed port is reported
  * closed at once and its socket reused; a reused socket still finds an open port; a long run of
- * probes to one host creates only a few sockets and reports every listener exactly. */
+ * probes to one host creates only a few sockets and reports every listener exactly; with ports
+ * short, probes leave from the pool of loopback sources in turn. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -211,6 +212,69 @@ static void test_round_trip_errors(void **state)
     close(lfd);
 }
 
+/* The next connection the listener accepts comes from this IPv4 source address. */
+static void expect_peer(int lfd, uint32_t addr)
+{
+    struct sockaddr_in peer;
+    socklen_t l = sizeof peer;
+    int c = accept(lfd, (struct sockaddr *)&peer, &l);
+    assert_true(c >= 0);
+    assert_int_equal(ntohl(peer.sin_addr.s_addr), addr);
+    close(c);
+}
+
+/* Once ports run short (spreading on, as after EADDRNOTAVAIL), each new IPv4 loopback probe socket
+ * leaves from the next of 127.0.0.1 .. 127.0.0.LS_SPREAD_POOL, wrapping around, and finds the same
+ * answers; a refused socket keeps its source when it is reused; a probe of IPv6 loopback (which a
+ * bound IPv4 socket cannot make) empties the pool first and still gets its answer. */
+static void test_source_pool(void **state)
+{
+    (void)state;
+    uint16_t cport, oport;
+    int cfd = closed_port(&cport), lfd = listener(&oport);
+    struct ls_sockpool p = {0};
+    p.spread = true;
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+        expect_peer(lfd, 0x7f000001u + i);
+    }
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED); /* from 127.0.0.4, then pooled */
+    assert_int_equal(p.n, 1);
+    unsigned long created = p.created;
+    assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+    assert_int_equal(p.created, created); /* the pooled socket, still bound to 127.0.0.4 */
+    expect_peer(lfd, 0x7f000004u);
+    p.spread_next = LS_SPREAD_POOL - 1;
+    assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+    expect_peer(lfd, 0x7f000000u + LS_SPREAD_POOL);
+    assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
+    expect_peer(lfd, 0x7f000001u);
+
+    assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
+    assert_int_equal(p.n, 1);
+    int c6 = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    if (c6 >= 0 && bind(c6, (struct sockaddr *)&a6, sizeof a6) == 0) { /* a closed IPv6 port */
+        socklen_t l = sizeof a6;
+        getsockname(c6, (struct sockaddr *)&a6, &l);
+        int fd = -1;
+        enum ls_probe_result r = ls_probe_start(&p, (struct sockaddr *)&a6, sizeof a6, &fd, &last_err);
+        if (r == LS_PROBE_PENDING) {
+            struct pollfd pf = {fd, POLLOUT, 0};
+            assert_int_equal(poll(&pf, 1, 2000), 1);
+            r = ls_probe_finish(&p, fd, (struct sockaddr *)&a6, &last_err);
+        }
+        assert_int_equal(r, LS_PROBE_CLOSED);
+        assert_int_equal(last_err, ECONNREFUSED);
+        assert_int_equal(p.n, 0); /* the bound IPv4 socket was not used for it, nor kept */
+    }
+    if (c6 >= 0)
+        close(c6);
+    ls_sockpool_free(&p);
+    close(cfd);
+    close(lfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_keeps_reuse),
         cmocka_unit_test(test_unreadable_not_open),
         cmocka_unit_test(test_round_trip_errors),
+        cmocka_unit_test(test_source_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
