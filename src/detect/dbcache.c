@@ -194,9 +194,10 @@ static bool write_all(int fd, const void *p, size_t n)
 }
 
 /* "hsdb-" + 32 hex digits + ".bin" (a database file), or with a temporary suffix. */
+#define DB_NAME_LEN (5 + 32 + 4)
 static bool is_db_name(const char *n)
 {
-    if (strncmp(n, "hsdb-", 5) != 0 || strlen(n) != 5 + 32 + 4 || strcmp(n + 37, ".bin") != 0)
+    if (strncmp(n, "hsdb-", 5) != 0 || strlen(n) != DB_NAME_LEN || strcmp(n + 37, ".bin") != 0)
         return false;
     for (int i = 5; i < 37; i++)
         if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
@@ -256,7 +257,7 @@ static void prune(int dfd, const char *fresh)
                 unlinkat(dfd, e->d_name, 0);
             continue;
         }
-        snprintf(dbs[ndb].name, sizeof dbs[ndb].name, "%s", e->d_name);
+        memcpy(dbs[ndb].name, e->d_name, DB_NAME_LEN + 1); /* is_db_name: exactly that long */
         dbs[ndb++].mtime = st.st_mtim;
     }
     closedir(dh);
