@@ -65,6 +65,8 @@ void ls_usage_scan(void)
            "Exit: 0 nothing at/above --fail-on, 1 found, 2 bad usage or input, 3 runtime failure.\n");
 }
 
+#define MAX_SUSPECTS 1000 /* likely honeypots kept for a document report; the rest are counted */
+
 struct scan_out {
     struct ls_report *report;
     struct ls_store *store;  /* NULL with --no-history or --discover-only */
@@ -74,6 +76,9 @@ struct scan_out {
     enum ls_format format;
     bool discover_only;
     int max_severity;
+    struct ls_suspect_host *suspects; /* for the document formats, handed over with the summary */
+    size_t nsuspects, capsuspects;
+    uint64_t suspects_omitted;
 };
 
 static void on_service(void *ud, const struct ls_service *svc)
@@ -114,8 +119,32 @@ static void on_open(void *ud, const char *ip, uint16_t port)
     fflush(o->out);
 }
 
+/* Keeps a suspect host for the document report (json, html, sarif, markdown): at most MAX_SUSPECTS,
+ * the rest (and any that memory cannot hold) counted. */
+static void keep_suspect(struct scan_out *o, const struct ls_honeypot_host *h)
+{
+    if (o->nsuspects == o->capsuspects) {
+        size_t cap = o->capsuspects ? o->capsuspects * 2 : 16;
+        cap = cap < MAX_SUSPECTS ? cap : MAX_SUSPECTS;
+        struct ls_suspect_host *nv = cap > o->capsuspects ? realloc(o->suspects, cap * sizeof *nv) : NULL;
+        if (!nv) {
+            o->suspects_omitted++;
+            return;
+        }
+        o->suspects = nv;
+        o->capsuspects = cap;
+    }
+    struct ls_suspect_host *s = &o->suspects[o->nsuspects++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->ip, sizeof s->ip, "%s", h->ip);
+    s->open_db_ports = h->open_db_ports;
+    for (unsigned i = 0; i < h->nengines && i < LS_SUSPECT_MAX_ENGINES; i++)
+        s->engines[s->nengines++] = h->engines[i];
+}
+
 /* A host open on the ports of many engines: a record in the output stream where records are lines
- * (text, JSON Lines, and every discover-only run), else a warning on stderr. */
+ * (text, JSON Lines, and every discover-only run), else a warning on stderr and, kept in `o`, a part
+ * of the document report's summary. */
 static void on_suspect(void *ud, const struct ls_honeypot_host *h)
 {
     struct scan_out *o = ud;
@@ -132,9 +161,11 @@ static void on_suspect(void *ud, const struct ls_honeypot_host *h)
                 "{\"type\":\"honeypot\",\"ip\":\"%s\",\"engines\":[%s],\"open_db_ports\":%u,"
                 "\"reason\":\"open on the default ports of %u database engines at once: likely a honeypot or tarpit\"}\n",
                 h->ip, list, h->open_db_ports, h->nengines);
-    else
+    else {
         fprintf(stderr, "leakscan: %s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)\n",
                 h->ip, h->nengines, list);
+        keep_suspect(o, h);
+    }
     fflush(o->out);
 }
 
@@ -464,6 +495,9 @@ int ls_cmd_scan(int argc, char **argv)
         fprintf(stderr, "leakscan: %s\n", err);
         rc = src;
     } else {
+        sum.suspects = so.suspects;
+        sum.nsuspects = so.nsuspects;
+        sum.suspects_omitted = so.suspects_omitted;
         ls_report_summary(so.report, &sum);
         rc = so.max_severity >= fail_on ? LS_EXIT_FOUND : LS_EXIT_OK;
         if (store && !so.store_failed && ls_store_scan_end(store, so.scan_id, &sum, err, sizeof err)) {
@@ -490,6 +524,7 @@ int ls_cmd_scan(int argc, char **argv)
             rc = LS_EXIT_RUNTIME;
         }
     }
+    free(so.suspects);
     ls_detector_free(det);
     ls_tls_cleanup();
 out:

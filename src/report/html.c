@@ -1,7 +1,8 @@
 /* HTML report: one self-contained file (inline CSS, JS and SVG; a CSP that forbids any fetch) with an
- * overview, a chart and one section per service; sortable tables; responsive. Every string from the
- * model is HTML-escaped (a hostile server names its tables to attack the reader's browser). The
- * document is assembled in memory and written by finish, because the overview needs the totals. */
+ * overview, a chart, a warning naming likely honeypots and one section per service; sortable tables;
+ * responsive. Every string from the model is HTML-escaped (a hostile server names its tables to
+ * attack the reader's browser). The document is assembled in memory and written by finish, because
+ * the overview needs the totals. */
 #define LS_REPORT_INTERNAL
 #include "report/report.h"
 
@@ -29,8 +30,9 @@ struct html_state {
     size_t nips, capips;
     char (*servers)[64]; /* distinct "engine ip" of exposed services: rows count once per server */
     size_t nservers, capservers;
-    struct ls_scan_summary sum;
+    struct ls_scan_summary sum; /* its borrowed suspects cleared: they are rendered at summary time */
     bool have_sum;
+    struct ls_buf suspects; /* the likely-honeypot warning, written above the services */
 };
 
 /* ---- escaping ---- */
@@ -353,14 +355,43 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
     return b->oom ? -1 : 0;
 }
 
+/* Hosts open on the ports of many engines: a warning above the services, since what they "expose"
+ * may be bait. */
+static void suspects_section(struct ls_buf *b, const struct ls_scan_summary *sum)
+{
+    char n[LS_FMT_NUM], text[1024];
+    uint64_t total = sum->nsuspects + sum->suspects_omitted;
+    ls_buf_printf(b,
+                  "<section id=honeypots class=warn role=alert><h2>&#9888; Likely honeypot%s or tarpit%s: %s "
+                  "host%s</h2>\n<p>Open on the default ports of many database engines at once, which real "
+                  "servers rarely are: what they seem to expose may be bait. Their ports are still assessed; "
+                  "any service found is listed below.</p>\n<ul>\n",
+                  total == 1 ? "" : "s", total == 1 ? "" : "s", ls_fmt_thousands(total, n), total == 1 ? "" : "s");
+    for (size_t i = 0; i < sum->nsuspects; i++) {
+        ls_buf_puts(b, "<li><strong>");
+        ESC_FIXED(b, sum->suspects[i].ip);
+        ls_buf_puts(b, "</strong>: ");
+        esc(b, ls_suspect_describe(&sum->suspects[i], text, sizeof text));
+        ls_buf_puts(b, "</li>\n");
+    }
+    ls_buf_puts(b, "</ul>\n");
+    if (sum->suspects_omitted)
+        ls_buf_printf(b, "<p>%s more not listed.</p>\n", ls_fmt_thousands(sum->suspects_omitted, n));
+    ls_buf_puts(b, "</section>\n");
+}
+
 static int html_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 {
     struct html_state *h = state(r);
     if (!h)
         return -1;
     h->sum = *sum;
+    h->sum.suspects = NULL; /* borrowed for this call only */
+    h->sum.nsuspects = 0;
     h->have_sum = true;
-    return 0;
+    if (sum->nsuspects || sum->suspects_omitted)
+        suspects_section(&h->suspects, sum);
+    return h->suspects.oom ? -1 : 0;
 }
 
 /* ---- the document ---- */
@@ -382,6 +413,8 @@ static const char css[] =
     ".svc{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:8px;padding:12px 14px;"
     "margin:16px 0}.svc.critical{border-left-color:var(--crit)}.svc.high{border-left-color:var(--high)}"
     ".svc.medium{border-left-color:var(--med)}.svc.low{border-left-color:var(--low)}"
+    ".warn{border:1px solid var(--med);border-left:6px solid var(--med);border-radius:8px;padding:12px 14px;"
+    "margin:16px 0;background:var(--card)}"
     ".sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:.8em;font-weight:600;color:#fff;"
     "background:var(--info);text-transform:uppercase;vertical-align:middle}.sev.critical{background:var(--crit)}"
     ".sev.high{background:var(--high)}.sev.medium{background:var(--med)}.sev.low{background:var(--low)}"
@@ -468,6 +501,11 @@ static int html_finish(struct ls_report *r)
     ls_buf_puts(&b, "</div>\n");
     chart(&b, h);
     ls_buf_puts(&b, "</section>\n");
+    if (h->suspects.len)
+        ls_buf_add(&b, h->suspects.p, h->suspects.len);
+    if (h->suspects.oom)
+        b.oom = true; /* the page would lack the warning: report the failure */
+    ls_buf_free(&h->suspects);
     if (!h->nservices)
         ls_buf_puts(&b, "<p>No database service found.</p>\n");
     ls_report_write(r, b.p, b.len);

@@ -583,10 +583,37 @@ static int json_service(struct ls_report *r, const struct ls_service *s)
     return 0;
 }
 
+/* The likely honeypots as the JSON Lines "honeypot" records' fields: [{"ip","engines","open_db_ports"}]. */
+static json_t *suspects_array(const struct ls_scan_summary *sum)
+{
+    json_t *a = json_array();
+    int err = !a;
+    for (size_t i = 0; !err && i < sum->nsuspects; i++) {
+        const struct ls_suspect_host *h = &sum->suspects[i];
+        json_t *o = json_object(), *engines = json_array();
+        err |= !o || !engines;
+        for (unsigned k = 0; !err && k < h->nengines && k < LS_SUSPECT_MAX_ENGINES; k++)
+            err |= append(engines, jstr(h->engines[k]));
+        if (o) {
+            err |= put(o, "ip", JFIXED(h->ip));
+            err |= put(o, "engines", engines);
+            err |= put(o, "open_db_ports", jint(h->open_db_ports));
+            err |= append(a, o);
+        } else
+            json_decref(engines);
+    }
+    return a ? done(a, err) : NULL;
+}
+
 static int json_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 {
     struct json_doc *d = doc_state(r);
     if (!d || !(d->summary = ls_json_summary(sum)))
+        return -1;
+    /* Only the document: JSON Lines carries each suspect as a record of its own, before the summary. */
+    if (sum->nsuspects && put(d->summary, "honeypots", suspects_array(sum)))
+        return -1;
+    if (sum->suspects_omitted && put(d->summary, "honeypots_omitted", jint(sum->suspects_omitted)))
         return -1;
     return 0;
 }

@@ -1,6 +1,7 @@
-/* Markdown report (for tickets, wikis, pull requests): one section per service as it finishes and
- * the totals last. Every model string is escaped so that a hostile server can neither inject
- * markup, links or raw HTML (which Markdown renderers pass through) nor break a table. */
+/* Markdown report (for tickets, wikis, pull requests): one section per service as it finishes, then
+ * a warning naming any likely honeypots, and the totals last. Every model string is escaped so that a
+ * hostile server can neither inject markup, links or raw HTML (which Markdown renderers pass
+ * through) nor break a table. */
 #define LS_REPORT_INTERNAL
 #include "report/report.h"
 
@@ -169,6 +170,26 @@ static int md_service(struct ls_report *r, const struct ls_service *s)
     return emit(r, &b);
 }
 
+/* Hosts open on the ports of many engines: a warning section before the totals. */
+static void suspects(struct ls_buf *b, const struct ls_scan_summary *sum)
+{
+    char n[LS_FMT_NUM], text[1024];
+    uint64_t total = sum->nsuspects + sum->suspects_omitted;
+    ls_buf_printf(b,
+                  "\n## Warning: likely honeypot%s or tarpit%s (%s host%s)\n\nOpen on the default ports of many "
+                  "database engines at once, which real servers rarely are: what they seem to expose may be bait.\n\n",
+                  total == 1 ? "" : "s", total == 1 ? "" : "s", ls_fmt_thousands(total, n), total == 1 ? "" : "s");
+    for (size_t i = 0; i < sum->nsuspects; i++) {
+        ls_buf_puts(b, "- **");
+        MD_FIXED(b, sum->suspects[i].ip);
+        ls_buf_puts(b, "**: ");
+        md(b, ls_suspect_describe(&sum->suspects[i], text, sizeof text));
+        ls_buf_puts(b, "\n");
+    }
+    if (sum->suspects_omitted)
+        ls_buf_printf(b, "\n%s more not listed.\n", ls_fmt_thousands(sum->suspects_omitted, n));
+}
+
 static int md_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 {
     struct ls_buf b = {0};
@@ -177,6 +198,8 @@ static int md_summary(struct ls_report *r, const struct ls_scan_summary *sum)
         ls_buf_puts(&b, "# leakscan report\n");
         r->state = r;
     }
+    if (sum->nsuspects || sum->suspects_omitted)
+        suspects(&b, sum);
     ls_buf_printf(&b, "\n---\n\n%s targets, %s probes, %s open ports: **%s services, %s exposed**, in %s.\n",
                   ls_fmt_thousands(sum->targets, a), ls_fmt_thousands(sum->probes, p),
                   ls_fmt_thousands(sum->open_ports, o), ls_fmt_thousands(sum->services, sv),

@@ -1,6 +1,7 @@
-/* Finding model helpers: names of enums, totals, and owned-memory management. */
+/* Finding model helpers: names of enums, totals, the suspect-host wording, and owned-memory management. */
 #include "report/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,19 @@ int ls_service_add_unknown(struct ls_service *s, const char *what, const char *r
     }
     s->nunknowns++;
     return 0;
+}
+
+char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n)
+{
+    if (!n)
+        return out;
+    size_t k = (size_t)snprintf(out, n, "open on the default ports of %u database engines at once (", h->nengines);
+    for (unsigned i = 0; i < h->nengines && i < LS_SUSPECT_MAX_ENGINES && k < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%s%s", i ? ", " : "", h->engines[i] ? h->engines[i] : "?");
+    if (k < n)
+        snprintf(out + k, n - k, "), %u open database port%s: likely a honeypot or tarpit", h->open_db_ports,
+                 h->open_db_ports == 1 ? "" : "s");
+    return out;
 }
 
 int ls_strv_add(char ***v, size_t *n, const char *text)

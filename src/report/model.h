@@ -135,6 +135,17 @@ struct ls_service {
     char *compromise_evidence; /* e.g. "table README_TO_RECOVER.README: first row …" (redacted) */
 };
 
+/* A host open on the default ports of many database engines at once: likely a honeypot or a tarpit
+ * that accepts every connection (the scan layer's verdict, `--honeypot-engines`). A flag, not a
+ * filter: its services are reported as usual. */
+#define LS_SUSPECT_MAX_ENGINES 32
+struct ls_suspect_host {
+    char ip[64];                                 /* numeric address */
+    unsigned open_db_ports;                      /* open ports of the `db` set on this host */
+    unsigned nengines;                           /* at most LS_SUSPECT_MAX_ENGINES */
+    const char *engines[LS_SUSPECT_MAX_ENGINES]; /* static engine ids ("redis", …), in `db` list order */
+};
+
 /* Totals for the summary record. */
 struct ls_scan_summary {
     uint64_t targets;
@@ -143,6 +154,11 @@ struct ls_scan_summary {
     uint64_t services;
     uint64_t exposed;          /* services with auth none or default credentials */
     uint64_t duration_ms;
+    /* Likely honeypots/tarpits, for the document formats (json, html, sarif, markdown; the line
+     * formats carry them as records of their own). Borrowed: read only during ls_report_summary. */
+    const struct ls_suspect_host *suspects;
+    size_t nsuspects;
+    uint64_t suspects_omitted; /* further suspect hosts the caller did not keep */
 };
 
 const char *ls_auth_name(enum ls_auth a);
@@ -157,6 +173,11 @@ const char *ls_class_name(unsigned class_bit);
 /* Human name of an engine id ("clickhouse" -> "ClickHouse"); the id itself if unknown, "unknown"
  * for NULL. */
 const char *ls_engine_display_name(const char *engine);
+
+/* "open on the default ports of N database engines at once (a, b, …), M open database ports: likely a
+ * honeypot or tarpit" into out (truncated to n bytes, NUL-terminated); the one wording every
+ * document writer uses, each escaping it for its format. Returns out. */
+char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n);
 
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);

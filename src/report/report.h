@@ -33,7 +33,12 @@ struct ls_report *ls_report_new(enum ls_format f, FILE *out, const struct ls_rep
  * writes the service record and keeps its secret records for the trailer. Returns -1 on a write
  * or allocation error, or when called after ls_report_summary (the summary is always last). */
 int ls_report_service(struct ls_report *r, const struct ls_service *s);
-/* Reports the scan totals, at most once. Returns -1 on error or when called a second time. */
+/* Reports the scan totals, at most once. The document formats also report sum->suspects (likely
+ * honeypots; read during this call only): json as a "honeypots" array ([{"ip","engines",
+ * "open_db_ports"}], plus "honeypots_omitted" when some were not kept) in its summary object, only
+ * when there are any; html and markdown as a warning section; sarif as one "likely-honeypot"
+ * result (level "warning") per host at host://IP. text and jsonl ignore them (the CLI writes those
+ * as records of their own). Returns -1 on error or when called a second time. */
 int ls_report_summary(struct ls_report *r, const struct ls_scan_summary *sum);
 /* Writes the trailer (json: the secrets, the summary and the closing brace), flushes and frees the
  * writer. Returns -1 if any write failed along the way (disk full, closed pipe), else 0. NULL is

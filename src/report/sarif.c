@@ -13,6 +13,8 @@
 #include "detect/detect.h"
 #include "report/fmt.h"
 
+#define LS_SARIF_HONEYPOT_RULE "likely-honeypot"
+
 struct ls_sarif {
     FILE *out;
     json_t *rules; /* tool.driver.rules */
@@ -167,21 +169,28 @@ int ls_sarif_add_secret(struct ls_sarif *w, const struct ls_secret *sec, const s
     return add_result(w, res);
 }
 
+/* A finding about a place as a whole (a service, a host): rule `id` of `tag`, fingerprinted by id and uri. */
+static int add_finding(struct ls_sarif *w, const char *id, const char *tag, const char *title, enum ls_severity sev,
+                       const char *text, const char *uri)
+{
+    size_t ri = rule_index(w, id, tag, title, sev);
+    char fp[65];
+    const char *parts[] = {id, uri};
+    sha256_parts(parts, 2, fp);
+    struct ls_secret_location loc = {.uri = uri};
+    json_t *res = json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}}", "ruleId", jstr(id), "ruleIndex", (json_int_t)ri,
+                            "level", level_of(sev), "message", "text", jstr(text), "locations", location(&loc),
+                            "partialFingerprints", "leakscanResult/v1", fp);
+    return add_result(w, res);
+}
+
 int ls_sarif_add_risk(struct ls_sarif *w, const struct ls_risk *risk, const char *uri)
 {
     if (!w || !risk || !uri)
         return -1;
-    size_t ri = rule_index(w, risk->id, "misconfiguration", risk->title, risk->severity);
-    char fp[65];
-    const char *parts[] = {risk->id, uri};
-    sha256_parts(parts, 2, fp);
     char text[1024];
     snprintf(text, sizeof text, "%s: %s", risk->title ? risk->title : risk->id, risk->evidence ? risk->evidence : "");
-    struct ls_secret_location loc = {.uri = uri};
-    json_t *res = json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}}", "ruleId", jstr(risk->id), "ruleIndex",
-                            (json_int_t)ri, "level", level_of(risk->severity), "message", "text", jstr(text),
-                            "locations", location(&loc), "partialFingerprints", "leakscanResult/v1", fp);
-    return add_result(w, res);
+    return add_finding(w, risk->id, "misconfiguration", risk->title, risk->severity, text, uri);
 }
 
 int ls_sarif_close(struct ls_sarif *w)
@@ -254,11 +263,21 @@ static int sarif_service(struct ls_report *r, const struct ls_service *s)
     return 0;
 }
 
+/* One "likely-honeypot" result per suspect host, located at host://ip (a warning: its findings may be bait). */
 static int sarif_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 {
-    (void)sum;
     if (!r->state && !(r->state = ls_sarif_new(r->out)))
         return -1;
+    for (size_t i = 0; i < sum->nsuspects; i++) {
+        const struct ls_suspect_host *h = &sum->suspects[i];
+        char ip[sizeof h->ip + 1], uri[sizeof h->ip + 16], what[1024], text[1200];
+        snprintf(ip, sizeof ip, "%.*s", (int)strnlen(h->ip, sizeof h->ip), h->ip);
+        snprintf(uri, sizeof uri, strchr(ip, ':') ? "host://[%s]" : "host://%s", ip);
+        snprintf(text, sizeof text, "%s is %s.", ip, ls_suspect_describe(h, what, sizeof what));
+        if (add_finding(r->state, LS_SARIF_HONEYPOT_RULE, "honeypot", "Likely honeypot or tarpit", LS_SEV_MEDIUM, text,
+                        uri))
+            return -1;
+    }
     return 0;
 }
 

@@ -117,7 +117,8 @@ static void example_service(struct ls_service *s)
     assert_int_equal(ls_service_add_remediation(s, "Rotate every credential found in log_stream."), 0);
 }
 
-static const struct ls_scan_summary example_sum = {3, 24, 6, 5, 2, 1234};
+static const struct ls_scan_summary example_sum = {
+    .targets = 3, .probes = 24, .open_ports = 6, .services = 5, .exposed = 2, .duration_ms = 1234};
 
 /* Runs one writer over `n` services and the summary; returns the whole byte stream (malloc'd). */
 static char *render(enum ls_format f, const struct ls_report_opts *o, const struct ls_service *svcs, size_t n,
@@ -722,12 +723,14 @@ static void test_text_quiet_and_summary(void **state)
     struct ls_service s;
     example_service(&s);
     struct ls_report_opts o = {.quiet = true};
-    struct ls_scan_summary sum = {1, 1, 1, 1, 1, 850};
+    struct ls_scan_summary sum = {
+        .targets = 1, .probes = 1, .open_ports = 1, .services = 1, .exposed = 1, .duration_ms = 850};
     char *out = render(LS_FORMAT_TEXT, &o, &s, 1, &sum, NULL);
     assert_string_equal(out, HEADLINE "\nScanned 1 host (1 probe, 1 open port) in 850 ms: 1 service, 1 exposed\n"
                                       "(critical).\n");
     free(out);
-    struct ls_scan_summary none = {65536, 131072, 0, 0, 0, 125000};
+    struct ls_scan_summary none = {
+        .targets = 65536, .probes = 131072, .open_ports = 0, .services = 0, .exposed = 0, .duration_ms = 125000};
     out = render(LS_FORMAT_TEXT, &o, NULL, 0, &none, NULL);
     assert_string_equal(out, "Scanned 65,536 hosts (131,072 probes, 0 open ports) in 2 min 5 s: no database\n"
                              "services found.\n");

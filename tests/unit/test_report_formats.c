@@ -1,5 +1,6 @@
-/* Unit tests for the HTML, SARIF, Markdown and text-summary writers: hostile server strings escaped, self-contained page,
- * SARIF API (file positions, rules declared once, stable fingerprints, result cap), no raw secret. */
+/* Unit tests for the HTML, SARIF, Markdown and text-summary writers: hostile server strings escaped, self-contained
+ * page, SARIF API (file positions, rules declared once, stable fingerprints, result cap), no raw secret; likely
+ * honeypots named by every document format (json, html, markdown, sarif) and by none when there are none. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,7 +52,8 @@ static void hostile_service(struct ls_service *s)
     assert_int_equal(ls_service_add_remediation(s, "Set a password & restrict <networks>"), 0);
 }
 
-static char *render(enum ls_format f, const struct ls_service *s, bool show)
+/* One service and the summary `sum` (NULL: plain totals, no suspect hosts) in format f. */
+static char *render_sum(enum ls_format f, const struct ls_service *s, bool show, const struct ls_scan_summary *sum)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -61,11 +63,17 @@ static char *render(enum ls_format f, const struct ls_service *s, bool show)
     struct ls_report *r = ls_report_new(f, out, &o);
     assert_non_null(r);
     assert_int_equal(ls_report_service(r, s), 0);
-    struct ls_scan_summary sum = {1, 2, 1, 1, 1, 1500};
-    assert_int_equal(ls_report_summary(r, &sum), 0);
+    struct ls_scan_summary plain = {
+        .targets = 1, .probes = 2, .open_ports = 1, .services = 1, .exposed = 1, .duration_ms = 1500};
+    assert_int_equal(ls_report_summary(r, sum ? sum : &plain), 0);
     assert_int_equal(ls_report_close(r), 0);
     fclose(out);
     return buf;
+}
+
+static char *render(enum ls_format f, const struct ls_service *s, bool show)
+{
+    return render_sum(f, s, show, NULL);
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -209,7 +217,8 @@ static void test_text_summary_collapses_interfaces(void **state)
     struct ls_report *r = ls_report_new(LS_FORMAT_TEXT, out, &(struct ls_report_opts){.quiet = true});
     assert_int_equal(ls_report_service(r, &a), 0);
     assert_int_equal(ls_report_service(r, &b), 0);
-    struct ls_scan_summary sum = {1, 2, 2, 2, 2, 10};
+    struct ls_scan_summary sum = {
+        .targets = 1, .probes = 2, .open_ports = 2, .services = 2, .exposed = 2, .duration_ms = 10};
     assert_int_equal(ls_report_summary(r, &sum), 0);
     assert_int_equal(ls_report_close(r), 0);
     fclose(out);
@@ -325,6 +334,162 @@ static void test_jsonl_file_secret_matches_jansson(void **state)
     }
 }
 
+/* ---- likely honeypots (hosts open on the ports of many engines) in the document formats ---- */
+
+static const struct ls_suspect_host suspects[] = {
+    {.ip = "127.66.8.9",
+     .open_db_ports = 9,
+     .nengines = 9,
+     .engines = {"clickhouse", "elasticsearch", "kibana", "redis", "mongodb", "postgresql", "mysql", "couchdb",
+                 "cassandra"}},
+    {.ip = "fd00::<b>7</b>", .open_db_ports = 3, .nengines = 2, .engines = {"redis", "postgresql"}},
+};
+
+static const struct ls_scan_summary suspect_sum = {.targets = 256,
+                                                   .probes = 6912,
+                                                   .open_ports = 12,
+                                                   .services = 1,
+                                                   .exposed = 1,
+                                                   .duration_ms = 900,
+                                                   .suspects = suspects,
+                                                   .nsuspects = 2,
+                                                   .suspects_omitted = 2};
+
+#define SUSPECT_TEXT                                                                                                   \
+    "open on the default ports of 9 database engines at once (clickhouse, elasticsearch, kibana, "                     \
+    "redis, mongodb, postgresql, mysql, couchdb, cassandra), 9 open database ports"
+
+static void test_json_document_names_suspects(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    for (int with = 0; with < 2; with++) {
+        char *text = render_sum(LS_FORMAT_JSON, &s, false, with ? &suspect_sum : NULL);
+        json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+        assert_non_null(doc);
+        json_t *sum = json_object_get(doc, "summary"), *hp = json_object_get(sum, "honeypots");
+        assert_string_equal(json_string_value(json_object_get(sum, "type")), "summary");
+        assert_int_equal(json_integer_value(json_object_get(sum, "targets")), with ? 256 : 1);
+        if (!with) { /* none: the summary is the contract's, nothing added */
+            assert_null(hp);
+            assert_null(json_object_get(sum, "honeypots_omitted"));
+            assert_int_equal(json_object_size(sum), 7);
+        } else {
+            assert_int_equal(json_array_size(hp), 2);
+            json_t *a = json_array_get(hp, 0), *b = json_array_get(hp, 1);
+            assert_string_equal(json_string_value(json_object_get(a, "ip")), "127.66.8.9");
+            assert_int_equal(json_integer_value(json_object_get(a, "open_db_ports")), 9);
+            assert_int_equal(json_array_size(json_object_get(a, "engines")), 9);
+            assert_string_equal(json_string_value(json_array_get(json_object_get(a, "engines"), 8)), "cassandra");
+            assert_string_equal(json_string_value(json_object_get(b, "ip")), "fd00::<b>7</b>");
+            assert_string_equal(json_string_value(json_array_get(json_object_get(b, "engines"), 1)), "postgresql");
+            assert_int_equal(json_integer_value(json_object_get(sum, "honeypots_omitted")), 2);
+        }
+        json_decref(doc);
+        free(text);
+    }
+    /* JSON Lines keeps its summary record as it is: suspects are records of their own there */
+    char *lines = render_sum(LS_FORMAT_JSONL, &s, false, &suspect_sum);
+    assert_null(strstr(lines, "honeypot"));
+    free(lines);
+    ls_service_free(&s);
+}
+
+static void test_html_warns_of_suspects(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    char *html = render_sum(LS_FORMAT_HTML, &s, false, &suspect_sum);
+    assert_true(ls_utf8_valid(html, strlen(html)));
+    const char *warn = strstr(html, "<section id=honeypots class=warn role=alert>");
+    assert_non_null(warn);
+    assert_non_null(strstr(warn, "Likely honeypots or tarpits: 4 hosts"));
+    assert_non_null(strstr(warn, "<li><strong>127.66.8.9</strong>: " SUSPECT_TEXT));
+    assert_non_null(strstr(warn, "<li><strong>fd00::&lt;b&gt;7&lt;/b&gt;</strong>: "));
+    assert_null(strstr(html, "<b>7"));
+    assert_non_null(strstr(warn, "2 more not listed"));
+    const char *svc = strstr(html, "<section class=\"svc");
+    assert_non_null(svc);
+    assert_true(warn < svc); /* above the services, where it is seen */
+    free(html);
+    html = render_sum(LS_FORMAT_HTML, &s, false, NULL);
+    assert_null(strstr(html, "id=honeypots"));
+    assert_null(strstr(html, "127.66.8.9"));
+    free(html);
+    ls_service_free(&s);
+}
+
+static void test_markdown_lists_suspects(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    char *md = render_sum(LS_FORMAT_MARKDOWN, &s, false, &suspect_sum);
+    const char *warn = strstr(md, "\n## Warning: likely honeypots or tarpits (4 hosts)\n");
+    assert_non_null(warn);
+    assert_non_null(strstr(warn, "\n- **127.66.8.9**: " SUSPECT_TEXT));
+    assert_non_null(strstr(warn, "\n- **fd00::&lt;b&gt;7&lt;/b&gt;**: open on the default ports of 2 database engines "
+                                 "at once (redis, postgresql), 3 open database ports"));
+    assert_null(strstr(md, "<b>"));
+    assert_non_null(strstr(warn, "\n2 more not listed.\n"));
+    assert_true(warn < strstr(md, "\n---\n")); /* before the totals */
+    free(md);
+    md = render_sum(LS_FORMAT_MARKDOWN, &s, false, NULL);
+    assert_null(strstr(md, "honeypot"));
+    free(md);
+    ls_service_free(&s);
+}
+
+/* The results of rule `id` in a SARIF run. */
+static size_t results_of(json_t *run, const char *id, json_t **first)
+{
+    size_t n = 0;
+    json_t *res = json_object_get(run, "results");
+    for (size_t i = 0; i < json_array_size(res); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(res, i), "ruleId")), id) == 0 && !n++)
+            *first = json_array_get(res, i);
+    return n;
+}
+
+static void test_sarif_result_per_suspect(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    for (int with = 0; with < 2; with++) {
+        char *text = render_sum(LS_FORMAT_SARIF, &s, false, with ? &suspect_sum : NULL);
+        json_t *doc = json_loads(text, 0, NULL);
+        free(text);
+        assert_non_null(doc);
+        json_t *run = json_array_get(json_object_get(doc, "runs"), 0), *hp = NULL;
+        json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+        size_t nrule = 0;
+        for (size_t i = 0; i < json_array_size(rules); i++)
+            nrule += strcmp(json_string_value(json_object_get(json_array_get(rules, i), "id")), "likely-honeypot") == 0;
+        assert_int_equal(nrule, with); /* declared once, only when used */
+        assert_int_equal(results_of(run, "likely-honeypot", &hp), with ? 2 : 0);
+        assert_int_equal(json_array_size(json_object_get(run, "results")), with ? 4 : 2); /* + risk and secret */
+        if (with) {
+            assert_string_equal(json_string_value(json_object_get(hp, "level")), "warning");
+            assert_string_equal(json_string_value(json_object_get(json_object_get(hp, "message"), "text")),
+                                "127.66.8.9 is " SUSPECT_TEXT ": likely a honeypot or tarpit.");
+            json_t *loc = json_object_get(
+                json_object_get(json_array_get(json_object_get(hp, "locations"), 0), "physicalLocation"),
+                "artifactLocation");
+            assert_string_equal(json_string_value(json_object_get(loc, "uri")), "host://127.66.8.9");
+            assert_int_equal(strlen(json_string_value(
+                                 json_object_get(json_object_get(hp, "partialFingerprints"), "leakscanResult/v1"))),
+                             64);
+            assert_int_equal(json_integer_value(json_object_get(hp, "ruleIndex")),
+                             json_array_size(rules) - 1); /* points at its rule */
+        }
+        json_decref(doc);
+    }
+    ls_service_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +499,10 @@ int main(void)
         cmocka_unit_test(test_text_summary_collapses_interfaces),
         cmocka_unit_test(test_markdown_escapes_and_redacts),
         cmocka_unit_test(test_jsonl_file_secret_matches_jansson),
+        cmocka_unit_test(test_json_document_names_suspects),
+        cmocka_unit_test(test_html_warns_of_suspects),
+        cmocka_unit_test(test_markdown_lists_suspects),
+        cmocka_unit_test(test_sarif_result_per_suspect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,8 @@ static int64_t record(struct ls_store *st, struct ls_service *svcs, size_t n)
     assert_int_equal(ls_store_scan_begin(st, "127.77.3.14", &id, err, sizeof err), 0);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(ls_store_add_service(st, id, &svcs[i], err, sizeof err), 0);
-    struct ls_scan_summary sum = {1, 2, n, n, n, 10};
+    struct ls_scan_summary sum = {
+        .targets = 1, .probes = 2, .open_ports = n, .services = n, .exposed = n, .duration_ms = 10};
     assert_int_equal(ls_store_scan_end(st, id, &sum, err, sizeof err), 0);
     return id;
 }
