@@ -1,4 +1,5 @@
 /* leakscan's entry point: dispatches to the subcommand handlers. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,5 +82,10 @@ int main(int argc, char **argv)
     const struct command *c = find(cmd);
     if (!c)
         return ls_usage_error("unknown command '%s' (try 'leakscan --help')", cmd);
+    /* A scanned host that accepts and closes at once (a tarpit does) makes the next write to its
+     * socket (OpenSSL's, among others) raise SIGPIPE, whose default action would end the whole
+     * scan. Ignored, the write fails with EPIPE like any other dead connection; a closed stdout
+     * is then a write error each command reports (exit 3) instead of a silent kill. */
+    signal(SIGPIPE, SIG_IGN);
     return c->run(argc - 1, argv + 1);
 }

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,12 +83,25 @@ struct scan_out {
     uint64_t suspects_omitted;
 };
 
+/* After a failed write: if the reader of our output went away (a closed pipe, `| head`), end the
+ * way a pipeline's writer does, by SIGPIPE, which main() ignores only so that a scanned host
+ * closing its socket cannot end the scan. Anything else (a full disk) is reported at the end. */
+static void stop_if_reader_gone(const struct scan_out *o)
+{
+    struct pollfd p = {fileno(o->out), 0, 0};
+    if (ferror(o->out) && poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+}
+
 static void on_service(void *ud, const struct ls_service *svc)
 {
     struct scan_out *o = ud;
     if ((int)svc->severity > o->max_severity)
         o->max_severity = (int)svc->severity;
-    ls_report_service(o->report, svc);
+    if (ls_report_service(o->report, svc) != 0)
+        stop_if_reader_gone(o);
     char err[512];
     if (o->store && !o->store_failed && ls_store_add_service(o->store, o->scan_id, svc, err, sizeof err)) {
         fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
@@ -117,6 +132,7 @@ static void on_open(void *ud, const char *ip, uint16_t port)
     else
         fprintf(o->out, "{\"type\":\"open\",\"ip\":\"%s\",\"port\":%u}\n", ip, port);
     fflush(o->out);
+    stop_if_reader_gone(o);
 }
 
 /* Keeps a suspect host for the document report (json, html, sarif, markdown): at most MAX_SUSPECTS,
@@ -167,6 +183,7 @@ static void on_suspect(void *ud, const struct ls_honeypot_host *h)
         keep_suspect(o, h);
     }
     fflush(o->out);
+    stop_if_reader_gone(o);
 }
 
 /* Strict unsigned parse: digits only, within [min, max]. */

@@ -44,6 +44,13 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# Runs the command with a stdout whose reader is already gone (a closed pipe, as after `| head`);
+# prints its exit status as Python gives it (-13: ended by SIGPIPE).
+closed_stdout() {
+    python3 -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+print(subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL).returncode)' "$@"
+}
 ch_client() { clickhouse-client --host "$1" --query "$2"; }
 
 finish() {

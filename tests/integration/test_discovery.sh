@@ -4,7 +4,8 @@
 # lost), --rate accurate within 10% at two rates, --scope refusal with no connection attempted,
 # --exclude honoured, IPv6 ranges on ::1, a name with several addresses (loaded through the hidden
 # --hosts-file option) scanned at each, the honeypot flag for a host open on the ports of many
-# database engines at once.
+# database engines at once (a full scan of it ends normally, its json report carries the flag),
+# and a closed stdout ending a discover-only run by SIGPIPE.
 . "$(dirname "$0")/lib.sh"
 net=127.66.6
 ports=16001,16002,16003
@@ -175,4 +176,14 @@ run scan --discover-only --format text "$hp.9"
 check "honeypot: text line names the host" grep -q "^likely honeypot/tarpit $hp.9: open on the default ports of 9 database engines" "$TMP/out"
 run scan --discover-only --honeypot-engines 1 "$hp.9"
 check "honeypot: --honeypot-engines 1 is bad usage (exit 2)" test "$rc" = 2
+# a full scan of it, whose every connection is accepted and closed at once as by a tarpit, ends
+# normally (regression: a write to such a socket raised SIGPIPE, which ended the scan with 141),
+# and the json document carries the flag in its summary
+run scan --format json "$hp.9"
+check "honeypot: full scan of an accept-and-close host exits 0 (rc=$rc)" test "$rc" -eq 0
+check "honeypot: the json document's summary lists it" python3 -c 'import json, sys
+h = json.load(open(sys.argv[1]))["summary"]["honeypots"]
+sys.exit(not (len(h) == 1 and h[0]["ip"] == sys.argv[2] and len(h[0]["engines"]) == 9))' "$TMP/out" "$hp.9"
+# a reader that went away (| head): discover-only ends by SIGPIPE, as a pipeline's writer does
+check "closed stdout: discover-only ends by SIGPIPE" test "$(closed_stdout "$LEAKSCAN" scan --discover-only --format jsonl "$hp.9")" = -13
 finish
