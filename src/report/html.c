@@ -360,13 +360,11 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
 static void suspects_section(struct ls_buf *b, const struct ls_scan_summary *sum)
 {
     char n[LS_FMT_NUM], text[1024];
-    uint64_t total = sum->nsuspects + sum->suspects_omitted;
-    ls_buf_printf(b,
-                  "<section id=honeypots class=warn role=alert><h2>&#9888; Likely honeypot%s or tarpit%s: %s "
-                  "host%s</h2>\n<p>Open on the default ports of many database engines at once, which real "
-                  "servers rarely are: what they seem to expose may be bait. Their ports are still assessed; "
-                  "any service found is listed below.</p>\n<ul>\n",
-                  total == 1 ? "" : "s", total == 1 ? "" : "s", ls_fmt_thousands(total, n), total == 1 ? "" : "s");
+    ls_buf_puts(b, "<section id=honeypots class=warn role=alert><h2>&#9888; ");
+    esc(b, ls_suspects_heading(sum->nsuspects + sum->suspects_omitted, text, sizeof text));
+    ls_buf_puts(b, "</h2>\n<p>");
+    esc(b, ls_suspects_intro);
+    ls_buf_puts(b, " Their ports are still assessed; any service found is listed below.</p>\n<ul>\n");
     for (size_t i = 0; i < sum->nsuspects; i++) {
         ls_buf_puts(b, "<li><strong>");
         ESC_FIXED(b, sum->suspects[i].ip);

@@ -174,11 +174,11 @@ static int md_service(struct ls_report *r, const struct ls_service *s)
 static void suspects(struct ls_buf *b, const struct ls_scan_summary *sum)
 {
     char n[LS_FMT_NUM], text[1024];
-    uint64_t total = sum->nsuspects + sum->suspects_omitted;
-    ls_buf_printf(b,
-                  "\n## Warning: likely honeypot%s or tarpit%s (%s host%s)\n\nOpen on the default ports of many "
-                  "database engines at once, which real servers rarely are: what they seem to expose may be bait.\n\n",
-                  total == 1 ? "" : "s", total == 1 ? "" : "s", ls_fmt_thousands(total, n), total == 1 ? "" : "s");
+    ls_buf_puts(b, "\n## Warning. ");
+    md(b, ls_suspects_heading(sum->nsuspects + sum->suspects_omitted, text, sizeof text));
+    ls_buf_puts(b, "\n\n");
+    md(b, ls_suspects_intro);
+    ls_buf_puts(b, "\n\n");
     for (size_t i = 0; i < sum->nsuspects; i++) {
         ls_buf_puts(b, "- **");
         MD_FIXED(b, sum->suspects[i].ip);

@@ -1,6 +1,8 @@
 /* Finding model helpers: names of enums, totals, the suspect-host wording, and owned-memory management. */
 #include "report/model.h"
 
+#include "report/fmt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +192,17 @@ char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n)
     if (k < n)
         snprintf(out + k, n - k, "), %u open database port%s: likely a honeypot or tarpit", h->open_db_ports,
                  h->open_db_ports == 1 ? "" : "s");
+    return out;
+}
+
+const char ls_suspects_intro[] = "Open on the default ports of many database engines at once, which real servers "
+                                 "rarely are: what they seem to expose may be bait.";
+
+char *ls_suspects_heading(uint64_t total, char *out, size_t n)
+{
+    char num[LS_FMT_NUM];
+    const char *s = total == 1 ? "" : "s";
+    snprintf(out, n, "Likely honeypot%s or tarpit%s: %s host%s", s, s, ls_fmt_thousands(total, num), s);
     return out;
 }
 

@@ -178,6 +178,10 @@ const char *ls_engine_display_name(const char *engine);
  * honeypot or tarpit" into out (truncated to n bytes, NUL-terminated); the one wording every
  * document writer uses, each escaping it for its format. Returns out. */
 char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n);
+/* The heading and introduction of the suspect-host section of the html and markdown reports:
+ * "Likely honeypots or tarpits: 1,002 hosts" (singular for one) into out; and why they matter. */
+char *ls_suspects_heading(uint64_t total, char *out, size_t n);
+extern const char ls_suspects_intro[];
 
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);

@@ -81,6 +81,16 @@ static FILE *mem_fd(const char *buf, size_t len, int *fd)
     return f;
 }
 
+/* ls_filescan_fd over text[0, len) with options o into *r; asserts it succeeded. */
+static void scan_text(const char *text, size_t len, const char *name, const struct ls_filescan_opts *o,
+                      struct ls_file_result *r)
+{
+    int fd;
+    FILE *f = mem_fd(text, len, &fd);
+    assert_int_equal(ls_filescan_fd(det, scr, fd, name, o, r), 0);
+    fclose(f);
+}
+
 struct rec {
     uint64_t start[4096];
     uint32_t rule[4096];
@@ -197,12 +207,9 @@ static void test_file_records(void **state)
 {
     (void)state;
     const char text[] = "first line\n  token=" GH "\nagain " GH "\nDATABASE_URL=" PG "\n";
-    int fd;
-    FILE *f = mem_fd(text, sizeof text - 1, &fd);
     struct ls_filescan_opts o = {.keep_raw = false, .skip_binary = true, .block = 16};
     struct ls_file_result r;
-    assert_int_equal(ls_filescan_fd(det, scr, fd, "t.log", &o, &r), 0);
-    fclose(f);
+    scan_text(text, sizeof text - 1, "t.log", &o, &r);
     assert_null(r.error);
     assert_false(r.binary);
     assert_int_equal(r.nsecrets, 2);
@@ -239,13 +246,10 @@ static void test_interleaved_repeats(void **state)
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < N; i++)
             n += (size_t)snprintf(text + n, cap - n, "login ok for qa%dmember@acme-mail.io\n", i);
-    int fd;
-    FILE *f = mem_fd(text, n, &fd);
-    free(text);
     struct ls_filescan_opts o = {.skip_binary = true};
     struct ls_file_result r;
-    assert_int_equal(ls_filescan_fd(det, scr, fd, "many.log", &o, &r), 0);
-    fclose(f);
+    scan_text(text, n, "many.log", &o, &r);
+    free(text);
     assert_int_equal(r.nsecrets, N);
     for (size_t i = 0; i < N; i++) {
         assert_string_equal(r.secrets[i].sec.rule, "email");
@@ -274,12 +278,9 @@ static void test_fingerprint_map_refusals(void **state)
     size_t saved = ls_filescan_fp_entries;
     for (int round = 0; round < 2; round++) {
         ls_filescan_fp_entries = round ? 1 : saved;
-        int fd;
-        FILE *f = mem_fd(text, sizeof text - 1, &fd);
         struct ls_filescan_opts o = {.skip_binary = true};
         struct ls_file_result r;
-        assert_int_equal(ls_filescan_fd(det, scr, fd, "refuse.log", &o, &r), 0);
-        fclose(f);
+        scan_text(text, sizeof text - 1, "refuse.log", &o, &r);
         assert_int_equal(r.nsecrets, 3);
         const char *want[] = {"q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5", "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6",
                               "Mx7p/K2vB9nQ4sL8wE1rT/6yU3hJ0cF5gD2aZkN7"};
@@ -304,12 +305,9 @@ static void test_escaped_spelling_same_record(void **state)
     const char text[] = "aws_secret_access_key=q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5\n"
                         "{\"aws_secret_access_key\":\"q8Vd\\/2LmN4tZ7xRb0pKs\\/9YcHw3JfA6eUg1oTiE5\"}\n"
                         "aws_secret_access_key=q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5\n";
-    int fd;
-    FILE *f = mem_fd(text, sizeof text - 1, &fd);
     struct ls_filescan_opts o = {.skip_binary = true};
     struct ls_file_result r;
-    assert_int_equal(ls_filescan_fd(det, scr, fd, "esc.log", &o, &r), 0);
-    fclose(f);
+    scan_text(text, sizeof text - 1, "esc.log", &o, &r);
     assert_int_equal(r.nsecrets, 1);
     assert_string_equal(r.secrets[0].sec.rule, "aws-secret-access-key");
     assert_int_equal(r.secrets[0].line, 1);
@@ -326,12 +324,9 @@ static void test_secret_inside_chat_message(void **state)
     const char text[] = "{\"role\":\"user\",\"content\":\"is it safe to share this? TOKEN=" GH "\"}\n";
     const size_t blocks[] = {0, 3, 40};
     for (size_t k = 0; k < 3; k++) {
-        int fd;
-        FILE *f = mem_fd(text, sizeof text - 1, &fd);
         struct ls_filescan_opts o = {.block = blocks[k], .include_chat = true};
         struct ls_file_result r;
-        assert_int_equal(ls_filescan_fd(det, scr, fd, "chat.log", &o, &r), 0);
-        fclose(f);
+        scan_text(text, sizeof text - 1, "chat.log", &o, &r);
         assert_int_equal(r.nsecrets, 2);
         assert_string_equal(r.secrets[0].sec.rule, "chat-message");
         assert_string_equal(r.secrets[1].sec.rule, "github-classic-pat");

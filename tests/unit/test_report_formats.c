@@ -427,7 +427,7 @@ static void test_markdown_lists_suspects(void **state)
     struct ls_service s;
     hostile_service(&s);
     char *md = render_sum(LS_FORMAT_MARKDOWN, &s, false, &suspect_sum);
-    const char *warn = strstr(md, "\n## Warning: likely honeypots or tarpits (4 hosts)\n");
+    const char *warn = strstr(md, "\n## Warning. Likely honeypots or tarpits: 4 hosts\n");
     assert_non_null(warn);
     assert_non_null(strstr(warn, "\n- **127.66.8.9**: " SUSPECT_TEXT));
     assert_non_null(strstr(warn, "\n- **fd00::&lt;b&gt;7&lt;/b&gt;**: open on the default ports of 2 database engines "
