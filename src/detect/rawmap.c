@@ -80,24 +80,31 @@ bool ls_rawmap_get(const struct ls_rawmap *m, uint64_t h, uint32_t rule, const c
     return false;
 }
 
-static bool grow_slots(struct ls_rawmap *m)
+/* Doubles the table. Every entry must stay within LS_RAWMAP_PROBES of its home slot, where
+ * ls_rawmap_get looks; if one would not (possible only by chance), the old table is kept.
+ * Returns 0, 1 (kept), -1 (out of memory). */
+static int grow_slots(struct ls_rawmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 256;
     struct ls_rawmap_slot *ns = calloc(ncap, sizeof *ns);
     if (!ns)
-        return false;
+        return -1;
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].val1)
             continue;
-        size_t j = (size_t)m->slots[i].h & (ncap - 1);
-        while (ns[j].val1)
+        size_t j = (size_t)m->slots[i].h & (ncap - 1), probe = 0;
+        while (ns[j].val1 && ++probe < LS_RAWMAP_PROBES)
             j = (j + 1) & (ncap - 1);
+        if (ns[j].val1) {
+            free(ns);
+            return 1;
+        }
         ns[j] = m->slots[i];
     }
     free(m->slots);
     m->slots = ns;
     m->cap = ncap;
-    return true;
+    return 0;
 }
 
 /* Room for n more key bytes (the buffer doubles, never beyond max_bytes). */
@@ -130,18 +137,23 @@ static size_t free_slot(const struct ls_rawmap *m, uint64_t h)
 
 int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p, size_t n, uint32_t val)
 {
-    if (m->n >= m->max_entries || n > m->max_bytes - m->nbytes || val == UINT32_MAX)
+    if (m->sealed || m->n >= m->max_entries || n > m->max_bytes - m->nbytes || val == UINT32_MAX)
         return 1;
-    if ((m->n + 1) * 2 > m->cap && !grow_slots(m))
-        return -1;
+    int g = (m->n + 1) * 2 > m->cap ? grow_slots(m) : 0;
+    if (g) {
+        m->sealed = g > 0; /* not retried at every put: each try rehashes the whole table */
+        return g;
+    }
     if (!reserve_bytes(m, n))
         return -1;
     size_t j = free_slot(m, h);
     /* a long run by chance (the hash is seeded, so not by design of the data): more room, up to
      * four slots per allowed entry; past that the key takes the slow path */
     while (j == m->cap && m->cap < 4 * m->max_entries) {
-        if (!grow_slots(m))
-            return -1;
+        if ((g = grow_slots(m)) != 0) {
+            m->sealed = g > 0;
+            return g;
+        }
         j = free_slot(m, h);
     }
     if (j == m->cap)

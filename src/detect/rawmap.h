@@ -6,7 +6,9 @@
  * system's random source and a lookup probes at most LS_RAWMAP_PROBES slots, so values crafted to
  * collide (a scanned file is hostile input) cost at most that many compares each. A run that long
  * by chance makes the table grow (to at most four slots per allowed entry); a key that still does
- * not fit is refused and takes the slow path. */
+ * not fit is refused and takes the slow path. A grow that would leave a key more than
+ * LS_RAWMAP_PROBES slots from its home (again only by chance) is not made: the key being put and
+ * every later one are refused, and every stored key stays found. */
 #ifndef LS_DETECT_RAWMAP_H
 #define LS_DETECT_RAWMAP_H
 
@@ -23,6 +25,7 @@ struct ls_rawmap {
     size_t nbytes, bytes_cap;
     size_t max_entries, max_bytes;
     uint64_t seed;
+    bool sealed; /* growing would have put a key out of a lookup's reach: further puts are refused */
 };
 
 #define LS_RAWMAP_PROBES 64

@@ -138,6 +138,51 @@ static void test_collisions_bounded(void **state)
     ls_rawmap_free(&m);
 }
 
+/* Keys with chosen hashes (the real hash is seeded, so only chance could do this): one whose home
+ * is slot 240 of 256 but that sits at 252, behind a run that wraps around the table's end. Doubling
+ * the table would re-insert the wrapped run first and push that key more than LS_RAWMAP_PROBES
+ * slots from its home, out of a lookup's reach; the grow is not made, that put and later ones are
+ * refused, and every key stored before is still found. */
+static void test_grow_keeps_keys_reachable(void **state)
+{
+    (void)state;
+    struct ls_rawmap m;
+    ls_rawmap_init(&m, 100000, 1u << 24);
+    uint64_t hash[160];
+    int rc[160];
+    uint32_t n = 0;
+    char key[16];
+#define PUT_H(h)                                                                                         \
+    do {                                                                                                 \
+        snprintf(key, sizeof key, "k%u", n);                                                             \
+        hash[n] = (h);                                                                                   \
+        rc[n] = ls_rawmap_put(&m, hash[n], 0, key, strlen(key), n);                                      \
+        n++;                                                                                             \
+    } while (0)
+    for (uint64_t h = 240; h <= 251; h++)
+        PUT_H(h);
+    PUT_H(240); /* home 240, stored at 252 */
+    for (uint64_t h = 253; h <= 255; h++)
+        PUT_H(h);
+    for (int i = 0; i < 58; i++)
+        PUT_H(250); /* wraps to slots 0-57 */
+    for (uint64_t h = 60; n < 128; h++)
+        PUT_H(h);
+    assert_int_equal(m.cap, 256);
+    PUT_H(100000); /* the 129th key: the table would double */
+    PUT_H(100001);
+#undef PUT_H
+    assert_true(rc[n - 2] == 1 && rc[n - 1] == 1);
+    for (uint32_t i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "k%u", i);
+        uint32_t v = 0;
+        assert_int_equal(ls_rawmap_get(&m, hash[i], 0, key, strlen(key), &v), rc[i] == 0);
+        if (rc[i] == 0)
+            assert_int_equal(v, i);
+    }
+    ls_rawmap_free(&m);
+}
+
 /* The hash is seeded per map: data cannot be crafted against a fixed function. */
 static void test_seeded_hash(void **state)
 {
@@ -154,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_collisions_bounded),
+        cmocka_unit_test(test_grow_keeps_keys_reachable),
         cmocka_unit_test(test_seeded_hash),
         cmocka_unit_test(test_exact_keys),
         cmocka_unit_test(test_growth),
