@@ -37,7 +37,8 @@ struct fstate {
     struct ls_file_result *res;
     size_t cap;
     struct ls_rawmap byfp;              /* (rule, fingerprint) -> index into res->secrets */
-    bool byfp_partial;                  /* a fingerprint was refused: misses scan the records */
+    uint32_t *unmapped;                 /* records byfp refused (by chance only): scanned on a miss */
+    size_t nunmapped, capunmapped;
     uint64_t line, line_start; /* line number at absolute offset `pos`, offset where it starts */
     uint64_t pos;
     char *tmp;
@@ -61,20 +62,36 @@ static void count_lines(struct fstate *f, const char *buf, uint64_t base, uint64
     f->pos = to;
 }
 
-/* The record of (rule, fingerprint), or -1. The map holds every record unless one was refused
- * (its probe bound, which a seeded hash makes a matter of chance only): then a miss is confirmed
- * by a scan of the records, so the answer stays exact. */
+/* The record of (rule, fingerprint), or -1. The map holds every record but those it refused (its
+ * probe bound or a failed allocation: a matter of chance with a seeded hash), which a miss checks
+ * one by one, so the answer stays exact. */
 static long find_record(const struct fstate *f, uint64_t h, uint32_t rule, const char fp[72])
 {
     uint32_t idx;
     if (ls_rawmap_get(&f->byfp, h, rule, fp, FP_LEN, &idx))
         return (long)idx;
-    for (size_t i = 0; f->byfp_partial && i < f->res->nsecrets; i++) {
-        const struct ls_file_secret *fs = &f->res->secrets[i];
+    for (size_t i = 0; i < f->nunmapped; i++) {
+        const struct ls_file_secret *fs = &f->res->secrets[f->unmapped[i]];
         if (fs->rule_index == rule && memcmp(fs->sec.fingerprint, fp, FP_LEN) == 0)
-            return (long)i;
+            return (long)f->unmapped[i];
     }
     return -1;
+}
+
+/* Record idx is in byfp, or else on the unmapped list; false when neither fits in memory. */
+static bool index_record(struct fstate *f, uint64_t h, uint32_t rule, const char fp[72], size_t idx)
+{
+    if (ls_rawmap_put(&f->byfp, h, rule, fp, FP_LEN, (uint32_t)idx) == 0)
+        return true;
+    if (f->nunmapped == f->capunmapped) {
+        size_t nc = f->capunmapped ? f->capunmapped * 2 : 16;
+        uint32_t *nu = realloc(f->unmapped, nc * sizeof *nu);
+        if (!nu)
+            return false;
+        f->unmapped = nu, f->capunmapped = nc;
+    }
+    f->unmapped[f->nunmapped++] = (uint32_t)idx;
+    return true;
 }
 
 /* Remembers that raw bytes p[0, n) of `rule` are record idx. A refused or failed insert only
@@ -163,11 +180,10 @@ static void on_match(void *ud, const struct ls_match *m, const char *buf, size_t
     idx = add_record(f, m, buf, base, vn, fp, rule);
     if (idx < 0)
         return;
-    int put = ls_rawmap_put(&f->byfp, hf, rule, fp, FP_LEN, (uint32_t)idx);
-    if (put < 0)
+    if (!index_record(f, hf, rule, fp, (size_t)idx)) {
         f->oom = true;
-    else if (put > 0)
-        f->byfp_partial = true;
+        return;
+    }
     remember_raw(f, h, rule, raw, n, (size_t)idx);
 }
 
@@ -213,6 +229,7 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
     int e = 0;
     int rc = ls_stream_fd(d, s, fd, &so, on_match, on_final, &f, &e, &res->bytes);
     free(f.tmp);
+    free(f.unmapped);
     ls_rawmap_free(&f.raw);
     ls_rawmap_free(&f.byfp);
     for (size_t i = 0; i < res->nsecrets; i++)

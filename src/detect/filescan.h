@@ -63,8 +63,8 @@ int ls_filescan_paths(const struct ls_detector *d, const struct ls_path_list *pa
 int ls_redact_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int fd, FILE *out, size_t block,
                  uint64_t *nredacted, int *err_no);
 
-/* Test hook: entries of the per-file fingerprint map (default LS_FILESCAN_MAX_DISTINCT); past
- * it, records are found by a scan of them instead (the path of a refused entry). */
+/* Test hook: entries of the per-file fingerprint map (default LS_FILESCAN_MAX_DISTINCT); records
+ * past it are found by a scan of those records instead (the path of a refused entry). */
 extern size_t ls_filescan_fp_entries;
 
 #endif
