@@ -3,6 +3,8 @@
 #ifndef LS_CLI_CLI_H
 #define LS_CLI_CLI_H
 
+#include <stdio.h>
+
 enum { LS_EXIT_OK = 0, LS_EXIT_FOUND = 1, LS_EXIT_USAGE = 2, LS_EXIT_RUNTIME = 3 };
 
 int ls_cmd_scan(int argc, char **argv);
@@ -23,5 +25,10 @@ int ls_cli_open_store(const char *db, struct ls_store **st);
 
 /* Prints "leakscan: <message>" on stderr (one line) and returns LS_EXIT_USAGE. */
 int ls_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* After a failed write to out: if its reader went away (a closed pipe, `| head`; a socket whose
+ * peer left), ends the process by SIGPIPE, as a pipeline's writer ends (main ignores SIGPIPE so
+ * that dead scanned hosts cannot end a scan). Returns otherwise (e.g. a full disk). */
+void ls_cli_end_if_reader_gone(FILE *out);
 
 #endif

@@ -1,4 +1,5 @@
 /* leakscan's entry point: dispatches to the subcommand handlers. */
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,17 @@ int ls_usage_error(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return LS_EXIT_USAGE;
+}
+
+void ls_cli_end_if_reader_gone(FILE *out)
+{
+    /* a pipe whose reader closed reports POLLERR, a socket whose peer left POLLHUP (a tty hung up:
+     * either); a full disk or a regular file neither */
+    struct pollfd p = {fileno(out), 0, 0};
+    if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
 }
 
 static void usage(FILE *f)
@@ -84,8 +96,18 @@ int main(int argc, char **argv)
         return ls_usage_error("unknown command '%s' (try 'leakscan --help')", cmd);
     /* A scanned host that accepts and closes at once (a tarpit does) makes the next write to its
      * socket (OpenSSL's, among others) raise SIGPIPE, whose default action would end the whole
-     * scan. Ignored, the write fails with EPIPE like any other dead connection; a closed stdout
-     * is then a write error each command reports (exit 3) instead of a silent kill. */
+     * scan. Ignored, the write fails with EPIPE like any other dead connection. Output whose
+     * reader went away ends the command by SIGPIPE after all (ls_cli_end_if_reader_gone), as a
+     * pipeline's writer ends, where a command notices it: scan's streamed records and, below,
+     * whatever was still buffered at the end. */
     signal(SIGPIPE, SIG_IGN);
-    return c->run(argc - 1, argv + 1);
+    int rc = c->run(argc - 1, argv + 1);
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        if (rc == LS_EXIT_OK || rc == LS_EXIT_FOUND) {
+            ls_cli_end_if_reader_gone(stdout);
+            fprintf(stderr, "leakscan: writing to stdout failed\n");
+            rc = LS_EXIT_RUNTIME;
+        }
+    }
+    return rc;
 }

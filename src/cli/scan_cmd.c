@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,16 +81,10 @@ struct scan_out {
     uint64_t suspects_omitted;
 };
 
-/* After a failed write: if the reader of our output went away (a closed pipe, `| head`), end the
- * way a pipeline's writer does, by SIGPIPE, which main() ignores only so that a scanned host
- * closing its socket cannot end the scan. Anything else (a full disk) is reported at the end. */
 static void stop_if_reader_gone(const struct scan_out *o)
 {
-    struct pollfd p = {fileno(o->out), 0, 0};
-    if (ferror(o->out) && poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
+    if (ferror(o->out))
+        ls_cli_end_if_reader_gone(o->out);
 }
 
 static void on_service(void *ud, const struct ls_service *svc)

@@ -44,12 +44,17 @@ sys.exit(0 if ok else 1)
 PY
 }
 
-# Runs the command with a stdout whose reader is already gone (a closed pipe, as after `| head`);
-# prints its exit status as Python gives it (-13: ended by SIGPIPE).
+# Runs the command with a stdout whose reader is already gone: a pipe whose read end is closed (as
+# after `| head`), or with --socket a socket whose peer is closed; prints its exit status as
+# Python gives it (-13: ended by SIGPIPE).
 closed_stdout() {
-    python3 -c 'import os, subprocess, sys
-r, w = os.pipe(); os.close(r)
-print(subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL).returncode)' "$@"
+    python3 -c 'import os, socket, subprocess, sys
+args = sys.argv[1:]
+if args[0] == "--socket":
+    a, b = socket.socketpair(); b.close(); w = a.detach(); args = args[1:]
+else:
+    r, w = os.pipe(); os.close(r)
+print(subprocess.run(args, stdout=w, stderr=subprocess.DEVNULL).returncode)' "$@"
 }
 ch_client() { clickhouse-client --host "$1" --query "$2"; }
 

@@ -184,6 +184,8 @@ check "honeypot: full scan of an accept-and-close host exits 0 (rc=$rc)" test "$
 check "honeypot: the json document's summary lists it" python3 -c 'import json, sys
 h = json.load(open(sys.argv[1]))["summary"]["honeypots"]
 sys.exit(not (len(h) == 1 and h[0]["ip"] == sys.argv[2] and len(h[0]["engines"]) == 9))' "$TMP/out" "$hp.9"
-# a reader that went away (| head): discover-only ends by SIGPIPE, as a pipeline's writer does
+# a reader that went away (| head, or a socket's peer): discover-only ends by SIGPIPE, as a
+# pipeline's writer does, instead of scanning on
 check "closed stdout: discover-only ends by SIGPIPE" test "$(closed_stdout "$LEAKSCAN" scan --discover-only --format jsonl "$hp.9")" = -13
+check "closed stdout (socket): discover-only ends by SIGPIPE" test "$(closed_stdout --socket "$LEAKSCAN" scan --discover-only --format jsonl "$hp.9")" = -13
 finish

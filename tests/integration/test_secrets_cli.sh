@@ -99,6 +99,8 @@ check "100 MB line: memory bounded (< 48 MB above a tiny input)" [ "$rss" -lt "$
 rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$TMP/time")
 check "100 MB line through --redact: bounded memory ($rss KB), secret replaced" \
   bash -c "[ $rss -lt $limit ] && tail -c 40 '$TMP/long.out' | grep -q 'REDACTED:github-classic-pat'"
-# a reader that went away (| head): the failed write is reported, exit 3, no hang
+# a reader that went away (| head): the failed write is reported, exit 3, no hang; output still
+# buffered at the end (rules) ends the command by SIGPIPE rather than exit 0 with the output lost
 check "closed stdout: secrets reports the failed write (exit 3)" test "$(closed_stdout "$LEAKSCAN" secrets --format jsonl "$TMP/tree")" = 3
+check "closed stdout: rules ends by SIGPIPE" test "$(closed_stdout "$LEAKSCAN" rules)" = -13
 finish
