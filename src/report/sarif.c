@@ -20,6 +20,7 @@ struct ls_sarif {
     json_t *rules; /* tool.driver.rules */
     json_t *results;
     size_t dropped; /* results past LS_SARIF_MAX_RESULTS */
+    uint64_t hosts_omitted; /* likely honeypots the scan did not keep */
     bool failed;
 };
 
@@ -83,7 +84,9 @@ static size_t rule_index(struct ls_sarif *w, const char *id, const char *categor
         json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:[s,s], s:s, s:s}}", "id", jstr(id), "name", jstr(id),
                   "shortDescription", "text", jstr(desc ? desc : id), "fullDescription", "text", jstr(desc ? desc : id),
                   "defaultConfiguration", "level", level_of(sev), "properties", "tags", "security",
-                  category ? category : "secret", "precision", "high", "security-severity", security_severity(sev));
+                  category ? category : "secret", "precision",
+                  strcmp(id, LS_SARIF_HONEYPOT_RULE) == 0 ? "medium" : "high", /* a heuristic */
+                  "security-severity", security_severity(sev));
     if (!r || json_array_append_new(w->rules, r) < 0)
         w->failed = true;
     return json_array_size(w->rules) - 1;
@@ -198,13 +201,21 @@ int ls_sarif_close(struct ls_sarif *w)
     if (!w)
         return 0;
     json_t *inv = json_pack("{s:b}", "executionSuccessful", 1);
-    if (inv && w->dropped) {
-        char text[200];
+    json_t *notes = json_array();
+    char text[200];
+    if (notes && w->dropped) {
         snprintf(text, sizeof text, "%zu more results were left out: GitHub code scanning accepts at most %d per run",
                  w->dropped, LS_SARIF_MAX_RESULTS);
-        json_object_set_new(inv, "toolExecutionNotifications",
-                            json_pack("[{s:{s:s}, s:s}]", "message", "text", text, "level", "warning"));
+        json_array_append_new(notes, json_pack("{s:{s:s}, s:s}", "message", "text", text, "level", "warning"));
     }
+    if (notes && w->hosts_omitted) {
+        snprintf(text, sizeof text, "%llu more likely honeypots or tarpits were flagged but not listed",
+                 (unsigned long long)w->hosts_omitted);
+        json_array_append_new(notes, json_pack("{s:{s:s}, s:s}", "message", "text", text, "level", "warning"));
+    }
+    if (inv && notes && json_array_size(notes))
+        json_object_set(inv, "toolExecutionNotifications", notes);
+    json_decref(notes);
     json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:O}}, s:[o], s:O, s:s}]}", "$schema",
                             "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
                             "driver", "name", "leakscan", "version", LS_VERSION, "semanticVersion", LS_VERSION, "rules",
@@ -221,15 +232,22 @@ int ls_sarif_close(struct ls_sarif *w)
 
 /* ---- the scan report in SARIF: every table secret and every risk of every service ---- */
 
+/* "scheme://ip" or "scheme://[v6]", with ":port" when port is not 0 (ip at most 64 bytes used). */
+static void host_uri(char *out, size_t n, const char *scheme, const char *ip, unsigned port)
+{
+    bool v6 = strchr(ip, ':') != NULL;
+    int k = snprintf(out, n, "%s://%s%.64s%s", scheme, v6 ? "[" : "", ip, v6 ? "]" : "");
+    if (port && k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, ":%u", port);
+}
+
 static int sarif_service(struct ls_report *r, const struct ls_service *s)
 {
     if (!r->state && !(r->state = ls_sarif_new(r->out)))
         return -1;
     struct ls_sarif *w = r->state;
-    bool v6 = strchr(s->ip, ':') != NULL;
     char base[256];
-    snprintf(base, sizeof base, "%s://%s%.64s%s:%u", s->engine ? s->engine : "db", v6 ? "[" : "", s->ip, v6 ? "]" : "",
-             s->port);
+    host_uri(base, sizeof base, s->engine ? s->engine : "db", s->ip, s->port);
     for (size_t i = 0; i < s->nrisks; i++)
         if (ls_sarif_add_risk(w, &s->risks[i], base))
             return -1;
@@ -263,16 +281,25 @@ static int sarif_service(struct ls_report *r, const struct ls_service *s)
     return 0;
 }
 
-/* One "likely-honeypot" result per suspect host, located at host://ip (a warning: its findings may be bait). */
+/* One "likely-honeypot" result per suspect host, located at host://ip (a warning: its findings may be
+ * bait). They qualify every other result, so they are never the ones left out at the results cap:
+ * room is made by leaving out the last findings instead. */
 static int sarif_summary(struct ls_report *r, const struct ls_scan_summary *sum)
 {
     if (!r->state && !(r->state = ls_sarif_new(r->out)))
         return -1;
+    struct ls_sarif *w = r->state;
+    w->hosts_omitted = sum->suspects_omitted;
+    size_t room = LS_SARIF_MAX_RESULTS - json_array_size(w->results);
+    for (size_t k = sum->nsuspects > room ? sum->nsuspects - room : 0; k > 0 && json_array_size(w->results); k--) {
+        json_array_remove(w->results, json_array_size(w->results) - 1);
+        w->dropped++;
+    }
     for (size_t i = 0; i < sum->nsuspects; i++) {
         const struct ls_suspect_host *h = &sum->suspects[i];
         char ip[sizeof h->ip + 1], uri[sizeof h->ip + 16], what[1024], text[1200];
         snprintf(ip, sizeof ip, "%.*s", (int)strnlen(h->ip, sizeof h->ip), h->ip);
-        snprintf(uri, sizeof uri, strchr(ip, ':') ? "host://[%s]" : "host://%s", ip);
+        host_uri(uri, sizeof uri, "host", ip, 0);
         snprintf(text, sizeof text, "%s is %s.", ip, ls_suspect_describe(h, what, sizeof what));
         if (add_finding(r->state, LS_SARIF_HONEYPOT_RULE, "honeypot", "Likely honeypot or tarpit", LS_SEV_MEDIUM, text,
                         uri))

@@ -490,12 +490,48 @@ static void test_sarif_result_per_suspect(void **state)
     ls_service_free(&s);
 }
 
+/* At the results cap, the likely-honeypot results are kept (they qualify every other result): the
+ * last findings make room; the notifications count what was left out and the unlisted hosts. */
+static void test_sarif_suspects_survive_the_cap(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    hostile_service(&s);
+    struct ls_table *t = &s.tables[0];
+    struct ls_secret *many = realloc(t->secrets, LS_SARIF_MAX_RESULTS * sizeof *many);
+    assert_non_null(many);
+    t->secrets = many;
+    for (size_t i = 1; i < LS_SARIF_MAX_RESULTS; i++) {
+        many[i] = many[0];
+        many[i].column = NULL;
+        many[i].raw = NULL;
+        snprintf(many[i].fingerprint, sizeof many[i].fingerprint, "sha256:%064zu", i + 100);
+    }
+    t->nsecrets = LS_SARIF_MAX_RESULTS; /* with the service's risk: one result over the cap */
+    char *text = render_sum(LS_FORMAT_SARIF, &s, false, &suspect_sum);
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
+    assert_non_null(doc);
+    json_t *run = json_array_get(json_object_get(doc, "runs"), 0), *hp = NULL;
+    assert_int_equal(json_array_size(json_object_get(run, "results")), LS_SARIF_MAX_RESULTS);
+    assert_int_equal(results_of(run, "likely-honeypot", &hp), 2);
+    json_t *notes = json_object_get(json_array_get(json_object_get(run, "invocations"), 0), "toolExecutionNotifications");
+    assert_int_equal(json_array_size(notes), 2);
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 0), "message"), "text")),
+                           "3 more results"));
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 1), "message"), "text")),
+                           "2 more likely honeypots"));
+    json_decref(doc);
+    ls_service_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html_escapes_hostile_strings),
         cmocka_unit_test(test_sarif_scan_report),
         cmocka_unit_test(test_sarif_api_files_and_cap),
+        cmocka_unit_test(test_sarif_suspects_survive_the_cap),
         cmocka_unit_test(test_text_summary_collapses_interfaces),
         cmocka_unit_test(test_markdown_escapes_and_redacts),
         cmocka_unit_test(test_jsonl_file_secret_matches_jansson),
