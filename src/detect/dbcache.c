@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,7 +233,7 @@ static int newer_first(const void *a, const void *b)
  * symlink is removed itself, never its target; directories and other names are left alone. */
 static void prune(int dfd, const char *fresh)
 {
-    int d2 = dup(dfd);
+    int d2 = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
     DIR *dh = d2 >= 0 ? fdopendir(d2) : NULL;
     struct aged *dbs = malloc(PRUNE_SCAN * sizeof *dbs);
     if (!dh || !dbs) {
@@ -289,7 +290,12 @@ void ls_dbcache_store(const unsigned char key[LS_DBCACHE_KEY], const hs_database
         hdr[8 + LS_DBCACHE_KEY + 32 + i] = (unsigned char)((uint64_t)n >> (8 * i));
     /* a new file 0600 (O_EXCL: never an existing file or symlink), renamed over the name when
      * complete; rename replaces a symlink itself, never its target */
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", name, (long)getpid());
+    /* pid and a random number: a file a dead process left under a reused pid, or another thread's,
+     * never blocks this store (stale ones are pruned after TMP_STALE) */
+    unsigned rnd = 0;
+    if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
+        rnd = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)&rnd;
+    snprintf(tmp, sizeof tmp, "%s.%ld.%08x.tmp", name, (long)getpid(), rnd);
     int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
         bool ok = write_all(fd, hdr, sizeof hdr) && write_all(fd, bytes, n);
