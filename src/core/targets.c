@@ -28,7 +28,9 @@
  *              nested @file lines are errors; a file without targets is an error. Any bad line
  *              makes the whole argument an error (exit 2, "file:line: ..."): a scan of the wrong
  *              set of hosts is worse than no scan, so we never silently drop a line.
- *   -          the @FILE format read from stdin (named "stdin" in messages).
+ *              A @FILE that is not a regular file (FIFO, device, directory, socket) is refused at
+ *              once, never read: opening and reading it could block forever or never end.
+ *   -          the @FILE format read from stdin (named "stdin" in messages), whatever stdin is.
  * The sum of ls_target_naddrs over a list may not exceed LS_MAX_EXPANDED_ADDRS. On any error the
  * list is left as it was before the call, and err gets one line naming the bad value in quotes,
  * e.g. "bad target '300.1.1.1': not an IPv4 address" or "targets.txt:3: bad target 'x_y': ...".
@@ -40,12 +42,15 @@
 #include "core/textutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
 #define FILE_LINE_MAX 4096
@@ -282,8 +287,10 @@ static const char *parse_addr_or_cidr(const char *s, size_t len, int family, str
     return NULL;
 }
 
-/* Parses one target (no @file). Returns NULL or the reason (possibly written into why). */
-static const char *parse_one(const char *s, struct ls_target *t, bool bounded, char *why, size_t whylen)
+/* Parses one target (no @file). Returns NULL or the reason (possibly written into why); on success
+ * s[*name_off..+*name_len) is the text to keep as the target's name. */
+static const char *parse_one(const char *s, struct ls_target *t, bool bounded, size_t *name_off, size_t *name_len,
+                             char *why, size_t whylen)
 {
     size_t len = strlen(s);
     memset(t, 0, sizeof *t);
@@ -375,8 +382,73 @@ static const char *parse_one(const char *s, struct ls_target *t, bool bounded, c
             return why;
         }
     }
-    snprintf(t->name, sizeof t->name, "%.*s", (int)hlen, host);
+    *name_off = (size_t)(host - s);
+    *name_len = hlen;
     return NULL;
+}
+
+/* The name arena: blocks that never move, so a target's name pointer stays valid as the list grows.
+ * Blocks grow with the text stored (1 KiB up to 64 KiB), so the arena stays proportional to it. */
+struct ls_name_block {
+    struct ls_name_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define NAME_BLOCK_MIN 1024
+#define NAME_BLOCK_MAX (64u << 10)
+
+/* Copies s[0..len) plus a NUL into the arena. Returns the copy, or NULL (out of memory or over
+ * LS_MAX_TARGET_TEXT, *too_much says which). */
+static const char *name_store(struct ls_target_list *l, const char *s, size_t len, bool *too_much)
+{
+    struct ls_name_block *b = l->names;
+    *too_much = len + 1 > LS_MAX_TARGET_TEXT - l->name_used;
+    if (*too_much)
+        return NULL;
+    if (!b || b->cap - b->used < len + 1) {
+        size_t cap = l->name_used < NAME_BLOCK_MIN ? NAME_BLOCK_MIN : l->name_used;
+        cap = cap > NAME_BLOCK_MAX ? NAME_BLOCK_MAX : cap;
+        cap = cap < len + 1 ? len + 1 : cap;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = l->names;
+        b->used = 0;
+        b->cap = cap;
+        l->names = b;
+        l->name_alloc += sizeof *b + cap;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    b->used += len + 1;
+    l->name_used += len + 1;
+    return p;
+}
+
+/* Where the arena stood, to undo a failed parse. */
+struct name_mark {
+    struct ls_name_block *head;
+    size_t head_used, used, alloc;
+};
+
+static struct name_mark name_mark(const struct ls_target_list *l)
+{
+    return (struct name_mark){l->names, l->names ? l->names->used : 0, l->name_used, l->name_alloc};
+}
+
+static void name_rollback(struct ls_target_list *l, const struct name_mark *m)
+{
+    while (l->names && l->names != m->head) {
+        struct ls_name_block *next = l->names->next;
+        free(l->names);
+        l->names = next;
+    }
+    if (l->names)
+        l->names->used = m->head_used;
+    l->name_used = m->used;
+    l->name_alloc = m->alloc;
 }
 
 static int list_push(struct ls_target_list *l, const struct ls_target *t)
@@ -393,19 +465,37 @@ static int list_push(struct ls_target_list *l, const struct ls_target *t)
     return 0;
 }
 
+/* After a list file: gives back the array's unused tail (up to half of it after doubling). */
+static void list_shrink(struct ls_target_list *l)
+{
+    if (l->n == 0 || l->cap - l->n <= l->n / 16)
+        return;
+    struct ls_target *nv = realloc(l->v, l->n * sizeof *nv);
+    if (nv) {
+        l->v = nv;
+        l->cap = l->n;
+    }
+}
+
 /* Parses one target string and appends it; prefix ("file:3: ") goes before the message. */
 static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, bool bounded,
                       const char *prefix, char *err, size_t errlen)
 {
     struct ls_target t;
     char why[160], q[LS_QUOTE_MAX + 8];
-    const char *reason = parse_one(s, &t, bounded, why, sizeof why);
+    size_t name_off = 0, name_len = 0;
+    bool too_much = false;
+    const char *reason = parse_one(s, &t, bounded, &name_off, &name_len, why, sizeof why);
     if (!reason) {
         uint64_t n = ls_target_naddrs(&t);
         if (bounded && *total > LS_MAX_EXPANDED_ADDRS - n) {
             snprintf(why, sizeof why, "the target list would exceed %llu addresses",
                      (unsigned long long)LS_MAX_EXPANDED_ADDRS);
             reason = why;
+        } else if (!(t.name = name_store(out, s + name_off, name_len, &too_much))) {
+            if (too_much)
+                snprintf(why, sizeof why, "the target list's text would exceed %u MiB", LS_MAX_TARGET_TEXT >> 20);
+            reason = too_much ? why : "out of memory";
         } else if (list_push(out, &t) != 0) {
             reason = "out of memory";
         } else {
@@ -421,17 +511,49 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device"
+         : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Opens a list file for reading without ever blocking in open(): O_NONBLOCK (a FIFO without a writer
+ * opens at once), fstat of that same descriptor (no window to swap the file), then back to blocking
+ * reads. Anything but a regular file is refused: it could block forever or never end. */
+static FILE *open_list_file(const char *path, const char *qp, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ls_set_err(err, errlen, "cannot read target file '%s': %s, not a regular file (give '-' to read stdin)", qp,
+                   file_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 /* path NULL = stdin */
 static int parse_file(struct ls_target_list *out, const char *path, uint64_t *total, bool bounded, char *err,
                       size_t errlen)
 {
     char qp[LS_QUOTE_MAX + 8], prefix[LS_QUOTE_MAX + 32];
     ls_quote(qp, sizeof qp, path ? path : "stdin", strlen(path ? path : "stdin"));
-    FILE *f = path ? fopen(path, "r") : stdin;
-    if (!f) {
-        ls_set_err(err, errlen, "cannot read target file '%s': %s", qp, strerror(errno));
+    FILE *f = path ? open_list_file(path, qp, err, errlen) : stdin;
+    if (!f)
         return -1;
-    }
     char *line = malloc(FILE_LINE_MAX + 1);
     if (!line) {
         if (path)
@@ -518,6 +640,7 @@ static int targets_parse(struct ls_target_list *out, const char *arg, bool bound
     }
     size_t n0 = out->n;
     bool was_empty = out->v == NULL;
+    struct name_mark mark = name_mark(out);
     uint64_t total = 0;
     for (size_t i = 0; i < out->n; i++) {
         uint64_t k = ls_target_naddrs(&out->v[i]);
@@ -531,13 +654,18 @@ static int targets_parse(struct ls_target_list *out, const char *arg, bool bound
         } else {
             rc = parse_file(out, arg + 1, &total, bounded, err, errlen);
         }
+        if (rc == 0)
+            list_shrink(out);
     } else if (strcmp(arg, "-") == 0) {
         rc = parse_file(out, NULL, &total, bounded, err, errlen);
+        if (rc == 0)
+            list_shrink(out);
     } else {
         rc = add_target(out, arg, &total, bounded, "", err, errlen);
     }
     if (rc != 0) {
         out->n = n0;
+        name_rollback(out, &mark);
         if (was_empty) /* leave an unallocated list unallocated */
             ls_target_list_free(out);
     }
@@ -561,6 +689,13 @@ void ls_target_list_free(struct ls_target_list *l)
     free(l->v);
     l->v = NULL;
     l->n = l->cap = 0;
+    struct name_mark none = {0};
+    name_rollback(l, &none);
+}
+
+size_t ls_target_list_bytes(const struct ls_target_list *l)
+{
+    return l ? l->cap * sizeof *l->v + l->name_alloc : 0;
 }
 
 uint64_t ls_target_naddrs(const struct ls_target *t)

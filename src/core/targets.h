@@ -1,7 +1,8 @@
 /* Target and port-list parsing (the command line's TARGET… and -p LIST).
  * TARGET: IPv4/IPv6 address, CIDR (v4 or v6), range A-B (v4 or v6), host name, any of those with
  * :port (IPv6 as [addr]:port), @file (one target per line, '#' comments, blank lines ignored) or
- * "-" (the same format read from stdin).
+ * "-" (the same format read from stdin). A @file that is not a regular file (a FIFO, device or
+ * directory) is refused without blocking; stdin is read whatever it is.
  * Parsing never resolves names (the scanner does that asynchronously) and never touches the
  * network. Errors: a one-line reason naming the bad value, written into err. */
 #ifndef LS_CORE_TARGETS_H
@@ -15,19 +16,28 @@
 
 enum ls_target_kind { LS_TARGET_ADDR, LS_TARGET_CIDR, LS_TARGET_NAME, LS_TARGET_RANGE };
 
+/* 48 bytes on LP64; the text lives in the list's name arena (see ls_target_list_bytes). */
 struct ls_target {
-    enum ls_target_kind kind;
-    int family;            /* AF_INET or AF_INET6 for ADDR/CIDR; 0 for NAME */
-    uint8_t addr[16];      /* network byte order; CIDR: host bits cleared */
+    uint8_t kind;          /* enum ls_target_kind */
+    uint8_t family;        /* AF_INET or AF_INET6 for ADDR/CIDR/RANGE; 0 for NAME */
     uint8_t prefix;        /* 32/128 for ADDR and RANGE */
-    uint8_t addr_end[16];  /* RANGE: the last address (inclusive), network byte order */
     uint16_t port;         /* from host:port, else 0 = use the port list */
-    char name[256];        /* NAME: the host name; others: the literal as given */
+    uint8_t addr[16];      /* network byte order; CIDR: host bits cleared */
+    uint8_t addr_end[16];  /* RANGE: the last address (inclusive), network byte order */
+    const char *name;      /* NAME: the host name; others: the literal as given. Owned by the list,
+                            * valid until ls_target_list_free (never moves while the list grows). */
 };
+
+#define LS_MAX_TARGET_TEXT (512u << 20) /* bytes of target text (names plus NULs) in one list */
+
+struct ls_name_block; /* an arena block of NUL-terminated names (targets.c) */
 
 struct ls_target_list {
     struct ls_target *v;
     size_t n, cap;
+    struct ls_name_block *names; /* newest block first */
+    size_t name_used;            /* bytes of text stored, NULs included (<= LS_MAX_TARGET_TEXT) */
+    size_t name_alloc;           /* bytes allocated for the arena, block headers included */
 };
 
 /* Appends the targets of one command-line argument. Returns 0, or -1 with err set. */
@@ -36,6 +46,9 @@ int ls_targets_parse(struct ls_target_list *out, const char *arg, char *err, siz
  * list total (prefix /0 is still refused). */
 int ls_targets_parse_set(struct ls_target_list *out, const char *arg, char *err, size_t errlen);
 void ls_target_list_free(struct ls_target_list *l);
+/* Heap bytes the list holds: the target array (its capacity) plus the name arena. About 48 bytes
+ * plus the length of the text as given per target: a list is proportional to what was read. */
+size_t ls_target_list_bytes(const struct ls_target_list *l);
 /* Number of addresses the target covers (1 for ADDR and NAME; saturates at UINT64_MAX). */
 uint64_t ls_target_naddrs(const struct ls_target *t);
 /* The i-th address of an ADDR/CIDR/RANGE target as a sockaddr (port 0). Returns 0 or -1 if out of range. */

@@ -27,7 +27,7 @@ static void check_err(const char *err)
 /* Every address the parser accepted must print and re-parse to the same bytes. */
 static void check_target(const struct ls_target *t)
 {
-    CHECK(memchr(t->name, '\0', sizeof t->name) != NULL);
+    CHECK(t->name != NULL && t->name[0] != '\0' && strlen(t->name) <= 300);
     uint64_t n = ls_target_naddrs(t);
     CHECK(n >= 1 && n <= LS_MAX_EXPANDED_ADDRS);
     struct sockaddr_storage ss;
@@ -97,6 +97,11 @@ static void parse_as_file(const uint8_t *data, size_t size)
             total += ls_target_naddrs(&l.v[i]);
         }
         CHECK(total <= LS_MAX_EXPANDED_ADDRS);
+        /* memory proportional to the text read: the array plus at most the input, NULs and one
+         * minimal arena block more */
+        CHECK(l.cap == l.n || l.cap <= 16);
+        CHECK(l.name_used <= size + l.n && l.name_alloc <= 2 * (size + l.n) + 2048);
+        CHECK(ls_target_list_bytes(&l) == l.cap * sizeof(struct ls_target) + l.name_alloc);
     } else {
         check_err(err);
         CHECK(l.n == 0);
