@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "core/service_redact.h"
 #include "detect/tablescan.h"
 #include "net/conn.h"
 
@@ -63,6 +64,8 @@ static void job_end(struct ls_job *j)
 static void report(struct ls_job *j)
 {
     j->eng->ops->assess(&j->s);
+    if (!j->p->limits->show_secrets)
+        ls_service_redact(&j->s.svc, j->p->detector);
     j->p->on_service(j->p->ud, &j->s.svc);
     job_end(j);
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 #include "engines/ch_blast.h"
 #include "engines/ch_common.h"
 #include "report/fmt.h"
@@ -43,12 +45,12 @@ void ch_assess(struct ls_session *s)
             char num[LS_FMT_NUM];
             snprintf(title, sizeof title, "%s rows in %zu tables are readable by anyone who can connect",
                      ls_fmt_thousands(rows, num), svc->ntables);
-            size_t pos = 0;
-            evidence[0] = '\0';
-            for (size_t i = 0; i < svc->ntables && i < 5 && pos < sizeof evidence; i++)
-                pos += (size_t)snprintf(evidence + pos, sizeof evidence - pos, "%s%s.%s (%s rows)", i ? ", " : "",
-                                        svc->tables[i].database, svc->tables[i].name,
-                                        ls_fmt_thousands(svc->tables[i].rows, num));
+            struct ls_strbuf b;
+            ls_sb_init(&b, evidence, sizeof evidence);
+            for (size_t i = 0; i < svc->ntables && i < 5; i++)
+                ls_sb_printf(&b, "%s%s.%s (%s rows)", i ? ", " : "", svc->tables[i].database, svc->tables[i].name,
+                             ls_fmt_thousands(svc->tables[i].rows, num));
+            ls_sb_mark_cut(&b, ", …");
             ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
         }
         if (sampled_secrets(svc))

@@ -7,6 +7,8 @@
 
 #include "engines/ch_blast.h"
 #include "engines/ch_cves.h"
+#include "report/fmt.h"
+#include "util/strbuf.h"
 
 static void raise(struct ls_service *svc, enum ls_severity sev)
 {
@@ -33,27 +35,49 @@ static size_t secrets_in(const struct ls_table *t, size_t n, bool only_definitio
     return k;
 }
 
-/* "rule sha256:abcdef012345…" for each distinct secret of the service, bounded. */
+/* What to rotate, bounded: per table and rule, "rule sha256:abcdef012345… in db.t" for a few
+ * distinct secrets, or "2,000 rule values in db.t" for many (their fingerprints are in the secret
+ * records). A fingerprint listed once is not repeated. */
+#define ROTATION_INLINE 3
+static bool rule_done(const struct ls_table *t, size_t j)
+{
+    for (size_t k = 0; k < j; k++)
+        if (strcmp(t->secrets[k].rule, t->secrets[j].rule) == 0)
+            return true;
+    return false;
+}
+
 static void rotation_list(const struct ls_service *svc, char *out, size_t cap)
 {
-    size_t pos = 0, listed = 0, total = svc->ntables + svc->nsysobjs;
-    out[0] = '\0';
-    for (size_t i = 0; i < total; i++) {
+    struct ls_strbuf b;
+    ls_sb_init(&b, out, cap);
+    size_t listed = 0, total = svc->ntables + svc->nsysobjs;
+    for (size_t i = 0; i < total && !b.truncated; i++) {
         const struct ls_table *t = i < svc->ntables ? &svc->tables[i] : &svc->sysobjs[i - svc->ntables];
-        for (size_t j = 0; j < t->nsecrets; j++) {
+        for (size_t j = 0; j < t->nsecrets && !b.truncated; j++) {
             const struct ls_secret *sec = &t->secrets[j];
-            char fp[24];
-            snprintf(fp, sizeof fp, "%.19s", sec->fingerprint);
-            if (strstr(out, fp))
+            if (rule_done(t, j))
                 continue;
-            if (pos + 120 >= cap) {
-                snprintf(out + pos, cap - pos, ", …");
-                return;
+            size_t same = 0;
+            for (size_t k = j; k < t->nsecrets; k++)
+                same += strcmp(t->secrets[k].rule, sec->rule) == 0;
+            char num[LS_FMT_NUM];
+            if (same > ROTATION_INLINE) {
+                ls_sb_printf(&b, "%s%s %s values in %s.%s", listed++ ? ", " : "", ls_fmt_thousands(same, num),
+                             sec->rule, t->database, t->name);
+                continue;
             }
-            pos += (size_t)snprintf(out + pos, cap - pos, "%s%s %s… in %s.%s", listed++ ? ", " : "", sec->rule, fp,
-                                    t->database, t->name);
+            for (size_t k = j; k < t->nsecrets && !b.truncated; k++) {
+                const struct ls_secret *o = &t->secrets[k];
+                char fp[24];
+                snprintf(fp, sizeof fp, "%.19s", o->fingerprint);
+                if (strcmp(o->rule, sec->rule) != 0 || strstr(out, fp))
+                    continue;
+                ls_sb_printf(&b, "%s%s %s… in %s.%s", listed++ ? ", " : "", o->rule, fp, t->database, t->name);
+            }
         }
     }
+    ls_sb_mark_cut(&b, ", …");
 }
 
 static void cve_risks(struct ls_service *svc)
@@ -102,12 +126,11 @@ static void exposed_risks(struct ls_session *s)
                             p->basis ? p->basis : "readonly=1");
     }
     if (p->ntable_functions) {
-        size_t pos = 0;
-        ev[0] = '\0';
-        for (size_t i = 0; i < p->ntable_functions && pos + 40 < sizeof ev; i++)
-            pos += (size_t)snprintf(ev + pos, sizeof ev - pos, "%s%s()", i ? ", " : "", p->table_functions[i]);
-        snprintf(ev + pos, sizeof ev - pos, " would run (derived from readonly=%d and the catalog; none was called)",
-                 p->readonly);
+        struct ls_strbuf b;
+        ls_sb_init(&b, ev, sizeof ev);
+        for (size_t i = 0; i < p->ntable_functions; i++)
+            ls_sb_printf(&b, "%s%s()", i ? ", " : "", p->table_functions[i]);
+        ls_sb_printf(&b, " would run (derived from readonly=%d and the catalog; none was called)", p->readonly);
         bool ssrf =
             has_tf(p, "url") || has_tf(p, "remote") || has_tf(p, "s3") || has_tf(p, "mysql") || has_tf(p, "postgresql");
         ls_service_add_risk(svc, "CH-TABLE-FUNCTIONS", LS_SEV_HIGH,
@@ -182,10 +205,11 @@ void ch_assess_blast(struct ls_session *s)
     cve_risks(svc);
     if (svc->honeypot.suspected) {
         char ev[600];
-        size_t pos = 0;
-        ev[0] = '\0';
-        for (size_t i = 0; i < svc->honeypot.nreasons && pos + 10 < sizeof ev; i++)
-            pos += (size_t)snprintf(ev + pos, sizeof ev - pos, "%s%s", i ? "; " : "", svc->honeypot.reasons[i]);
+        struct ls_strbuf b;
+        ls_sb_init(&b, ev, sizeof ev);
+        for (size_t i = 0; i < svc->honeypot.nreasons; i++)
+            ls_sb_printf(&b, "%s%s", i ? "; " : "", svc->honeypot.reasons[i]);
+        ls_sb_mark_cut(&b, "; …");
         ls_service_add_risk(svc, "CH-HONEYPOT", LS_SEV_INFO,
                             "Answers are inconsistent: possibly a honeypot or tarpit (severity capped at medium)", ev);
         if (svc->severity > LS_SEV_MEDIUM)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 #define SYSTEM_DBS "('system','INFORMATION_SCHEMA','information_schema')"
 #define MAX_COLUMNS_TOTAL 100000
 
@@ -92,30 +94,25 @@ void ch_error_summary(const char *body, size_t len, char *out, size_t outlen)
 
 /* ---- identifiers and projections ---------------------------------------------------------- */
 
-/* Appends `name` as a backquoted identifier; false if the name is unusable. */
-static bool quote_ident(char *out, size_t cap, size_t *pos, const char *name)
+/* Appends `name` as a backquoted identifier; false (and nothing appended) if it holds a control
+ * byte or does not fit. */
+static bool quote_ident(struct ls_strbuf *b, const char *name)
 {
-    size_t p = *pos;
-    if (p + 1 >= cap)
-        return false;
-    out[p++] = '`';
+    size_t need = 2;
     for (const char *c = name; *c; c++) {
         if ((unsigned char)*c < 0x20)
             return false;
-        if (*c == '`' || *c == '\\') {
-            if (p + 1 >= cap)
-                return false;
-            out[p++] = '\\';
-        }
-        if (p + 1 >= cap)
-            return false;
-        out[p++] = *c;
+        need += (*c == '`' || *c == '\\') ? 2 : 1;
     }
-    if (p + 2 >= cap)
+    if (need > ls_sb_room(b))
         return false;
-    out[p++] = '`';
-    out[p] = '\0';
-    *pos = p;
+    ls_sb_append(b, "`");
+    for (const char *c = name; *c; c++) {
+        if (*c == '`' || *c == '\\')
+            ls_sb_append_n(b, "\\", 1);
+        ls_sb_append_n(b, c, 1);
+    }
+    ls_sb_append(b, "`");
     return true;
 }
 
@@ -173,35 +170,38 @@ char *ch_sample_sql(const struct ls_table *t, uint64_t limit, const char ***name
     const char **names = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *names);
     if (!sql || !names)
         goto fail;
-    size_t pos = (size_t)snprintf(sql, cap, "SELECT ");
+    struct ls_strbuf b;
+    ls_sb_init(&b, sql, cap);
+    ls_sb_append(&b, "SELECT ");
     size_t n = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
         int kind = column_kind(t->columns[i].type);
         if (!kind)
             continue;
-        size_t mark = pos;
+        size_t mark = b.len;
         if (n)
-            pos += (size_t)snprintf(sql + pos, cap - pos, ", ");
-        pos += (size_t)snprintf(sql + pos, cap - pos,
-                                kind == 1 ? "ifNull(toString(" : "arrayStringConcat(arrayMap(x -> ifNull(toString(x), ''), ");
-        if (!quote_ident(sql, cap, &pos, t->columns[i].name)) {
-            pos = mark;
-            sql[pos] = '\0';
+            ls_sb_append(&b, ", ");
+        ls_sb_append(&b, kind == 1 ? "ifNull(toString(" : "arrayStringConcat(arrayMap(x -> ifNull(toString(x), ''), ");
+        if (!quote_ident(&b, t->columns[i].name)) {
+            b.len = mark;
+            sql[mark] = '\0';
             continue;
         }
-        pos += (size_t)snprintf(sql + pos, cap - pos, kind == 1 ? "), '')" : "), '\\n')");
+        ls_sb_append(&b, kind == 1 ? "), '')" : "), '\\n')");
         names[n++] = t->columns[i].name;
     }
     if (!n)
         goto fail;
-    pos += (size_t)snprintf(sql + pos, cap - pos, " FROM ");
-    if (!quote_ident(sql, cap, &pos, t->database))
+    ls_sb_append(&b, " FROM ");
+    if (!quote_ident(&b, t->database))
         goto fail;
-    pos += (size_t)snprintf(sql + pos, cap - pos, ".");
-    if (!quote_ident(sql, cap, &pos, t->name))
+    ls_sb_append(&b, ".");
+    if (!quote_ident(&b, t->name))
         goto fail;
     if (limit)
-        snprintf(sql + pos, cap - pos, " LIMIT %" PRIu64, limit);
+        ls_sb_printf(&b, " LIMIT %" PRIu64, limit);
+    if (b.truncated)
+        goto fail; /* a cut statement is never sent */
     *names_out = names;
     *ncols = n;
     return sql;
@@ -463,11 +463,12 @@ static void inventory_next(struct ls_session *s)
         while (st->count_index < s->svc.ntables) {
             struct ls_table *t = &s->svc.tables[st->count_index];
             if (!t->rows_known && is_local_countable(t->engine)) {
-                size_t pos = (size_t)snprintf(sql, sizeof sql, "SELECT toString(count()) FROM ");
-                if (quote_ident(sql, sizeof sql, &pos, t->database) && pos + 1 < sizeof sql) {
-                    sql[pos++] = '.';
-                    sql[pos] = '\0';
-                    if (quote_ident(sql, sizeof sql, &pos, t->name)) {
+                struct ls_strbuf b;
+                ls_sb_init(&b, sql, sizeof sql);
+                ls_sb_append(&b, "SELECT toString(count()) FROM ");
+                if (quote_ident(&b, t->database)) {
+                    ls_sb_append(&b, ".");
+                    if (quote_ident(&b, t->name) && !b.truncated) {
                         st->tx->query(s, sql, rows_count, inventory_done);
                         return;
                     }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/strbuf.h"
+
 #include "engines/ch_blast.h"
 #include "engines/ch_cves.h"
 
@@ -324,7 +326,8 @@ void ch_posture_finish(struct ls_session *s)
     p->allow_ddl = b->allow_ddl;
     p->can_write = p->can_ddl = p->table_functions_known = LS_TRI_UNKNOWN;
     char basis[400];
-    size_t pos = 0;
+    struct ls_strbuf bb;
+    ls_sb_init(&bb, basis, sizeof basis);
     if (b->readonly >= 0) {
         bool rbac_restricts = b->rbac && !b->grant_all;
         p->can_write = b->readonly != 0 ? LS_TRI_NO
@@ -333,9 +336,9 @@ void ch_posture_finish(struct ls_session *s)
         p->can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
                      : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
                                                            : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
-        pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "profile readonly=%d", b->readonly);
+        ls_sb_printf(&bb, "profile readonly=%d", b->readonly);
         if (b->allow_ddl >= 0)
-            pos += (size_t)snprintf(basis + pos, sizeof basis - pos, ", allow_ddl=%d", b->allow_ddl);
+            ls_sb_printf(&bb, ", allow_ddl=%d", b->allow_ddl);
         if (b->tf_listed && b->readonly != 1) {
             p->table_functions_known = LS_TRI_YES;
             for (size_t i = 0; i < b->navailable_tf; i++) {
@@ -348,13 +351,13 @@ void ch_posture_finish(struct ls_session *s)
             }
         } else if (b->readonly == 1)
             p->table_functions_known = LS_TRI_YES; /* none: forbidden in readonly=1 */
-        pos += (size_t)snprintf(basis + pos, sizeof basis - pos, "%s",
+        ls_sb_printf(&bb, "%s",
                                 b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
                                         : "; no system.grants (pre-RBAC server: no per-source grants)");
         if (b->readonly == 1)
-            snprintf(basis + pos, sizeof basis - pos, "; table functions are forbidden at readonly=1");
+            ls_sb_printf(&bb, "; table functions are forbidden at readonly=1");
         else if (b->tf_listed)
-            snprintf(basis + pos, sizeof basis - pos, "; table functions from system.table_functions");
+            ls_sb_printf(&bb, "; table functions from system.table_functions");
         p->basis = strdup(basis);
     }
     honeypot_checks(s);

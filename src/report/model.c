@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 const char *ls_auth_name(enum ls_auth a)
 {
     switch (a) {
@@ -186,11 +188,12 @@ char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n)
 {
     if (!n)
         return out;
-    size_t k = (size_t)snprintf(out, n, "open on the default ports of %u database engines at once (", h->nengines);
-    for (unsigned i = 0; i < h->nengines && i < LS_SUSPECT_MAX_ENGINES && k < n; i++)
-        k += (size_t)snprintf(out + k, n - k, "%s%s", i ? ", " : "", h->engines[i] ? h->engines[i] : "?");
-    if (k < n)
-        snprintf(out + k, n - k, "), %u open database port%s: likely a honeypot or tarpit", h->open_db_ports,
+    struct ls_strbuf b;
+    ls_sb_init(&b, out, n);
+    ls_sb_printf(&b, "open on the default ports of %u database engines at once (", h->nengines);
+    for (unsigned i = 0; i < h->nengines && i < LS_SUSPECT_MAX_ENGINES; i++)
+        ls_sb_printf(&b, "%s%s", i ? ", " : "", h->engines[i] ? h->engines[i] : "?");
+    ls_sb_printf(&b, "), %u open database port%s: likely a honeypot or tarpit", h->open_db_ports,
                  h->open_db_ports == 1 ? "" : "s");
     return out;
 }

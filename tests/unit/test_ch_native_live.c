@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "util/strbuf.h"
+
 #include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <netinet/in.h>
@@ -136,9 +138,10 @@ static void query(struct conn *c, const char *sql, const char *const (*settings)
             for (uint64_t r = 0; r < pkt.u.block.nrows; r++)
                 for (uint64_t k = 0; k < pkt.u.block.ncols; k++) {
                     struct ch_str s = pkt.u.block.cols[k].cells[r];
-                    o += (size_t)snprintf(out + o, outlen - o, "%.*s%s", (int)s.len, s.p,
-                                          k + 1 < pkt.u.block.ncols ? "|" : "\n");
-                    assert_true(o < outlen);
+                    struct ls_strbuf sb = {out, outlen, o, false};
+                    ls_sb_printf(&sb, "%.*s%s", (int)s.len, s.p, k + 1 < pkt.u.block.ncols ? "|" : "\n");
+                    assert_false(sb.truncated);
+                    o = sb.len;
                 }
         } else if (t == CH_SRV_EXCEPTION) {
             *exc_code = pkt.u.exception.code;

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "util/strbuf.h"
 #include <jansson.h>
 
 #include "detect/detect.h"
@@ -62,8 +64,9 @@ static char *corpus(size_t *len)
     size_t nr = ls_rule_count();
     for (size_t i = 0; i < nr; i++)
         for (const struct ls_rule_example *ex = ls_rule_def_at(i)->examples; ex->text; ex++) {
-            n += (size_t)snprintf(b + n, cap - n, "2026-01-05T10:00:%02zu INFO worker started id=%zu\n%s\n", i % 60, i,
-                                  ex->text);
+            struct ls_strbuf sb = {b, cap, n, false};
+            ls_sb_printf(&sb, "2026-01-05T10:00:%02zu INFO worker started id=%zu\n%s\n", i % 60, i, ex->text);
+            n = sb.len;
             assert_true(n < cap - 4096);
         }
     *len = n;
@@ -245,7 +248,12 @@ static void test_interleaved_repeats(void **state)
     assert_non_null(text);
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < N; i++)
-            n += (size_t)snprintf(text + n, cap - n, "login ok for qa%dmember@acme-mail.io\n", i);
+        {
+            struct ls_strbuf sb = {text, cap, n, false};
+            ls_sb_printf(&sb, "login ok for qa%dmember@acme-mail.io\n", i);
+            assert_false(sb.truncated);
+            n = sb.len;
+        }
     struct ls_filescan_opts o = {.skip_binary = true};
     struct ls_file_result r;
     scan_text(text, n, "many.log", &o, &r);
