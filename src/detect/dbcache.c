@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "detect/redact.h"
+#include "util/num.h"
 
 
 static const unsigned char MAGIC[8] = {'L', 'S', 'H', 'S', 'D', 'B', '1', '\n'};
@@ -262,7 +263,7 @@ static void prune(int dfd, const char *fresh)
         dbs[ndb++].mtime = st.st_mtim;
     }
     closedir(dh);
-    qsort(dbs, ndb, sizeof *dbs, newer_first);
+    ls_sort(dbs, ndb, sizeof *dbs, newer_first);
     for (size_t i = KEEP - 1; i < ndb; i++) /* KEEP - 1 others besides the fresh one */
         unlinkat(dfd, dbs[i].name, 0);
     free(dbs);

@@ -17,6 +17,7 @@
 #include "detect/rules.h"
 #include "detect/shortscan.h"
 #include "detect/validators.h"
+#include "util/num.h"
 
 size_t ls_detect_hs_chunk = (size_t)1 << 30;
 #define HS_OVERLAP ((size_t)64 << 10) /* longer than any prefilter match */
@@ -452,7 +453,7 @@ static void reduce(struct found *f, size_t n)
         f[0].keep = true;
     if (n <= 1)
         return;
-    qsort(f, n, sizeof *f, by_class_start);
+    ls_sort(f, n, sizeof *f, by_class_start);
     size_t i = 0;
     while (i < n) {
         size_t j = i + 1, end = f[i].ve;
@@ -464,7 +465,7 @@ static void reduce(struct found *f, size_t n)
         reduce_cluster(f + i, j - i);
         i = j;
     }
-    qsort(f, n, sizeof *f, by_start);
+    ls_sort(f, n, sizeof *f, by_start);
 }
 
 /* ---- scanning -------------------------------------------------------------------------------- */

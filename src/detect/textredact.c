@@ -8,6 +8,7 @@
 
 #include "core/textutil.h"
 #include "detect/redact.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
 struct span {
@@ -242,7 +243,7 @@ char *ls_redact_text(const struct ls_detector *d, struct ls_detect_scratch *s, c
         return NULL; /* never hand back text that may still hold a secret */
     }
     if (sp.n > 1)
-        qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
+        ls_sort(sp.v, sp.n, sizeof *sp.v, cmp_span);
     if (len > (SIZE_MAX - 1) / 4) {
         free(sp.v);
         return NULL;

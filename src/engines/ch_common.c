@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #define SYSTEM_DBS "('system','INFORMATION_SCHEMA','information_schema')"
@@ -231,12 +232,8 @@ static void set_error(struct ls_session *s, const char *what, const char *err)
 
 static uint64_t parse_u64(const char *s, bool *ok)
 {
-    char *end;
-    *ok = *s && isdigit((unsigned char)*s);
-    if (!*ok)
-        return 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    *ok = *end == '\0';
+    uint64_t v;
+    *ok = ls_parse_count(s, strlen(s), &v);
     return v;
 }
 
@@ -416,7 +413,7 @@ static void inventory_done(struct ls_session *s, bool ok, int code, const char *
     }
     (void)code;
     if (st->phase == P_COLUMNS || st->phase == P_PARTS)
-        qsort(s->svc.tables, s->svc.ntables, sizeof *s->svc.tables, table_cmp);
+        ls_sort(s->svc.tables, s->svc.ntables, sizeof *s->svc.tables, table_cmp);
     inventory_next(s);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #include "engines/ch_blast.h"
@@ -43,9 +44,8 @@ static void rows_identity(struct ls_session *s, char **cells, const size_t *lens
     copy_cell(s->svc.version, sizeof s->svc.version, cells[0], lens[0]);
     free(s->svc.version_source);
     s->svc.version_source = strdup("SELECT version()");
-    char *end;
-    unsigned long long up = strtoull(cells[1], &end, 10);
-    if (end != cells[1] && *end == '\0') {
+    uint64_t up;
+    if (ls_parse_count(cells[1], strlen(cells[1]), &up)) {
         s->svc.uptime_s = up;
         s->svc.uptime_known = true;
     }
@@ -201,8 +201,7 @@ static void rows_count_into(struct ls_session *s, const char *name, char **cells
     struct ls_table *t = sysobj(s, name);
     if (!t || n < 1)
         return;
-    t->rows = strtoull(cells[0], NULL, 10);
-    t->rows_known = true;
+    t->rows_known = ls_parse_count(cells[0], strlen(cells[0]), &t->rows);
 }
 
 static void rows_roles(struct ls_session *s, char **cells, const size_t *lens, size_t n)

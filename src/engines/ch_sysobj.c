@@ -13,6 +13,7 @@
 #include "detect/detect.h"
 #include "detect/redact.h"
 #include "engines/ch_blast.h"
+#include "util/num.h"
 
 #define NOTE_MAX 480
 
@@ -51,8 +52,10 @@ static void rows_qlog_users(struct ls_session *s, char **cells, const size_t *le
     struct ls_table *t = sysobj(s, "query_log");
     if (!t || n < 2)
         return;
-    uint64_t c = strtoull(cells[1], NULL, 10);
-    t->rows += c;
+    uint64_t c;
+    if (!ls_parse_count(cells[1], strlen(cells[1]), &c))
+        return;
+    t->rows = ls_count_add(t->rows, c);
     t->rows_known = true;
     char part[160];
     snprintf(part, sizeof part, "%.60s: %" PRIu64 " queries in 30 days", cells[0][0] ? cells[0] : "(empty user)", c);

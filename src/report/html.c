@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
+#include "util/num.h"
 
 #define MAX_SECRET_ROWS 300 /* secret rows listed per service; the count says how many more */
 
@@ -138,7 +139,7 @@ static int cmp_fp(const void *a, const void *b)
 
 static uint64_t distinct_secrets(struct html_state *h)
 {
-    qsort(h->fps, h->nfps, sizeof *h->fps, cmp_fp);
+    ls_sort(h->fps, h->nfps, sizeof *h->fps, cmp_fp);
     uint64_t n = 0;
     for (size_t i = 0; i < h->nfps; i++)
         n += i == 0 || strcmp(h->fps[i], h->fps[i - 1]) != 0;
@@ -280,7 +281,7 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
             return -1;
         h->exposed++;
         if (added)
-            h->exposed_rows += ls_service_rows(s);
+            h->exposed_rows = ls_count_add(h->exposed_rows, ls_service_rows(s));
     }
     bool v6 = strchr(s->ip, ':') != NULL;
     ls_buf_printf(b, "<section class=\"svc %s\"><h2>", ls_severity_name(s->severity));
@@ -509,7 +510,7 @@ static int html_finish(struct ls_report *r)
     ls_report_write(r, b.p, b.len);
     int rc = b.oom ? -1 : 0;
     ls_buf_free(&b);
-    qsort(h->sections, h->nsections, sizeof *h->sections, worst_first);
+    ls_sort(h->sections, h->nsections, sizeof *h->sections, worst_first);
     for (size_t i = 0; i < h->nsections; i++) {
         ls_report_write(r, h->sections[i].html.p, h->sections[i].html.len);
         rc |= h->sections[i].html.oom ? -1 : 0;

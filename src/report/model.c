@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/num.h"
 #include "util/strbuf.h"
 
 const char *ls_auth_name(enum ls_auth a)
@@ -71,7 +72,7 @@ uint64_t ls_service_rows(const struct ls_service *s)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < s->ntables; i++)
-        n += s->tables[i].rows;
+        n = ls_count_add(n, s->tables[i].rows);
     return n;
 }
 
@@ -79,7 +80,7 @@ uint64_t ls_service_bytes(const struct ls_service *s)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < s->ntables; i++)
-        n += s->tables[i].bytes;
+        n = ls_count_add(n, s->tables[i].bytes);
     return n;
 }
 

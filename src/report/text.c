@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
+#include "util/num.h"
 
 /* Layout. Every line fits in WIDTH columns except two kinds: the headline of each service, which
  * stays one line on purpose (one grep-able line per service: address, engine, access, what leaks),
@@ -385,7 +386,7 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
         cntw = max_sz(cntw, strlen(ls_fmt_thousands(t->tallies[i].count, num)));
     }
     if (t->ntallies)
-        qsort(order, t->ntallies, sizeof *order, by_count_desc);
+        ls_sort(order, t->ntallies, sizeof *order, by_count_desc);
     if (rulew > 30)
         rulew = 30;
     for (size_t i = 0; i < t->ntallies && i < MAX_FINDINGS; i++) {

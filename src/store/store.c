@@ -13,6 +13,7 @@
 
 #include "report/report.h"
 #include "store/sql.h"
+#include "util/num.h"
 
 struct ls_store {
     struct ls_sql *db;
@@ -90,7 +91,8 @@ static char *u64s(uint64_t v, char out[24])
 
 static uint64_t to_u64(const char *s)
 {
-    return s ? strtoull(s, NULL, 10) : 0;
+    uint64_t v;
+    return s && ls_parse_count(s, strlen(s), &v) ? v : 0;
 }
 
 static char *dup0(const char *s)
