@@ -15,6 +15,7 @@
 #include "core/safe_file.h"
 #include "core/scan.h"
 #include "core/scope.h"
+#include "core/scope_default.h"
 #include "core/targets.h"
 #include "detect/detect.h"
 #include "net/conn.h"
@@ -39,7 +40,9 @@ void ls_usage_scan(void)
            "      --max-per-host N    probes in flight per address (default: unlimited)\n"
            "      --honeypot-engines N  flag a host open on the default ports of N or more\n"
            "                          database engines as a likely honeypot/tarpit (default 8; 0 = off)\n"
-           "      --scope CIDR|@file  refuse (exit 2) any target outside; repeatable\n"
+           "      --scope CIDR|@file  refuse (exit 2) any target outside; repeatable; replaces the\n"
+           "                          default scope (LEAKSCAN_SCOPE=CIDR,..., else the file\n"
+           "                          $XDG_CONFIG_HOME/leakscan/scope); --scope any: no scope\n"
            "      --exclude CIDR|@file  never probe these addresses; repeatable\n"
            "      --seed N            probe order key (default: random; kept in resume files)\n"
            "      --shard I/N         scan only part I of N (1-based) of the probe order\n"
@@ -300,7 +303,7 @@ int ls_cmd_scan(int argc, char **argv)
     uint64_t v = 0; /* set by parse_num on success; the zero keeps -O3 -Wmaybe-uninitialized quiet */
     char err[512];
     struct ls_scope scope = {0}, exclude = {0};
-    bool have_seed = false, have_shard = false;
+    bool have_seed = false, have_shard = false, scope_any = false;
     const char *resume_in = NULL, *resume_out = "leakscan.resume";
     cfg.shard_n = 1;
     cfg.adaptive_timeout = true;
@@ -384,6 +387,11 @@ int ls_cmd_scan(int argc, char **argv)
             cfg.honeypot_engines = (unsigned)v;
             break;
         case OPT_SCOPE:
+            if (strcmp(optarg, LS_SCOPE_ANY) == 0) {
+                scope_any = true;
+                break;
+            }
+            /* fall through */
         case OPT_EXCLUDE:
             if (ls_scope_add(c == OPT_SCOPE ? &scope : &exclude, c == OPT_SCOPE ? "--scope" : "--exclude", optarg,
                              err, sizeof err) != 0) {
@@ -415,6 +423,11 @@ int ls_cmd_scan(int argc, char **argv)
     }
     if (optind >= argc) {
         ls_usage_error("no targets given (try 'leakscan help scan')");
+        goto usage;
+    }
+    /* The command line's --scope replaces the default scope (LEAKSCAN_SCOPE, else the user's file). */
+    if (scope_any && scope.n > 0) {
+        ls_usage_error("--scope any contradicts the other --scope values");
         goto usage;
     }
     if (cfg.limits.deep && !max_bytes_set)

@@ -36,7 +36,8 @@ int ls_check_init(struct ls_check *c, const struct ls_target_list *tl, const str
                 if (have_scope && !ls_scope_contains(scope, sa)) {
                     char ip[64];
                     ls_sockaddr_ip(sa, ip, sizeof ip);
-                    snprintf(err, errlen, "target '%s' resolves to %s, which is outside --scope", t->name, ip);
+                    snprintf(err, errlen, "target '%s' resolves to %s, which is outside %s", t->name, ip,
+                             ls_scope_origin(scope));
                     return 2;
                 }
             }
@@ -44,7 +45,7 @@ int ls_check_init(struct ls_check *c, const struct ls_target_list *tl, const str
             continue;
         }
         if (have_scope && !ls_scope_covers(scope, t)) {
-            snprintf(err, errlen, "target '%s' is outside --scope", t->name);
+            snprintf(err, errlen, "target '%s' is outside %s", t->name, ls_scope_origin(scope));
             return 2;
         }
         if ((e = ls_scope_covers(&c->builtin, t))) {

@@ -116,9 +116,15 @@ const struct ls_scope_entry *ls_scope_overlaps(const struct ls_scope *s, const s
     return NULL;
 }
 
+const char *ls_scope_origin(const struct ls_scope *s)
+{
+    return s && s->origin[0] ? s->origin : "--scope";
+}
+
 void ls_scope_free(struct ls_scope *s)
 {
     free(s->v);
     s->v = NULL;
     s->n = 0;
+    s->origin[0] = '\0';
 }

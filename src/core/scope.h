@@ -29,6 +29,7 @@ struct ls_scope_entry {
 struct ls_scope {
     struct ls_scope_entry *v;
     size_t n;
+    char origin[160]; /* where a scan's scope came from, for messages ("" = --scope; scope_default.h) */
 };
 
 /* Adds "CIDR|ADDR|A-B|@file|-". Returns 0, or -1 with err naming the bad value (prefixed by what,
@@ -40,6 +41,8 @@ bool ls_scope_contains(const struct ls_scope *s, const struct sockaddr *sa);
 const struct ls_scope_entry *ls_scope_covers(const struct ls_scope *s, const struct ls_target *t);
 /* The entry that holds any address of t, or NULL (first one found). */
 const struct ls_scope_entry *ls_scope_overlaps(const struct ls_scope *s, const struct ls_target *t);
+/* What a refusal names as the scope: s->origin, or "--scope". */
+const char *ls_scope_origin(const struct ls_scope *s);
 void ls_scope_free(struct ls_scope *s);
 
 #endif

@@ -13,6 +13,9 @@ fi
 . "$LS_LAB_DIR/lab.env"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
+# a user's default scope (README "Default scope") must not change what the tests scan
+unset LEAKSCAN_SCOPE
+export XDG_CONFIG_HOME="$TMP/config"
 failures=0
 passes=0
 
