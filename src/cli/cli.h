@@ -23,7 +23,11 @@ void ls_usage_diff(void);
 struct ls_store;
 int ls_cli_open_store(const char *db, struct ls_store **st);
 
-/* Prints "leakscan: <message>" on stderr (one line) and returns LS_EXIT_USAGE. */
+/* Prints "leakscan: <message>" on stderr (one line). The formatted message is escaped as a whole
+ * (ls_text_clean: C0/DEL/C1 controls and bidi overrides become visible escapes), so file names,
+ * paths and server text in it never reach the terminal raw. Every CLI error line goes through it. */
+void ls_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, and returns LS_EXIT_USAGE. */
 int ls_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* After a failed write to out: if its reader went away (a closed pipe, `| head`; a socket whose

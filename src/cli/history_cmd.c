@@ -35,12 +35,12 @@ int ls_cli_open_store(const char *db, struct ls_store **st)
 {
     char path[4096], err[1024];
     if (!db && !(db = ls_store_default_path(path, sizeof path, err, sizeof err))) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         return LS_EXIT_RUNTIME;
     }
     int rc = ls_store_open(db, st, err, sizeof err);
     if (rc != LS_STORE_OK) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         return rc == LS_STORE_BAD ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
     }
     return LS_EXIT_OK;
@@ -103,10 +103,10 @@ int ls_cmd_history(int argc, char **argv)
     char err[1024];
     rc = LS_EXIT_OK;
     if (ls_store_list(st, &scans, &n, err, sizeof err)) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         rc = LS_EXIT_RUNTIME;
     } else if (ls_report_history(stdout, o.format, scans, n, NULL)) {
-        fprintf(stderr, "leakscan: writing the history failed\n");
+        ls_cli_error("writing the history failed");
         rc = LS_EXIT_RUNTIME;
     }
     ls_hist_scans_free(scans, n);
@@ -129,7 +129,7 @@ static int load(struct ls_store *st, int64_t id, struct ls_snapshot *snap)
     if (rc == 1)
         return ls_usage_error("no scan #%" PRId64 " in the history (see 'leakscan history')", id);
     if (rc) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         return LS_EXIT_RUNTIME;
     }
     return 0;
@@ -159,7 +159,7 @@ int ls_cmd_diff(int argc, char **argv)
         struct ls_hist_scan *scans = NULL;
         size_t n = 0;
         if (ls_store_list(st, &scans, &n, err, sizeof err)) {
-            fprintf(stderr, "leakscan: %s\n", err);
+            ls_cli_error("%s", err);
             rc = LS_EXIT_RUNTIME;
             goto out;
         }
@@ -176,14 +176,14 @@ int ls_cmd_diff(int argc, char **argv)
     if ((rc = load(st, ids[0], &a)) || (rc = load(st, ids[1], &b)))
         goto out;
     if (ls_diff_compute(&a, &b, &d)) {
-        fprintf(stderr, "leakscan: out of memory\n");
+        ls_cli_error("out of memory");
         rc = LS_EXIT_RUNTIME;
         goto out;
     }
     struct ls_report_opts ropts = {.color = o.format == LS_FORMAT_TEXT && !o.no_color && !getenv("NO_COLOR") &&
                                             isatty(STDOUT_FILENO)};
     if (ls_report_diff(stdout, o.format, &d, &ropts)) {
-        fprintf(stderr, "leakscan: writing the diff failed\n");
+        ls_cli_error("writing the diff failed");
         rc = LS_EXIT_RUNTIME;
     } else
         rc = ls_diff_has_news(&d) ? LS_EXIT_FOUND : LS_EXIT_OK;

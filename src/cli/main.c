@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/fmt.h"
 
 struct command {
     const char *name;
@@ -27,13 +29,31 @@ static const struct command commands[] = {
     {"diff", ls_cmd_diff, ls_usage_diff, "what changed between two stored scans (exit 1 if anything new)"},
 };
 
+/* One stderr line "leakscan: <message>", the whole message made terminal-safe: file names, paths,
+ * arguments and server text in it cannot carry escape sequences or bidi overrides to the terminal. */
+static void vprint_error(const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+    int n = vasprintf(&msg, fmt, ap);
+    char *clean = n >= 0 ? ls_text_clean(msg, (size_t)n, 0) : NULL;
+    fprintf(stderr, "leakscan: %s\n", clean ? clean : "out of memory (while reporting an error)");
+    free(clean);
+    free(n >= 0 ? msg : NULL);
+}
+
+void ls_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprint_error(fmt, ap);
+    va_end(ap);
+}
+
 int ls_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("leakscan: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vprint_error(fmt, ap);
     va_end(ap);
     return LS_EXIT_USAGE;
 }
@@ -105,7 +125,7 @@ int main(int argc, char **argv)
     if (fflush(stdout) == EOF || ferror(stdout)) {
         if (rc == LS_EXIT_OK || rc == LS_EXIT_FOUND) {
             ls_cli_end_if_reader_gone(stdout);
-            fprintf(stderr, "leakscan: writing to stdout failed\n");
+            ls_cli_error("writing to stdout failed");
             rc = LS_EXIT_RUNTIME;
         }
     }

@@ -1,7 +1,6 @@
 /* `leakscan secrets`: scan files, directories and stdin for secrets and personal data, or with
  * --redact copy the input to stdout with every secret replaced by a marker. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/safe_file.h"
 #include "detect/detect.h"
 #include "detect/filescan.h"
 #include "detect/stream.h"
@@ -23,7 +23,8 @@ void ls_usage_secrets(void)
            "when no PATH is given) for secrets and personal data. One record per distinct value per file.\n"
            "\n"
            "      --format FMT        text (default on a terminal), jsonl (default otherwise), sarif\n"
-           "  -o, --output FILE       write the report to FILE (created 0600)\n"
+           "  -o, --output FILE       write the report to FILE (0600, replaced when complete; a symlink,\n"
+           "                          FIFO or device is refused; '-' is stdout)\n"
            "      --show-secrets      print secret values in full (default: redacted + SHA-256)\n"
            "      --redact            filter: copy the input to stdout, every secret replaced by\n"
            "                          [REDACTED:<rule>]; all other bytes unchanged\n"
@@ -32,7 +33,7 @@ void ls_usage_secrets(void)
            "\n"
            "Exit: 0 nothing found, 1 found, 2 bad usage, 3 runtime failure (or no input readable at all).\n"
            "An unreadable input is reported on stderr and the others are still scanned; --redact exits 0\n"
-           "when every input was copied.\n");
+           "when every input was copied.");
 }
 
 enum { OPT_FORMAT = 256, OPT_SHOW_SECRETS, OPT_REDACT, OPT_NO_COLOR, OPT_HELP };
@@ -59,7 +60,7 @@ static int on_result(void *ud, const struct ls_file_result *r)
 {
     struct emit_ctx *c = ud;
     if (r->error) {
-        fprintf(stderr, "leakscan: %s (skipped)\n", r->error);
+        ls_cli_error("%s (skipped)", r->error);
         c->t.errors++;
         return 0;
     }
@@ -95,7 +96,7 @@ static int run_redact(const struct ls_detector *d, char *const *paths, int n)
 {
     struct ls_detect_scratch *s = ls_detect_scratch_new(d);
     if (!s) {
-        fprintf(stderr, "leakscan: out of memory\n");
+        ls_cli_error("out of memory");
         return LS_EXIT_RUNTIME;
     }
     static char *const stdin_only[] = {"-"};
@@ -106,19 +107,20 @@ static int run_redact(const struct ls_detector *d, char *const *paths, int n)
     int rc = LS_EXIT_OK;
     for (int i = 0; i < n && rc != LS_EXIT_RUNTIME; i++) {
         bool in = strcmp(paths[i], "-") == 0;
-        int fd = in ? STDIN_FILENO : open(paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        char why[160];
+        int fd = in ? STDIN_FILENO : ls_safe_open_read(paths[i], why, sizeof why); /* never a FIFO */
         if (fd < 0) {
-            fprintf(stderr, "leakscan: cannot open '%s': %s (skipped)\n", paths[i], strerror(errno));
+            ls_cli_error("cannot open '%s': %s (skipped)", paths[i], why);
             rc = LS_EXIT_RUNTIME;
             continue;
         }
         int e = 0;
         int src = ls_redact_fd(d, s, fd, stdout, 0, NULL, &e);
         if (src == LS_STREAM_READ_ERROR) {
-            fprintf(stderr, "leakscan: cannot read '%s': %s\n", paths[i], strerror(e));
+            ls_cli_error("cannot read '%s': %s", paths[i], strerror(e));
             rc = LS_EXIT_RUNTIME;
         } else if (src < 0) {
-            fprintf(stderr, "leakscan: writing the redacted output failed\n");
+            ls_cli_error("writing the redacted output failed");
             rc = LS_EXIT_RUNTIME;
         }
         if (!in)
@@ -168,7 +170,7 @@ int ls_cmd_secrets(int argc, char **argv)
     /* chat markers are neither reported nor redacted here: leave them out of the matcher */
     struct ls_detector *d = ls_detector_new_for((1u << LS_CAT_SECRET) | (1u << LS_CAT_PII), err, sizeof err);
     if (!d) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         return LS_EXIT_RUNTIME;
     }
     if (redact) {
@@ -181,29 +183,30 @@ int ls_cmd_secrets(int argc, char **argv)
     struct ls_path_list paths = {0};
     static char *const stdin_only[] = {"-"};
     FILE *out = stdout;
+    struct ls_safe_file sf = {0};
     struct emit_ctx ec = {0};
     uint64_t t0 = now_ms();
     if (ls_paths_expand(&paths, optind < argc ? argv + optind : stdin_only,
                         optind < argc ? (size_t)(argc - optind) : 1) != 0) {
-        fprintf(stderr, "leakscan: out of memory\n");
+        ls_cli_error("out of memory");
         goto done;
     }
-    if (output) {
-        int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            fprintf(stderr, "leakscan: cannot write '%s': %s\n", output, strerror(errno));
-            if (fd >= 0)
-                close(fd);
-            out = stdout;
+    if (output && strcmp(output, "-") != 0) {
+        /* the same safe report file as scan: never through a link, never into a FIFO or device */
+        int orc = ls_safe_file_open(&sf, output, err, sizeof err);
+        if (orc != 0) {
+            ls_cli_error("%s", err);
+            rc = orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
             goto done;
         }
+        out = sf.f;
     }
     if (format < 0)
         format = isatty(fileno(out)) ? LS_SFORMAT_TEXT : LS_SFORMAT_JSONL;
     bool color = format == LS_SFORMAT_TEXT && !no_color && !getenv("NO_COLOR") && isatty(fileno(out));
     ec.w = ls_secrets_out_new((enum ls_secrets_format)format, out, show, color);
     if (!ec.w) {
-        fprintf(stderr, "leakscan: cannot create the report writer\n");
+        ls_cli_error("cannot create the report writer");
         goto done;
     }
     struct ls_filescan_opts fo = {.keep_raw = show, .skip_binary = true};
@@ -211,17 +214,22 @@ int ls_cmd_secrets(int argc, char **argv)
     ec.t.duration_ms = now_ms() - t0;
     int wrc = ls_secrets_out_close(ec.w, &ec.t);
     if (frc != 0)
-        fprintf(stderr, "leakscan: out of memory or cannot start threads\n");
+        ls_cli_error("out of memory or cannot start threads");
     else if (wrc != 0 || ec.write_failed)
-        fprintf(stderr, "leakscan: writing the report failed\n");
+        ls_cli_error("writing the report failed");
     else if (ec.readable == 0 && paths.n > 0)
-        fprintf(stderr, "leakscan: no input could be read\n");
+        ls_cli_error("no input could be read");
     else
         rc = ec.t.secrets ? LS_EXIT_FOUND : LS_EXIT_OK;
 done:
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "leakscan: writing '%s' failed: %s\n", output, strerror(errno));
-        rc = LS_EXIT_RUNTIME;
+    if (out != stdout) {
+        /* a complete report replaces the file; after a failure (exit 2 or 3) the old one stays */
+        if (rc != LS_EXIT_OK && rc != LS_EXIT_FOUND)
+            ls_safe_file_abort(&sf);
+        else if (ls_safe_file_commit(&sf, err, sizeof err) != 0) {
+            ls_cli_error("%s", err);
+            rc = LS_EXIT_RUNTIME;
+        }
     }
     ls_path_list_free(&paths);
     ls_detector_free(d);

@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/safe_file.h"
 #include "detect/rawmap.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/stream.h"
 #include "detect/value.h"
+#include "report/fmt.h"
 
 /* ---- one file ------------------------------------------------------------------------------- */
 
@@ -194,12 +196,15 @@ static int on_final(void *ud, const char *buf, size_t upto, uint64_t base)
     return f->oom ? 1 : 0;
 }
 
-static char *dup_printf_err(const char *what, const char *path, int e)
+/* "what 'path': reason", the path made terminal-safe (a file name can hold escape sequences). */
+static char *dup_printf_err(const char *what, const char *path, const char *reason)
 {
-    size_t n = strlen(what) + strlen(path) + 128;
-    char *s = malloc(n);
+    char *clean = ls_text_clean(path, strlen(path), 0);
+    size_t n = strlen(what) + (clean ? strlen(clean) : 0) + strlen(reason) + 8;
+    char *s = clean ? malloc(n) : NULL;
     if (s)
-        snprintf(s, n, "%s '%s': %s", what, path, strerror(e));
+        snprintf(s, n, "%s '%s': %s", what, clean, reason);
+    free(clean);
     return s;
 }
 
@@ -240,7 +245,7 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
             free(res->secrets[i].sec.raw);
         res->nsecrets = 0;
     } else if (rc == LS_STREAM_READ_ERROR) {
-        res->error = dup_printf_err("cannot read", path, e);
+        res->error = dup_printf_err("cannot read", path, strerror(e));
     }
     if (f.oom || rc == LS_STREAM_NOMEM)
         return -1;
@@ -341,19 +346,12 @@ static bool scan_one(struct pool *p, struct ls_detect_scratch *s, size_t i, stru
 {
     const char *path = p->paths->v[i];
     bool in = strcmp(path, "-") == 0;
-    int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    char why[160];
+    int fd = in ? STDIN_FILENO : ls_safe_open_read(path, why, sizeof why); /* never a FIFO or device */
     if (fd < 0) {
         memset(r, 0, sizeof *r);
         r->path = strdup(path);
-        r->error = dup_printf_err("cannot open", path, errno);
-        return r->path && r->error;
-    }
-    struct stat st;
-    if (!in && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        memset(r, 0, sizeof *r);
-        r->path = strdup(path);
-        r->error = dup_printf_err("cannot read", path, EISDIR);
-        close(fd);
+        r->error = dup_printf_err("cannot open", path, why);
         return r->path && r->error;
     }
     struct ls_filescan_opts o = *p->o;

@@ -22,7 +22,8 @@ struct ls_file_result {
     uint64_t bytes; /* input bytes read */
     bool binary;    /* skipped: a NUL byte in the first 8 KB */
     uint64_t raw_repeats; /* occurrences counted by their raw bytes alone, without decoding (statistics) */
-    char *error;    /* "cannot open 'x': Permission denied", or NULL; owned */
+    char *error;    /* "cannot open 'x': Permission denied", or NULL; owned; the path in it is
+                     * terminal-safe (control bytes and bidi overrides escaped, see ls_text_clean) */
 };
 
 void ls_file_result_free(struct ls_file_result *r);
@@ -41,7 +42,9 @@ int ls_filescan_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int
 
 /* Expands PATHs ("-" = stdin) into the list of inputs: regular files as named, directories walked
  * recursively (symlinks not followed inside directories, entries sorted by name). Paths that cannot
- * be opened or listed are kept in the list so the scan reports them. Returns 0, -1 on OOM. */
+ * be opened or listed are kept in the list so the scan reports them; so are named FIFOs, devices
+ * and sockets, which the scan refuses with a message (only regular files and "-" are read; inside
+ * directories they are skipped). Returns 0, -1 on OOM. */
 struct ls_path_list {
     char **v;
     size_t n, cap;

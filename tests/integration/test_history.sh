@@ -73,17 +73,20 @@ run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o "$TMP/no/such/dir
 check "unwritable report path: exit 3 with the path named (rc=$rc)" bash -c "[ $rc = 3 ] && grep -q 'no/such/dir/r.jsonl' '$TMP/err'"
 mkdir "$TMP/adir"
 run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o "$TMP/adir"
-check "a directory as report path: exit 3 (rc=$rc)" bash -c "[ $rc = 3 ] && grep -q 'is a directory' '$TMP/err'"
+check "a directory as report path: refused, exit 2 (rc=$rc)" bash -c "[ $rc = 2 ] && grep -q 'is a directory' '$TMP/err'"
 echo "previous report" >"$TMP/keep.jsonl"
 run scan "$LAB_EXPOSED" -p 8123 --no-history --db "$db" --format jsonl -o "$TMP/keep.jsonl"
 check "usage error leaves the old report untouched (rc=$rc)" bash -c "[ $rc = 2 ] && [ \"\$(cat '$TMP/keep.jsonl')\" = 'previous report' ]"
-# a link is followed (the file it names is replaced, the link stays); a device is written in place
+# a link is never written through (its target stays as it was; test_file_safety has the rest);
+# '-o -' is stdout, and /dev/stdout, being a link, is refused
 echo old >"$TMP/target.jsonl"
 ln -s "$TMP/target.jsonl" "$TMP/link.jsonl"
 run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o "$TMP/link.jsonl"
-check "-o through a symlink replaces its target (rc=$rc)" bash -c "[ -L '$TMP/link.jsonl' ] && tail -n1 '$TMP/target.jsonl' | grep -q summary"
+check "-o through a symlink is refused, its target untouched (rc=$rc)" bash -c "[ $rc = 2 ] && [ -L '$TMP/link.jsonl' ] && [ \"\$(cat '$TMP/target.jsonl')\" = old ]"
+run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o -
+check "-o - writes to stdout (rc=$rc)" bash -c "tail -n1 '$TMP/out' | grep -q summary"
 run scan "$LAB_EXPOSED" -p 8123 --no-history --format jsonl -o /dev/stdout
-check "-o /dev/stdout writes to stdout, /dev/stdout untouched (rc=$rc)" bash -c "tail -n1 '$TMP/out' | grep -q summary && [ -L /dev/stdout ]"
+check "-o /dev/stdout (a link) is refused, /dev/stdout untouched (rc=$rc)" bash -c "[ $rc = 2 ] && [ -L /dev/stdout ]"
 run history --db "$TMP/no/such/dir/h.db"
 check "unwritable history path: exit 3 (rc=$rc)" test "$rc" -eq 3
 

@@ -63,7 +63,8 @@ set +e
 printf 'k=%s\n' "$GH" | "$LEAKSCAN" secrets --format jsonl >"$TMP/out" 2>"$TMP/err"; rc=$?
 set -e
 check "stdin ('-' by default)" bash -c "[ $rc -eq 1 ] && grep -q '\"path\":\"-\"' '$TMP/out'"
-run secrets --format jsonl /dev/null
+: >"$TMP/empty.txt" # (a device such as /dev/null is refused: only regular files and stdin are read)
+run secrets --format jsonl "$TMP/empty.txt"
 check "empty input: exit 0" [ "$rc" -eq 0 ]
 
 # --redact: markers, and byte-identical pass-through of clean and binary input
