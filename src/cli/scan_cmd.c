@@ -99,7 +99,7 @@ static void on_service(void *ud, const struct ls_service *svc)
         stop_if_reader_gone(o);
     char err[512];
     if (o->store && !o->store_failed && ls_store_add_service(o->store, o->scan_id, svc, err, sizeof err)) {
-        fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+        ls_cli_error("storing the scan in the history failed: %s", err);
         o->store_failed = true;
     }
 }
@@ -173,7 +173,7 @@ static void on_suspect(void *ud, const struct ls_honeypot_host *h)
                 "\"reason\":\"open on the default ports of %u database engines at once: likely a honeypot or tarpit\"}\n",
                 h->ip, list, h->open_db_ports, h->nengines);
     else {
-        fprintf(stderr, "leakscan: %s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)\n",
+        ls_cli_error("%s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)",
                 h->ip, h->nengines, list);
         keep_suspect(o, h);
     }
@@ -238,10 +238,10 @@ static int save_resume(const struct ls_scan_config *cfg, const char *path)
     struct ls_resume_state st = {.seed = cfg->seed, .shard_idx = cfg->shard_idx, .shard_n = cfg->shard_n,
                                  .hash = cfg->resume.hash, .pos = cfg->resume.pos};
     if (ls_resume_write(path, &st, err, sizeof err) != 0) {
-        fprintf(stderr, "leakscan: interrupted; %s\n", err);
+        ls_cli_error("interrupted; %s", err);
         return LS_EXIT_RUNTIME;
     }
-    fprintf(stderr, "leakscan: interrupted; continue with the same arguments plus --resume %s\n", path);
+    ls_cli_error("interrupted; continue with the same arguments plus --resume %s", path);
     return LS_EXIT_RUNTIME;
 }
 
@@ -430,10 +430,6 @@ int ls_cmd_scan(int argc, char **argv)
         ls_usage_error("--scope any contradicts the other --scope values");
         goto usage;
     }
-    if (!scope_any && scope.n == 0 && ls_scope_load_default(&scope, err, sizeof err) != 0) {
-        ls_usage_error("%s", err);
-        goto usage;
-    }
     if (cfg.limits.deep && !max_bytes_set)
         cfg.limits.max_response_bytes = (size_t)4 << 30; /* whole tables: a larger default cap */
     if (cfg.limits.deep && !timeout_set)
@@ -472,10 +468,11 @@ int ls_cmd_scan(int argc, char **argv)
     FILE *out = stdout;
     struct ls_safe_file sf = {0};
     if (output && strcmp(output, "-") != 0) {
-        if (ls_safe_file_open(&sf, output, err, sizeof err)) {
-            fprintf(stderr, "leakscan: %s\n", err);
+        int orc = ls_safe_file_open(&sf, output, err, sizeof err);
+        if (orc != 0) {
+            ls_cli_error("%s", err);
             ls_store_close(store);
-            rc = LS_EXIT_RUNTIME;
+            rc = orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
             goto out;
         }
         out = sf.f;
@@ -491,7 +488,7 @@ int ls_cmd_scan(int argc, char **argv)
     so.report = ls_report_new((enum ls_format)format, out, &ropts);
     struct ls_detector *det = cfg.discover_only ? NULL : ls_detector_new(err, sizeof err);
     if (!so.report || (!cfg.discover_only && !det)) {
-        fprintf(stderr, "leakscan: %s\n", so.report ? err : "cannot create the report writer");
+        ls_cli_error("%s", so.report ? err : "cannot create the report writer");
         ls_report_close(so.report);
         ls_detector_free(det);
         ls_safe_file_abort(&sf);
@@ -502,7 +499,7 @@ int ls_cmd_scan(int argc, char **argv)
     if (store) {
         char *targets_text = join_args(argc, argv, optind);
         if (ls_store_scan_begin(store, targets_text ? targets_text : "", &so.scan_id, err, sizeof err)) {
-            fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+            ls_cli_error("storing the scan in the history failed: %s", err);
             so.store_failed = true;
         }
         free(targets_text);
@@ -518,7 +515,7 @@ int ls_cmd_scan(int argc, char **argv)
     struct ls_scan_summary sum;
     int src = ls_scan_run(&cfg, &sum, err, sizeof err);
     if (src != 0) {
-        fprintf(stderr, "leakscan: %s\n", err);
+        ls_cli_error("%s", err);
         rc = src;
     } else {
         sum.suspects = so.suspects;
@@ -527,7 +524,7 @@ int ls_cmd_scan(int argc, char **argv)
         ls_report_summary(so.report, &sum);
         rc = so.max_severity >= fail_on ? LS_EXIT_FOUND : LS_EXIT_OK;
         if (store && !so.store_failed && ls_store_scan_end(store, so.scan_id, &sum, err, sizeof err)) {
-            fprintf(stderr, "leakscan: storing the scan in the history failed: %s\n", err);
+            ls_cli_error("storing the scan in the history failed: %s", err);
             so.store_failed = true;
         }
         if (cfg.resume.interrupted)
@@ -538,7 +535,7 @@ int ls_cmd_scan(int argc, char **argv)
     ls_store_close(store);
     bool report_failed = ls_report_close(so.report) != 0;
     if (report_failed) {
-        fprintf(stderr, "leakscan: writing the report failed\n");
+        ls_cli_error("writing the report failed");
         rc = LS_EXIT_RUNTIME;
     }
     if (out != stdout) {
@@ -546,7 +543,7 @@ int ls_cmd_scan(int argc, char **argv)
         if (src != 0 || report_failed)
             ls_safe_file_abort(&sf);
         else if (ls_safe_file_commit(&sf, err, sizeof err) != 0) {
-            fprintf(stderr, "leakscan: %s\n", err);
+            ls_cli_error("%s", err);
             rc = LS_EXIT_RUNTIME;
         }
     }
