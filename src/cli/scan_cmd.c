@@ -434,10 +434,6 @@ int ls_cmd_scan(int argc, char **argv)
         ls_usage_error("%s", err);
         goto usage;
     }
-    if (!scope_any && scope.n == 0 && ls_scope_load_default(&scope, err, sizeof err) != 0) {
-        ls_usage_error("%s", err);
-        goto usage;
-    }
     if (cfg.limits.deep && !max_bytes_set)
         cfg.limits.max_response_bytes = (size_t)4 << 30; /* whole tables: a larger default cap */
     if (cfg.limits.deep && !timeout_set)
