@@ -10,7 +10,10 @@
 
 #include "core/textutil.h"
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* s without surrounding blanks, in place. */
 static char *trim(char *s)
@@ -52,7 +55,8 @@ static int load_env(struct ls_scope *s, const char *value, char *err, size_t err
             *next++ = '\0';
         char *v = trim(item);
         if (!*v) {
-            ls_set_err(err, errlen, "%s: empty entry in '%s'", LS_SCOPE_ENV, ls_quote(q, sizeof q, value, strlen(value)));
+            ls_set_err(err, errlen, "%s: empty entry in '%s'", LS_SCOPE_ENV,
+                       ls_quote(q, sizeof q, value, strlen(value)));
             rc = -1;
         } else if (v[0] == '@' || strcmp(v, "-") == 0 || strcmp(v, LS_SCOPE_ANY) == 0) {
             ls_set_err(err, errlen, "%s: bad value '%s': only addresses, CIDRs and A-B ranges are allowed%s",

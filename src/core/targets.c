@@ -39,6 +39,7 @@
  * Port lists: comma-separated items, each "N", "N-M" (inclusive, N <= M), "db" (the built-in
  * database port set) or "-" (1-65535); spaces around items are ignored. */
 #include "core/targets.h"
+#include "core/target_names.h"
 #include "core/textutil.h"
 
 #include <errno.h>
@@ -387,70 +388,6 @@ static const char *parse_one(const char *s, struct ls_target *t, bool bounded, s
     return NULL;
 }
 
-/* The name arena: blocks that never move, so a target's name pointer stays valid as the list grows.
- * Blocks grow with the text stored (1 KiB up to 64 KiB), so the arena stays proportional to it. */
-struct ls_name_block {
-    struct ls_name_block *next;
-    size_t used, cap;
-    char data[];
-};
-
-#define NAME_BLOCK_MIN 1024
-#define NAME_BLOCK_MAX (64u << 10)
-
-/* Copies s[0..len) plus a NUL into the arena. Returns the copy, or NULL (out of memory or over
- * LS_MAX_TARGET_TEXT, *too_much says which). */
-static const char *name_store(struct ls_target_list *l, const char *s, size_t len, bool *too_much)
-{
-    struct ls_name_block *b = l->names;
-    *too_much = len + 1 > LS_MAX_TARGET_TEXT - l->name_used;
-    if (*too_much)
-        return NULL;
-    if (!b || b->cap - b->used < len + 1) {
-        size_t cap = l->name_used < NAME_BLOCK_MIN ? NAME_BLOCK_MIN : l->name_used;
-        cap = cap > NAME_BLOCK_MAX ? NAME_BLOCK_MAX : cap;
-        cap = cap < len + 1 ? len + 1 : cap;
-        b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = l->names;
-        b->used = 0;
-        b->cap = cap;
-        l->names = b;
-        l->name_alloc += sizeof *b + cap;
-    }
-    char *p = b->data + b->used;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    b->used += len + 1;
-    l->name_used += len + 1;
-    return p;
-}
-
-/* Where the arena stood, to undo a failed parse. */
-struct name_mark {
-    struct ls_name_block *head;
-    size_t head_used, used, alloc;
-};
-
-static struct name_mark name_mark(const struct ls_target_list *l)
-{
-    return (struct name_mark){l->names, l->names ? l->names->used : 0, l->name_used, l->name_alloc};
-}
-
-static void name_rollback(struct ls_target_list *l, const struct name_mark *m)
-{
-    while (l->names && l->names != m->head) {
-        struct ls_name_block *next = l->names->next;
-        free(l->names);
-        l->names = next;
-    }
-    if (l->names)
-        l->names->used = m->head_used;
-    l->name_used = m->used;
-    l->name_alloc = m->alloc;
-}
-
 static int list_push(struct ls_target_list *l, const struct ls_target *t)
 {
     if (l->n == l->cap) {
@@ -492,7 +429,7 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
             snprintf(why, sizeof why, "the target list would exceed %llu addresses",
                      (unsigned long long)LS_MAX_EXPANDED_ADDRS);
             reason = why;
-        } else if (!(t.name = name_store(out, s + name_off, name_len, &too_much))) {
+        } else if (!(t.name = ls_name_store(out, s + name_off, name_len, &too_much))) {
             if (too_much)
                 snprintf(why, sizeof why, "the target list's text would exceed %u MiB", LS_MAX_TARGET_TEXT >> 20);
             reason = too_much ? why : "out of memory";
@@ -640,7 +577,7 @@ static int targets_parse(struct ls_target_list *out, const char *arg, bool bound
     }
     size_t n0 = out->n;
     bool was_empty = out->v == NULL;
-    struct name_mark mark = name_mark(out);
+    struct ls_name_mark mark = ls_name_mark(out);
     uint64_t total = 0;
     for (size_t i = 0; i < out->n; i++) {
         uint64_t k = ls_target_naddrs(&out->v[i]);
@@ -665,7 +602,7 @@ static int targets_parse(struct ls_target_list *out, const char *arg, bool bound
     }
     if (rc != 0) {
         out->n = n0;
-        name_rollback(out, &mark);
+        ls_name_rollback(out, &mark);
         if (was_empty) /* leave an unallocated list unallocated */
             ls_target_list_free(out);
     }
@@ -689,8 +626,8 @@ void ls_target_list_free(struct ls_target_list *l)
     free(l->v);
     l->v = NULL;
     l->n = l->cap = 0;
-    struct name_mark none = {0};
-    name_rollback(l, &none);
+    struct ls_name_mark none = {0};
+    ls_name_rollback(l, &none);
 }
 
 size_t ls_target_list_bytes(const struct ls_target_list *l)
