@@ -129,7 +129,7 @@ bool ls_utf8_valid(const char *s, size_t n)
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-char *ls_utf8_sanitize(const char *s, size_t n)
+static char *sanitize(const char *s, size_t n, bool display)
 {
     struct ls_buf b = {0};
     const unsigned char *p = (const unsigned char *)s;
@@ -137,7 +137,7 @@ char *ls_utf8_sanitize(const char *s, size_t n)
     ls_buf_add(&b, "", 0);
     for (size_t i = 0; i < n;) {
         size_t k = ls_utf8_decode(p + i, n - i, &cp);
-        if (cp == LS_UTF8_INVALID)
+        if (cp == LS_UTF8_INVALID || (display && ls_cp_disguises(cp)))
             ls_buf_add(&b, replacement, 3);
         else
             ls_buf_add(&b, s + i, k);
@@ -150,9 +150,32 @@ char *ls_utf8_sanitize(const char *s, size_t n)
     return b.p;
 }
 
-static bool is_bidi_control(uint32_t cp)
+char *ls_utf8_sanitize(const char *s, size_t n) { return sanitize(s, n, false); }
+char *ls_utf8_display_sanitize(const char *s, size_t n) { return sanitize(s, n, true); }
+
+bool ls_cp_disguises(uint32_t cp)
 {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool ls_utf8_display_safe(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        if (i + 8 <= n && ascii8(p + i)) {
+            i += 8;
+            continue;
+        }
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        i += ls_utf8_decode(p + i, n - i, &cp);
+        if (cp == LS_UTF8_INVALID || ls_cp_disguises(cp))
+            return false;
+    }
+    return true;
 }
 
 void ls_buf_add_clean(struct ls_buf *b, const char *s, size_t n, unsigned flags)
@@ -168,7 +191,7 @@ void ls_buf_add_clean(struct ls_buf *b, const char *s, size_t n, unsigned flags)
                 ls_buf_add(b, " ", 1);
             else
                 ls_buf_printf(b, "\\x%02x", (unsigned)cp);
-        } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp))
+        } else if (ls_cp_disguises(cp))
             ls_buf_printf(b, "\\u%04x", (unsigned)cp);
         else
             ls_buf_add(b, s + i, k);

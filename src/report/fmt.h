@@ -29,6 +29,14 @@ bool ls_utf8_valid(const char *s, size_t n);
 /* A malloc'd NUL-terminated copy of s[0..n) with every ill-formed sequence replaced by U+FFFD
  * (what jansson needs: it rejects invalid UTF-8). NULL only if out of memory. */
 char *ls_utf8_sanitize(const char *s, size_t n);
+/* Characters that hide or reorder the text around them when shown: C1 controls (U+0080..U+009F)
+ * and the bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069). */
+bool ls_cp_disguises(uint32_t cp);
+/* For the machine formats (JSON, SARIF, HTML): well-formed UTF-8 without such characters; and a
+ * malloc'd copy with ill-formed sequences and those characters replaced by U+FFFD (NULL only if
+ * out of memory). */
+bool ls_utf8_display_safe(const char *s, size_t n);
+char *ls_utf8_display_sanitize(const char *s, size_t n);
 
 /* ls_text_clean flags. */
 #define LS_CLEAN_SPACE 1u /* \t \n \r \v \f become plain spaces (for prose that gets wrapped) */

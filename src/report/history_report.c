@@ -41,7 +41,7 @@ static int emit_json(FILE *out, json_t *o)
 /* json_string refuses ill-formed UTF-8: sanitize first (the history holds server-supplied text). */
 static json_t *jstr(const char *s)
 {
-    char *c = ls_utf8_sanitize(s, strlen(s));
+    char *c = ls_utf8_display_sanitize(s, strlen(s));
     json_t *j = c ? json_string(c) : NULL;
     free(c);
     return j;

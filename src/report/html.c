@@ -38,7 +38,8 @@ struct html_state {
 
 /* ---- escaping ---- */
 
-/* Appends s[0..n) HTML-escaped; ill-formed UTF-8 becomes U+FFFD, control characters U+FFFD too. */
+/* Appends s[0..n) HTML-escaped; ill-formed UTF-8 becomes U+FFFD, control characters and
+ * bidirectional overrides U+FFFD too. */
 static void esc_n(struct ls_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -46,7 +47,7 @@ static void esc_n(struct ls_buf *b, const char *s, size_t n)
     while (i < n) {
         uint32_t cp;
         size_t k = ls_utf8_decode(p + i, n - i, &cp);
-        if (cp == LS_UTF8_INVALID || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+        if (cp == LS_UTF8_INVALID || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f || ls_cp_disguises(cp))
             ls_buf_puts(b, "\xEF\xBF\xBD");
         else if (cp == '&')
             ls_buf_puts(b, "&amp;");

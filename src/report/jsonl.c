@@ -14,13 +14,14 @@
 #include "report/file_secret.h"
 #include "report/fmt.h"
 
-/* ---- values: every string goes through here, so the output is always valid UTF-8 ---- */
+/* ---- values: every string goes through here, so the output is always valid UTF-8, without C1
+ * controls or bidirectional overrides (U+FFFD instead) ---- */
 
 static json_t *jstrn(const char *s, size_t n)
 {
-    if (ls_utf8_valid(s, n))
+    if (ls_utf8_display_safe(s, n))
         return json_stringn(s, n);
-    char *clean = ls_utf8_sanitize(s, n);
+    char *clean = ls_utf8_display_sanitize(s, n);
     if (!clean)
         return NULL;
     json_t *j = json_string(clean);
@@ -372,8 +373,8 @@ static void buf_json_string(struct ls_buf *b, const char *s, size_t n)
         return;
     }
     char *clean = NULL;
-    if (!ls_utf8_valid(s, n)) {
-        if (!(clean = ls_utf8_sanitize(s, n))) {
+    if (!ls_utf8_display_safe(s, n)) {
+        if (!(clean = ls_utf8_display_sanitize(s, n))) {
             b->oom = true;
             return;
         }

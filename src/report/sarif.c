@@ -30,7 +30,7 @@ static json_t *jstr(const char *s)
 {
     if (!s)
         return json_string("");
-    char *c = ls_utf8_sanitize(s, strlen(s));
+    char *c = ls_utf8_display_sanitize(s, strlen(s));
     json_t *j = c ? json_string(c) : NULL;
     free(c);
     return j;

@@ -272,9 +272,9 @@ static json_t *ref_str(const char *s)
 {
     if (!s)
         return json_null();
-    if (ls_utf8_valid(s, strlen(s)))
+    if (ls_utf8_display_safe(s, strlen(s)))
         return json_string(s);
-    char *c = ls_utf8_sanitize(s, strlen(s));
+    char *c = ls_utf8_display_sanitize(s, strlen(s));
     json_t *j = json_string(c);
     free(c);
     return j;
