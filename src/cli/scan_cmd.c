@@ -21,6 +21,7 @@
 #include "net/conn.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "util/strbuf.h"
 
 void ls_usage_scan(void)
 {
@@ -159,11 +160,14 @@ static void keep_suspect(struct scan_out *o, const struct ls_honeypot_host *h)
 static void on_suspect(void *ud, const struct ls_honeypot_host *h)
 {
     struct scan_out *o = ud;
-    char list[512] = "";
-    size_t n = 0;
-    for (unsigned i = 0; i < h->nengines && n < sizeof list; i++)
-        n += (size_t)snprintf(list + n, sizeof list - n, o->format == LS_FORMAT_JSONL || (o->discover_only &&
-                              o->format != LS_FORMAT_TEXT) ? "%s\"%s\"" : "%s%s", i ? "," : "", h->engines[i]);
+    char list[1024]; /* engine ids are short static names: 32 of them fit */
+    struct ls_strbuf b;
+    ls_sb_init(&b, list, sizeof list);
+    for (unsigned i = 0; i < h->nengines; i++)
+        ls_sb_printf(&b,
+                     o->format == LS_FORMAT_JSONL || (o->discover_only && o->format != LS_FORMAT_TEXT) ? "%s\"%s\""
+                                                                                                        : "%s%s",
+                     i ? "," : "", h->engines[i]);
     if (o->format == LS_FORMAT_TEXT)
         fprintf(o->out, "likely honeypot/tarpit %s: open on the default ports of %u database engines at once (%s)\n",
                 h->ip, h->nengines, list);
