@@ -13,11 +13,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CTX 256 /* bytes kept before the carried region: lookbehinds and validators see context */
+/* Bytes that lookbehinds and validators read before a confirm match's start (the widest, the
+ * database URL validator, looks back 256 bytes). */
+#define CTX 256
 
 size_t ls_stream_overlap(const struct ls_detector *d)
 {
     return ls_detector_reach(d) + 64;
+}
+
+/* Bytes a block keeps before the offset from which it accepts matches. Matches are deferred by
+ * where their value starts, but a value starts up to max_len bytes after its match (the Azure SAS
+ * rule's sv=… lies up to ~420 bytes before its sig=…), the match's confirm window opens up to
+ * `back` bytes before the match, and lookbehinds and validators read CTX bytes before that: the
+ * detector's reach + CTX covers every match whose value starts at or after that offset, so a
+ * deferred match is confirmed in the next block exactly as in a scan of the whole input. */
+size_t ls_stream_context(const struct ls_detector *d)
+{
+    return ls_detector_reach(d) + CTX;
 }
 
 struct run {
@@ -115,7 +128,7 @@ static void install_sigbus(void)
 }
 
 /* Regular files are mapped window by window instead of read: no copy through the kernel, no
- * anonymous pages to clear. Each window is [off - one page of context, off + window + overlap);
+ * anonymous pages to clear. Each window is [off - context (whole pages), off + window + overlap);
  * matches starting at or after off + window wait for the next window. */
 #define MAP_WINDOW_MIN ((size_t)1 << 20)
 
@@ -137,13 +150,14 @@ static int stream_map(const struct ls_detector *d, struct ls_detect_scratch *s, 
     size_t overlap = ls_stream_overlap(d);
     size_t window = map_window(overlap);
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t before = (ls_stream_context(d) + page - 1) / page * page; /* mmap offsets are page-aligned */
     uint64_t cap_bytes = o && o->max_bytes ? o->max_bytes : UINT64_MAX;
     uint64_t end = size < cap_bytes ? size : cap_bytes;
     struct run r = {.on_match = on_match, .ud = ud};
     volatile int rc = LS_STREAM_OK;
     install_sigbus();
     for (uint64_t off = 0; off < end; off += window) {
-        uint64_t ms = off >= page ? off - page : 0;
+        uint64_t ms = off >= before ? off - before : 0;
         uint64_t me = off + window + overlap;
         if (me > end || me < off)
             me = end;
@@ -209,11 +223,11 @@ int ls_stream_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int f
         return stream_map(d, s, fd, (uint64_t)st.st_size, o, on_match, on_final, ud, err_no, total);
 
     size_t block = o && o->block ? o->block : LS_STREAM_BLOCK;
-    size_t overlap = ls_stream_overlap(d);
+    size_t overlap = ls_stream_overlap(d), context = ls_stream_context(d);
     uint64_t cap_bytes = o && o->max_bytes ? o->max_bytes : UINT64_MAX;
     if (block < 1)
         block = 1;
-    size_t cap = block + overlap + CTX;
+    size_t cap = block + overlap + context;
     char *buf = malloc(cap);
     if (!buf)
         return LS_STREAM_NOMEM;
@@ -257,7 +271,7 @@ int ls_stream_fd(const struct ls_detector *d, struct ls_detect_scratch *s, int f
             }
             break;
         }
-        size_t keep_from = r.limit > CTX ? r.limit - CTX : 0;
+        size_t keep_from = r.limit > context ? r.limit - context : 0;
         memmove(buf, buf + keep_from, len - keep_from);
         len -= keep_from;
         r.base += keep_from;

@@ -1,7 +1,8 @@
 /* Streaming detection over a file descriptor with bounded memory: input is read in blocks, each
- * scanned together with an overlap (the detector's longest possible match) carried over from the
- * previous block, so a secret that straddles a block boundary is reported exactly once and a 100 MB
- * line needs no more memory than any other input. Memory per stream: block + overlap + context.
+ * scanned together with the bytes around it that a confirmation can read (the detector's reach,
+ * before and after), so a secret that straddles a block boundary, or whose rule context lies far
+ * before it, is reported exactly once, as in a scan of the whole input, and a 100 MB line needs no
+ * more memory than any other input. Memory per stream: block + overlap + context.
  * Used by `leakscan secrets` (file scanning) and the `--redact` filter. */
 #ifndef LS_DETECT_STREAM_H
 #define LS_DETECT_STREAM_H
@@ -38,8 +39,14 @@ enum {
     LS_STREAM_STOPPED = -3
 };
 
-/* The overlap the detector needs between blocks (its longest confirm window). */
+/* The overlap the detector needs after a block's last accepted match start (its longest confirm
+ * window), so that every match reported from the block is complete. */
 size_t ls_stream_overlap(const struct ls_detector *d);
+/* The context a block keeps before its first accepted match start (the detector's reach plus what
+ * lookbehinds and validators read), so that a match deferred from the previous block because its
+ * value starts past that block's end is confirmed with all of its context, however far before the
+ * value the rule's context lies. */
+size_t ls_stream_context(const struct ls_detector *d);
 
 /* Regular files are mapped rather than read; a file truncated while it is scanned ends with
  * LS_STREAM_READ_ERROR / EIO (a process-wide SIGBUS handler is installed on first use; it only
