@@ -154,7 +154,13 @@ struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, 
     c->ud = ud;
     c->io_timeout_ms = io_timeout_ms;
     c->tls = tls;
-    int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
+    /* No BEV_OPT_DEFER_CALLBACKS: a deferred callback holds a reference on its bufferevent until
+     * the loop runs it, so a connection freed while one is queued (a read during a flood, then the
+     * service deadline in the same loop pass) lives on until the next pass; when the scan is over
+     * the loop breaks first and event_base_free() drops queued callbacks unrun, leaking the
+     * bufferevent, its buffers and its SSL. libevent's own callbacks still come from the loop and
+     * hold a reference while they run ours, so ls_conn_free() from a callback stays safe. */
+    int opts = BEV_OPT_CLOSE_ON_FREE;
     if (tls) {
         SSL_CTX *ctx = client_tls_ctx();
         SSL *ssl = ctx ? SSL_new(ctx) : NULL;
@@ -180,7 +186,7 @@ struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, 
     set_timeouts(c, connect_timeout_ms);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     if (bufferevent_socket_connect(c->bev, sa, (int)salen) != 0) {
-        /* immediate failure is still reported from the loop (deferred callbacks) */
+        /* no socket: no callback reports this (an immediate refusal is reported from the loop) */
         snprintf(c->error, sizeof c->error, "connect failed");
     }
     evutil_socket_t fd = bufferevent_getfd(c->bev);
@@ -228,6 +234,7 @@ void ls_conn_free(struct ls_conn *c)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
         }
         bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+        bufferevent_disable(c->bev, EV_READ | EV_WRITE); /* freed in a callback: read no more */
         bufferevent_free(c->bev);
     }
     free(c);
