@@ -9,10 +9,9 @@
 #include <event2/event.h>
 
 #include "core/service_redact.h"
+#include "engines/unknown/banner.h"
 #include "detect/tablescan.h"
 #include "net/conn.h"
-
-#define MAX_CANDIDATES 8
 
 struct ls_job {
     const struct ls_pipeline *p;
@@ -20,8 +19,8 @@ struct ls_job {
     socklen_t addrlen;
     char host[256];
     bool host_is_name;
-    const struct ls_engine *cand[MAX_CANDIDATES];
-    bool cand_tls[MAX_CANDIDATES];
+    const struct ls_engine **cand; /* every engine the port suggests, then the unknown fallback */
+    bool *cand_tls;
     size_t ncand, next;
     const struct ls_engine *eng;   /* engine of the current session */
     bool open;                     /* eng->ops->open succeeded */
@@ -58,6 +57,8 @@ static void job_end(struct ls_job *j)
     if (j->deadline)
         event_free(j->deadline);
     j->p->on_job_end(j->p->ud, j);
+    free(j->cand);
+    free(j->cand_tls);
     free(j);
 }
 
@@ -213,12 +214,19 @@ int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, sockl
     snprintf(j->host, sizeof j->host, "%s", host);
     j->host_is_name = host_is_name;
     uint16_t port = (uint16_t)ls_sockaddr_port(addr);
-    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, MAX_CANDIDATES);
-    j->deadline = evtimer_new(p->base, on_deadline, j);
+    size_t max = 2 * ls_engine_count() + 1; /* each engine in plaintext and TLS, then the fallback */
+    j->cand = calloc(max, sizeof *j->cand);
+    j->cand_tls = calloc(max, sizeof *j->cand_tls);
+    j->deadline = j->cand && j->cand_tls ? evtimer_new(p->base, on_deadline, j) : NULL;
     if (!j->deadline) {
+        free(j->cand);
+        free(j->cand_tls);
         free(j);
         return -1;
     }
+    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, max - 1);
+    j->cand[j->ncand] = &ls_engine_unknown; /* nothing open is dropped */
+    j->cand_tls[j->ncand++] = false;
     struct timeval tv = {p->limits->service_timeout_ms / 1000, (p->limits->service_timeout_ms % 1000) * 1000};
     evtimer_add(j->deadline, &tv);
     try_next_candidate(j);

@@ -51,6 +51,7 @@ int ls_service_redact(struct ls_service *svc, const struct ls_detector *d)
     own(&p, &svc->error);
     own(&p, &svc->version_source);
     own(&p, &svc->compromise_evidence);
+    own(&p, &svc->banner);
     for (size_t i = 0; i < svc->ntables; i++)
         table(&p, &svc->tables[i]);
     for (size_t i = 0; i < svc->nsysobjs; i++)

@@ -84,5 +84,7 @@ const struct ls_engine *ls_engine_find(const char *name, const char *interface);
 /* Engines to try on `port`: those that list it (setting *tls per engine in tls_out), else every
  * engine in plaintext. Returns the count written to out (at most max). */
 size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max);
+/* Engines in the registry (so a caller can size the candidate list: twice this is enough). */
+size_t ls_engine_count(void);
 
 #endif

@@ -289,6 +289,10 @@ json_t *ls_json_service(const struct ls_service *s)
     if (s->auth_evidence)
         err |= put(o, "auth_evidence", jstr(s->auth_evidence));
     err |= put(o, "severity", json_string(ls_severity_name(s->severity)));
+    if (s->engine && strcmp(s->engine, "unknown") == 0) {
+        err |= put(o, "protocol", jstr(s->interface));
+        err |= put(o, "banner", s->banner ? jstr(s->banner) : json_null());
+    }
 
     json_t *exp = json_object();
     if (exp) {
@@ -469,6 +473,8 @@ json_t *ls_json_summary(const struct ls_scan_summary *sum)
     err |= put(o, "open_ports", jint(sum->open_ports));
     err |= put(o, "services", jint(sum->services));
     err |= put(o, "exposed", jint(sum->exposed));
+    if (sum->unidentified) /* beyond the contract: only when some open port was not identified */
+        err |= put(o, "unidentified", jint(sum->unidentified));
     err |= put(o, "duration_ms", jint(sum->duration_ms));
     return done(o, err);
 }

@@ -283,5 +283,6 @@ void ls_service_free(struct ls_service *s)
     free(s->unknowns);
     ls_strv_free(s->honeypot.reasons, s->honeypot.nreasons);
     free(s->compromise_evidence);
+    free(s->banner);
     memset(s, 0, sizeof *s);
 }

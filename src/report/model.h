@@ -133,6 +133,9 @@ struct ls_service {
     struct ls_honeypot honeypot;
     bool compromised;          /* a ransom note or similar trace of an earlier attacker */
     char *compromise_evidence; /* e.g. "table README_TO_RECOVER.README: first row …" (redacted) */
+    /* an open port no engine identified (engine "unknown"; `interface` names the protocol where
+     * the first bytes told it, else "unknown") */
+    char *banner;              /* its first bytes, escaped (\xNN), at most 256 of them, or NULL */
 };
 
 /* A host open on the default ports of many database engines at once: likely a honeypot or a tarpit
@@ -153,6 +156,7 @@ struct ls_scan_summary {
     uint64_t open_ports;
     uint64_t services;
     uint64_t exposed;          /* services with auth none or default credentials */
+    uint64_t unidentified;     /* open ports no engine identified (counted in `services` too) */
     uint64_t duration_ms;
     /* Likely honeypots/tarpits, for the document formats (json, html, sarif, markdown; the line
      * formats carry them as records of their own). Borrowed: read only during ls_report_summary. */

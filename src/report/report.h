@@ -138,6 +138,7 @@ struct ls_report {
     bool failed;                 /* a write failed; ls_report_close returns -1 */
     bool summary_done;
     bool any_service;
+    bool any_unidentified;       /* text: the "open, not identified" heading was written */
     enum ls_severity worst;      /* highest severity among the services reported so far */
     void *state;                 /* the format's own state */
 };

@@ -664,8 +664,34 @@ static int flush_buf(struct ls_report *r, struct ls_buf *b)
     return rc;
 }
 
+/* An open port no engine identified: one line under "open, not identified". */
+static int unidentified_line(struct ls_report *r, const struct ls_service *s)
+{
+    struct ls_buf b = {0};
+    bool v6 = strchr(s->ip, ':') != NULL;
+    if (!r->any_unidentified)
+        ls_buf_puts(&b, "open, not identified:\n");
+    r->any_unidentified = true;
+    ls_buf_printf(&b, "  %s", v6 ? "[" : "");
+    ls_buf_add_clean(&b, s->ip, strnlen(s->ip, sizeof s->ip), LS_CLEAN_SPACE);
+    ls_buf_printf(&b, "%s:%u  %s", v6 ? "]" : "", (unsigned)s->port,
+                  s->interface && strcmp(s->interface, "unknown") != 0 ? s->interface : "unknown protocol");
+    if (s->banner) {
+        ls_buf_puts(&b, ": ");
+        ls_buf_add_clean(&b, s->banner, strlen(s->banner) > 120 ? 120 : strlen(s->banner), LS_CLEAN_SPACE);
+        if (strlen(s->banner) > 120)
+            ls_buf_puts(&b, "\xE2\x80\xA6");
+    } else {
+        ls_buf_puts(&b, ": said nothing");
+    }
+    ls_buf_puts(&b, "\n");
+    return flush_buf(r, &b);
+}
+
 static int text_service(struct ls_report *r, const struct ls_service *s)
 {
+    if (s->engine && strcmp(s->engine, "unknown") == 0)
+        return unidentified_line(r, s);
     struct ls_buf b = {0};
     bool color = r->opts.color;
     if (remember_server(r, s))
@@ -698,10 +724,15 @@ static int text_summary(struct ls_report *r, const struct ls_scan_summary *sum)
                   sum->targets == 1 ? "host" : "hosts", ls_fmt_thousands(sum->probes, n2),
                   sum->probes == 1 ? "probe" : "probes", ls_fmt_thousands(sum->open_ports, n3),
                   sum->open_ports == 1 ? "port" : "ports", ls_fmt_duration(sum->duration_ms, d));
-    if (!sum->services)
+    uint64_t identified = sum->services - (sum->unidentified < sum->services ? sum->unidentified : sum->services);
+    if (!identified && sum->unidentified) {
+        ls_buf_puts(&text, "no database services identified; ");
+        add_plural(&text, sum->unidentified, "open port", "open ports");
+        ls_buf_puts(&text, " not identified (listed above).");
+    } else if (!sum->services)
         ls_buf_puts(&text, "no database services found.");
     else {
-        add_plural(&text, sum->services, "service", "services");
+        add_plural(&text, identified, "service", "services");
         if (!sum->exposed)
             ls_buf_puts(&text, ", none exposed.");
         else {
@@ -712,6 +743,11 @@ static int text_summary(struct ls_report *r, const struct ls_scan_summary *sum)
                 ls_buf_puts(&text, ")");
             }
             ls_buf_puts(&text, ".");
+        }
+        if (sum->unidentified) {
+            ls_buf_puts(&text, " ");
+            add_plural(&text, sum->unidentified, "open port", "open ports");
+            ls_buf_puts(&text, " not identified (listed above).");
         }
     }
     servers_block(&b, r);

@@ -12,7 +12,8 @@ check "HTTP 401 leaks the display name before login" jq_py "any(s['interface']==
 
 run scan "$LAB_DECOY" -p 8123 --format jsonl
 check "decoy: exit 0 (rc=$rc)" test "$rc" -eq 0
-check "decoy: open port but no service" jq_py "summary['open_ports']==1 and summary['services']==0 and services==[]"
+check "decoy: not ClickHouse, reported as an open port not identified (http, its banner)" \
+    jq_py "summary['open_ports']==1 and summary.get('unidentified')==1 and len(services)==1 and services[0]['engine']=='unknown' and services[0]['protocol']=='http' and services[0]['banner'].startswith('HTTP/1.')"
 
 run scan "$LAB_DECOY" -p 8123 --discover-only --format jsonl
 check "discover-only lists the decoy's open port" jq_py "recs[0]=={'type':'open','ip':'$LAB_DECOY','port':8123}"
