@@ -16,6 +16,8 @@
  * else the last empty-key chunk again; none closes the connection. The server answers only when
  * the event loop is idle (the scanner waits for it): HTTP answers end with a FIN; a native
  * connection gets one chunk per request and a FIN when the scanner waits without asking again.
+ * With CFG_STALL the server never closes and a native one repeats its last answer while the
+ * scanner waits (a flood): the service timeout (150 ms) ends the session, the cancel paths run.
  * tests/fuzz/gen_ch_session_corpus.py writes the seed corpus. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CFG_DEEP 0x08u
 #define CFG_TABLES(c) (((c) >> 4) & 3u) /* max_tables 2, 8, 50, 1000 */
 #define CFG_SMALL_CAP 0x40u             /* max_response_bytes 2 KiB instead of 1 MiB */
-#define CFG_COLOR 0x80u                 /* text report in colour and quiet */
+#define CFG_STALL 0x80u                 /* a silent server: it never closes, the scanner's own timers end the session */
+#define STALL_SERVICE_TIMEOUT_MS 150
 
 /* Fake credentials the seeds plant in server-controlled strings (see the generator). */
 static const char *const PLANTED[] = {
@@ -79,7 +82,9 @@ struct sconn {
     bool fresh; /* a request arrived since the last answer */
     const uint8_t *out;
     size_t outlen;
+    const struct chunk *last; /* the last answer, repeated by a stalled native server */
     bool shut_after, shut;
+    bool flood; /* repeat `last` for as long as the scanner reads */
     struct sconn *next;
 };
 
@@ -259,15 +264,14 @@ static void check_json(enum ls_format f, const char *buf, size_t len)
     }
 }
 
-static void write_report(enum ls_format f, const struct ls_service *svc, const struct ls_scan_summary *sum)
+static void write_report(enum ls_format f, bool color, const struct ls_service *svc, const struct ls_scan_summary *sum)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     if (!out)
         return;
-    struct ls_report_opts o = {.color = f == LS_FORMAT_TEXT && (S.cfg & CFG_COLOR),
-                               .quiet = f == LS_FORMAT_TEXT && (S.cfg & CFG_COLOR)};
+    struct ls_report_opts o = {.color = color, .quiet = color};
     struct ls_report *r = ls_report_new(f, out, &o);
     if (!r)
         die("ls_report_new failed");
@@ -372,7 +376,8 @@ static void on_service(void *ud, const struct ls_service *svc)
     static const enum ls_format formats[] = {LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON,
                                              LS_FORMAT_HTML, LS_FORMAT_SARIF, LS_FORMAT_MARKDOWN};
     for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
-        write_report(formats[i], svc, &sum);
+        write_report(formats[i], false, svc, &sum);
+    write_report(LS_FORMAT_TEXT, true, svc, &sum);
     write_history(svc, &sum);
 }
 
@@ -413,17 +418,24 @@ static void conn_shut(struct sconn *c)
 
 static void flush_out(struct sconn *c)
 {
-    while (c->outlen) {
-        ssize_t n = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            event_add(c->wr, NULL);
-            return;
+    for (;;) {
+        while (c->outlen) {
+            ssize_t n = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                event_add(c->wr, NULL);
+                return;
+            }
+            if (n <= 0) {
+                c->outlen = 0;
+                c->flood = false;
+                break;
+            }
+            c->out += n, c->outlen -= (size_t)n;
         }
-        if (n <= 0) {
-            c->outlen = 0;
+        if (!c->flood)
             break;
-        }
-        c->out += n, c->outlen -= (size_t)n;
+        c->out = c->last->data; /* until the socket is full: the scanner always has more to read */
+        c->outlen = c->last->dlen;
     }
     if (c->shut_after)
         conn_shut(c);
@@ -522,7 +534,12 @@ static void answer_waiting(void)
         if (c->shut || c->outlen)
             continue;
         if (!c->fresh) {
-            conn_shut(c); /* the scanner waits for more than this conversation holds */
+            if (!(S.cfg & CFG_STALL)) {
+                conn_shut(c); /* the scanner waits for more than this conversation holds */
+            } else if (S.native && c->last && c->last->dlen) {
+                c->flood = true; /* until the scanner gives up */
+                flush_out(c);
+            }
             continue;
         }
         size_t rl = request_text(c);
@@ -532,12 +549,14 @@ static void answer_waiting(void)
         c->fresh = false;
         c->reqlen = 0;
         if (!k) {
-            conn_shut(c);
+            if (!(S.cfg & CFG_STALL))
+                conn_shut(c);
             continue;
         }
         if (G.debug)
             fprintf(stderr, "answer [%.*s] (%zu bytes)\n", (int)k->klen, (const char *)k->key, k->dlen);
         k->used = true;
+        c->last = k;
         c->out = k->data;
         c->outlen = k->dlen;
         c->shut_after = !S.native;
@@ -667,10 +686,12 @@ static void set_limits(unsigned char cfg)
 {
     static const uint64_t samples[] = {0, 1, 3, 100};
     static const unsigned tables[] = {2, 8, 50, 1000};
+    /* a stalled session outlives its service timeout: no connection or read timeout comes first */
+    bool stall = (cfg & CFG_STALL) != 0;
     S.limits = (struct ls_scan_limits){
         .connect_timeout_ms = SERVICE_TIMEOUT_MS / 2,
         .io_timeout_ms = SERVICE_TIMEOUT_MS / 2,
-        .service_timeout_ms = SERVICE_TIMEOUT_MS,
+        .service_timeout_ms = stall ? STALL_SERVICE_TIMEOUT_MS : SERVICE_TIMEOUT_MS,
         .sample_rows = samples[CFG_SAMPLE(cfg)],
         .deep = (cfg & CFG_DEEP) != 0,
         .max_response_bytes = (cfg & CFG_SMALL_CAP) ? 2048 : (1u << 20),
@@ -719,7 +740,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     S.watchdog = evtimer_new(S.base, on_watchdog, NULL);
     event_priority_set(S.idle_ev, 2); /* runs only when nothing else is ready */
     event_add(S.accept_ev, NULL);
-    struct timeval wd = {(SERVICE_TIMEOUT_MS + SLACK_MS) / 1000, 0};
+    unsigned wd_ms = S.limits.service_timeout_ms + SLACK_MS;
+    struct timeval wd = {wd_ms / 1000, (wd_ms % 1000) * 1000};
     evtimer_add(S.watchdog, &wd);
     rearm_idle();
 
@@ -733,7 +755,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (!S.job_done)
         if (event_base_loop(S.base, EVLOOP_ONCE) < 0)
             abort();
-    if (now_ms() - t0 > SERVICE_TIMEOUT_MS + SLACK_MS)
+    if (now_ms() - t0 > wd_ms)
         die("the session ran past its service timeout");
 
     while (S.conns)

@@ -17,13 +17,14 @@ import sys
 import zlib
 
 SEP = b"\n--chunk--\n"
-CFG_NATIVE, CFG_DEEP, CFG_SMALL_CAP, CFG_COLOR = 0x01, 0x08, 0x40, 0x80
+CFG_NATIVE, CFG_DEEP, CFG_SMALL_CAP, CFG_STALL = 0x01, 0x08, 0x40, 0x80
 
 
-def cfg(native=False, sample=2, deep=False, tables=2, small=False, color=False):
-    """sample: index into (0, 1, 3, 100) rows; tables: index into (2, 8, 50, 1000)."""
+def cfg(native=False, sample=2, deep=False, tables=2, small=False, stall=False):
+    """sample: index into (0, 1, 3, 100) rows; tables: index into (2, 8, 50, 1000); stall: the
+    server never closes, the service timeout ends the session."""
     return bytes([(CFG_NATIVE if native else 0) | (sample << 1) | (CFG_DEEP if deep else 0) | (tables << 4)
-                  | (CFG_SMALL_CAP if small else 0) | (CFG_COLOR if color else 0)])
+                  | (CFG_SMALL_CAP if small else 0) | (CFG_STALL if stall else 0)])
 
 
 # ---- planted credentials (the harness looks for exactly these) --------------------------------
@@ -386,7 +387,7 @@ def seeds():
         add("basic", cfg(native), server())
         add("empty", cfg(native, tables=1), empty_server())
         add("old_server", cfg(native, sample=1), server(old=True))
-        add("deep_small_cap", cfg(native, deep=True, small=True, tables=3, color=True), server())
+        add("deep_small_cap", cfg(native, deep=True, small=True, tables=3), server())
         add("long_names", cfg(native, tables=2), long_names())
         add("plant_names", cfg(native, tables=1), plant_names())
         add("plant_ddl", cfg(native), plant_ddl())
@@ -406,6 +407,16 @@ def seeds():
     conv = conversation(server(), True)
     conv.insert(1, (K_DATABASES.encode(), n_exception(164, "Cannot modify 'readonly' setting in readonly mode")))
     out.append(("native_readonly_retry", encode(cfg(True), conv)))
+    # a silent server: the service timeout cancels the session mid-answer (issue 12, defect 8:
+    # a native session cancelled during a Progress flood leaked its connection)
+    flood = b"".join(vu(3) + vu(i) + vu(64 * i) + vu(1000000) for i in range(2000))
+    conv = conversation(server(), True)
+    conv.insert(1, (K_DATABASES.encode(), flood))
+    out.append(("native_stall_progress", encode(cfg(True, stall=True), conv)))
+    conv = conversation(server(), False)
+    partial = http_ok([["default"], ["analytics"]], framing="length")[:-5]
+    conv.insert(1, (K_DATABASES.encode(), partial))
+    out.append(("http_stall_partial", encode(cfg(stall=True), conv)))
     return out
 
 
