@@ -516,6 +516,8 @@ cmd_up() {
     write_env
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" up 9>&- || # PostgreSQL for the history tests
         say "warning: PostgreSQL for the history tests did not start (see $STATE/pg)"
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" up 9>&- || # Redis engine tests
+        say "warning: the Redis lab did not start (see $STATE/redis)"
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
@@ -525,6 +527,7 @@ cmd_down() {
     lock_state
     stop_all $(blast_stop_specs) hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" down || true
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
         grep -E "^127\.77\.3\.(14|15|16|20|21|22|23):" || true)

@@ -5,10 +5,12 @@
 
 extern const struct ls_engine ls_engine_clickhouse_http;
 extern const struct ls_engine ls_engine_clickhouse_native;
+extern const struct ls_engine ls_engine_redis;
 
 const struct ls_engine *const ls_engines[] = {
     &ls_engine_clickhouse_http,
     &ls_engine_clickhouse_native,
+    &ls_engine_redis,
     NULL,
 };
 
@@ -18,14 +20,6 @@ const struct ls_engine *ls_engine_find(const char *name, const char *interface)
         if (strcmp(ls_engines[i]->name, name) == 0 && (!interface || strcmp(ls_engines[i]->interface, interface) == 0))
             return ls_engines[i];
     return NULL;
-}
-
-size_t ls_engine_count(void)
-{
-    size_t n = 0;
-    while (ls_engines[n])
-        n++;
-    return n;
 }
 
 static bool lists_port(const uint16_t *ports, uint16_t port)

@@ -1,0 +1,165 @@
+/* Redis (6379, TLS 6380): the engine descriptor and its first two steps. Fingerprint: PING, then
+ * INFO server; only a server that answers PING with +PONG and INFO with a redis_version field, or
+ * refuses PING with Redis's own NOAUTH / DENIED (protected mode) words, is Redis — a decoy that
+ * says +OK or +PONG to everything is not. Access: `none` when INFO answered without AUTH.
+ * Everything sent is read-only (see README: never FLUSH*, CONFIG SET, SAVE, KEYS, …). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engines/redis/redis_int.h"
+#include "util/num.h"
+
+static bool starts(const struct resp_value *v, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return v->len >= n && memcmp(v->str, prefix, n) == 0;
+}
+
+static bool mentions_auth(const struct resp_value *v)
+{
+    for (size_t i = 0; i + 4 <= v->len; i++)
+        if (memcmp(v->str + i, "AUTH", 4) == 0 || memcmp(v->str + i, "auth", 4) == 0)
+            return true;
+    return false;
+}
+
+/* An error reply that only Redis gives to a client that has not logged in. */
+static bool auth_refusal(const struct resp_value *v)
+{
+    return v->type == RESP_ERROR &&
+           (starts(v, "NOAUTH ") || (starts(v, "ERR ") && mentions_auth(v)) || starts(v, "DENIED Redis "));
+}
+
+static void set_required(struct ls_session *s, const struct resp_value *v)
+{
+    struct redis *r = s->priv;
+    char ev[400];
+    redis_copy_text(ev, sizeof ev, v->str, v->len);
+    s->svc.auth = LS_AUTH_REQUIRED;
+    free(s->svc.auth_evidence);
+    s->svc.auth_evidence = strdup(ev);
+    if (starts(v, "DENIED "))
+        r->post.protected_denied = true;
+}
+
+static void on_info_server(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    struct redis *r = s->priv;
+    struct ls_service *svc = &s->svc;
+    char field[64];
+    if (!v) {
+        free(svc->error);
+        svc->error = strdup(err);
+        redis_step_end(r, LS_STEP_NO);
+        return;
+    }
+    if (auth_refusal(v)) { /* PING allowed, INFO not: an ACL or a renamed command */
+        set_required(s, v);
+        redis_step_end(r, LS_STEP_OK);
+        return;
+    }
+    if (v->type != RESP_BULK || !redis_info_field(v->str, v->len, "redis_version", svc->version, sizeof svc->version) ||
+        !svc->version[0]) {
+        svc->version[0] = '\0';
+        redis_step_end(r, LS_STEP_NO); /* says PONG, but is not Redis */
+        return;
+    }
+    free(svc->version_source);
+    svc->version_source = strdup("INFO server (redis_version)");
+    if (redis_info_field(v->str, v->len, "uptime_in_seconds", field, sizeof field) &&
+        ls_parse_count(field, strlen(field), &svc->uptime_s))
+        svc->uptime_known = true;
+    if (redis_info_field(v->str, v->len, "redis_mode", field, sizeof field) && strcmp(field, "cluster") == 0)
+        r->post.cluster = true;
+    svc->auth = LS_AUTH_NONE;
+    redis_step_end(r, LS_STEP_OK);
+}
+
+static void on_ping(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    struct redis *r = s->priv;
+    if (!v) {
+        free(s->svc.error);
+        s->svc.error = strdup(err);
+        redis_step_end(r, LS_STEP_NO);
+        return;
+    }
+    if (auth_refusal(v)) {
+        set_required(s, v);
+        redis_step_end(r, LS_STEP_OK);
+        return;
+    }
+    if (v->type != RESP_SIMPLE || !resp_is(v, "PONG")) {
+        redis_step_end(r, LS_STEP_NO);
+        return;
+    }
+    static const char *const info[] = {"INFO", "server"};
+    redis_command(r, info, NULL, 2, on_info_server);
+}
+
+static void redis_fingerprint(struct ls_session *s, ls_step_cb done)
+{
+    struct redis *r = s->priv;
+    r->step_done = done;
+    static const char *const ping[] = {"PING"};
+    redis_command(r, ping, NULL, 1, on_ping);
+}
+
+static void on_access_ping(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    (void)v, (void)err;
+    redis_step_end(s->priv, s->svc.auth == LS_AUTH_NONE ? LS_STEP_OK : LS_STEP_NO);
+}
+
+static void redis_access(struct ls_session *s, ls_step_cb done)
+{
+    /* INFO server already ran without AUTH; one more PING ends the step from the event loop */
+    struct redis *r = s->priv;
+    r->step_done = done;
+    static const char *const ping[] = {"PING"};
+    redis_command(r, ping, NULL, 1, on_access_ping);
+}
+
+/* ---- lifecycle -------------------------------------------------------------------------------- */
+
+static int redis_open(struct ls_session *s)
+{
+    s->priv = redis_client_new(s);
+    return s->priv ? 0 : -1;
+}
+
+static void redis_cancel(struct ls_session *s)
+{
+    if (s->priv)
+        redis_client_cancel(s->priv);
+}
+
+static void redis_close(struct ls_session *s)
+{
+    redis_client_close(s->priv);
+    s->priv = NULL;
+}
+
+static const struct ls_engine_ops redis_ops = {
+    .open = redis_open,
+    .fingerprint = redis_fingerprint,
+    .access = redis_access,
+    .inventory = redis_inventory,
+    .stream_rows = redis_stream_rows,
+    .assess = redis_assess,
+    .cancel = redis_cancel,
+    .close = redis_close,
+};
+
+static const uint16_t redis_ports[] = {6379, 0};
+static const uint16_t redis_tls_ports[] = {6380, 0};
+
+const struct ls_engine ls_engine_redis = {
+    .name = "redis",
+    .interface = "resp",
+    .display = "Redis",
+    .ports = redis_ports,
+    .tls_ports = redis_tls_ports,
+    .ops = &redis_ops,
+};

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The Redis engine against real servers (lab/lab_redis.sh): the open one is found with its version,
+# no password, exact key counts per database, the planted secrets (redacted), the chat log and the
+# crontab payload `backup1`; the protected one as `required` in Redis's own words; the decoys that
+# answer +OK (or +PONG) to everything are not Redis.
+LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
+if [ ! -f "$LS_LAB_DIR/lab_redis.env" ]; then
+    echo "skip: no $LS_LAB_DIR/lab_redis.env (lab/lab_redis.sh up)" >&2
+    exit 77
+fi
+. "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC1091
+. "$LS_LAB_DIR/lab_redis.env"
+P=$LAB_REDIS_PORT
+
+run scan "$LAB_REDIS_OPEN" -p "$P" --format jsonl --scope 127.0.0.0/8
+check "open: exit 1 (critical at/above --fail-on) (rc=$rc)" test "$rc" -eq 1
+check "open: engine redis, version $LAB_REDIS_VERSION, auth none, critical" jq_py "len(services)==1 and services[0]['engine']=='redis' and services[0]['version']=='$LAB_REDIS_VERSION' and services[0]['auth']=='none' and services[0]['severity']=='critical'"
+check "open: db0 has exactly $LAB_REDIS_DB0_KEYS keys, db2 $LAB_REDIS_DB2_KEYS (keyspace)" jq_py "sorted((t['database'], t['rows'], t['engine']) for t in services[0]['tables']) == [('db0', $LAB_REDIS_DB0_KEYS, 'keyspace'), ('db2', $LAB_REDIS_DB2_KEYS, 'keyspace')]"
+check "open: every key of both databases sampled" jq_py "sum(t['scanned_rows'] for t in services[0]['tables']) == $LAB_REDIS_DB0_KEYS + $LAB_REDIS_DB2_KEYS"
+check "open: Stripe and OpenAI keys in db0, GitHub token in db2, redacted" jq_py "{(x['database'], x['rule'], x['redacted']) for x in secrets} >= {('db0','stripe-secret-key','sk_l…7Ds'), ('db0','openai-api-key','sk-p…F7f'), ('db2','github-classic-pat','ghp_…1IL')}"
+check "open: no raw secret in the report" bash -c "! grep -qE 'sk_live_51Hx9Qm|sk-proj-0ziAFn|ghp_Ky9Pf34' '$TMP/out'"
+check "open: chat and pii classes on db0" jq_py "any(t['database']=='db0' and {'chat','pii','secrets'} <= set(t['classes']) for t in services[0]['tables'])"
+check "open: compromised by the backup1 crontab payload" jq_py "services[0]['compromised'] and 'backup1' in services[0]['compromise_evidence']"
+check "open: risks NOAUTH, CONFIG-WRITE, SECRETS-EXPOSED, COMPROMISED" jq_py "{'REDIS-NOAUTH','REDIS-CONFIG-WRITE','REDIS-SECRETS-EXPOSED','REDIS-COMPROMISED'} <= {r['id'] for r in services[0]['risks']}"
+check "open: remediation names requirepass and rename-command" jq_py "any('requirepass' in l for l in services[0]['remediation']) and any('rename-command CONFIG' in l for l in services[0]['remediation'])"
+
+run scan "$LAB_REDIS_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8
+check "protected: redis, auth required with the NOAUTH words, low" jq_py "len(services)==1 and services[0]['engine']=='redis' and services[0]['auth']=='required' and services[0]['auth_evidence'].startswith('NOAUTH Authentication required') and services[0]['severity']=='low' and not services[0]['tables']"
+check "protected: its planted key is not read" bash -c "! grep -q 'sk_l' '$TMP/out'"
+
+for decoy in "$LAB_REDIS_DECOY" "$LAB_REDIS_DECOY_PONG"; do
+    run scan "$decoy" -p "$P" --format jsonl --scope 127.0.0.0/8
+    check "decoy $decoy: not reported as redis" jq_py "not any(s['engine']=='redis' for s in services)"
+done
+
+run scan "$LAB_REDIS_OPEN" -p "$P" --format text --no-color --scope 127.0.0.0/8
+check "text headline: Redis $LAB_REDIS_VERSION, no password" grep -qE "^$LAB_REDIS_OPEN:$P +Redis $LAB_REDIS_VERSION +NO PASSWORD" "$TMP/out"
+check "text lists db0" grep -q "db0" "$TMP/out"
+finish
