@@ -22,6 +22,14 @@ const struct ls_engine *ls_engine_find(const char *name, const char *interface)
     return NULL;
 }
 
+size_t ls_engine_count(void)
+{
+    size_t n = 0;
+    while (ls_engines[n])
+        n++;
+    return n;
+}
+
 static bool lists_port(const uint16_t *ports, uint16_t port)
 {
     for (; ports && *ports; ports++)
