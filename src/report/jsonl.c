@@ -125,6 +125,8 @@ static json_t *table_record(const struct ls_table *t)
     err |= put(o, "name", jstr(t->name));
     err |= put(o, "engine", jstr(t->engine));
     err |= put(o, "rows", t->rows_known ? jint(t->rows) : json_null());
+    if (t->rows_known && t->rows_estimated)
+        err |= put(o, "rows_estimated", json_true());
     err |= put(o, "bytes", jint(t->bytes));
     err |= put(o, "columns", columns_array(t));
     err |= put(o, "classes", classes_array(t->classes));

@@ -45,6 +45,7 @@ struct ls_table {
     uint64_t rows;
     uint64_t bytes;
     bool rows_known;
+    bool rows_estimated;       /* `rows` is the server's estimate (e.g. PostgreSQL reltuples), not a count */
     struct ls_column *columns;
     size_t ncolumns;
     unsigned classes;          /* enum ls_class bits */

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# lab/lab_pgopen.sh — real PostgreSQL clusters (Debian postgresql) on loopback for the PostgreSQL
+# engine tests, in $LS_LAB_DIR/pgopen: an open one on 127.77.7.1:5432 (`trust` for every loopback
+# client) with planted tables in database postgres (users with e-mails and fake API keys in
+# shapes the detector knows, chat_logs with role/content JSON, events with 200,000 rows, analyzed,
+# so its count is the planner's estimate) and an extra database `analytics`; a protected one on
+# 127.77.7.2:5432 (scram-sha-256); and a decoy on 127.77.7.3:5432 that answers anything with
+# `HTTP/1.1 400 Bad Request`. (lab_pg.sh owns 127.77.5.1 for the history tests.) Writes
+# $LS_LAB_DIR/lab_pgopen.env. Idempotent: `up` on running clusters reloads the planted data.
+set -euo pipefail
+
+STATE=${LS_LAB_DIR:-/tmp/leakscan-lab}
+case $STATE in /*) ;; *) STATE=$PWD/$STATE ;; esac
+DIR=$STATE/pgopen
+OPEN=127.77.7.1
+PROTECTED=127.77.7.2
+DECOY=127.77.7.3
+PORT=5432
+PASSWORD=lab-pgopen-pw
+USERS_ROWS=6
+CHAT_ROWS=4
+EVENTS_ROWS=200000
+
+say() { printf 'lab_pgopen: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+pg_bin() {
+    local d
+    d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    [[ -n $d && -x $d/initdb ]] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    printf '%s' "$d"
+}
+
+as_owner() {
+    if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+listening() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
+
+running() { [[ -f $1/postmaster.pid ]] && as_owner "$BIN/pg_ctl" -D "$1" status >/dev/null 2>&1; }
+
+# cluster name addr auth
+start_cluster() {
+    local name=$1 addr=$2 auth=$3 data=$DIR/$1/data
+    mkdir -p "$DIR/$name"
+    [[ $(id -u) == 0 ]] && chown postgres: "$DIR/$name"
+    if [[ ! -f $data/PG_VERSION ]]; then
+        local pw=$DIR/$name/pw
+        printf '%s\n' "$PASSWORD" >"$pw"
+        [[ $(id -u) == 0 ]] && chown postgres: "$pw"
+        as_owner "$BIN/initdb" -D "$data" -U postgres --auth="$auth" --pwfile="$pw" -E UTF8 --no-locale \
+            >"$DIR/$name/initdb.log" 2>&1 || { tail -n 20 "$DIR/$name/initdb.log" >&2; die "initdb $name failed"; }
+        rm -f "$pw"
+        # every loopback client (the source address of a loopback connection is 127.0.0.1)
+        printf 'local all all %s\nhost all all 127.0.0.0/8 %s\n' "$auth" "$auth" | as_owner tee "$data/pg_hba.conf" >/dev/null
+    fi
+    if ! running "$data"; then
+        as_owner "$BIN/pg_ctl" -D "$data" -l "$DIR/$name/server.log" -w -t 60 \
+            -o "-c listen_addresses=$addr -c port=$PORT -c unix_socket_directories=$DIR/$name" start 8>&- \
+            >/dev/null || { tail -n 20 "$DIR/$name/server.log" >&2; die "PostgreSQL $name did not start on $addr:$PORT"; }
+    fi
+}
+
+DECOY_PY='
+import socket, sys, threading
+addr, port = sys.argv[1], int(sys.argv[2])
+def serve(c):
+    try:
+        c.settimeout(5)
+        c.recv(4096)
+        c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    except Exception:
+        pass
+    finally:
+        c.close()
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+'
+
+start_decoy() {
+    listening "$DECOY" "$PORT" && return 0
+    nohup python3 -c "$DECOY_PY" "$DECOY" "$PORT" </dev/null >"$DIR/decoy.log" 2>&1 8>&- &
+    echo $! >"$DIR/decoy.pid"
+    local i
+    for ((i = 0; i < 50; i++)); do
+        listening "$DECOY" "$PORT" && return 0
+        sleep 0.1
+    done
+    die "the decoy does not listen on $DECOY:$PORT"
+}
+
+plant() {
+    export PGOPTIONS="-c client_min_messages=warning"
+    local psql=("$BIN/psql" -h "$OPEN" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qX)
+    "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'analytics'" | grep -q 1 ||
+        "${psql[@]}" -d postgres -c "CREATE DATABASE analytics" >/dev/null
+    "${psql[@]}" -d postgres >/dev/null <<SQL
+DROP TABLE IF EXISTS public.users, public.chat_logs, public.events;
+CREATE TABLE public.users (id serial PRIMARY KEY, email text, full_name text, api_key text, created_at timestamptz);
+INSERT INTO public.users (email, full_name, api_key, created_at) VALUES
+  ('alice.martin@fastmail.com', 'Alice Martin', 'GITHUB_TOKEN=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', '2024-03-01'),
+  ('bob.nguyen@outlook.com', 'Bob Nguyen', 'aws_access_key_id=AKIAI3R2WYOJFLJOOA7L', '2024-03-02'),
+  ('carol.diaz@protonmail.com', 'Carol Diaz', 'stripe.api_key = ''sk_live_WvY5gX4llUGp4sGFkmDElfTV''', '2024-03-03'),
+  ('dan.okafor@gmail.com', 'Dan Okafor', NULL, '2024-03-04'),
+  ('erin.kowalski@yahoo.com', 'Erin Kowalski', NULL, '2024-03-05'),
+  ('frank.li@icloud.com', 'Frank Li', NULL, '2024-03-06');
+CREATE TABLE public.chat_logs (id serial PRIMARY KEY, session_id text, message jsonb);
+INSERT INTO public.chat_logs (session_id, message) VALUES
+  ('s-1', '{"role": "user", "content": "Hi, my order 1182 never arrived, can you check?"}'),
+  ('s-1', '{"role": "assistant", "content": "Sorry about that! I can see order 1182 shipped on Monday."}'),
+  ('s-2', '{"role": "user", "content": "Please reset the password for alice.martin@fastmail.com"}'),
+  ('s-2', '{"role": "assistant", "content": "I have sent a reset link to that address."}');
+CREATE TABLE public.events (id bigint PRIMARY KEY, kind text, payload text);
+INSERT INTO public.events SELECT g, CASE WHEN g % 3 = 0 THEN 'click' ELSE 'view' END,
+  'page=/item/' || (g % 997) FROM generate_series(1, $EVENTS_ROWS) g;
+ANALYZE public.users, public.chat_logs, public.events;
+SQL
+    local n
+    n=$("${psql[@]}" -d postgres -tAc "SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM chat_logs) || ' ' || (SELECT count(*) FROM events)")
+    [[ $n == "$USERS_ROWS $CHAT_ROWS $EVENTS_ROWS" ]] || die "planted $n rows, expected $USERS_ROWS $CHAT_ROWS $EVENTS_ROWS"
+}
+
+cmd_up() {
+    BIN=$(pg_bin)
+    mkdir -p "$DIR"
+    [[ $(id -u) == 0 ]] && chown postgres: "$DIR"
+    exec 8>"$DIR/.lock"
+    flock -w 120 8 || die "another lab_pgopen.sh holds $DIR/.lock"
+    start_cluster open "$OPEN" trust
+    start_cluster protected "$PROTECTED" scram-sha-256
+    start_decoy
+    plant
+    {
+        printf 'LAB_PGOPEN_OPEN=%q\nLAB_PGOPEN_PROTECTED=%q\nLAB_PGOPEN_DECOY=%q\nLAB_PGOPEN_PORT=%q\n' \
+            "$OPEN" "$PROTECTED" "$DECOY" "$PORT"
+        printf 'LAB_PGOPEN_USERS_ROWS=%q\nLAB_PGOPEN_CHAT_ROWS=%q\nLAB_PGOPEN_EVENTS_ROWS=%q\n' \
+            "$USERS_ROWS" "$CHAT_ROWS" "$EVENTS_ROWS"
+    } >"$STATE/lab_pgopen.env.tmp"
+    mv "$STATE/lab_pgopen.env.tmp" "$STATE/lab_pgopen.env"
+    say "PostgreSQL open on $OPEN:$PORT, protected on $PROTECTED:$PORT, decoy on $DECOY:$PORT; environment: $STATE/lab_pgopen.env"
+}
+
+cmd_down() {
+    BIN=$(pg_bin)
+    local name
+    for name in open protected; do
+        if [[ -f $DIR/$name/data/PG_VERSION ]] && running "$DIR/$name/data"; then
+            as_owner "$BIN/pg_ctl" -D "$DIR/$name/data" -m fast -w stop >/dev/null || true
+        fi
+    done
+    if [[ -f $DIR/decoy.pid ]]; then
+        kill "$(cat "$DIR/decoy.pid")" 2>/dev/null || true
+        rm -f "$DIR/decoy.pid"
+    fi
+    rm -f "$STATE/lab_pgopen.env"
+}
+
+cmd_status() {
+    BIN=$(pg_bin)
+    local rc=0 name addr
+    for name in open:$OPEN protected:$PROTECTED; do
+        addr=${name#*:}
+        name=${name%%:*}
+        if running "$DIR/$name/data"; then echo "pg-$name  running  $addr :$PORT"; else
+            echo "pg-$name  stopped  $addr :$PORT"
+            rc=1
+        fi
+    done
+    if listening "$DECOY" "$PORT"; then echo "pg-decoy  running  $DECOY :$PORT"; else
+        echo "pg-decoy  stopped  $DECOY :$PORT"
+        rc=1
+    fi
+    return $rc
+}
+
+case ${1:-} in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+*) echo "usage: lab/lab_pgopen.sh up|down|status" >&2; exit 2 ;;
+esac

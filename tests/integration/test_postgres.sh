@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The PostgreSQL engine against real clusters (lab/lab_pgopen.sh): the open one (trust) is found
+# with its version, no password, exact counts for its small tables and the planner's estimate
+# (rows_estimated) for the 200,000-row one, the planted secrets (redacted), the chat log, the
+# superuser blast radius; the protected one as `required` in the server's own words; the decoy
+# that answers HTTP is not PostgreSQL.
+LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
+if [ ! -f "$LS_LAB_DIR/lab_pgopen.env" ]; then
+    echo "skip: no $LS_LAB_DIR/lab_pgopen.env (lab/lab_pgopen.sh up)" >&2
+    exit 77
+fi
+. "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC1091
+. "$LS_LAB_DIR/lab_pgopen.env"
+P=$LAB_PGOPEN_PORT
+VERSION=$(psql -h "$LAB_PGOPEN_OPEN" -p "$P" -U postgres -d postgres -tAXc 'SHOW server_version' 2>/dev/null)
+
+run scan "$LAB_PGOPEN_OPEN" -p "$P" --format jsonl --scope 127.77.7.0/24
+check "open: exit 1 (critical at/above --fail-on) (rc=$rc)" test "$rc" -eq 1
+check "open: engine postgresql, version '$VERSION', auth none, critical" jq_py "len(services)==1 and services[0]['engine']=='postgresql' and '$VERSION' != '' and services[0]['version']=='$VERSION' and services[0]['auth']=='none' and services[0]['severity']=='critical'"
+check "open: exact counts users=$LAB_PGOPEN_USERS_ROWS, chat_logs=$LAB_PGOPEN_CHAT_ROWS (not estimated)" jq_py "sorted((t['name'], t['rows'], t.get('rows_estimated', False)) for t in services[0]['tables'] if t['name'] in ('users','chat_logs')) == [('chat_logs', $LAB_PGOPEN_CHAT_ROWS, False), ('users', $LAB_PGOPEN_USERS_ROWS, False)]"
+check "open: events is an estimate near $LAB_PGOPEN_EVENTS_ROWS (rows_estimated)" jq_py "any(t['name']=='events' and t['database']=='public' and t.get('rows_estimated') is True and abs(t['rows'] - $LAB_PGOPEN_EVENTS_ROWS) <= $LAB_PGOPEN_EVENTS_ROWS // 10 and t['bytes'] > 0 for t in services[0]['tables'])"
+check "open: columns listed (users.api_key text)" jq_py "any(t['name']=='users' and {'name':'api_key','type':'text'} in t['columns'] for t in services[0]['tables'])"
+check "open: the database analytics listed (kind database)" jq_py "any(t['database']=='analytics' and t['engine']=='database' for t in services[0]['tables'])"
+check "open: GitHub, AWS and Stripe keys in public.users, redacted" jq_py "{(x['database'], x['table'], x['rule'], x['redacted']) for x in secrets} >= {('public','users','github-classic-pat','ghp_…1IL'), ('public','users','aws-access-key-id','AKI…A7L'), ('public','users','stripe-secret-key','sk_l…fTV')}"
+check "open: no raw secret in the report" bash -c "! grep -qE 'ghp_Ky9Pf34|AKIAI3R2WYOJ|sk_live_WvY5' '$TMP/out'"
+check "open: chat class on chat_logs, pii on users" jq_py "any(t['name']=='chat_logs' and 'chat' in t['classes'] for t in services[0]['tables']) and any(t['name']=='users' and 'pii' in t['classes'] for t in services[0]['tables'])"
+check "open: risks NOAUTH, SUPERUSER, SECRETS-EXPOSED" jq_py "{'PG-NOAUTH','PG-SUPERUSER','PG-SECRETS-EXPOSED'} <= {r['id'] for r in services[0]['risks']} and all(r['severity']=='critical' for r in services[0]['risks'] if r['id'] in ('PG-NOAUTH','PG-SUPERUSER'))"
+check "open: privileges: user postgres, rolsuper, can write" jq_py "services[0]['privileges']['user']=='postgres' and 'rolsuper=true' in services[0]['privileges']['settings'] and services[0]['privileges']['can_write'] is True"
+check "open: remediation names pg_hba.conf and scram-sha-256" jq_py "any('pg_hba.conf' in l and 'scram-sha-256' in l for l in services[0]['remediation'])"
+
+run scan "$LAB_PGOPEN_PROTECTED" -p "$P" --format jsonl --scope 127.77.7.0/24
+check "protected: postgresql, auth required in the server's words (SCRAM-SHA-256), low, no tables" jq_py "len(services)==1 and services[0]['engine']=='postgresql' and services[0]['auth']=='required' and 'SCRAM-SHA-256' in services[0]['auth_evidence'] and services[0]['severity']=='low' and not services[0]['tables']"
+
+run scan "$LAB_PGOPEN_DECOY" -p "$P" --format jsonl --scope 127.77.7.0/24
+check "decoy: answers, but is not reported as postgresql" jq_py "len(services)==1 and services[0]['engine']!='postgresql'"
+
+run scan "$LAB_PGOPEN_OPEN" -p "$P" --format text --no-color --scope 127.77.7.0/24
+check "text headline: PostgreSQL $VERSION, no password" grep -qF "$LAB_PGOPEN_OPEN:$P  PostgreSQL $VERSION  NO PASSWORD" "$TMP/out"
+check "text lists public.users" grep -q "public.users" "$TMP/out"
+finish
