@@ -518,6 +518,8 @@ cmd_up() {
         say "warning: PostgreSQL for the history tests did not start (see $STATE/pg)"
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" up 9>&- || # Redis engine tests
         say "warning: the Redis lab did not start (see $STATE/redis)"
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" up 9>&- || # PostgreSQL engine tests
+        say "warning: the PostgreSQL engine lab did not start (see $STATE/pgopen)"
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
@@ -528,6 +530,7 @@ cmd_down() {
     stop_all $(blast_stop_specs) hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" down || true
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" down || true
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
         grep -E "^127\.77\.3\.(14|15|16|20|21|22|23):" || true)
