@@ -94,8 +94,8 @@ static struct {
     int lfd[2]; /* listeners: 8123, 9000 */
     struct sockaddr_in addr;
     char ip[32];
-    char dir[64]; /* temporary directory for the history file */
-    bool debug;   /* LS_FUZZ_DEBUG=1: trace the conversation and print the text report */
+    const char *tmp; /* where each session's history directory is made */
+    bool debug;      /* LS_FUZZ_DEBUG=1: trace the conversation and print the text report */
 } G;
 
 static struct {
@@ -335,15 +335,16 @@ static void history_views(struct ls_store *st, int64_t id)
     free(buf);
 }
 
+/* A fresh history in a directory of its own, checked and removed (an abort leaves it for the
+ * reproducer). */
 static void write_history(const struct ls_service *svc, const struct ls_scan_summary *sum)
 {
-    char path[128], side[160], err[256];
-    snprintf(path, sizeof path, "%s/history.db", G.dir);
     static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(side, sizeof side, "%s%s", path, sfx[i]);
-        unlink(side);
-    }
+    char dir[128], path[160], side[176], err[256];
+    snprintf(dir, sizeof dir, "%s/ls-chsession-XXXXXX", G.tmp);
+    if (!mkdtemp(dir))
+        die("cannot make a directory for the history");
+    snprintf(path, sizeof path, "%s/history.db", dir);
     struct ls_store *st = NULL;
     int64_t id = 0;
     if (ls_store_open(path, &st, err, sizeof err) != LS_STORE_OK)
@@ -358,7 +359,9 @@ static void write_history(const struct ls_service *svc, const struct ls_scan_sum
     for (size_t i = 0; i < 4; i++) {
         snprintf(side, sizeof side, "%s%s", path, sfx[i]);
         check_file(side);
+        unlink(side);
     }
+    rmdir(dir);
 }
 
 /* ---- the pipeline's callbacks ----------------------------------------------------------------- */
@@ -641,24 +644,7 @@ static void init_once(void)
         fprintf(stderr, "fuzz_ch_session: no free 127.213.x.y for ports 8123 and 9000\n");
         abort();
     }
-    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    snprintf(G.dir, sizeof G.dir, "%s/ls-chsession-XXXXXX", tmp);
-    if (!mkdtemp(G.dir))
-        abort();
-}
-
-static void cleanup_dir(void) __attribute__((destructor));
-static void cleanup_dir(void)
-{
-    if (!G.dir[0])
-        return;
-    char p[160];
-    static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s/history.db%s", G.dir, sfx[i]);
-        unlink(p);
-    }
-    rmdir(G.dir);
+    G.tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 }
 
 static void split_chunks(const uint8_t *d, size_t n)
