@@ -118,6 +118,8 @@ static size_t value_span(struct spans *sp, const char *t, size_t len, size_t i)
         i++;
     if (word_is(t + a, i - a, "bearer") || word_is(t + a, i - a, "basic") || word_is(t + a, i - a, "token"))
         return value_span(sp, t, len, i);
+    if (word_is(t + a, i - a, "yes") || word_is(t + a, i - a, "no"))
+        return i; /* a flag, not a credential: MySQL's "Access denied … (using password: NO)" */
     add(sp, a, i);
     return i;
 }

@@ -6,12 +6,14 @@
 extern const struct ls_engine ls_engine_clickhouse_http;
 extern const struct ls_engine ls_engine_clickhouse_native;
 extern const struct ls_engine ls_engine_postgresql;
+extern const struct ls_engine ls_engine_mysql;
 extern const struct ls_engine ls_engine_redis;
 
 const struct ls_engine *const ls_engines[] = {
     &ls_engine_clickhouse_http,
     &ls_engine_clickhouse_native,
     &ls_engine_postgresql,
+    &ls_engine_mysql,
     &ls_engine_redis,
     NULL,
 };
