@@ -520,6 +520,8 @@ cmd_up() {
         say "warning: the Redis lab did not start (see $STATE/redis)"
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" up 9>&- || # PostgreSQL engine tests
         say "warning: the PostgreSQL engine lab did not start (see $STATE/pgopen)"
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_mysql.sh" up 9>&- || # MySQL/MariaDB engine tests
+        say "warning: the MariaDB lab did not start (see $STATE/mysql)"
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
@@ -531,6 +533,7 @@ cmd_down() {
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" down || true
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" down || true
+    bash "$(dirname "${BASH_SOURCE[0]}")/lab_mysql.sh" down || true
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
         grep -E "^127\.77\.3\.(14|15|16|20|21|22|23):" || true)

@@ -12,6 +12,7 @@ PACKAGES=(
     postgresql sqlite3 chromium python3-jsonschema              # history/HTML/SARIF tests
     clickhouse-server clickhouse-client                         # the lab's real servers
     redis-server redis-tools                                    # lab/lab_redis.sh
+    mariadb-server mariadb-client                               # lab/lab_mysql.sh
     openssl curl ca-certificates procps iproute2 python3        # lab.sh and integration tests
     nmap nftables                                               # bench/discovery.sh; test_syn_netns (its host-side guard)
 )
