@@ -9,6 +9,8 @@ enum { LS_EXIT_OK = 0, LS_EXIT_FOUND = 1, LS_EXIT_USAGE = 2, LS_EXIT_RUNTIME = 3
 
 int ls_cmd_scan(int argc, char **argv);
 int ls_cmd_rules(int argc, char **argv);
+int ls_cmd_engines(int argc, char **argv);
+void ls_usage_engines(void);
 int ls_cmd_secrets(int argc, char **argv);
 void ls_usage_secrets(void);
 void ls_usage_scan(void);

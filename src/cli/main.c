@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engines/engine.h"
 #include "report/fmt.h"
 
 struct command {
@@ -24,6 +25,7 @@ static void usage_rules(void)
 static const struct command commands[] = {
     {"scan", ls_cmd_scan, ls_usage_scan, "discover, fingerprint, assess and report exposed databases"},
     {"secrets", ls_cmd_secrets, ls_usage_secrets, "find secrets and personal data in files or stdin; --redact filter"},
+    {"engines", ls_cmd_engines, ls_usage_engines, "the engines, their ports and what is checked on each"},
     {"rules", ls_cmd_rules, usage_rules, "list detection rules"},
     {"history", ls_cmd_history, ls_usage_history, "list the scans stored in the history"},
     {"diff", ls_cmd_diff, ls_usage_diff, "what changed between two stored scans (exit 1 if anything new)"},
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return LS_EXIT_USAGE;
     }
+    ls_model_set_engine_display(ls_engine_display); /* the writers' engine names, from the registry */
     const char *cmd = argv[1];
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("leakscan %s\n", LS_VERSION);

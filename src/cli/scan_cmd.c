@@ -18,6 +18,7 @@
 #include "core/scope_default.h"
 #include "core/targets.h"
 #include "detect/detect.h"
+#include "engines/engine.h"
 #include "net/conn.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -39,6 +40,8 @@ void ls_usage_scan(void)
            "      --retries N         extra connect attempts after a timeout (default 1)\n"
            "      --rate N            new connections per second (default: unlimited)\n"
            "      --max-per-host N    probes in flight per address (default: unlimited)\n"
+           "      --engines LIST      only these engines (comma-separated, see 'leakscan engines');\n"
+           "                          without -p, their default ports are scanned\n"
            "      --honeypot-engines N  flag a host open on the default ports of N or more\n"
            "                          database engines as a likely honeypot/tarpit (default 8; 0 = off)\n"
            "      --scope CIDR|@file  refuse (exit 2) any target outside; repeatable; replaces the\n"
@@ -186,6 +189,36 @@ static void on_suspect(void *ud, const struct ls_honeypot_host *h)
 }
 
 /* Strict unsigned parse: digits only, within [min, max]. */
+/* --engines a,b,c: registry names (engines/engine.h); sel gets the registry's own strings,
+ * NULL-terminated. 0, or -1 after a usage error naming the bad name. */
+static int parse_engines(const char *list, const char **sel, size_t cap)
+{
+    size_t n = 0;
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        const struct ls_engine_desc *d = NULL;
+        for (size_t i = 0; ls_engine_descs[i]; i++)
+            if (strlen(ls_engine_descs[i]->name) == len && strncmp(ls_engine_descs[i]->name, p, len) == 0)
+                d = ls_engine_descs[i];
+        if (!d) {
+            ls_usage_error("bad value for --engines: unknown engine '%.*s' (see 'leakscan engines')",
+                           (int)(len > 64 ? 64 : len), p);
+            return -1;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < n; i++)
+            dup |= sel[i] == d->name;
+        if (!dup && n + 1 < cap)
+            sel[n++] = d->name;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    sel[n] = NULL;
+    return 0;
+}
+
 static int parse_num(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
@@ -253,7 +286,7 @@ enum {
     OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
     OPT_MAX_BYTES, OPT_DEEP, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB,
     OPT_NO_HISTORY, OPT_RATE, OPT_MAX_PER_HOST, OPT_SCOPE, OPT_EXCLUDE, OPT_SEED, OPT_SHARD, OPT_RESUME,
-    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE, OPT_HONEYPOT,
+    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE, OPT_HONEYPOT, OPT_ENGINES,
 };
 
 static const struct option long_opts[] = {
@@ -283,6 +316,7 @@ static const struct option long_opts[] = {
     {"resume-out", required_argument, NULL, OPT_RESUME_OUT},
     {"connect", no_argument, NULL, OPT_CONNECT},
     {"honeypot-engines", required_argument, NULL, OPT_HONEYPOT},
+    {"engines", required_argument, NULL, OPT_ENGINES},
     {"hosts-file", required_argument, NULL, OPT_HOSTS_FILE}, /* hidden: tests (see README) */
     {"db", required_argument, NULL, OPT_DB},
     {"no-history", no_argument, NULL, OPT_NO_HISTORY},
@@ -291,6 +325,7 @@ static const struct option long_opts[] = {
 
 int ls_cmd_scan(int argc, char **argv)
 {
+    static const char *engines_sel[64]; /* --engines, the registry's names; read by every session */
     struct ls_scan_config cfg = {
         .limits = {.connect_timeout_ms = 3000,
                    .io_timeout_ms = 3000,
@@ -381,11 +416,16 @@ int ls_cmd_scan(int argc, char **argv)
                 goto usage;
             cfg.max_per_host = (unsigned)v;
             break;
+        case OPT_ENGINES:
+            if (parse_engines(optarg, engines_sel, sizeof engines_sel / sizeof *engines_sel) != 0)
+                goto usage;
+            cfg.limits.engines = engines_sel;
+            break;
         case OPT_HONEYPOT:
-            if (parse_num("--honeypot-engines", optarg, 0, LS_DB_ENGINES, &v))
+            if (parse_num("--honeypot-engines", optarg, 0, (unsigned long)ls_db_engine_count(), &v))
                 goto usage;
             if (v == 1) {
-                ls_usage_error("bad value '1' for --honeypot-engines: 0 (off) or 2-%d", LS_DB_ENGINES);
+                ls_usage_error("bad value '1' for --honeypot-engines: 0 (off) or 2-%d", ls_db_engine_count());
                 goto usage;
             }
             cfg.honeypot_engines = (unsigned)v;
@@ -452,7 +492,9 @@ int ls_cmd_scan(int argc, char **argv)
             goto out;
         }
     }
-    if (ports_spec ? ls_ports_parse(&ports, ports_spec, err, sizeof err) != 0 : ls_ports_default(&ports) != 0) {
+    if (ports_spec               ? ls_ports_parse(&ports, ports_spec, err, sizeof err) != 0
+        : cfg.limits.engines ? ls_ports_of_engines(&ports, cfg.limits.engines) != 0
+                             : ls_ports_default(&ports) != 0) {
         ls_usage_error("%s", ports_spec ? err : "cannot build the default port list");
         goto out;
     }

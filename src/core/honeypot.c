@@ -8,6 +8,7 @@
 
 #include "core/permute.h"
 #include "core/targets.h"
+#include "engines/catalog.h"
 #include "net/conn.h"
 
 struct hp_entry {
@@ -113,7 +114,7 @@ unsigned ls_honeypot_report(struct ls_honeypot *h, void (*cb)(void *ud, const st
         char ip[64];
         ls_sockaddr_ip((const struct sockaddr *)&s->addr, ip, sizeof ip);
         struct ls_honeypot_host host = {.ip = ip, .open_db_ports = s->open};
-        for (int e = 0; e < LS_DB_ENGINES; e++)
+        for (int e = 0, ne = ls_db_engine_count(); e < ne; e++)
             if (s->engines & 1u << e)
                 host.engines[host.nengines++] = ls_db_engine_name(e);
         suspects++;

@@ -202,6 +202,15 @@ static void try_next_candidate(struct ls_job *j)
     job_end(j);
 }
 
+/* --engines: only the engines the user named are tried (the unknown fallback always is) */
+static bool engine_allowed(const char *name, void *ud)
+{
+    for (const char *const *e = ud; *e; e++)
+        if (strcmp(*e, name) == 0)
+            return true;
+    return false;
+}
+
 int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, socklen_t addrlen, const char *host,
                  bool host_is_name)
 {
@@ -224,7 +233,8 @@ int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, sockl
         free(j);
         return -1;
     }
-    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, max - 1);
+    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, max - 1, p->limits->engines ? engine_allowed : NULL,
+                                   (void *)p->limits->engines);
     j->cand[j->ncand] = &ls_engine_unknown; /* nothing open is dropped */
     j->cand_tls[j->ncand++] = false;
     struct timeval tv = {p->limits->service_timeout_ms / 1000, (p->limits->service_timeout_ms % 1000) * 1000};

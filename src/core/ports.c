@@ -2,6 +2,7 @@
  * (1-65535), comma-separated; see targets.h for the contract. */
 #include "core/targets.h"
 #include "core/textutil.h"
+#include "engines/catalog.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,44 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The `db` port set: every port with the engine that listens there by default. */
-static const char *const db_engines[] = {
-    "clickhouse", "elasticsearch", "kibana",    "redis",  "mongodb",   "postgresql",
-    "mysql",      "mssql",         "couchdb",   "cassandra", "memcached", "etcd",
-    "influxdb",   "prometheus",    "neo4j",     "kafka",  "zookeeper", "rabbitmq",
-};
-static const struct {
-    uint16_t port;
-    uint8_t engine;            /* index into db_engines */
-} db_ports[] = {
-    {8123, 0}, {8443, 0}, {9000, 0}, {9440, 0}, {9004, 0}, {9005, 0}, {9009, 0}, {9363, 0},
-    {9200, 1},  /* Elasticsearch / OpenSearch */
-    {5601, 2}, {6379, 3}, {27017, 4}, {5432, 5}, {3306, 6}, {1433, 7}, {5984, 8}, {9042, 9},
-    {11211, 10}, {2379, 11}, {8086, 12}, {9090, 13}, {7474, 14}, {7687, 14}, {9092, 15},
-    {2181, 16}, {15672, 17},
-};
-
-_Static_assert(sizeof db_engines / sizeof db_engines[0] == LS_DB_ENGINES, "LS_DB_ENGINES");
-
-int ls_db_port_engine(uint16_t port)
-{
-    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-        if (db_ports[i].port == port)
-            return db_ports[i].engine;
-    return -1;
-}
-
-const char *ls_db_engine_name(int engine)
-{
-    return engine >= 0 && (size_t)engine < sizeof db_engines / sizeof db_engines[0] ? db_engines[engine] : NULL;
-}
-
-
 /* ---- port lists ---- */
 
 #define PORT_BITMAP_BYTES (65536 / 8)
 
 static void bit_set(uint8_t *bm, unsigned p) { bm[p >> 3] |= (uint8_t)(1u << (p & 7)); }
+
+static void set_port(uint16_t port, bool tls, void *ud)
+{
+    (void)tls;
+    bit_set(ud, port);
+}
+
+/* The `db` set: the default ports of every engine the registry marks for it (engine.h). */
+static void set_db_ports(uint8_t *bm)
+{
+    for (size_t i = 0; ls_engine_descs[i]; i++)
+        if (ls_engine_descs[i]->in_db)
+            ls_engine_desc_ports(ls_engine_descs[i], set_port, bm);
+}
 
 static int bitmap_to_list(const uint8_t *bm, struct ls_port_list *out)
 {
@@ -110,8 +92,7 @@ int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t
         }
         const char *dash = memchr(item, '-', len);
         if (len == 2 && (item[0] | 0x20) == 'd' && (item[1] | 0x20) == 'b') {
-            for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-                bit_set(bm, db_ports[i].port);
+            set_db_ports(bm);
         } else if (len == 1 && item[0] == '-') {
             memset(bm, 0xff, PORT_BITMAP_BYTES);
         } else if (dash) {
@@ -153,6 +134,25 @@ fail:
     return -1;
 }
 
+int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
+{
+    if (!out)
+        return -1;
+    out->v = NULL;
+    out->n = 0;
+    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
+    if (!bm)
+        return -1;
+    for (const char *const *e = engines; e && *e; e++) {
+        const struct ls_engine_desc *d = ls_engine_desc_find(*e);
+        if (d)
+            ls_engine_desc_ports(d, set_port, bm);
+    }
+    int rc = bitmap_to_list(bm, out);
+    free(bm);
+    return rc;
+}
+
 int ls_ports_default(struct ls_port_list *out)
 {
     if (!out)
@@ -162,8 +162,7 @@ int ls_ports_default(struct ls_port_list *out)
     uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
     if (!bm)
         return -1;
-    for (size_t i = 0; i < sizeof db_ports / sizeof db_ports[0]; i++)
-        bit_set(bm, db_ports[i].port);
+    set_db_ports(bm);
     int rc = bitmap_to_list(bm, out);
     free(bm);
     return rc;

@@ -64,10 +64,11 @@ struct ls_port_list {
 int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t errlen);
 /* The built-in default list (`db`). */
 int ls_ports_default(struct ls_port_list *out);
+/* The default ports of the named engines (registry names, NULL-terminated; unknown names skipped):
+ * the port list of `--engines` without `-p`. */
+int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines);
 void ls_port_list_free(struct ls_port_list *l);
-/* The engine (0 <= id < LS_DB_ENGINES) whose default port this is among the `db` set, or -1. */
-#define LS_DB_ENGINES 18
-int ls_db_port_engine(uint16_t port);
-const char *ls_db_engine_name(int engine);
+/* The engines of the `db` set and their ports come from the engine registry (engines/engine.h:
+ * ls_db_engine_count, ls_db_port_engine, ls_db_engine_name). */
 
 #endif

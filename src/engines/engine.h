@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "engines/catalog.h"
 #include "report/model.h"
 
 struct event_base;
@@ -41,6 +42,7 @@ struct ls_scan_limits {
     size_t max_response_bytes;     /* cap on any one response body */
     unsigned max_tables;           /* inventory cap */
     bool show_secrets;
+    const char *const *engines;    /* --engines: the engine names to try (NULL-terminated), NULL = all */
 };
 
 struct ls_session {
@@ -82,8 +84,10 @@ struct ls_engine {
 extern const struct ls_engine *const ls_engines[];
 const struct ls_engine *ls_engine_find(const char *name, const char *interface);
 /* Engines to try on `port`: those that list it (setting *tls per engine in tls_out), else every
- * engine in plaintext. Returns the count written to out (at most max). */
-size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max);
+ * engine in plaintext, then over TLS. Only engines whose name `allowed` accepts (NULL: all).
+ * Returns the count written to out (at most max). */
+size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
+                           bool (*allowed)(const char *name, void *ud), void *ud);
 /* Engines in the registry (so a caller can size the candidate list: twice this is enough). */
 size_t ls_engine_count(void);
 

@@ -42,10 +42,13 @@ static bool lists_port(const uint16_t *ports, uint16_t port)
     return false;
 }
 
-size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max)
+size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
+                           bool (*allowed)(const char *name, void *ud), void *ud)
 {
     size_t n = 0;
     for (size_t i = 0; ls_engines[i] && n < max; i++) {
+        if (allowed && !allowed(ls_engines[i]->name, ud))
+            continue;
         if (lists_port(ls_engines[i]->ports, port)) {
             out[n] = ls_engines[i];
             tls_out[n++] = false;
@@ -57,13 +60,12 @@ size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tl
     if (n)
         return n;
     /* a port no engine claims: try each engine in plaintext, then over TLS */
-    for (size_t i = 0; ls_engines[i] && n < max; i++) {
-        out[n] = ls_engines[i];
-        tls_out[n++] = false;
-    }
-    for (size_t i = 0; ls_engines[i] && n < max; i++) {
-        out[n] = ls_engines[i];
-        tls_out[n++] = true;
-    }
+    for (int tls = 0; tls < 2; tls++)
+        for (size_t i = 0; ls_engines[i] && n < max; i++) {
+            if (allowed && !allowed(ls_engines[i]->name, ud))
+                continue;
+            out[n] = ls_engines[i];
+            tls_out[n++] = tls;
+        }
     return n;
 }

@@ -47,25 +47,16 @@ const char *ls_class_name(unsigned class_bit)
     }
 }
 
+static const char *(*engine_display)(const char *engine);
+
+void ls_model_set_engine_display(const char *(*display)(const char *engine)) { engine_display = display; }
+
 const char *ls_engine_display_name(const char *engine)
 {
-    static const char *const names[][2] = {
-        {"clickhouse", "ClickHouse"},       {"postgres", "PostgreSQL"},     {"postgresql", "PostgreSQL"},
-        {"mysql", "MySQL"},                 {"mariadb", "MariaDB"},         {"mongodb", "MongoDB"},
-        {"redis", "Redis"},                 {"elasticsearch", "Elasticsearch"},
-        {"opensearch", "OpenSearch"},       {"cassandra", "Cassandra"},     {"couchdb", "CouchDB"},
-        {"influxdb", "InfluxDB"},           {"memcached", "Memcached"},     {"mssql", "SQL Server"},
-        {"etcd", "etcd"},                   {"neo4j", "Neo4j"},             {"solr", "Solr"},
-        {"rethinkdb", "RethinkDB"},         {"cockroachdb", "CockroachDB"}, {"kafka", "Kafka"},
-        {"prometheus", "Prometheus"},       {"qdrant", "Qdrant"},           {"weaviate", "Weaviate"},
-        {"chroma", "Chroma"},               {"milvus", "Milvus"},           {"minio", "MinIO"},
-    };
     if (!engine)
         return "unknown";
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(engine, names[i][0]) == 0)
-            return names[i][1];
-    return engine;
+    const char *d = engine_display ? engine_display(engine) : NULL;
+    return d ? d : engine;
 }
 
 uint64_t ls_service_rows(const struct ls_service *s)

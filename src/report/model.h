@@ -176,8 +176,10 @@ int ls_severity_parse(const char *s);
 #define LS_CLASS_COUNT 4
 const char *ls_class_name(unsigned class_bit);
 /* Human name of an engine id ("clickhouse" -> "ClickHouse"); the id itself if unknown, "unknown"
- * for NULL. */
+ * for NULL. The names come from the engine registry (engines/engine.h, ls_engine_display), which
+ * the CLI hands to the model once at start-up, so the writers stay free of engine names. */
 const char *ls_engine_display_name(const char *engine);
+void ls_model_set_engine_display(const char *(*display)(const char *engine));
 
 /* "open on the default ports of N database engines at once (a, b, …), M open database ports: likely a
  * honeypot or tarpit" into out (truncated to n bytes, NUL-terminated); the one wording every

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "engines/catalog.h"
 #include "report/model.h"
 #include "report/report.h"
 #include "util/num.h"
@@ -108,6 +109,7 @@ static void test_empty_service_every_format(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_count),
         cmocka_unit_test(test_huge_totals_agree),

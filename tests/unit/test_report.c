@@ -1,5 +1,6 @@
 /* Unit tests for the output layer: JSON Lines / JSON contract, formatting helpers, hostile input,
  * the writer contract (the text layout: test_report_text.c). */
+#include "engines/catalog.h"
 #include "report_fixtures.h"
 
 /* ---- formatting helpers ---- */
@@ -430,6 +431,7 @@ static void test_write_error(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_parse),
         cmocka_unit_test(test_fmt_numbers),

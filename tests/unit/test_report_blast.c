@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "engines/catalog.h"
 #include "report/report.h"
 
 #define RAW "Pg-Unit-Pw-4242"
@@ -167,6 +168,7 @@ static void test_no_blast_fields_when_not_assessed(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl_blast_fields),
         cmocka_unit_test(test_text_blast_section),

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "engines/catalog.h"
 #include "report/fmt.h"
 #include "report/model.h"
 #include "report/report.h"
@@ -79,6 +80,7 @@ static void test_display_safe(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_machine_formats_replace_disguises),
         cmocka_unit_test(test_display_safe),

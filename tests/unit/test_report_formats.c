@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "engines/catalog.h"
 #include "report/file_secret.h"
 #include "report/fmt.h"
 #include "report/report.h"
@@ -527,6 +528,7 @@ static void test_sarif_suspects_survive_the_cap(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html_escapes_hostile_strings),
         cmocka_unit_test(test_sarif_scan_report),

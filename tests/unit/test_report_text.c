@@ -1,5 +1,6 @@
 /* Unit tests for the text report: the lab example laid out in 80 columns, colours, required
  * authentication, many secrets and wrapping, quiet mode and the summary, other access paths. */
+#include "engines/catalog.h"
 #include "report_fixtures.h"
 
 /* ---- text ---- */
@@ -164,7 +165,7 @@ static void test_text_quiet_and_summary(void **state)
 static void test_text_other_access(void **state)
 {
     struct ls_service s[2];
-    basic_service(&s[0], "::1", "::1", 5432, "postgres", LS_AUTH_DEFAULT_CREDENTIALS, LS_SEV_HIGH);
+    basic_service(&s[0], "::1", "::1", 5432, "postgresql", LS_AUTH_DEFAULT_CREDENTIALS, LS_SEV_HIGH);
     basic_service(&s[1], "", "10.0.0.5", 6379, "redis", LS_AUTH_UNKNOWN, LS_SEV_INFO);
     struct ls_table *t = add_table(&s[0], "app", "users", "heap", 12, 4096, LS_CLASS_PII);
     t = add_table(&s[0], "app", "events", "heap", 0, 0, LS_CLASS_LOGS);
@@ -182,6 +183,7 @@ static void test_text_other_access(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_example),
         cmocka_unit_test(test_text_color),

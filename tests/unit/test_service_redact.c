@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "engines/catalog.h"
 #include "core/service_redact.h"
 #include "detect/detect.h"
 #include "detect/textredact.h"
@@ -284,6 +285,7 @@ static void test_fixture_is_dirty(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_shapes),
         cmocka_unit_test(test_fixed_buffer_cut_on_boundary),

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "engines/catalog.h"
 #include "engines/ch_blast.h"
 #include "util/strbuf.h"
 
@@ -165,6 +166,7 @@ static void test_evidence_lists_bounded(void **state)
 
 int main(void)
 {
+    ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bounded_and_terminated),   cmocka_unit_test(test_cut_on_utf8_boundary),
         cmocka_unit_test(test_rotation_list_long_names), cmocka_unit_test(test_rotation_list_summarises_many),
