@@ -29,6 +29,9 @@ check "open: passwordless accounts named" jq_py "any(r['id']=='MYSQL-PASSWORDLES
 check "open: privileges from grants, never exercised" jq_py "services[0]['privileges']['can_write'] is True and 'global privileges=ALL PRIVILEGES, GRANT OPTION' in services[0]['privileges']['settings']"
 check "open: remediation sets a password" jq_py "any('IDENTIFIED BY' in l for l in services[0]['remediation'])"
 
+run scan "$LAB_MYSQL_OPEN" -p "$P" --format jsonl --scope 127.0.0.0/8 --max-bytes 1200
+check "byte cap: shop.orders cut, then a new login samples the next tables in full" jq_py "{t['name']: t['scanned_rows'] for t in services[0]['tables']} == {'orders': min(services[0]['tables'][0]['scanned_rows'], 119), 'users': 5, 'chat_logs': 3} and services[0]['tables'][0]['scanned_rows'] > 0"
+
 run scan "$LAB_MYSQL_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "protected: mysql, auth required in the server's words, low, nothing read" jq_py "len(services)==1 and services[0]['engine']=='mysql' and services[0]['auth']=='required' and services[0]['auth_evidence']==\"Access denied for user 'root'@'127.0.0.1' (using password: NO)\" and services[0]['severity']=='low' and not services[0]['tables'] and '-MariaDB' in services[0]['version']"
 

@@ -167,6 +167,8 @@ static void on_probe_done(struct ls_session *s, bool ok, const struct mysql_err 
     enum probe p = (enum probe)m->probe;
     static const char *const what[P_END] = {"read-only session", "statement time limit", "version", "schemas", "tables",
                                             "columns",           "row counts",           "grants",  "accounts"};
+    if (ok && m->truncated) /* a result over the byte cap was cut (and the connection dropped) */
+        unknown_from(s, what[p], NULL, "result over the byte cap: cut");
     if (p == P_COUNTS) {
         if (!ok && !err) { /* the connection is gone: stop counting */
             unknown_from(s, what[p], err, why);
@@ -177,7 +179,7 @@ static void on_probe_done(struct ls_session *s, bool ok, const struct mysql_err 
         next_probe(s);
         return;
     }
-    if (ok) {
+    if (ok && !m->truncated) {
         if (p == P_READ_ONLY) {
             m->post.read_only_session = true;
             my_add_setup(m, "SET SESSION TRANSACTION READ ONLY");
