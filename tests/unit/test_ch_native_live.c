@@ -1,4 +1,5 @@
-/* Native-protocol codec against a real ClickHouse at LS_CH_NATIVE_ADDR (127.x.y.z:port); skipped when unset. */
+/* Native-protocol codec against a real ClickHouse: LS_CH_NATIVE_ADDR (127.x.y.z:port), else the lab's
+ * open server (lab.env); skipped when neither is there. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -81,10 +82,35 @@ static enum ch_status next_packet(struct conn *c, struct ch_packet *pkt)
     }
 }
 
+/* The server to test: LS_CH_NATIVE_ADDR, else the lab's open ClickHouse from $LS_LAB_DIR/lab.env
+ * (LAB_EXPOSED and LAB_NATIVE_PORT; `make check` starts the lab), else NULL (the tests skip). */
+static const char *server_addr(void)
+{
+    static char addr[96];
+    const char *env = getenv("LS_CH_NATIVE_ADDR");
+    if (env)
+        return env;
+    const char *dir = getenv("LS_LAB_DIR");
+    char path[512], line[256], host[64] = "", port[16] = "";
+    snprintf(path, sizeof path, "%s/lab.env", dir && *dir ? dir : "/tmp/leakscan-lab");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    while (fgets(line, sizeof line, f)) {
+        sscanf(line, "LAB_EXPOSED=%63[0-9.]", host);
+        sscanf(line, "LAB_NATIVE_PORT=%15[0-9]", port);
+    }
+    fclose(f);
+    if (!host[0] || !port[0])
+        return NULL;
+    snprintf(addr, sizeof addr, "%s:%s", host, port);
+    return addr;
+}
+
 /* Connects and sends the Hello; *hello is the server's answer (Hello or Exception). */
 static int live_connect(struct conn *c, const char *user, struct ch_packet *hello)
 {
-    const char *addr = getenv("LS_CH_NATIVE_ADDR");
+    const char *addr = server_addr();
     char host[64];
     unsigned port;
     struct sockaddr_in sa = {.sin_family = AF_INET};
