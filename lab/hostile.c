@@ -8,6 +8,12 @@
  *   endless       an endless stream of bytes, starting at accept
  *   drip-http     one byte per second: an HTTP status line and headers that never end
  *   drip          one byte per second: a ClickHouse-like Hello whose VarUInt never terminates
+ *   truncated     the first bytes of a plausible answer for the listener's port, then silence (a
+ *                 tarpit: the connection stays open, input is discarded): 3306 the first 20 bytes
+ *                 of a MySQL handshake v10 (at accept, MySQL speaks first); after the first request
+ *                 bytes, 5432 an 'R' authentication message whose length is never completed, 6379
+ *                 a `$100` bulk string with 3 bytes of body, 8123 an HTTP status line and half a
+ *                 header block, 9000 a ClickHouse Hello cut inside its revision VarUInt
  *
  *   lab_hostile [-m MAX_CONNECTIONS] -l MODE@ADDRESS:PORT [-l ...]
  *
@@ -20,6 +26,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,8 +39,34 @@
 #define CHUNK 4096
 #define MAX_LISTENERS 64
 
-enum mode { M_GARBAGE, M_SILENT, M_ENDLESS_HTTP, M_ENDLESS, M_DRIP_HTTP, M_DRIP, M_COUNT };
-static const char *const MODE_NAMES[M_COUNT] = {"garbage", "silent", "endless-http", "endless", "drip-http", "drip"};
+enum mode { M_GARBAGE, M_SILENT, M_ENDLESS_HTTP, M_ENDLESS, M_DRIP_HTTP, M_DRIP, M_TRUNCATED, M_COUNT };
+static const char *const MODE_NAMES[M_COUNT] = {"garbage",   "silent", "endless-http", "endless",
+                                                "drip-http", "drip",   "truncated"};
+
+/* truncated mode: what a port's server would start to say, cut short */
+struct truncated {
+    unsigned port;
+    int server_first; /* sent at accept, not after the first request bytes */
+    const char *bytes;
+    size_t len;
+};
+#define BYTES(lit) lit, sizeof lit - 1 /* a literal that may hold NULs, and its length */
+static const struct truncated TRUNCATED[] = {
+    /* length 0x5b, sequence 0, protocol 10, then 15 bytes of the version string (no NUL) */
+    {3306, 1,
+     BYTES("\x5b\x00\x00\x00\x0a"
+           "5.5.5-10.11.6-M")},
+    /* 'R', length 12 (an auth code and a 4-byte salt follow), only 2 bytes of it */
+    {5432, 0, BYTES("R\x00\x00\x00\x0c\x00\x00")},
+    {6379, 0, BYTES("$100\r\nabc")},
+    {8123, 0,
+     BYTES("HTTP/1.1 200 OK\r\nDate: Sun, 07 Dec 2025 22:00:00 GMT\r\nConnection: Keep-Alive\r\n"
+           "Content-Type: text/tab-separated-values; charset=UTF-8\r\nX-ClickHouse-Server-Display-Name: trun")},
+    /* Hello, "ClickHouse", major 18, minor 16, revision 54412 cut after its first VarUInt byte */
+    {9000, 0,
+     BYTES("\x00\x0a"
+           "ClickHouse\x12\x10\x8c")},
+};
 
 struct server {
     struct event_base *base;
@@ -44,6 +77,7 @@ struct server {
 struct listener {
     struct server *srv;
     enum mode mode;
+    const struct truncated *trunc; /* truncated mode */
     char spec[128];
 };
 
@@ -52,6 +86,7 @@ struct conn {
     struct bufferevent *bev;
     struct event *timer; /* drip modes */
     enum mode mode;
+    const struct truncated *trunc;
     uint64_t rng;
     uint64_t pos; /* bytes dripped / chunks sent */
     int started, closing;
@@ -119,6 +154,9 @@ static void on_read(struct bufferevent *bev, void *arg)
         c->started = 1;
         add_static(bufferevent_get_output(bev), HTTP_HEAD, sizeof HTTP_HEAD - 1);
         refill(c);
+    } else if (c->mode == M_TRUNCATED && !c->started) {
+        c->started = 1;
+        add_static(bufferevent_get_output(bev), c->trunc->bytes, c->trunc->len);
     }
 }
 
@@ -181,6 +219,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
     srv->nconns++;
     c->srv = srv;
     c->mode = l->mode;
+    c->trunc = l->trunc;
     c->rng = ++srv->seq * 0x2545F4914F6CDD1DULL;
     bufferevent_set_max_single_read(c->bev, CHUNK);
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -200,6 +239,12 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
         c->started = 1;
         refill(c);
         break;
+    case M_TRUNCATED:
+        if (c->trunc->server_first) {
+            c->started = 1;
+            add_static(bufferevent_get_output(c->bev), c->trunc->bytes, c->trunc->len);
+        }
+        break;
     case M_DRIP_HTTP:
     case M_DRIP: {
         struct timeval one = {1, 0};
@@ -211,8 +256,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
         on_drip(-1, 0, c); /* first byte at once */
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -244,6 +288,16 @@ static int parse_spec(const char *spec, struct listener *l, struct sockaddr_stor
     *sslen = (int)sizeof *ss;
     if (evutil_parse_sockaddr_port(at + 1, (struct sockaddr *)ss, sslen) != 0)
         return -1;
+    l->trunc = NULL;
+    if (l->mode == M_TRUNCATED) {
+        unsigned port = ntohs(ss->ss_family == AF_INET6 ? ((struct sockaddr_in6 *)ss)->sin6_port
+                                                        : ((struct sockaddr_in *)ss)->sin_port);
+        for (size_t i = 0; i < sizeof TRUNCATED / sizeof TRUNCATED[0]; i++)
+            if (TRUNCATED[i].port == port)
+                l->trunc = &TRUNCATED[i];
+        if (!l->trunc)
+            return -1; /* no answer known for this port */
+    }
     snprintf(l->spec, sizeof l->spec, "%s", spec);
     return 0;
 }
@@ -251,7 +305,8 @@ static int parse_spec(const char *spec, struct listener *l, struct sockaddr_stor
 static void usage(void)
 {
     fprintf(stderr, "usage: lab_hostile [-m MAX_CONNECTIONS] -l MODE@ADDRESS:PORT [-l ...]\n"
-                    "modes: garbage silent endless-http endless drip-http drip\n");
+                    "modes: garbage silent endless-http endless drip-http drip truncated\n"
+                    "truncated knows ports 3306 5432 6379 8123 9000\n");
 }
 
 int main(int argc, char **argv)

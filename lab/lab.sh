@@ -29,6 +29,7 @@ GARBAGE=127.77.3.20
 SILENT=127.77.3.21
 ENDLESS=127.77.3.22
 DRIP=127.77.3.23
+TRUNCATED=127.77.3.24
 PROTECTED_PASSWORD=lab-secret-pw
 EXPOSED_NAME=clickhouse-exposed-01.lab.internal
 PROTECTED_NAME=clickhouse-protected-01.lab.internal
@@ -36,12 +37,20 @@ HTTP_PORT=8123 NATIVE_PORT=9000 HTTPS_PORT=8443 NATIVE_TLS_PORT=9440
 # shellcheck source=lab/lab_blast.sh
 . "$LAB_SRC/lab_blast.sh"
 
+# the ClickHouse ports, and the other engines' ports (Redis, PostgreSQL, MySQL) for the conformance test
+HOSTILE_OTHER_PORTS=(6379 5432 3306)
 HOSTILE_LISTENERS=(
     "garbage@$GARBAGE:8123" "garbage@$GARBAGE:9000"
     "silent@$SILENT:8123" "silent@$SILENT:9000"
     "endless-http@$ENDLESS:8123" "endless@$ENDLESS:9000"
     "drip-http@$DRIP:8123" "drip@$DRIP:9000"
+    "truncated@$TRUNCATED:8123" "truncated@$TRUNCATED:9000"
 )
+for _p in "${HOSTILE_OTHER_PORTS[@]}"; do
+    HOSTILE_LISTENERS+=("garbage@$GARBAGE:$_p" "silent@$SILENT:$_p" "endless@$ENDLESS:$_p" "drip@$DRIP:$_p"
+        "truncated@$TRUNCATED:$_p")
+done
+unset _p
 
 say() { printf 'lab: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -412,7 +421,7 @@ EOF
         printf '# leakscan lab, written by lab/lab.sh up; source it from tests.\n'
         printf '%s=%q\n' LAB_DIR "$STATE" LAB_BIN_DIR "$BIN" \
             LAB_EXPOSED "$EXPOSED" LAB_PROTECTED "$PROTECTED" LAB_DECOY "$DECOY" \
-            LAB_GARBAGE "$GARBAGE" LAB_SILENT "$SILENT" LAB_ENDLESS "$ENDLESS" LAB_DRIP "$DRIP" \
+            LAB_GARBAGE "$GARBAGE" LAB_SILENT "$SILENT" LAB_ENDLESS "$ENDLESS" LAB_DRIP "$DRIP" LAB_TRUNCATED "$TRUNCATED" \
             LAB_PROTECTED_PASSWORD "$PROTECTED_PASSWORD" \
             LAB_HTTP_PORT "$HTTP_PORT" LAB_NATIVE_PORT "$NATIVE_PORT" \
             LAB_HTTPS_PORT "$HTTPS_PORT" LAB_NATIVE_TLS_PORT "$NATIVE_TLS_PORT" \
@@ -460,7 +469,7 @@ start_hostile() {
         args+=(-l "$l")
     done
     start_bg hostile "$STATE/log/hostile.log" "${drop[@]}" "$BIN/lab_hostile" "${args[@]}"
-    say "started hostile servers on $GARBAGE $SILENT $ENDLESS $DRIP (pid $(cat "$RUN/hostile.pid"))"
+    say "started hostile servers on $GARBAGE $SILENT $ENDLESS $DRIP $TRUNCATED (pid $(cat "$RUN/hostile.pid"))"
 }
 
 wait_listening() { # wait_listening NAME EXE IP:PORT...
@@ -536,7 +545,7 @@ cmd_down() {
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_mysql.sh" down || true
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
-        grep -E "^127\.77\.3\.(14|15|16|20|21|22|23):" || true)
+        grep -E "^127\.77\.3\.(14|15|16|20|21|22|23|24):" || true)
     [[ -z $left ]] || say "note: still listening (not started from $STATE): ${left//$'\n'/ }"
 }
 
@@ -547,7 +556,7 @@ cmd_status() {
         ch-exposed) exe=clickhouse-server what="$EXPOSED :$HTTP_PORT :$NATIVE_PORT :$HTTPS_PORT :$NATIVE_TLS_PORT (no password)" ;;
         ch-protected) exe=clickhouse-server what="$PROTECTED :$HTTP_PORT :$NATIVE_PORT (password)" ;;
         decoy) exe=lab_decoy what="$DECOY :$HTTP_PORT (answers Ok.)" ;;
-        hostile) exe=lab_hostile what="$GARBAGE garbage, $SILENT silent, $ENDLESS endless, $DRIP drip (:8123 :9000)" ;;
+        hostile) exe=lab_hostile what="$GARBAGE garbage, $SILENT silent, $ENDLESS endless, $DRIP drip, $TRUNCATED truncated (:8123 :9000 :6379 :5432 :3306)" ;;
         esac
         if pid=$(pid_of "$name" "$exe"); then
             printf '%-13s running  pid %-8s %s\n' "$name" "$pid" "$what"
