@@ -21,7 +21,8 @@ struct ls_job {
     bool host_is_name;
     const struct ls_engine **cand; /* every engine the port suggests, then the unknown fallback */
     bool *cand_tls;
-    size_t ncand, next;
+    size_t ncand, next, maxcand;
+    bool looking;                  /* the current session is the first look of an unclaimed port */
     const struct ls_engine *eng;   /* engine of the current session */
     bool open;                     /* eng->ops->open succeeded */
     bool identified;
@@ -160,9 +161,67 @@ static void on_access(struct ls_session *s, enum ls_step r)
         report(j);
 }
 
+/* --engines: only the engines the user named are tried (the unknown fallback always is) */
+static bool engine_allowed(const char *name, void *ud)
+{
+    for (const char *const *e = ud; *e; e++)
+        if (strcmp(*e, name) == 0)
+            return true;
+    return false;
+}
+
+static bool allowed_here(const struct ls_job *j, const struct ls_engine *e)
+{
+    return !j->p->limits->engines || engine_allowed(e->name, (void *)j->p->limits->engines);
+}
+
+/* After the first look at an unclaimed port: the engines whose first_look recognises what the
+ * service said; when it closed without a word (it may want a protocol of its own, or TLS), every
+ * engine, in plaintext then over TLS. Then the unknown fallback. Returns the candidates set, 0 if
+ * none: the look itself is then the report (a silent tarpit, SSH, a web server…). */
+static size_t plan_after_look(struct ls_job *j, const struct ls_first_look *look)
+{
+    size_t n = 0;
+    for (size_t i = 0; ls_engines[i] && n + 1 < j->maxcand; i++)
+        if (allowed_here(j, ls_engines[i]) && ls_engines[i]->first_look &&
+            ls_engines[i]->first_look(look->bytes, look->n, look->closed)) {
+            j->cand[n] = ls_engines[i];
+            j->cand_tls[n++] = false;
+        }
+    if (look->n == 0 && look->closed)
+        for (int tls = 0; tls < 2; tls++)
+            for (size_t i = 0; ls_engines[i] && n + 1 < j->maxcand; i++) {
+                bool dup = false;
+                for (size_t k = 0; k < n; k++)
+                    dup |= j->cand[k] == ls_engines[i] && j->cand_tls[k] == (bool)tls;
+                if (!dup && allowed_here(j, ls_engines[i])) {
+                    j->cand[n] = ls_engines[i];
+                    j->cand_tls[n++] = tls;
+                }
+            }
+    if (!n)
+        return 0;
+    j->cand[n] = &ls_engine_unknown;
+    j->cand_tls[n++] = false;
+    return n;
+}
+
 static void on_fingerprint(struct ls_session *s, enum ls_step r)
 {
     struct ls_job *j = job_of(s);
+    if (r == LS_STEP_OK && j->looking) {
+        j->looking = false;
+        struct ls_first_look look;
+        size_t n = ls_banner_look(s, &look) ? plan_after_look(j, &look) : 0;
+        if (n) {
+            close_session(j);
+            j->ncand = n;
+            j->next = 0;
+            try_next_candidate(j);
+            return;
+        }
+        /* nothing an engine recognises: the look is the report */
+    }
     if (r == LS_STEP_OK) {
         j->identified = true;
         j->eng->ops->access(s, on_access);
@@ -202,15 +261,6 @@ static void try_next_candidate(struct ls_job *j)
     job_end(j);
 }
 
-/* --engines: only the engines the user named are tried (the unknown fallback always is) */
-static bool engine_allowed(const char *name, void *ud)
-{
-    for (const char *const *e = ud; *e; e++)
-        if (strcmp(*e, name) == 0)
-            return true;
-    return false;
-}
-
 int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, socklen_t addrlen, const char *host,
                  bool host_is_name)
 {
@@ -233,8 +283,12 @@ int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, sockl
         free(j);
         return -1;
     }
-    j->ncand = ls_engines_for_port(port, j->cand, j->cand_tls, max - 1, p->limits->engines ? engine_allowed : NULL,
+    j->maxcand = max;
+    /* the engines the port belongs to go first; a port no engine claims gets a first look (what
+     * it says by itself, or to one HTTP line) that picks the engines to try */
+    j->ncand = ls_engines_claiming(port, j->cand, j->cand_tls, max - 1, p->limits->engines ? engine_allowed : NULL,
                                    (void *)p->limits->engines);
+    j->looking = j->ncand == 0;
     j->cand[j->ncand] = &ls_engine_unknown; /* nothing open is dropped */
     j->cand_tls[j->ncand++] = false;
     struct timeval tv = {p->limits->service_timeout_ms / 1000, (p->limits->service_timeout_ms % 1000) * 1000};

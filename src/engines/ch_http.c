@@ -319,6 +319,13 @@ static const struct ls_engine_ops ch_http_ops = {
 static const uint16_t ch_http_ports[] = {8123, 0};
 static const uint16_t ch_https_ports[] = {8443, 0};
 
+/* First look on an unclaimed port: any HTTP answer may be ClickHouse's (fingerprint decides). */
+static bool ch_http_first_look(const unsigned char *b, size_t n, bool closed)
+{
+    (void)closed;
+    return n >= 5 && memcmp(b, "HTTP/", 5) == 0;
+}
+
 const struct ls_engine ls_engine_clickhouse_http = {
     .name = "clickhouse",
     .interface = "http",
@@ -326,4 +333,5 @@ const struct ls_engine ls_engine_clickhouse_http = {
     .ports = ch_http_ports,
     .tls_ports = ch_https_ports,
     .ops = &ch_http_ops,
+    .first_look = ch_http_first_look,
 };

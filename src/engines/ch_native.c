@@ -390,6 +390,14 @@ static const struct ls_engine_ops ch_native_ops = {
 static const uint16_t ch_native_ports[] = {9000, 0};
 static const uint16_t ch_native_tls_ports[] = {9440, 0};
 
+/* First look on an unclaimed port: the native port answers an HTTP line with "Port 9000 is for
+ * clickhouse-client program" (whatever its number). */
+static bool ch_native_first_look(const unsigned char *b, size_t n, bool closed)
+{
+    (void)closed;
+    return n >= 17 && memmem(b, n, "clickhouse-client", 17) != NULL;
+}
+
 const struct ls_engine ls_engine_clickhouse_native = {
     .name = "clickhouse",
     .interface = "native",
@@ -397,4 +405,5 @@ const struct ls_engine ls_engine_clickhouse_native = {
     .ports = ch_native_ports,
     .tls_ports = ch_native_tls_ports,
     .ops = &ch_native_ops,
+    .first_look = ch_native_first_look,
 };

@@ -78,6 +78,11 @@ struct ls_engine {
     const uint16_t *ports;         /* plaintext default ports, 0-terminated */
     const uint16_t *tls_ports;     /* TLS default ports, 0-terminated */
     const struct ls_engine_ops *ops;
+    /* On a port no engine claims, the pipeline first looks at what the service says by itself, or
+     * answers to one `GET / HTTP/1.0` line (engines/unknown/banner.h): could `b[0..n)` be this
+     * engine, `closed` telling that the service then closed the connection? NULL: never tried
+     * on unclaimed ports unless the look was inconclusive (closed without a word). */
+    bool (*first_look)(const unsigned char *b, size_t n, bool closed);
 };
 
 /* The registry: every compiled-in engine, NULL-terminated. */
@@ -87,6 +92,9 @@ const struct ls_engine *ls_engine_find(const char *name, const char *interface);
  * engine in plaintext, then over TLS. Only engines whose name `allowed` accepts (NULL: all).
  * Returns the count written to out (at most max). */
 size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
+                           bool (*allowed)(const char *name, void *ud), void *ud);
+/* Only the engines that list `port` as theirs (the first half of ls_engines_for_port). */
+size_t ls_engines_claiming(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
                            bool (*allowed)(const char *name, void *ud), void *ud);
 /* Engines in the registry (so a caller can size the candidate list: twice this is enough). */
 size_t ls_engine_count(void);

@@ -42,7 +42,7 @@ static bool lists_port(const uint16_t *ports, uint16_t port)
     return false;
 }
 
-size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
+size_t ls_engines_claiming(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
                            bool (*allowed)(const char *name, void *ud), void *ud)
 {
     size_t n = 0;
@@ -57,6 +57,13 @@ size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tl
             tls_out[n++] = true;
         }
     }
+    return n;
+}
+
+size_t ls_engines_for_port(uint16_t port, const struct ls_engine **out, bool *tls_out, size_t max,
+                           bool (*allowed)(const char *name, void *ud), void *ud)
+{
+    size_t n = ls_engines_claiming(port, out, tls_out, max, allowed, ud);
     if (n)
         return n;
     /* a port no engine claims: try each engine in plaintext, then over TLS */

@@ -174,6 +174,14 @@ static const struct ls_engine_ops mysql_ops = {
 static const uint16_t mysql_ports[] = {3306, 0};
 static const uint16_t mysql_tls_ports[] = {0};
 
+/* First look on an unclaimed port: MySQL speaks first, a handshake v10 (3-byte length, sequence 0,
+ * protocol 10) or an ERR packet (0xFF: "Host … is not allowed to connect", too many connections). */
+static bool mysql_first_look(const unsigned char *b, size_t n, bool closed)
+{
+    (void)closed;
+    return n >= 5 && b[3] == 0 && (b[4] == 10 || b[4] == 0xFF) && (size_t)b[0] + ((size_t)b[1] << 8) > 0;
+}
+
 const struct ls_engine ls_engine_mysql = {
     .name = "mysql",
     .interface = "mysql",
@@ -181,4 +189,5 @@ const struct ls_engine ls_engine_mysql = {
     .ports = mysql_ports,
     .tls_ports = mysql_tls_ports,
     .ops = &mysql_ops,
+    .first_look = mysql_first_look,
 };

@@ -192,10 +192,18 @@ static const struct ls_engine_ops pg_ops = {
 
 static const uint16_t pg_ports[] = {5432, 0};
 
+/* First look on an unclaimed port: PostgreSQL reads the HTTP line as a startup packet of an
+ * impossible length and closes without a word (tried first then), or answers an ErrorResponse. */
+static bool pg_first_look(const unsigned char *b, size_t n, bool closed)
+{
+    return (n == 0 && closed) || (n >= 6 && b[0] == 'E' && b[1] == 0 && b[5] == 'S');
+}
+
 const struct ls_engine ls_engine_postgresql = {
     .name = "postgresql",
     .interface = "pgwire",
     .display = "PostgreSQL",
     .ports = pg_ports,
     .ops = &pg_ops,
+    .first_look = pg_first_look,
 };

@@ -155,6 +155,14 @@ static const struct ls_engine_ops redis_ops = {
 static const uint16_t redis_ports[] = {6379, 0};
 static const uint16_t redis_tls_ports[] = {6380, 0};
 
+/* First look on an unclaimed port: Redis answers the HTTP line as an inline command, with a RESP
+ * error ("-ERR wrong number of arguments for 'get' command"). */
+static bool redis_first_look(const unsigned char *b, size_t n, bool closed)
+{
+    (void)closed;
+    return n >= 3 && (b[0] == '-' || b[0] == '+') && memchr(b, '\r', n) != NULL;
+}
+
 const struct ls_engine ls_engine_redis = {
     .name = "redis",
     .interface = "resp",
@@ -162,4 +170,5 @@ const struct ls_engine ls_engine_redis = {
     .ports = redis_ports,
     .tls_ports = redis_tls_ports,
     .ops = &redis_ops,
+    .first_look = redis_first_look,
 };

@@ -22,7 +22,11 @@ struct banner {
     struct ls_conn *conn;
     struct event *timer;
     ls_step_cb done;
-    bool probed;         /* the HTTP request line was sent */
+    bool probed;      /* the HTTP request line was sent */
+    bool closed;      /* the service closed (or reset) the connection */
+    bool spoke_first; /* bytes came before the HTTP line */
+    unsigned char first[LS_BANNER_MAX];
+    size_t nfirst;
     struct event *later; /* answers the steps that have nothing to do */
     ls_step_cb later_cb;
     enum ls_step later_r;
@@ -92,6 +96,11 @@ static void finish(struct banner *bn)
         n = LS_BANNER_MAX;
     if (n) {
         const unsigned char *p = evbuffer_pullup(in, (ev_ssize_t)n);
+        if (p) {
+            memcpy(bn->first, p, n);
+            bn->nfirst = n;
+            bn->spoke_first = !bn->probed;
+        }
         const char *proto = p ? ls_banner_protocol(p, n) : NULL;
         svc->interface = proto ? proto : "unknown";
         char esc[LS_BANNER_MAX * 4 + 1];
@@ -107,6 +116,15 @@ static void finish(struct banner *bn)
     bn->done = NULL;
     if (cb)
         cb(s, LS_STEP_OK);
+}
+
+bool ls_banner_look(struct ls_session *s, struct ls_first_look *look)
+{
+    const struct banner *bn = s->priv;
+    if (!bn)
+        return false;
+    *look = (struct ls_first_look){bn->first, bn->nfirst, bn->closed, bn->spoke_first};
+    return true;
 }
 
 static void send_probe(struct banner *bn)
@@ -144,15 +162,20 @@ static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
         return;
     }
     case LS_CONN_READ:
-        /* keep the first bytes: a server that keeps talking is cut at the cap */
-        if (evbuffer_get_length(ls_conn_input(c)) >= LS_BANNER_MAX) {
+        /* keep the first bytes: a server that keeps talking is cut at the cap; an answer to the
+         * HTTP line is taken as it comes (the verdict needs its start, not all of it) */
+        if (bn->probed || evbuffer_get_length(ls_conn_input(c)) >= LS_BANNER_MAX) {
             evtimer_del(bn->timer);
             finish(bn);
         }
         return;
     case LS_CONN_EOF:
-    case LS_CONN_TIMEOUT:
     case LS_CONN_ERROR:
+        bn->closed = true;
+        evtimer_del(bn->timer);
+        finish(bn);
+        return;
+    case LS_CONN_TIMEOUT:
         evtimer_del(bn->timer);
         finish(bn);
         return;

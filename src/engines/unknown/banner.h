@@ -12,6 +12,18 @@
 
 extern const struct ls_engine ls_engine_unknown;
 
+/* What the fallback saw, for the pipeline's first look on unclaimed ports (valid until the
+ * session closes): the first bytes (the service's own, or its answer to the HTTP line), whether it
+ * then closed, whether it spoke first. */
+struct ls_first_look {
+    const unsigned char *bytes;
+    size_t n;
+    bool closed;
+    bool spoke_first;
+};
+/* Of a session of ls_engine_unknown whose fingerprint step finished; false if it has none. */
+bool ls_banner_look(struct ls_session *s, struct ls_first_look *look);
+
 /* "http", "ssh", "tls", "ftp", "smtp", "mysql", "resp", … from a service's first bytes, or NULL. */
 const char *ls_banner_protocol(const unsigned char *b, size_t n);
 /* b[0..min(n, LS_BANNER_MAX)) with printable ASCII kept and every other byte as \xNN (\r \n \t
