@@ -134,7 +134,8 @@ fail:
     return -1;
 }
 
-int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
+/* The list of ports of the named engines, or of the whole `db` set when engines is NULL. */
+static int ports_of(struct ls_port_list *out, const char *const *engines)
 {
     if (!out)
         return -1;
@@ -143,6 +144,8 @@ int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
     uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
     if (!bm)
         return -1;
+    if (!engines)
+        set_db_ports(bm);
     for (const char *const *e = engines; e && *e; e++) {
         const struct ls_engine_desc *d = ls_engine_desc_find(*e);
         if (d)
@@ -153,20 +156,13 @@ int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
     return rc;
 }
 
-int ls_ports_default(struct ls_port_list *out)
+int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
 {
-    if (!out)
-        return -1;
-    out->v = NULL;
-    out->n = 0;
-    uint8_t *bm = calloc(1, PORT_BITMAP_BYTES);
-    if (!bm)
-        return -1;
-    set_db_ports(bm);
-    int rc = bitmap_to_list(bm, out);
-    free(bm);
-    return rc;
+    static const char *const none[] = {NULL};
+    return ports_of(out, engines ? engines : none);
 }
+
+int ls_ports_default(struct ls_port_list *out) { return ports_of(out, NULL); }
 
 void ls_port_list_free(struct ls_port_list *l)
 {

@@ -106,7 +106,8 @@ static bool ascii8(const unsigned char *p)
     return (w & 0x8080808080808080ull) == 0;
 }
 
-bool ls_utf8_valid(const char *s, size_t n)
+/* Well-formed UTF-8, and (display) without characters that disguise text. */
+static bool utf8_ok(const char *s, size_t n, bool display)
 {
     const unsigned char *p = (const unsigned char *)s;
     uint32_t cp;
@@ -121,11 +122,14 @@ bool ls_utf8_valid(const char *s, size_t n)
             continue;
         }
         i += ls_utf8_decode(p + i, n - i, &cp);
-        if (cp == LS_UTF8_INVALID)
+        if (cp == LS_UTF8_INVALID || (display && ls_cp_disguises(cp)))
             return false;
     }
     return true;
 }
+
+bool ls_utf8_valid(const char *s, size_t n) { return utf8_ok(s, n, false); }
+bool ls_utf8_display_safe(const char *s, size_t n) { return utf8_ok(s, n, true); }
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -158,25 +162,6 @@ bool ls_cp_disguises(uint32_t cp)
     return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-bool ls_utf8_display_safe(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    uint32_t cp;
-    for (size_t i = 0; i < n;) {
-        if (i + 8 <= n && ascii8(p + i)) {
-            i += 8;
-            continue;
-        }
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
-        i += ls_utf8_decode(p + i, n - i, &cp);
-        if (cp == LS_UTF8_INVALID || ls_cp_disguises(cp))
-            return false;
-    }
-    return true;
-}
 
 void ls_buf_add_clean(struct ls_buf *b, const char *s, size_t n, unsigned flags)
 {
