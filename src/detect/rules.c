@@ -3,21 +3,33 @@
 #include "detect/rules.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#define LS_MAX_RULES 256
 
 static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_cloud, ls_rules_ai, ls_rules_devtools, ls_rules_auth, ls_rules_generic, ls_rules_pii, NULL};
 
-static const struct ls_rule_def *defs[LS_MAX_RULES];
-static struct ls_rule rules[LS_MAX_RULES];
+/* Sized from the groups at first use: no cap that could drop a rule silently. */
+static const struct ls_rule_def **defs;
+static struct ls_rule *rules;
 static size_t nrules;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void build(void)
 {
+    size_t n = 0;
     for (const struct ls_rule_def *const *g = GROUPS; *g; g++)
-        for (const struct ls_rule_def *d = *g; d->rule.id && nrules < LS_MAX_RULES; d++) {
+        for (const struct ls_rule_def *d = *g; d->rule.id; d++)
+            n++;
+    defs = calloc(n ? n : 1, sizeof *defs);
+    rules = calloc(n ? n : 1, sizeof *rules);
+    if (!defs || !rules) {
+        /* a detector short of rules would miss secrets without a word: refuse to run instead */
+        fputs("leakscan: out of memory loading the detection rules\n", stderr);
+        abort();
+    }
+    for (const struct ls_rule_def *const *g = GROUPS; *g; g++)
+        for (const struct ls_rule_def *d = *g; d->rule.id; d++) {
             defs[nrules] = d;
             rules[nrules] = d->rule;
             nrules++;
