@@ -8,18 +8,10 @@
 
 #include "util/strbuf.h"
 
+#include "engines/assess_common.h"
 #include "engines/ch_blast.h"
 #include "engines/ch_common.h"
 #include "report/fmt.h"
-
-/* Secrets found in sampled rows (not only in table definitions, see ch_assess_blast.c). */
-static bool sampled_secrets(const struct ls_service *svc)
-{
-    for (size_t i = 0; i < svc->ntables; i++)
-        if ((svc->tables[i].classes & LS_CLASS_SECRETS) && svc->tables[i].scanned_rows > 0)
-            return true;
-    return false;
-}
 
 void ch_assess(struct ls_session *s)
 {
@@ -27,6 +19,8 @@ void ch_assess(struct ls_session *s)
     char evidence[512], title[256];
     uint64_t rows = ls_service_rows(svc);
     unsigned classes = ls_service_classes(svc);
+    /* secrets count when found in sampled rows (not only in table definitions, see ch_assess_blast.c) */
+    bool sampled_secrets = ls_sampled_classes(svc) & LS_CLASS_SECRETS;
     const char *iface = svc->interface;
 
     switch (svc->auth) {
@@ -34,7 +28,7 @@ void ch_assess(struct ls_session *s)
     case LS_AUTH_DEFAULT_CREDENTIALS: {
         enum ls_severity sev = LS_SEV_MEDIUM;
         if (rows > 0)
-            sev = (sampled_secrets(svc) || (classes & LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
+            sev = (sampled_secrets || (classes & LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
         svc->severity = sev;
         snprintf(evidence, sizeof evidence,
                  "user 'default' with an empty password ran SELECT version() over the %s interface%s%s",
@@ -53,17 +47,8 @@ void ch_assess(struct ls_session *s)
             ls_sb_mark_cut(&b, ", …");
             ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
         }
-        if (sampled_secrets(svc))
-            ls_service_add_risk(svc, "CH-SECRETS-EXPOSED", LS_SEV_CRITICAL,
-                                "Credentials (API keys, tokens, passwords) are stored in readable tables",
-                                "the sampled rows matched secret rules; see the secret records");
-        if (classes & LS_CLASS_CHAT)
-            ls_service_add_risk(svc, "CH-CHAT-EXPOSED", LS_SEV_CRITICAL, "Chat histories are readable",
-                                "the sampled rows hold chat messages (role/content)");
-        if (classes & LS_CLASS_PII)
-            ls_service_add_risk(svc, "CH-PII-EXPOSED", LS_SEV_HIGH,
-                                "Personal data (e-mail addresses, phone numbers) is readable",
-                                "the sampled rows matched personal-data rules");
+        ls_assess_data_risks(svc, "CH", "tables", "rows",
+                             (sampled_secrets ? LS_CLASS_SECRETS : 0u) | (classes & (LS_CLASS_CHAT | LS_CLASS_PII)));
         ls_service_add_remediation(svc,
                                    "Set a password for 'default': in users.d/default-password.xml give it "
                                    "<password_sha256_hex> (echo -n \"$PW\" | sha256sum) instead of an empty "

@@ -5,16 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engines/assess_common.h"
 #include "engines/ch_blast.h"
 #include "engines/ch_cves.h"
 #include "report/fmt.h"
 #include "util/strbuf.h"
-
-static void raise(struct ls_service *svc, enum ls_severity sev)
-{
-    if (sev > svc->severity)
-        svc->severity = sev;
-}
 
 static bool has_tf(const struct ls_privileges *p, const char *name)
 {
@@ -102,7 +97,7 @@ static void cve_risks(struct ls_service *svc)
         ls_service_add_risk(svc, id, sev, title, why);
         /* DESIGN: a server that demands a password stays low or info; the risk itself says more */
         if (svc->auth == LS_AUTH_NONE || svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
-            raise(svc, sev > LS_SEV_HIGH ? LS_SEV_HIGH : sev);
+            ls_raise_severity(svc, sev > LS_SEV_HIGH ? LS_SEV_HIGH : sev);
     }
 }
 
@@ -119,7 +114,7 @@ static void exposed_risks(struct ls_session *s)
                             p->can_ddl == LS_TRI_YES ? "Anyone can insert, alter, drop tables and databases"
                                                      : "Anyone can insert and alter data",
                             ev);
-        raise(svc, LS_SEV_HIGH);
+        ls_raise_severity(svc, LS_SEV_HIGH);
     } else if (p->readonly == 1) {
         ls_service_add_risk(svc, "CH-READONLY", LS_SEV_INFO,
                             "The open account is readonly=1: no writes, no DDL, no table functions (reads remain)",
@@ -138,7 +133,7 @@ static void exposed_risks(struct ls_session *s)
                                    "read files under user_files_path"
                                  : "Table functions read files or external sources from the server",
                             ev);
-        raise(svc, LS_SEV_HIGH);
+        ls_raise_severity(svc, LS_SEV_HIGH);
     }
     size_t def = secrets_in(svc->tables, svc->ntables, true);
     if (def) {
@@ -148,7 +143,7 @@ static void exposed_risks(struct ls_session *s)
                  def, def == 1 ? "" : "s");
         ls_service_add_risk(svc, "CH-EXTERNAL-CREDENTIALS", LS_SEV_CRITICAL,
                             "Credentials of other systems are readable in table definitions", ev);
-        raise(svc, LS_SEV_CRITICAL);
+        ls_raise_severity(svc, LS_SEV_CRITICAL);
     }
     for (size_t i = 0; i < svc->nsysobjs; i++) {
         const struct ls_table *t = &svc->sysobjs[i];
@@ -158,28 +153,28 @@ static void exposed_risks(struct ls_session *s)
                      t->nsecrets == 1 ? "" : "s", t->database, t->name);
             snprintf(title, sizeof title, "Credentials are readable in %s.%s", t->database, t->name);
             ls_service_add_risk(svc, "CH-SYSTEM-SECRETS", LS_SEV_CRITICAL, title, ev);
-            raise(svc, LS_SEV_CRITICAL);
+            ls_raise_severity(svc, LS_SEV_CRITICAL);
         }
         if (strcmp(t->name, "query_log") == 0 && t->rows) {
             snprintf(ev, sizeof ev, "%s", t->note ? t->note : "entries present");
             ls_service_add_risk(svc, "CH-QUERY-LOG", LS_SEV_MEDIUM,
                                 "Everyone's past queries (with their literals) are readable in system.query_log", ev);
-            raise(svc, LS_SEV_MEDIUM);
+            ls_raise_severity(svc, LS_SEV_MEDIUM);
         } else if (strcmp(t->name, "clusters") == 0 && t->rows) {
             snprintf(id, sizeof id, "CH-TOPOLOGY");
             ls_service_add_risk(svc, id, LS_SEV_MEDIUM, "Internal hosts and ports of other cluster nodes are revealed",
                                 t->note ? t->note : "");
-            raise(svc, LS_SEV_MEDIUM);
+            ls_raise_severity(svc, LS_SEV_MEDIUM);
         } else if (strcmp(t->name, "users") == 0 && t->note) {
             ls_service_add_risk(svc, "CH-PASSWORDLESS-USERS", LS_SEV_HIGH, "Accounts without a password", t->note);
-            raise(svc, LS_SEV_HIGH);
+            ls_raise_severity(svc, LS_SEV_HIGH);
         }
     }
     if (svc->compromised) {
         ls_service_add_risk(svc, "CH-RANSOM-NOTE", LS_SEV_CRITICAL,
                             "A ransom note: the server has already been attacked (data may be gone or copied)",
                             svc->compromise_evidence ? svc->compromise_evidence : "");
-        raise(svc, LS_SEV_CRITICAL);
+        ls_raise_severity(svc, LS_SEV_CRITICAL);
         ls_service_add_remediation(svc, "Treat the server as compromised: isolate it, keep system.query_log and the "
                                         "server logs for investigation, restore from a backup taken before the "
                                         "attack, and do not pay — such notes rarely come with a copy of the data.");

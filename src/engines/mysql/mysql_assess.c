@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engines/assess_common.h"
 #include "engines/mysql/mysql_int.h"
 #include "report/fmt.h"
 #include "util/strbuf.h"
@@ -68,14 +69,6 @@ void my_parse_grant(struct my_posture *post, const char *line)
 
 /* ---- assessment ------------------------------------------------------------------------------- */
 
-static bool sampled(const struct ls_service *svc, unsigned cls)
-{
-    for (size_t i = 0; i < svc->ntables; i++)
-        if ((svc->tables[i].classes & cls) && svc->tables[i].scanned_rows > 0)
-            return true;
-    return false;
-}
-
 static void file_risk(struct ls_service *svc, const struct my_posture *p)
 {
     char ev[600];
@@ -121,17 +114,16 @@ static void assess_open(struct ls_session *s, const struct my_posture *p)
     struct ls_service *svc = &s->svc;
     char ev[600], num[LS_FMT_NUM];
     struct ls_strbuf b;
-    bool secrets = sampled(svc, LS_CLASS_SECRETS);
-    bool sensitive = secrets || sampled(svc, LS_CLASS_PII | LS_CLASS_CHAT);
+    unsigned found = ls_sampled_classes(svc);
+    bool secrets = found & LS_CLASS_SECRETS;
+    bool sensitive = found & (LS_CLASS_SECRETS | LS_CLASS_PII | LS_CLASS_CHAT);
     svc->severity = sensitive ? LS_SEV_CRITICAL : LS_SEV_HIGH;
     ls_sb_init(&b, ev, sizeof ev);
     ls_sb_printf(&b, "%s; %zu table%s (%s rows) readable", svc->auth_evidence ? svc->auth_evidence : "login accepted",
                  svc->ntables, svc->ntables == 1 ? "" : "s", ls_fmt_thousands(ls_service_rows(svc), num));
     ls_service_add_risk(svc, "MYSQL-NOAUTH", svc->severity, "MySQL accepts a login without a password", ev);
-    if (secrets)
-        ls_service_add_risk(svc, "MYSQL-SECRETS-EXPOSED", LS_SEV_CRITICAL,
-                            "Credentials (API keys, tokens, passwords) are stored in readable tables",
-                            "the sampled rows matched secret rules; see the secret records");
+    /* secrets only: personal data and chat raise the severity (above) but get no risk of their own */
+    ls_assess_data_risks(svc, "MYSQL", "tables", "rows", found & LS_CLASS_SECRETS);
     if (p->priv_file || p->priv_all)
         file_risk(svc, p);
     if (p->priv_super || p->priv_all || p->priv_process || p->priv_grant)

@@ -8,36 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engines/assess_common.h"
 #include "engines/postgres/pg_int.h"
 #include "report/fmt.h"
 #include "util/strbuf.h"
 
-static bool sampled(const struct ls_service *svc, unsigned cls)
-{
-    for (size_t i = 0; i < svc->ntables; i++)
-        if ((svc->tables[i].classes & cls) && svc->tables[i].scanned_rows > 0)
-            return true;
-    return false;
-}
-
-static void raise(struct ls_service *svc, enum ls_severity sev)
-{
-    if (sev > svc->severity)
-        svc->severity = sev;
-}
-
 static void risk(struct ls_service *svc, const char *id, enum ls_severity sev, const char *title, const char *ev)
 {
     ls_service_add_risk(svc, id, sev, title, ev);
-    raise(svc, sev);
+    ls_raise_severity(svc, sev);
 }
 
 static void data_risks(struct ls_service *svc)
 {
     char ev[512], num[LS_FMT_NUM];
     struct ls_strbuf b;
-    unsigned cls = LS_CLASS_SECRETS | LS_CLASS_PII | LS_CLASS_CHAT;
-    bool sensitive = sampled(svc, cls);
+    unsigned found = ls_sampled_classes(svc);
+    bool sensitive = found & (LS_CLASS_SECRETS | LS_CLASS_PII | LS_CLASS_CHAT);
     ls_sb_init(&b, ev, sizeof ev);
     ls_sb_printf(&b, "%s", svc->auth_evidence ? svc->auth_evidence : "logged in without a password");
     if (svc->version[0])
@@ -48,16 +35,7 @@ static void data_risks(struct ls_service *svc)
     ls_sb_printf(&b, "; %zu tables, %s rows", ntab, ls_fmt_thousands(ls_service_rows(svc), num));
     risk(svc, "PG-NOAUTH", sensitive ? LS_SEV_CRITICAL : LS_SEV_HIGH,
          "PostgreSQL lets the postgres user in without a password (trust)", ev);
-    if (sampled(svc, LS_CLASS_SECRETS))
-        risk(svc, "PG-SECRETS-EXPOSED", LS_SEV_CRITICAL,
-             "Credentials (API keys, tokens, passwords) are stored in readable tables",
-             "the sampled rows matched secret rules; see the secret records");
-    if (sampled(svc, LS_CLASS_CHAT))
-        risk(svc, "PG-CHAT-EXPOSED", LS_SEV_CRITICAL, "Chat histories are readable",
-             "the sampled rows hold chat messages (role/content)");
-    if (sampled(svc, LS_CLASS_PII))
-        risk(svc, "PG-PII-EXPOSED", LS_SEV_HIGH, "Personal data (e-mail addresses, phone numbers) is readable",
-             "the sampled rows matched personal-data rules");
+    ls_raise_severity(svc, ls_assess_data_risks(svc, "PG", "tables", "rows", found));
 }
 
 static void blast_risks(struct ls_service *svc, const struct pg_posture *p)

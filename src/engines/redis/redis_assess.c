@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engines/assess_common.h"
 #include "engines/redis/redis_int.h"
 #include "report/fmt.h"
 #include "util/strbuf.h"
@@ -64,20 +65,13 @@ bool redis_compromise_sign(const char *key, size_t klen, const char *value, size
     return false;
 }
 
-static bool sampled(const struct ls_service *svc, unsigned cls)
-{
-    for (size_t i = 0; i < svc->ntables; i++)
-        if ((svc->tables[i].classes & cls) && svc->tables[i].scanned_rows > 0)
-            return true;
-    return false;
-}
-
 static void assess_open(struct ls_session *s, const struct redis_posture *p)
 {
     struct ls_service *svc = &s->svc;
     char ev[512], title[200], num[LS_FMT_NUM];
     struct ls_strbuf b;
-    bool secrets = sampled(svc, LS_CLASS_SECRETS);
+    unsigned found = ls_sampled_classes(svc);
+    bool secrets = found & LS_CLASS_SECRETS;
     uint64_t keys = ls_service_rows(svc);
     svc->severity = keys > 0 || secrets ? LS_SEV_CRITICAL : LS_SEV_HIGH;
     ls_sb_init(&b, ev, sizeof ev);
@@ -93,17 +87,7 @@ static void assess_open(struct ls_session *s, const struct redis_posture *p)
         ls_sb_mark_cut(&b, ", …");
         ls_service_add_risk(svc, "REDIS-DATA-EXPOSED", LS_SEV_CRITICAL, title, ev);
     }
-    if (secrets)
-        ls_service_add_risk(svc, "REDIS-SECRETS-EXPOSED", LS_SEV_CRITICAL,
-                            "Credentials (API keys, tokens, passwords) are stored in readable keys",
-                            "the sampled values matched secret rules; see the secret records");
-    if (sampled(svc, LS_CLASS_CHAT))
-        ls_service_add_risk(svc, "REDIS-CHAT-EXPOSED", LS_SEV_CRITICAL, "Chat histories are readable",
-                            "the sampled values hold chat messages (role/content)");
-    if (sampled(svc, LS_CLASS_PII))
-        ls_service_add_risk(svc, "REDIS-PII-EXPOSED", LS_SEV_HIGH,
-                            "Personal data (e-mail addresses, phone numbers) is readable",
-                            "the sampled values matched personal-data rules");
+    ls_assess_data_risks(svc, "REDIS", "keys", "values", found);
     if (p->config_readable) {
         ls_sb_init(&b, ev, sizeof ev);
         ls_sb_printf(&b,
