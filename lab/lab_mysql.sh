@@ -11,8 +11,8 @@
 # Writes $LS_LAB_DIR/lab_mysql.env. Idempotent: `up` on running servers reloads the data.
 set -euo pipefail
 
-STATE=${LS_LAB_DIR:-/tmp/leakscan-lab}
-case $STATE in /*) ;; *) STATE=$PWD/$STATE ;; esac
+# shellcheck source=lab/lab_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_lib.sh"
 DIR=$STATE/mysql
 OPEN=127.77.8.1
 PROTECTED=127.77.8.2
@@ -21,31 +21,15 @@ HOSTERR=127.77.8.4
 PORT=3306
 PASSWORD=lab-mysql-pw
 
-say() { printf 'lab_mysql: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-listening() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
-
-wait_port() {
-    local i
-    for ((i = 0; i < 300; i++)); do
-        listening "$1" "$PORT" && return 0
-        sleep 0.1
-    done
-    die "nothing listens on $1:$PORT (see $DIR/*.log)"
-}
-
-as_mysql() { if [[ $(id -u) == 0 ]]; then runuser -u mysql -- "$@"; else "$@"; fi; }
-
 start_mariadb() { # name addr [server options]
     local name=$1 addr=$2 data=$DIR/$1/data
     shift 2
     local extra=("$@")
-    listening "$addr" "$PORT" && return 0
+    lab_listening "$addr" "$PORT" && return 0
     mkdir -p "$DIR/$name"
     [[ $(id -u) == 0 ]] && chown mysql: "$DIR/$name"
     if [[ ! -d $data/mysql ]]; then
-        as_mysql mariadb-install-db --no-defaults --datadir="$data" --auth-root-authentication-method=socket \
+        lab_as mysql mariadb-install-db --no-defaults --datadir="$data" --auth-root-authentication-method=socket \
             --skip-test-db >"$DIR/$name/install.log" 2>&1 || { tail -n 20 "$DIR/$name/install.log" >&2; die "mariadb-install-db failed"; }
     fi
     local user=()
@@ -54,7 +38,7 @@ start_mariadb() { # name addr [server options]
         --pid-file="$DIR/$name/mysqld.pid" --bind-address="$addr" --port="$PORT" --skip-name-resolve \
         --log-error="$DIR/$name.log" --innodb-buffer-pool-size=16M --performance-schema=OFF "${extra[@]}" \
         </dev/null >/dev/null 2>&1 8>&- &
-    wait_port "$addr"
+    lab_wait_port "$addr" "$PORT"
 }
 
 sql() { # name statements… (root@localhost authenticates by the socket's peer: we are root)
@@ -65,8 +49,6 @@ sql() { # name statements… (root@localhost authenticates by the socket's peer:
 
 # decoy: an SSH banner; hosterr: the ERR packet MariaDB sends to a host it does not know.
 FAKE_PY='
-import socket, struct, sys, threading
-addr, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def serve(c):
     try:
         if mode == "ssh":
@@ -80,21 +62,7 @@ def serve(c):
         pass
     finally:
         c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, port))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
 '
-
-start_fake() { # name addr mode
-    listening "$2" "$PORT" && return 0
-    nohup python3 -c "$FAKE_PY" "$2" "$PORT" "$3" </dev/null >"$DIR/$1.log" 2>&1 8>&- &
-    echo $! >"$DIR/$1.pid"
-    wait_port "$2"
-}
 
 load_open() {
     sql open >/dev/null <<'EOF'
@@ -134,40 +102,26 @@ EOF
 
 cmd_up() {
     command -v mariadbd >/dev/null || die "mariadbd not found (apt-get install mariadb-server)"
-    mkdir -p "$DIR"
-    exec 8>"$DIR/.lock"
-    flock -w 120 8 || die "another lab_mysql.sh holds $DIR/.lock"
+    lab_lock "$DIR"
     start_mariadb open "$OPEN" # secure_file_priv unset: on MariaDB, FILE reads and writes anywhere
     start_mariadb protected "$PROTECTED"
-    start_fake decoy "$DECOY" ssh
-    start_fake hosterr "$HOSTERR" hosterr
+    lab_start_decoy decoy "$DECOY" "$PORT" "$FAKE_PY" ssh
+    lab_start_decoy hosterr "$HOSTERR" "$PORT" "$FAKE_PY" hosterr
     load_open
     load_protected
     {
         printf 'LAB_MYSQL_OPEN=%q\nLAB_MYSQL_PROTECTED=%q\nLAB_MYSQL_DECOY=%q\n' "$OPEN" "$PROTECTED" "$DECOY"
         printf 'LAB_MYSQL_HOSTERR=%q\nLAB_MYSQL_PORT=%q\nLAB_MYSQL_PASSWORD=%q\n' "$HOSTERR" "$PORT" "$PASSWORD"
-    } >"$STATE/lab_mysql.env.tmp"
-    mv "$STATE/lab_mysql.env.tmp" "$STATE/lab_mysql.env"
+    } | lab_write_env lab_mysql.env
     say "MariaDB up: open $OPEN, protected $PROTECTED, decoy $DECOY, host-refusing fake $HOSTERR (port $PORT)"
-}
-
-stop_pidfile() {
-    local f=$1 pid
-    [[ -f $f ]] || return 0
-    pid=$(cat "$f" 2>/dev/null || true)
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    rm -f "$f"
 }
 
 cmd_down() {
     [[ -d $DIR ]] || { rm -f "$STATE/lab_mysql.env"; return 0; }
-    stop_pidfile "$DIR/open/mysqld.pid"
-    stop_pidfile "$DIR/protected/mysqld.pid"
-    stop_pidfile "$DIR/decoy.pid"
-    stop_pidfile "$DIR/hosterr.pid"
+    lab_stop_pidfile "$DIR/open/mysqld.pid"
+    lab_stop_pidfile "$DIR/protected/mysqld.pid"
+    lab_stop_pidfile "$DIR/decoy.pid"
+    lab_stop_pidfile "$DIR/hosterr.pid"
     rm -f "$STATE/lab_mysql.env"
 }
 
@@ -175,7 +129,7 @@ cmd_status() {
     local rc=0 a
     for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy" "$HOSTERR hosterr"; do
         set -- $a
-        if listening "$1" "$PORT"; then echo "mysql-$2 running  $1 :$PORT"; else
+        if lab_listening "$1" "$PORT"; then echo "mysql-$2 running  $1 :$PORT"; else
             echo "mysql-$2 stopped  $1 :$PORT"
             rc=1
         fi
@@ -183,9 +137,4 @@ cmd_status() {
     return $rc
 }
 
-case ${1:-} in
-up) cmd_up ;;
-down) cmd_down ;;
-status) cmd_status ;;
-*) echo "usage: lab/lab_mysql.sh up|down|status" >&2; exit 2 ;;
-esac
+lab_main "$@"

@@ -9,8 +9,8 @@
 # $LS_LAB_DIR/lab_pgopen.env. Idempotent: `up` on running clusters reloads the planted data.
 set -euo pipefail
 
-STATE=${LS_LAB_DIR:-/tmp/leakscan-lab}
-case $STATE in /*) ;; *) STATE=$PWD/$STATE ;; esac
+# shellcheck source=lab/lab_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_lib.sh"
 DIR=$STATE/pgopen
 OPEN=127.77.7.1
 PROTECTED=127.77.7.2
@@ -21,49 +21,7 @@ USERS_ROWS=6
 CHAT_ROWS=4
 EVENTS_ROWS=200000
 
-say() { printf 'lab_pgopen: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-pg_bin() {
-    local d
-    d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-    [[ -n $d && -x $d/initdb ]] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
-    printf '%s' "$d"
-}
-
-as_owner() {
-    if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-listening() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
-
-running() { [[ -f $1/postmaster.pid ]] && as_owner "$BIN/pg_ctl" -D "$1" status >/dev/null 2>&1; }
-
-# cluster name addr auth
-start_cluster() {
-    local name=$1 addr=$2 auth=$3 data=$DIR/$1/data
-    mkdir -p "$DIR/$name"
-    [[ $(id -u) == 0 ]] && chown postgres: "$DIR/$name"
-    if [[ ! -f $data/PG_VERSION ]]; then
-        local pw=$DIR/$name/pw
-        printf '%s\n' "$PASSWORD" >"$pw"
-        [[ $(id -u) == 0 ]] && chown postgres: "$pw"
-        as_owner "$BIN/initdb" -D "$data" -U postgres --auth="$auth" --pwfile="$pw" -E UTF8 --no-locale \
-            >"$DIR/$name/initdb.log" 2>&1 || { tail -n 20 "$DIR/$name/initdb.log" >&2; die "initdb $name failed"; }
-        rm -f "$pw"
-        # every loopback client (the source address of a loopback connection is 127.0.0.1)
-        printf 'local all all %s\nhost all all 127.0.0.0/8 %s\n' "$auth" "$auth" | as_owner tee "$data/pg_hba.conf" >/dev/null
-    fi
-    if ! running "$data"; then
-        as_owner "$BIN/pg_ctl" -D "$data" -l "$DIR/$name/server.log" -w -t 60 \
-            -o "-c listen_addresses=$addr -c port=$PORT -c unix_socket_directories=$DIR/$name" start 8>&- \
-            >/dev/null || { tail -n 20 "$DIR/$name/server.log" >&2; die "PostgreSQL $name did not start on $addr:$PORT"; }
-    fi
-}
-
 DECOY_PY='
-import socket, sys, threading
-addr, port = sys.argv[1], int(sys.argv[2])
 def serve(c):
     try:
         c.settimeout(5)
@@ -73,26 +31,7 @@ def serve(c):
         pass
     finally:
         c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, port))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
 '
-
-start_decoy() {
-    listening "$DECOY" "$PORT" && return 0
-    nohup python3 -c "$DECOY_PY" "$DECOY" "$PORT" </dev/null >"$DIR/decoy.log" 2>&1 8>&- &
-    echo $! >"$DIR/decoy.pid"
-    local i
-    for ((i = 0; i < 50; i++)); do
-        listening "$DECOY" "$PORT" && return 0
-        sleep 0.1
-    done
-    die "the decoy does not listen on $DECOY:$PORT"
-}
 
 plant() {
     export PGOPTIONS="-c client_min_messages=warning"
@@ -126,61 +65,50 @@ SQL
 }
 
 cmd_up() {
-    BIN=$(pg_bin)
-    mkdir -p "$DIR"
+    BIN=$(lab_pg_bin)
+    lab_lock "$DIR"
     [[ $(id -u) == 0 ]] && chown postgres: "$DIR"
-    exec 8>"$DIR/.lock"
-    flock -w 120 8 || die "another lab_pgopen.sh holds $DIR/.lock"
-    start_cluster open "$OPEN" trust
-    start_cluster protected "$PROTECTED" scram-sha-256
-    start_decoy
+    lab_pg_start "$DIR/open" "$OPEN" "$PORT" trust "$PASSWORD"
+    lab_pg_start "$DIR/protected" "$PROTECTED" "$PORT" scram-sha-256 "$PASSWORD"
+    lab_start_decoy decoy "$DECOY" "$PORT" "$DECOY_PY"
     plant
     {
         printf 'LAB_PGOPEN_OPEN=%q\nLAB_PGOPEN_PROTECTED=%q\nLAB_PGOPEN_DECOY=%q\nLAB_PGOPEN_PORT=%q\n' \
             "$OPEN" "$PROTECTED" "$DECOY" "$PORT"
         printf 'LAB_PGOPEN_USERS_ROWS=%q\nLAB_PGOPEN_CHAT_ROWS=%q\nLAB_PGOPEN_EVENTS_ROWS=%q\n' \
             "$USERS_ROWS" "$CHAT_ROWS" "$EVENTS_ROWS"
-    } >"$STATE/lab_pgopen.env.tmp"
-    mv "$STATE/lab_pgopen.env.tmp" "$STATE/lab_pgopen.env"
+    } | lab_write_env lab_pgopen.env
     say "PostgreSQL open on $OPEN:$PORT, protected on $PROTECTED:$PORT, decoy on $DECOY:$PORT; environment: $STATE/lab_pgopen.env"
 }
 
 cmd_down() {
-    BIN=$(pg_bin)
+    BIN=$(lab_pg_bin)
     local name
     for name in open protected; do
-        if [[ -f $DIR/$name/data/PG_VERSION ]] && running "$DIR/$name/data"; then
-            as_owner "$BIN/pg_ctl" -D "$DIR/$name/data" -m fast -w stop >/dev/null || true
+        if [[ -f $DIR/$name/data/PG_VERSION ]] && lab_pg_running "$DIR/$name/data"; then
+            lab_as postgres "$BIN/pg_ctl" -D "$DIR/$name/data" -m fast -w stop >/dev/null || true
         fi
     done
-    if [[ -f $DIR/decoy.pid ]]; then
-        kill "$(cat "$DIR/decoy.pid")" 2>/dev/null || true
-        rm -f "$DIR/decoy.pid"
-    fi
+    lab_stop_pidfile "$DIR/decoy.pid"
     rm -f "$STATE/lab_pgopen.env"
 }
 
 cmd_status() {
-    BIN=$(pg_bin)
+    BIN=$(lab_pg_bin)
     local rc=0 name addr
     for name in open:$OPEN protected:$PROTECTED; do
         addr=${name#*:}
         name=${name%%:*}
-        if running "$DIR/$name/data"; then echo "pg-$name  running  $addr :$PORT"; else
+        if lab_pg_running "$DIR/$name/data"; then echo "pg-$name  running  $addr :$PORT"; else
             echo "pg-$name  stopped  $addr :$PORT"
             rc=1
         fi
     done
-    if listening "$DECOY" "$PORT"; then echo "pg-decoy  running  $DECOY :$PORT"; else
+    if lab_listening "$DECOY" "$PORT"; then echo "pg-decoy  running  $DECOY :$PORT"; else
         echo "pg-decoy  stopped  $DECOY :$PORT"
         rc=1
     fi
     return $rc
 }
 
-case ${1:-} in
-up) cmd_up ;;
-down) cmd_down ;;
-status) cmd_status ;;
-*) echo "usage: lab/lab_pgopen.sh up|down|status" >&2; exit 2 ;;
-esac
+lab_main "$@"

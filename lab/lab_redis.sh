@@ -7,8 +7,8 @@
 # $LS_LAB_DIR/lab_redis.env. Idempotent; `up` on running servers reloads the data.
 set -euo pipefail
 
-STATE=${LS_LAB_DIR:-/tmp/leakscan-lab}
-case $STATE in /*) ;; *) STATE=$PWD/$STATE ;; esac
+# shellcheck source=lab/lab_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_lib.sh"
 DIR=$STATE/redis
 OPEN=127.77.6.1
 PROTECTED=127.77.6.2
@@ -17,37 +17,21 @@ DECOY_PONG=127.77.6.4
 PORT=6379
 PASSWORD=lab-redis-pw
 
-say() { printf 'lab_redis: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-listening() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
-
-wait_port() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        listening "$1" "$PORT" && return 0
-        sleep 0.1
-    done
-    die "nothing listens on $1:$PORT (see $DIR/*.log)"
-}
-
 start_redis() { # name addr [extra options]
     local name=$1 addr=$2
     shift 2
-    listening "$addr" "$PORT" && return 0
+    lab_listening "$addr" "$PORT" && return 0
     mkdir -p "$DIR/$name"
     nohup redis-server --bind "$addr" --port "$PORT" --protected-mode no --save '' --appendonly no \
         --daemonize no --dir "$DIR/$name" --logfile "$DIR/$name.log" --pidfile "$DIR/$name.pid" "$@" \
         </dev/null >/dev/null 2>&1 8>&- &
     echo $! >"$DIR/$name.pid"
-    wait_port "$addr"
+    lab_wait_port "$addr" "$PORT"
 }
 
 # A decoy: mode "ok" answers +OK to every line; mode "pong" parses commands and answers PING with
 # +PONG, anything else with +OK (it has no INFO server with a redis_version).
 DECOY_PY='
-import socket, sys, threading
-addr, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def serve(c):
     f = c.makefile("rb")
     try:
@@ -70,21 +54,7 @@ def serve(c):
         pass
     finally:
         c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, port))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
 '
-
-start_decoy() { # name addr mode
-    listening "$2" "$PORT" && return 0
-    nohup python3 -c "$DECOY_PY" "$2" "$PORT" "$3" </dev/null >"$DIR/$1.log" 2>&1 8>&- &
-    echo $! >"$DIR/$1.pid"
-    wait_port "$2"
-}
 
 # The planted data as redis-cli input (one command a line, double-quoted with C escapes).
 plant() {
@@ -117,13 +87,11 @@ DB2_KEYS=61
 
 cmd_up() {
     command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
-    mkdir -p "$DIR"
-    exec 8>"$DIR/.lock"
-    flock -w 120 8 || die "another lab_redis.sh holds $DIR/.lock"
+    lab_lock "$DIR"
     start_redis open "$OPEN"
     start_redis protected "$PROTECTED" --requirepass "$PASSWORD"
-    start_decoy decoy-ok "$DECOY_OK" ok
-    start_decoy decoy-pong "$DECOY_PONG" pong
+    lab_start_decoy decoy-ok "$DECOY_OK" "$PORT" "$DECOY_PY" ok
+    lab_start_decoy decoy-pong "$DECOY_PONG" "$PORT" "$DECOY_PY" pong
     plant | redis-cli -h "$OPEN" -p "$PORT" >"$DIR/plant.log" 2>&1 || die "loading the data failed (see $DIR/plant.log)"
     printf 'SET vault:token "sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds"\n' |
         REDISCLI_AUTH=$PASSWORD redis-cli -h "$PROTECTED" -p "$PORT" >/dev/null
@@ -137,21 +105,15 @@ cmd_up() {
         printf 'LAB_REDIS_PORT=%q\nLAB_REDIS_DB0_KEYS=%q\nLAB_REDIS_DB2_KEYS=%q\nLAB_REDIS_VERSION=%q\n' \
             "$PORT" "$DB0_KEYS" "$DB2_KEYS" "$(redis-cli -h "$OPEN" -p "$PORT" INFO server |
                 sed -n 's/^redis_version:\([^\r]*\).*/\1/p')"
-    } >"$STATE/lab_redis.env.tmp"
-    mv "$STATE/lab_redis.env.tmp" "$STATE/lab_redis.env"
+    } | lab_write_env lab_redis.env
     say "Redis up: open $OPEN, protected $PROTECTED, decoys $DECOY_OK $DECOY_PONG (:$PORT); environment: $STATE/lab_redis.env"
 }
 
 cmd_down() {
-    local name pid
+    local name
     for name in open protected decoy-ok decoy-pong; do
-        [[ -f $DIR/$name.pid ]] || continue
-        pid=$(cat "$DIR/$name.pid")
         # only our own process: redis-server or the python decoy started from this state dir
-        if [[ -n $pid ]] && grep -qE 'redis-server|python3' "/proc/$pid/cmdline" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-        fi
-        rm -f "$DIR/$name.pid"
+        lab_stop_pidfile "$DIR/$name.pid" 'redis-server|python3'
     done
     rm -f "$STATE/lab_redis.env"
 }
@@ -159,7 +121,7 @@ cmd_down() {
 cmd_status() {
     local rc=0 a
     for a in "$OPEN open" "$PROTECTED protected" "$DECOY_OK decoy(+OK)" "$DECOY_PONG decoy(+PONG)"; do
-        if listening "${a%% *}" "$PORT"; then echo "redis ${a#* }  running  ${a%% *} :$PORT"; else
+        if lab_listening "${a%% *}" "$PORT"; then echo "redis ${a#* }  running  ${a%% *} :$PORT"; else
             echo "redis ${a#* }  stopped  ${a%% *} :$PORT"
             rc=1
         fi
@@ -167,9 +129,4 @@ cmd_status() {
     return $rc
 }
 
-case ${1:-} in
-up) cmd_up ;;
-down) cmd_down ;;
-status) cmd_status ;;
-*) echo "usage: lab/lab_redis.sh up|down|status" >&2; exit 2 ;;
-esac
+lab_main "$@"
