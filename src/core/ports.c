@@ -1,7 +1,7 @@
 /* Port-list parsing for -p LIST: "N", "N-M", "db" (the built-in database port set) and "-"
  * (1-65535), comma-separated; see targets.h for the contract. */
 #include "core/targets.h"
-#include "core/textutil.h"
+#include "util/textutil.h"
 #include "engines/catalog.h"
 
 #include <stdarg.h>

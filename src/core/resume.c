@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/permute.h"
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {

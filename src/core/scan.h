@@ -15,7 +15,7 @@
 #include "core/scope.h"
 #include "core/targets.h"
 #include "engines/engine.h"
-#include "report/model.h"
+#include "model/model.h"
 
 struct ls_detector;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 static bool is_blank(char c)
 {

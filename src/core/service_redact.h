@@ -7,7 +7,7 @@
 #define LS_CORE_SERVICE_REDACT_H
 
 #include "detect/detect.h"
-#include "report/model.h"
+#include "model/model.h"
 
 /* d may be NULL (credential shapes only). Returns 0, or -1 if a scratch could not be made (the
  * strings were still passed through the shape-only redaction). */

@@ -40,7 +40,7 @@
  * database port set) or "-" (1-65535); spaces around items are ignored. */
 #include "core/targets.h"
 #include "core/target_names.h"
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "report/report.h"
 #include "store/diff.h"
 

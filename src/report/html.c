@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/num.h"
 
 #define MAX_SECRET_ROWS 300 /* secret rows listed per service; the count says how many more */

@@ -11,8 +11,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "report/file_secret.h"
-#include "report/fmt.h"
+#include "model/file_secret.h"
+#include "util/fmt.h"
 
 /* ---- values: every string goes through here, so the output is always valid UTF-8, without C1
  * controls or bidirectional overrides (U+FFFD instead) ---- */

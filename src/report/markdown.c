@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 #define MAX_SECRET_ROWS 50 /* per service; the JSON Lines report lists every one */
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report/model.h"
+#include "model/model.h"
 
 enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_HTML, LS_FORMAT_SARIF, LS_FORMAT_MARKDOWN };
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 #define LS_SARIF_HONEYPOT_RULE "likely-honeypot"
 

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "detect/detect.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "report/report.h"
 
 struct ls_secrets_out {

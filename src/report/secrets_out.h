@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report/file_secret.h"
+#include "model/file_secret.h"
 
 enum ls_secrets_format { LS_SFORMAT_TEXT, LS_SFORMAT_JSONL, LS_SFORMAT_SARIF };
 

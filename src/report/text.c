@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/num.h"
 
 /* Layout. Every line fits in WIDTH columns except two kinds: the headline of each service, which

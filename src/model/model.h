@@ -1,8 +1,8 @@
 /* The finding model: what a scan learned about one service, filled by the engines and read by
  * every report writer (text, jsonl, …). Writers never re-derive facts; engines never format.
  * Ownership: every pointer in a record is owned by that record and freed by ls_service_free(). */
-#ifndef LS_REPORT_MODEL_H
-#define LS_REPORT_MODEL_H
+#ifndef LS_MODEL_MODEL_H
+#define LS_MODEL_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* Formatting helpers for the report writers: numbers, sizes, durations, UTF-8 and terminal-safe text. */
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>

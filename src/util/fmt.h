@@ -1,6 +1,7 @@
-/* Formatting helpers for the report writers: numbers, sizes, durations, UTF-8 and terminal-safe text. */
-#ifndef LS_REPORT_FMT_H
-#define LS_REPORT_FMT_H
+/* Text helpers shared by the writers, the engines and the detector: numbers, sizes, durations, a
+ * growing buffer, UTF-8 checks and terminal-safe text. */
+#ifndef LS_UTIL_FMT_H
+#define LS_UTIL_FMT_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,7 +1,7 @@
 /* Finding model helpers: names of enums, totals, the suspect-host wording, and owned-memory management. */
-#include "report/model.h"
+#include "model/model.h"
 
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Small text helpers shared by the target, port and scope parsers: one-line error messages with
  * the bad value quoted (bounded, printable), strict port numbers, digit and ASCII letter tests.
  * Also used by the TSV, validator and detection code. */
-#ifndef LS_CORE_TEXTUTIL_H
-#define LS_CORE_TEXTUTIL_H
+#ifndef LS_UTIL_TEXTUTIL_H
+#define LS_UTIL_TEXTUTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
 /* A secret found in a file (or stdin) by `leakscan secrets`: the table-free counterpart of a
  * secret record, with where the first occurrence of the value is. Shared by the file scanner
  * (src/detect/filescan.c) and the writers (jsonl, text, sarif). */
-#ifndef LS_REPORT_FILE_SECRET_H
-#define LS_REPORT_FILE_SECRET_H
+#ifndef LS_MODEL_FILE_SECRET_H
+#define LS_MODEL_FILE_SECRET_H
 
 #include <stdint.h>
 
-#include "report/model.h"
+#include "model/model.h"
 
 struct ls_file_secret {
     const char *path;     /* as named on the command line or found by the walk; "-" for stdin */

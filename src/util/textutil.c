@@ -1,5 +1,5 @@
 /* Shared text helpers for the parsers (see textutil.h). */
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
