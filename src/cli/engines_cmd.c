@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "engines/engine.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 void ls_usage_engines(void)
 {

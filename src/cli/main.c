@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "engines/engine.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 struct command {
     const char *name;

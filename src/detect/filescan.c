@@ -18,7 +18,7 @@
 #include "detect/rules.h"
 #include "detect/stream.h"
 #include "detect/value.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 /* ---- one file ------------------------------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "detect/detect.h"
-#include "report/file_secret.h"
+#include "model/file_secret.h"
 
 #define LS_FILESCAN_MAX_DISTINCT 100000 /* distinct values tracked per file; further ones are counted */
 

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/textutil.h"
+#include "util/textutil.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/value.h"

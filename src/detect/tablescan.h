@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "detect/detect.h"
-#include "report/model.h"
+#include "model/model.h"
 
 #define LS_TABLESCAN_MAX_DISTINCT 100000
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/textutil.h"
+#include "util/textutil.h"
 #include "detect/redact.h"
 #include "util/num.h"
 #include "util/strbuf.h"

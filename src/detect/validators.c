@@ -8,7 +8,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 /* ---- checksums ---------------------------------------------------------------------------- */
 

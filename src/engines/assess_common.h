@@ -5,7 +5,7 @@
 #ifndef LS_ENGINES_ASSESS_COMMON_H
 #define LS_ENGINES_ASSESS_COMMON_H
 
-#include "report/model.h"
+#include "model/model.h"
 
 /* The classes (LS_CLASS_*) of the tables that had rows sampled (scanned_rows > 0). */
 unsigned ls_sampled_classes(const struct ls_service *svc);

@@ -11,7 +11,7 @@
 #include "engines/assess_common.h"
 #include "engines/ch_blast.h"
 #include "engines/ch_common.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 
 void ch_assess(struct ls_session *s)
 {

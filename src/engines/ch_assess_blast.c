@@ -8,7 +8,7 @@
 #include "engines/assess_common.h"
 #include "engines/ch_blast.h"
 #include "engines/ch_cves.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/strbuf.h"
 
 static bool has_tf(const struct ls_privileges *p, const char *name)

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/model.h"
+#include "model/model.h"
 
 #define CH_CVE_MAX_FIXES 6
 

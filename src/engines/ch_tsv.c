@@ -24,7 +24,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "core/textutil.h"
+#include "util/textutil.h"
 
 enum { S_NORMAL, S_ESC, S_HEX1, S_HEX2 };
 

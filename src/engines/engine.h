@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 
 #include "engines/catalog.h"
-#include "report/model.h"
+#include "model/model.h"
 
 struct event_base;
 struct ls_detector;

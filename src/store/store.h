@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "report/model.h"
+#include "model/model.h"
 
 /* Schema version this build writes; older histories are migrated on open. */
 #define LS_STORE_SCHEMA_VERSION 3

@@ -15,8 +15,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "report/fmt.h"
-#include "report/model.h"
+#include "util/fmt.h"
+#include "model/model.h"
 #include "report/report.h"
 
 #define RAW_SECRET "ghp_R4wS3cretValue0123456789abcdefABCD3Xk"

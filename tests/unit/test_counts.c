@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "engines/catalog.h"
-#include "report/model.h"
+#include "model/model.h"
 #include "report/report.h"
 #include "util/num.h"
 

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "engines/catalog.h"
-#include "report/fmt.h"
-#include "report/model.h"
+#include "util/fmt.h"
+#include "model/model.h"
 #include "report/report.h"
 
 static const char *const disguises[] = {"\xC2\x85",     "\xC2\x9B",     "\xE2\x80\xAA",

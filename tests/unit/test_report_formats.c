@@ -13,8 +13,8 @@
 #include <jansson.h>
 
 #include "engines/catalog.h"
-#include "report/file_secret.h"
-#include "report/fmt.h"
+#include "model/file_secret.h"
+#include "util/fmt.h"
 #include "report/report.h"
 
 #define RAW "ghp_RawValueThatMustNotAppearAnywhere0123"

@@ -17,7 +17,7 @@
 #include "core/service_redact.h"
 #include "detect/detect.h"
 #include "detect/textredact.h"
-#include "report/model.h"
+#include "model/model.h"
 #include "report/report.h"
 #include "store/store.h"
 

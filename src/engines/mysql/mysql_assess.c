@@ -12,7 +12,7 @@
 
 #include "engines/assess_common.h"
 #include "engines/mysql/mysql_int.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/strbuf.h"
 
 /* ---- SHOW GRANTS ------------------------------------------------------------------------------ */

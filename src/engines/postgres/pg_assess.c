@@ -10,7 +10,7 @@
 
 #include "engines/assess_common.h"
 #include "engines/postgres/pg_int.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/strbuf.h"
 
 static void risk(struct ls_service *svc, const char *id, enum ls_severity sev, const char *title, const char *ev)

@@ -9,7 +9,7 @@
 
 #include "engines/assess_common.h"
 #include "engines/redis/redis_int.h"
-#include "report/fmt.h"
+#include "util/fmt.h"
 #include "util/strbuf.h"
 
 /* Case-insensitive search for needle in the first 4 KiB of p[0..len). */
