@@ -16,6 +16,8 @@
 # the per-round ratios. The load average before and after each workload is printed.
 # Other benchmarks on the machine: run under `flock /tmp/leakscan-bench.lock` (bench/run.sh does).
 set -euo pipefail
+# every scan here stays on loopback, also those whose command line names no --scope
+export LEAKSCAN_SCOPE=127.0.0.0/8,::1/128
 build="$(cd "${1:-build}" && pwd)"
 shift || true
 want_w="${*:-w1 w2 w3 w4}"
@@ -79,7 +81,7 @@ rounds() {
     for r in $(seq "$rounds"); do
         local order=()
         for i in "${!specs[@]}"; do order+=("$i"); done
-        [ $((r % 2)) = 0 ] && order=($(printf '%s\n' "${order[@]}" | tac))
+        [ $((r % 2)) = 0 ] && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
         for k in "${order[@]}"; do
             label="${specs[$k]%%|*}" cmd="${specs[$k]#*|}"
             # shellcheck disable=SC2086
@@ -124,11 +126,12 @@ echo "== discovery (inside network namespace $ns; $(nproc) cores; $rounds rounds
 if [[ " $want_w " == *" w1 "* ]]; then
     listen 127.10.3.4:8123 127.10.200.9:9000 127.10.77.77:9200
     echo "W1: 127.10.0.0/16 x 3 ports (196608 probes), 3 listeners; load before: $(load)"
+    # shellcheck disable=SC2054 # a comma-separated port list is one argument
     p=(-p 8123,9000,9200 127.10.0.0/16)
     rounds w1 "127.10.200.9:9000 127.10.3.4:8123 127.10.77.77:9200" 196608 \
         "nmap -sT -T4|nmap -sT -n -Pn -T4 -oG - ${p[*]}" \
-        "leakscan SYN|$ls scan --discover-only --format jsonl ${p[*]}" \
-        "leakscan connect|$ls scan --connect --discover-only --format jsonl ${p[*]}" \
+        "leakscan SYN|$ls scan --scope 127.0.0.0/8 --discover-only --format jsonl ${p[*]}" \
+        "leakscan connect|$ls scan --scope 127.0.0.0/8 --connect --discover-only --format jsonl ${p[*]}" \
         "nmap -sS -T4|nmap -sS -n -Pn -T4 -oG - ${p[*]}"
     echo "  goals: SYN >= 5x nmap -sT, connect >= 1.8x, peak RSS <= 64 MiB; load after: $(load)"
     awk -F'|' '$1 ~ /^leakscan/ && $4 > 65536 {print "  PEAK MEMORY GOAL MISSED: " $0; bad=1} END{exit bad}' "$tmp/w1.times" || fail=1
@@ -139,8 +142,8 @@ if [[ " $want_w " == *" w2 "* ]]; then
     echo "W2: one host, all 65,535 ports, 2 listeners; load before: $(load)"
     rounds w2 "127.20.0.1:27017 127.20.0.1:5432" 65535 \
         "nmap -sT -T4|nmap -sT -n -Pn -T4 -p- -oG - 127.20.0.1" \
-        "leakscan SYN|$ls scan --discover-only --format jsonl -p - 127.20.0.1" \
-        "leakscan connect|$ls scan --connect --discover-only --format jsonl -p - 127.20.0.1" \
+        "leakscan SYN|$ls scan --scope 127.0.0.0/8 --discover-only --format jsonl -p - 127.20.0.1" \
+        "leakscan connect|$ls scan --scope 127.0.0.0/8 --connect --discover-only --format jsonl -p - 127.20.0.1" \
         "nmap -sS -T4|nmap -sS -n -Pn -T4 -p- -oG - 127.20.0.1"
     echo "  load after: $(load)"
 fi

@@ -3,9 +3,9 @@
  * not report it as a ClickHouse server. Runs in the foreground until SIGTERM/SIGINT.
  *
  *   lab_decoy [ADDRESS [PORT]]     default 127.77.3.16 8123 */
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/buffer.h>
 
 #include <signal.h>
 #include <stdio.h>

@@ -250,9 +250,14 @@ static const struct endpoint {
 static const char *SOURCES[] = {"stdout", "stdout", "stdout", "stderr", "access-log", "otel-collector"};
 static const char *AGENTS[] = {
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+    "Safari/605.1.15",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
-    "okhttp/4.12.0", "python-requests/2.32.3", "OpenAI/Python 1.59.3", "curl/8.5.0", "node-fetch/1.0"};
+    "okhttp/4.12.0",
+    "python-requests/2.32.3",
+    "OpenAI/Python 1.59.3",
+    "curl/8.5.0",
+    "node-fetch/1.0"};
 static const char SYSTEM_TURN[] = "{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"}";
 static const char *MODELS[] = {"chat-v3", "chat-v3", "reasoner-r1", "coder-v2.5"};
 
@@ -288,18 +293,12 @@ static void message_noise(rng_t *r, const struct endpoint *ep, val_t *v)
 {
     val_reset(v);
     switch (rng_below(r, 9)) {
-    case 0:
-        val_cat(v, "object cache hit sha256:"), val_hex(v, r, 64);
-        break;
+    case 0: val_cat(v, "object cache hit sha256:"), val_hex(v, r, 64); break;
     case 1:
         val_cat(v, "stored upload etag="), val_hex(v, r, 32), val_cat(v, " size="), val_u64(v, rng_below(r, 5000000));
         break;
-    case 2:
-        val_cat(v, "session "), val_uuid(v, r), val_cat(v, " resumed");
-        break;
-    case 3:
-        val_cat(v, "pow challenge issued difficulty=144000 salt="), val_hex(v, r, 20);
-        break;
+    case 2: val_cat(v, "session "), val_uuid(v, r), val_cat(v, " resumed"); break;
+    case 3: val_cat(v, "pow challenge issued difficulty=144000 salt="), val_hex(v, r, 20); break;
     case 4: {
         /* a pagination cursor: base64url of small JSON, looks like a JWT header but is not one */
         val_t js;
@@ -309,30 +308,30 @@ static void message_noise(rng_t *r, const struct endpoint *ep, val_t *v)
         break;
     }
     case 5:
-        val_cat(v, "api key verified key_id=key_"), val_hex(v, r, 12), val_cat(v, " key_hash=sha256:"), val_hex(v, r, 64);
+        val_cat(v, "api key verified key_id=key_"), val_hex(v, r, 12), val_cat(v, " key_hash=sha256:"),
+            val_hex(v, r, 64);
         break;
     case 6:
         val_cat(v, "upstream model-router answered in "), val_u64(v, 20 + rng_below(r, 900)), val_cat(v, "ms");
         break;
-    case 7:
-        val_cat(v, "retrying after 502 from upstream, attempt "), val_u64(v, 1 + rng_below(r, 3));
-        break;
-    default:
-        val_cat(v, ep->method), val_chr(v, ' '), val_cat(v, ep->span), val_cat(v, " completed");
-        break;
+    case 7: val_cat(v, "retrying after 502 from upstream, attempt "), val_u64(v, 1 + rng_below(r, 3)); break;
+    default: val_cat(v, ep->method), val_chr(v, ' '), val_cat(v, ep->span), val_cat(v, " completed"); break;
     }
 }
 
 /* ---- chat turns ---- */
 
-static const char *TASKS[] = {"parse a CSV file", "reverse a linked list", "center a div", "read a file line by line",
-                              "sort a map by value", "retry an HTTP request", "write a unit test",
-                              "deploy to Kubernetes", "profile memory usage", "connect to a database"};
+static const char *TASKS[] = {"parse a CSV file",         "reverse a linked list", "center a div",
+                              "read a file line by line", "sort a map by value",   "retry an HTTP request",
+                              "write a unit test",        "deploy to Kubernetes",  "profile memory usage",
+                              "connect to a database"};
 static const char *LANGS[] = {"Python", "Go", "Rust", "TypeScript", "Java", "C", "Kotlin", "SQL"};
-static const char *TOPICS[] = {"the ocean at night", "a cat who's learning to code", "autumn in Kyoto",
-                               "a lighthouse keeper", "the first snow", "coffee and deadlines"};
-static const char *CONCEPTS[] = {"backpropagation", "public-key cryptography", "the CAP theorem", "recursion",
-                                 "inflation", "photosynthesis", "TCP congestion control", "compound interest"};
+static const char *TOPICS[] = {"the ocean at night", "a cat who's learning to code",
+                               "autumn in Kyoto",    "a lighthouse keeper",
+                               "the first snow",     "coffee and deadlines"};
+static const char *CONCEPTS[] = {
+    "backpropagation", "public-key cryptography", "the CAP theorem",        "recursion",
+    "inflation",       "photosynthesis",          "TCP congestion control", "compound interest"};
 
 static void chat_turns(rng_t *r, val_t *user, val_t *assistant)
 {
@@ -437,7 +436,7 @@ static void gen_log_stream(void)
             TRUTH.rows[k]++, TRUTH.hits[k][idx]++, TRUTH.secret_rows++;
             if (style == 3 && k != PK_RSA)
                 TRUTH.chat_rows++;
-        } else if (cat < 60) { /* personal data */
+        } else if (cat < 60) {                 /* personal data */
             uint32_t which = rng_below(&r, 4); /* 0,1 e-mail; 2 phone; 3 both */
             for (int k = PK_EMAIL; k <= PK_PHONE; k++) {
                 if ((k == PK_EMAIL && which == 2) || (k == PK_PHONE && which < 2))
@@ -487,10 +486,16 @@ static void gen_users(void)
 
 static void gen_page_views(void)
 {
-    static const char *paths[] = {"/", "/pricing", "/docs", "/docs/getting-started", "/blog", "/blog/release-notes",
-                                  "/about", "/careers", "/login", "/signup"};
-    static const char *refs[] = {"", "", "https://www.google.com/", "https://duckduckgo.com/",
-                                 "https://news.ycombinator.com/", "https://t.co/", "https://www.bing.com/"};
+    static const char *paths[] = {
+        "/",        "/pricing", "/docs",  "/docs/getting-started", "/blog", "/blog/release-notes", "/about",
+        "/careers", "/login",   "/signup"};
+    static const char *refs[] = {"",
+                                 "",
+                                 "https://www.google.com/",
+                                 "https://duckduckgo.com/",
+                                 "https://news.ycombinator.com/",
+                                 "https://t.co/",
+                                 "https://www.bing.com/"};
     static const char *countries[] = {"US", "DE", "IN", "BR", "JP", "GB", "FR", "CN", "NG", "CA"};
     static const char *devices[] = {"desktop", "desktop", "mobile", "mobile", "tablet"};
     rng_t r = rng_seeded(0xa7a1, 3);
@@ -594,7 +599,8 @@ static void print_truth(int values)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: lab_gen TABLE | --schema TABLE | --count TABLE | --stats | --planted | --list | --version\n");
+    fprintf(stderr,
+            "usage: lab_gen TABLE | --schema TABLE | --count TABLE | --stats | --planted | --list | --version\n");
     return 2;
 }
 

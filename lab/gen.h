@@ -59,11 +59,11 @@ void val_datetime(val_t *v, int64_t t);
 /* Pick one string from a NULL-free array. */
 #define PICK(r, arr) ((arr)[rng_below((r), (uint32_t)(sizeof(arr) / sizeof((arr)[0])))])
 
-extern const char ALNUM[];     /* A-Za-z0-9 */
-extern const char BASE62[];    /* 0-9A-Za-z, the GitHub checksum alphabet */
-extern const char URLSAFE[];   /* A-Za-z0-9_- */
-extern const char B32UPPER[];  /* A-Z2-7 */
-extern const char AWS_SECRET[];/* A-Za-z0-9/+ */
+extern const char ALNUM[];      /* A-Za-z0-9 */
+extern const char BASE62[];     /* 0-9A-Za-z, the GitHub checksum alphabet */
+extern const char URLSAFE[];    /* A-Za-z0-9_- */
+extern const char B32UPPER[];   /* A-Z2-7 */
+extern const char AWS_SECRET[]; /* A-Za-z0-9/+ */
 
 /* Planted kinds, in the order ground-truth reports list them. */
 enum plant_kind {

@@ -131,31 +131,25 @@ static void rsa_block(rng_t *r, val_t *v)
     val_cat(v, "-----END RSA PRIVATE KEY-----");
 }
 
-static const char *FIRST[] = {"james", "maria", "wei", "olga", "ahmed", "lucia", "kenji", "fatima", "noah", "emma",
-                              "liam", "sofia", "arjun", "chloe", "mateo", "hana", "david", "ines", "omar", "zoe",
-                              "pavel", "amara", "tomas", "yuki", "grace", "ravi", "elena", "samuel", "leila", "jonas"};
-static const char *LAST[] = {"smith", "garcia", "chen", "ivanova", "hassan", "rossi", "tanaka", "okafor", "muller",
-                             "johnson", "silva", "kowalski", "nguyen", "patel", "dubois", "larsen", "kim", "moreau",
-                             "fischer", "oconnor", "haddad", "novak", "bianchi", "sato", "mendes", "walker", "yilmaz"};
-static const char *MAILDOM[] = {"gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "gmx.de",
-                                "mail.ru", "qq.com", "fastmail.com", "hey.com"};
+static const char *FIRST[] = {"james", "maria", "wei",   "olga",   "ahmed", "lucia", "kenji", "fatima",
+                              "noah",  "emma",  "liam",  "sofia",  "arjun", "chloe", "mateo", "hana",
+                              "david", "ines",  "omar",  "zoe",    "pavel", "amara", "tomas", "yuki",
+                              "grace", "ravi",  "elena", "samuel", "leila", "jonas"};
+static const char *LAST[] = {"smith",  "garcia",  "chen",    "ivanova", "hassan",   "rossi",   "tanaka",
+                             "okafor", "muller",  "johnson", "silva",   "kowalski", "nguyen",  "patel",
+                             "dubois", "larsen",  "kim",     "moreau",  "fischer",  "oconnor", "haddad",
+                             "novak",  "bianchi", "sato",    "mendes",  "walker",   "yilmaz"};
+static const char *MAILDOM[] = {"gmail.com", "outlook.com", "yahoo.com", "proton.me",    "icloud.com",
+                                "gmx.de",    "mail.ru",     "qq.com",    "fastmail.com", "hey.com"};
 
 static void email_body(rng_t *r, val_t *v)
 {
     const char *f = PICK(r, FIRST), *l = PICK(r, LAST);
     switch (rng_below(r, 4)) {
-    case 0:
-        val_cat(v, f), val_chr(v, '.'), val_cat(v, l);
-        break;
-    case 1:
-        val_cat(v, f), val_cat(v, l), val_u64(v, rng_below(r, 1000));
-        break;
-    case 2:
-        val_chr(v, f[0]), val_cat(v, l);
-        break;
-    default:
-        val_cat(v, f), val_chr(v, '_'), val_cat(v, l), val_u64(v, 1960 + rng_below(r, 45));
-        break;
+    case 0: val_cat(v, f), val_chr(v, '.'), val_cat(v, l); break;
+    case 1: val_cat(v, f), val_cat(v, l), val_u64(v, rng_below(r, 1000)); break;
+    case 2: val_chr(v, f[0]), val_cat(v, l); break;
+    default: val_cat(v, f), val_chr(v, '_'), val_cat(v, l), val_u64(v, 1960 + rng_below(r, 45)); break;
     }
     val_chr(v, '@');
     val_cat(v, PICK(r, MAILDOM));
@@ -166,12 +160,8 @@ static void phone_body(rng_t *r, uint32_t index, val_t *v)
     /* North American numbers: area code and exchange start 2..9. */
     uint32_t npa = 200 + rng_below(r, 800), nxx = 200 + rng_below(r, 800), line = rng_below(r, 10000);
     switch (index % 5) {
-    case 0: /* E.164, US */
-        val_cat(v, "+1"), val_u64(v, npa), val_u64(v, nxx), val_u64_pad(v, line, 4);
-        break;
-    case 1: /* E.164, UK mobile */
-        val_cat(v, "+447"), val_u64_pad(v, 100000000 + rng_below(r, 900000000), 9);
-        break;
+    case 0: /* E.164, US */ val_cat(v, "+1"), val_u64(v, npa), val_u64(v, nxx), val_u64_pad(v, line, 4); break;
+    case 1: /* E.164, UK mobile */ val_cat(v, "+447"), val_u64_pad(v, 100000000 + rng_below(r, 900000000), 9); break;
     case 2: /* US national, (NPA) NXX-XXXX */
         val_chr(v, '('), val_u64(v, npa), val_cat(v, ") "), val_u64(v, nxx), val_chr(v, '-'), val_u64_pad(v, line, 4);
         break;
@@ -193,12 +183,8 @@ static void plant_once(enum plant_kind kind, uint32_t index, rng_t *r, val_t *se
         val_rand(aux, r, B32UPPER, 16);
         val_rand(secret, r, AWS_SECRET, 40);
         break;
-    case PK_GITHUB:
-        ghp_body(r, secret);
-        break;
-    case PK_OPENAI:
-        openai_body(r, secret);
-        break;
+    case PK_GITHUB: ghp_body(r, secret); break;
+    case PK_OPENAI: openai_body(r, secret); break;
     case PK_ANTHROPIC:
         val_cat(secret, "sk-ant-api03-");
         val_rand(secret, r, URLSAFE, 93);
@@ -212,9 +198,7 @@ static void plant_once(enum plant_kind kind, uint32_t index, rng_t *r, val_t *se
         val_chr(secret, '-');
         val_rand(secret, r, ALNUM, 24);
         break;
-    case PK_STRIPE:
-        stripe_body(r, secret);
-        break;
+    case PK_STRIPE: stripe_body(r, secret); break;
     case PK_GOOGLE:
         val_cat(secret, "AIza");
         val_rand(secret, r, URLSAFE, 35);
@@ -225,25 +209,17 @@ static void plant_once(enum plant_kind kind, uint32_t index, rng_t *r, val_t *se
         val_chr(secret, '.');
         val_rand(secret, r, URLSAFE, 43);
         break;
-    case PK_JWT:
-        jwt_body(r, secret);
-        break;
+    case PK_JWT: jwt_body(r, secret); break;
     case PK_POSTGRES:
         val_rand(secret, r, ALNUM, 16 + rng_below(r, 9));
         val_cat(aux, "postgres://svc_user:");
         val_catn(aux, secret->b, secret->n);
         val_cat(aux, "@db-internal:5432/app");
         break;
-    case PK_RSA:
-        rsa_block(r, secret);
-        break;
-    case PK_EMAIL:
-        email_body(r, secret);
-        break;
+    case PK_RSA: rsa_block(r, secret); break;
+    case PK_EMAIL: email_body(r, secret); break;
     case PK_PHONE:
-    default:
-        phone_body(r, index, secret);
-        break;
+    default: phone_body(r, index, secret); break;
     }
 }
 
@@ -261,9 +237,9 @@ void plant_value(enum plant_kind kind, uint32_t index, val_t *secret, val_t *aux
 static void inline_form(enum plant_kind kind, const val_t *s, const val_t *aux, uint32_t style, val_t *o)
 {
     static const char *env[PK_COUNT] = {
-        [PK_GITHUB] = "GITHUB_TOKEN=", [PK_OPENAI] = "OPENAI_API_KEY=", [PK_ANTHROPIC] = "ANTHROPIC_API_KEY=",
-        [PK_SLACK] = "SLACK_BOT_TOKEN=", [PK_STRIPE] = "STRIPE_SECRET_KEY=", [PK_GOOGLE] = "GOOGLE_API_KEY=",
-        [PK_SENDGRID] = "SENDGRID_API_KEY=", [PK_JWT] = "SESSION_TOKEN=", [PK_EMAIL] = "NOTIFY_EMAIL=",
+        [PK_GITHUB] = "GITHUB_TOKEN=",       [PK_OPENAI] = "OPENAI_API_KEY=",    [PK_ANTHROPIC] = "ANTHROPIC_API_KEY=",
+        [PK_SLACK] = "SLACK_BOT_TOKEN=",     [PK_STRIPE] = "STRIPE_SECRET_KEY=", [PK_GOOGLE] = "GOOGLE_API_KEY=",
+        [PK_SENDGRID] = "SENDGRID_API_KEY=", [PK_JWT] = "SESSION_TOKEN=",        [PK_EMAIL] = "NOTIFY_EMAIL=",
         [PK_PHONE] = "ONCALL_PHONE="};
     switch (kind) {
     case PK_AWS:
@@ -274,12 +250,8 @@ static void inline_form(enum plant_kind kind, const val_t *s, const val_t *aux, 
         if (style == 2)
             val_cat(o, "\nregion=us-east-1");
         return;
-    case PK_POSTGRES:
-        val_catn(o, aux->b, aux->n);
-        return;
-    case PK_RSA:
-        val_catn(o, s->b, s->n);
-        return;
+    case PK_POSTGRES: val_catn(o, aux->b, aux->n); return;
+    case PK_RSA: val_catn(o, s->b, s->n); return;
     default:
         val_cat(o, env[kind]);
         val_catn(o, s->b, s->n);
@@ -288,8 +260,12 @@ static void inline_form(enum plant_kind kind, const val_t *s, const val_t *aux, 
 }
 
 static const char *CHAT_LEAD[] = {
-    "why does this not work? ", "can you check my config: ", "I keep getting 401 with ",
-    "is it safe to share this? ", "fix the deploy script, current env is ", "my teammate sent me ",
+    "why does this not work? ",
+    "can you check my config: ",
+    "I keep getting 401 with ",
+    "is it safe to share this? ",
+    "fix the deploy script, current env is ",
+    "my teammate sent me ",
 };
 
 void plant_in_context(enum plant_kind kind, uint32_t index, uint32_t style, const char **key, val_t *o)
@@ -359,8 +335,7 @@ void plant_in_context(enum plant_kind kind, uint32_t index, uint32_t style, cons
         val_cat(o, style == 1 ? "sms verification code sent to " : style == 2 ? "tel: " : "");
         val_catn(o, s.b, s.n);
         return;
-    default:
-        break;
+    default: break;
     }
     /* token-shaped kinds */
     if (style == 0) {
@@ -386,19 +361,13 @@ void plant_in_context(enum plant_kind kind, uint32_t index, uint32_t style, cons
         val_cat(o, "GET https://maps.googleapis.com/maps/api/geocode/json?address=Berlin&key=");
         val_catn(o, s.b, s.n), val_cat(o, " -> 403");
         break;
-    case PK_STRIPE:
-        val_cat(o, "payments init: stripe.api_key = '"), val_catn(o, s.b, s.n), val_chr(o, '\'');
-        break;
-    case PK_JWT:
-        val_cat(o, "token rejected (expired): "), val_catn(o, s.b, s.n);
-        break;
+    case PK_STRIPE: val_cat(o, "payments init: stripe.api_key = '"), val_catn(o, s.b, s.n), val_chr(o, '\''); break;
+    case PK_JWT: val_cat(o, "token rejected (expired): "), val_catn(o, s.b, s.n); break;
     case PK_SLACK:
         val_cat(o, "POST https://slack.com/api/chat.postMessage token="), val_catn(o, s.b, s.n);
         val_cat(o, " channel=#oncall ok=false");
         break;
-    default:
-        val_cat(o, "fallback provider configured with key "), val_catn(o, s.b, s.n);
-        break;
+    default: val_cat(o, "fallback provider configured with key "), val_catn(o, s.b, s.n); break;
     }
 }
 

@@ -538,6 +538,7 @@ cmd_down() {
     mkdir -p "$STATE"
     [[ -d $RUN ]] || return 0
     lock_state
+    # shellcheck disable=SC2046 # one word per stop spec
     stop_all $(blast_stop_specs) hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
     bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" down || true

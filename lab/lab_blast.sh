@@ -19,6 +19,7 @@ BLAST_URL_PASSWORD=UrlLabPw-4410
 BLAST_LOGGED_URL="postgres://etl:Pg-Lab-Pw-9921@10.0.0.7:5432/dw"
 BLAST_RANSOM_EMAIL=recover-data@lab-ransom.example
 BLAST_NAMES=(ro mixed ext ransom)
+# shellcheck disable=SC2034 # read by lab.sh, which sources this file
 declare -A CH_CONFIG_HOOK=([ro]=blast_cfg_ro [mixed]=blast_cfg_mixed [ext]=blast_cfg_ext [ransom]=:)
 
 # blast_profile DIR XML: puts XML into the default profile of DIR/users.xml

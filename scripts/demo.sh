@@ -6,9 +6,9 @@ export LEAKSCAN_MODE=connect  # raw SYN probes only inside namespaces a test cre
 build="${1:-build}"
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
 . "$LS_LAB_DIR/lab.env"
-echo "\$ leakscan scan $LAB_EXPOSED $LAB_PROTECTED $LAB_DECOY"
+echo "\$ leakscan scan --scope 127.0.0.0/8 $LAB_EXPOSED $LAB_PROTECTED $LAB_DECOY"
 set +e
-"$build/leakscan" scan --format text "$LAB_EXPOSED" "$LAB_PROTECTED" "$LAB_DECOY"
+"$build/leakscan" scan --scope 127.0.0.0/8 --format text "$LAB_EXPOSED" "$LAB_PROTECTED" "$LAB_DECOY"
 rc=$?
 set -e
 echo

@@ -15,6 +15,7 @@ PACKAGES=(
     mariadb-server mariadb-client                               # lab/lab_mysql.sh
     openssl curl ca-certificates procps iproute2 python3        # lab.sh and integration tests
     nmap nftables                                               # bench/discovery.sh; test_syn_netns (its host-side guard)
+    clang-format shellcheck                                     # scripts/lint.sh: formatting and shell checks
 )
 
 installed() {

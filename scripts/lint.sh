@@ -20,6 +20,28 @@ if hits=$(grep -rnE '(^|[^_a-z])qsort[[:space:]]*\(' src --include='*.c' --inclu
     echo "$hits" >&2
     fail=1
 fi
+# - C formatting: every tracked .c/.h file as clang-format (.clang-format) writes it; `make format` fixes.
+if command -v clang-format >/dev/null; then
+    if ! git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror 2>"$root/.lint-format.log"; then
+        echo "lint: files not formatted as .clang-format says (run 'make format'):" >&2
+        grep -o '^[^:]*:[0-9]*' "$root/.lint-format.log" | cut -d: -f1 | sort -u >&2
+        fail=1
+    fi
+    rm -f "$root/.lint-format.log"
+else
+    echo "lint: clang-format missing (scripts/deps.sh installs it)" >&2
+    fail=1
+fi
+# - Shell scripts: shellcheck at warning level (.shellcheckrc).
+if command -v shellcheck >/dev/null; then
+    if ! git ls-files '*.sh' | xargs shellcheck -S warning >&2; then
+        echo "lint: shellcheck found problems (above)" >&2
+        fail=1
+    fi
+else
+    echo "lint: shellcheck missing (scripts/deps.sh installs it)" >&2
+    fail=1
+fi
 if [ "$fail" = 0 ]; then
     echo "lint: 1 passed, 0 failed"
 fi

@@ -3,11 +3,11 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -76,9 +76,9 @@ void ls_usage_scan(void)
 
 struct scan_out {
     struct ls_report *report;
-    struct ls_store *store;  /* NULL with --no-history or --discover-only */
+    struct ls_store *store; /* NULL with --no-history or --discover-only */
     int64_t scan_id;
-    bool store_failed;       /* reported once; the scan goes on, the exit code becomes 3 */
+    bool store_failed; /* reported once; the scan goes on, the exit code becomes 3 */
     FILE *out;
     enum ls_format format;
     bool discover_only;
@@ -167,21 +167,21 @@ static void on_suspect(void *ud, const struct ls_honeypot_host *h)
     struct ls_strbuf b;
     ls_sb_init(&b, list, sizeof list);
     for (unsigned i = 0; i < h->nengines; i++)
-        ls_sb_printf(&b,
-                     o->format == LS_FORMAT_JSONL || (o->discover_only && o->format != LS_FORMAT_TEXT) ? "%s\"%s\""
-                                                                                                        : "%s%s",
-                     i ? "," : "", h->engines[i]);
+        ls_sb_printf(
+            &b, o->format == LS_FORMAT_JSONL || (o->discover_only && o->format != LS_FORMAT_TEXT) ? "%s\"%s\"" : "%s%s",
+            i ? "," : "", h->engines[i]);
     if (o->format == LS_FORMAT_TEXT)
         fprintf(o->out, "likely honeypot/tarpit %s: open on the default ports of %u database engines at once (%s)\n",
                 h->ip, h->nengines, list);
     else if (o->format == LS_FORMAT_JSONL || o->discover_only)
-        fprintf(o->out,
-                "{\"type\":\"honeypot\",\"ip\":\"%s\",\"engines\":[%s],\"open_db_ports\":%u,"
-                "\"reason\":\"open on the default ports of %u database engines at once: likely a honeypot or tarpit\"}\n",
-                h->ip, list, h->open_db_ports, h->nengines);
+        fprintf(
+            o->out,
+            "{\"type\":\"honeypot\",\"ip\":\"%s\",\"engines\":[%s],\"open_db_ports\":%u,"
+            "\"reason\":\"open on the default ports of %u database engines at once: likely a honeypot or tarpit\"}\n",
+            h->ip, list, h->open_db_ports, h->nengines);
     else {
-        ls_cli_error("%s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)",
-                h->ip, h->nengines, list);
+        ls_cli_error("%s is likely a honeypot/tarpit: open on the default ports of %u database engines (%s)", h->ip,
+                     h->nengines, list);
         keep_suspect(o, h);
     }
     fflush(o->out);
@@ -272,8 +272,11 @@ static int prepare_order(struct ls_scan_config *cfg, const struct ls_target_list
 static int save_resume(const struct ls_scan_config *cfg, const char *path)
 {
     char err[512];
-    struct ls_resume_state st = {.seed = cfg->seed, .shard_idx = cfg->shard_idx, .shard_n = cfg->shard_n,
-                                 .hash = cfg->resume.hash, .pos = cfg->resume.pos};
+    struct ls_resume_state st = {.seed = cfg->seed,
+                                 .shard_idx = cfg->shard_idx,
+                                 .shard_n = cfg->shard_n,
+                                 .hash = cfg->resume.hash,
+                                 .pos = cfg->resume.pos};
     if (ls_resume_write(path, &st, err, sizeof err) != 0) {
         ls_cli_error("interrupted; %s", err);
         return LS_EXIT_RUNTIME;
@@ -283,10 +286,33 @@ static int save_resume(const struct ls_scan_config *cfg, const char *path)
 }
 
 enum {
-    OPT_FORMAT = 256, OPT_CONCURRENCY, OPT_TIMEOUT, OPT_RETRIES, OPT_SERVICE_TIMEOUT, OPT_SAMPLE,
-    OPT_MAX_BYTES, OPT_DEEP, OPT_DISCOVER_ONLY, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_NO_COLOR, OPT_HELP, OPT_DB,
-    OPT_NO_HISTORY, OPT_RATE, OPT_MAX_PER_HOST, OPT_SCOPE, OPT_EXCLUDE, OPT_SEED, OPT_SHARD, OPT_RESUME,
-    OPT_RESUME_OUT, OPT_CONNECT, OPT_HOSTS_FILE, OPT_HONEYPOT, OPT_ENGINES,
+    OPT_FORMAT = 256,
+    OPT_CONCURRENCY,
+    OPT_TIMEOUT,
+    OPT_RETRIES,
+    OPT_SERVICE_TIMEOUT,
+    OPT_SAMPLE,
+    OPT_MAX_BYTES,
+    OPT_DEEP,
+    OPT_DISCOVER_ONLY,
+    OPT_SHOW_SECRETS,
+    OPT_FAIL_ON,
+    OPT_NO_COLOR,
+    OPT_HELP,
+    OPT_DB,
+    OPT_NO_HISTORY,
+    OPT_RATE,
+    OPT_MAX_PER_HOST,
+    OPT_SCOPE,
+    OPT_EXCLUDE,
+    OPT_SEED,
+    OPT_SHARD,
+    OPT_RESUME,
+    OPT_RESUME_OUT,
+    OPT_CONNECT,
+    OPT_HOSTS_FILE,
+    OPT_HONEYPOT,
+    OPT_ENGINES,
 };
 
 static const struct option long_opts[] = {
@@ -360,9 +386,11 @@ int ls_cmd_scan(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'q': quiet = true; break;
         case OPT_FORMAT:
-            if ((format = ls_format_parse(optarg)) < 0)
-                { ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
-                                 optarg); goto usage; }
+            if ((format = ls_format_parse(optarg)) < 0) {
+                ls_usage_error("bad value '%s' for --format: expected text, jsonl, json, html, sarif or markdown",
+                               optarg);
+                goto usage;
+            }
             break;
         case OPT_CONCURRENCY:
             if (parse_num("--concurrency", optarg, 1, 100000, &v))
@@ -401,9 +429,10 @@ int ls_cmd_scan(int argc, char **argv)
         case OPT_DISCOVER_ONLY: cfg.discover_only = true; break;
         case OPT_SHOW_SECRETS: cfg.limits.show_secrets = true; break;
         case OPT_FAIL_ON:
-            if ((fail_on = ls_severity_parse(optarg)) < 0)
-                { ls_usage_error("bad value '%s' for --fail-on: expected critical, high, medium, low or info",
-                                      optarg); goto usage; }
+            if ((fail_on = ls_severity_parse(optarg)) < 0) {
+                ls_usage_error("bad value '%s' for --fail-on: expected critical, high, medium, low or info", optarg);
+                goto usage;
+            }
             break;
         case OPT_NO_COLOR: no_color = true; break;
         case OPT_RATE:
@@ -437,8 +466,8 @@ int ls_cmd_scan(int argc, char **argv)
             }
             /* fall through */
         case OPT_EXCLUDE:
-            if (ls_scope_add(c == OPT_SCOPE ? &scope : &exclude, c == OPT_SCOPE ? "--scope" : "--exclude", optarg,
-                             err, sizeof err) != 0) {
+            if (ls_scope_add(c == OPT_SCOPE ? &scope : &exclude, c == OPT_SCOPE ? "--scope" : "--exclude", optarg, err,
+                             sizeof err) != 0) {
                 ls_usage_error("%s", err);
                 goto usage;
             }
@@ -460,9 +489,19 @@ int ls_cmd_scan(int argc, char **argv)
         case OPT_HOSTS_FILE: cfg.hosts_file = optarg; break;
         case OPT_DB: db = optarg; break;
         case OPT_NO_HISTORY: no_history = true; break;
-        case OPT_HELP: ls_usage_scan(); ls_scope_free(&scope); ls_scope_free(&exclude); return LS_EXIT_OK;
-        case ':': { ls_usage_error("option '%s' needs a value", argv[optind - 1]); goto usage; }
-        default: { ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]); goto usage; }
+        case OPT_HELP:
+            ls_usage_scan();
+            ls_scope_free(&scope);
+            ls_scope_free(&exclude);
+            return LS_EXIT_OK;
+        case ':': {
+            ls_usage_error("option '%s' needs a value", argv[optind - 1]);
+            goto usage;
+        }
+        default: {
+            ls_usage_error("unknown option '%s' (try 'leakscan help scan')", argv[optind - 1]);
+            goto usage;
+        }
         }
     }
     if (optind >= argc) {
@@ -492,7 +531,7 @@ int ls_cmd_scan(int argc, char **argv)
             goto out;
         }
     }
-    if (ports_spec               ? ls_ports_parse(&ports, ports_spec, err, sizeof err) != 0
+    if (ports_spec           ? ls_ports_parse(&ports, ports_spec, err, sizeof err) != 0
         : cfg.limits.engines ? ls_ports_of_engines(&ports, cfg.limits.engines) != 0
                              : ls_ports_default(&ports) != 0) {
         ls_usage_error("%s", ports_spec ? err : "cannot build the default port list");

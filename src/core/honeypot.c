@@ -12,8 +12,8 @@
 #include "net/conn.h"
 
 struct hp_entry {
-    struct sockaddr_storage addr;  /* port 0; ss_family 0 = empty slot */
-    uint32_t engines;              /* bit per engine id */
+    struct sockaddr_storage addr; /* port 0; ss_family 0 = empty slot */
+    uint32_t engines;             /* bit per engine id */
     unsigned open;
 };
 
@@ -102,8 +102,7 @@ void ls_honeypot_open(struct ls_honeypot *h, const struct sockaddr *sa)
     pthread_mutex_unlock(&h->mu);
 }
 
-unsigned ls_honeypot_report(struct ls_honeypot *h, void (*cb)(void *ud, const struct ls_honeypot_host *host),
-                            void *ud)
+unsigned ls_honeypot_report(struct ls_honeypot *h, void (*cb)(void *ud, const struct ls_honeypot_host *host), void *ud)
 {
     unsigned suspects = 0;
     pthread_mutex_lock(&h->mu);

@@ -17,9 +17,9 @@ struct ls_honeypot;
 
 struct ls_honeypot_host {
     const char *ip;
-    unsigned open_db_ports;        /* open ports of the `db` set on this host */
+    unsigned open_db_ports; /* open ports of the `db` set on this host */
     unsigned nengines;
-    const char *engines[32];       /* their engines' names, in the `db` list order */
+    const char *engines[32]; /* their engines' names, in the `db` list order */
 };
 
 /* min_engines >= 2. NULL on allocation failure. */
@@ -27,8 +27,7 @@ struct ls_honeypot *ls_honeypot_new(unsigned min_engines);
 /* An open port (port set in sa); ports outside the `db` set are ignored. */
 void ls_honeypot_open(struct ls_honeypot *h, const struct sockaddr *sa);
 /* Calls cb once per suspect host; returns how many there were. */
-unsigned ls_honeypot_report(struct ls_honeypot *h, void (*cb)(void *ud, const struct ls_honeypot_host *host),
-                            void *ud);
+unsigned ls_honeypot_report(struct ls_honeypot *h, void (*cb)(void *ud, const struct ls_honeypot_host *host), void *ud);
 void ls_honeypot_free(struct ls_honeypot *h);
 
 #endif

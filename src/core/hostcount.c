@@ -10,7 +10,7 @@
 
 struct node {
     struct node *next;
-    uint8_t key[17];   /* family byte + address */
+    uint8_t key[17]; /* family byte + address */
     unsigned count;
 };
 

@@ -9,8 +9,8 @@
 #include <event2/event.h>
 
 #include "core/service_redact.h"
-#include "engines/unknown/banner.h"
 #include "detect/tablescan.h"
+#include "engines/unknown/banner.h"
 #include "net/conn.h"
 
 struct ls_job {
@@ -22,12 +22,12 @@ struct ls_job {
     const struct ls_engine **cand; /* every engine the port suggests, then the unknown fallback */
     bool *cand_tls;
     size_t ncand, next, maxcand;
-    bool looking;                  /* the current session is the first look of an unclaimed port */
-    const struct ls_engine *eng;   /* engine of the current session */
-    bool open;                     /* eng->ops->open succeeded */
+    bool looking;                /* the current session is the first look of an unclaimed port */
+    const struct ls_engine *eng; /* engine of the current session */
+    bool open;                   /* eng->ops->open succeeded */
     bool identified;
     struct ls_session s;
-    size_t table;                  /* table being sampled */
+    size_t table; /* table being sampled */
     struct ls_tablescan *ts;
     struct event *deadline;
 };

@@ -26,7 +26,7 @@ struct ls_pipeline {
 
 /* Starts assessing host:port (addr holds the port). `host` is the name the user gave (or the ip).
  * Returns 0 (on_job_end will follow, possibly before this returns) or -1 if nothing started. */
-int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, socklen_t addrlen,
-                 const char *host, bool host_is_name);
+int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, socklen_t addrlen, const char *host,
+                 bool host_is_name);
 
 #endif

@@ -1,8 +1,8 @@
 /* Port-list parsing for -p LIST: "N", "N-M", "db" (the built-in database port set) and "-"
  * (1-65535), comma-separated; see targets.h for the contract. */
 #include "core/targets.h"
-#include "util/textutil.h"
 #include "engines/catalog.h"
+#include "util/textutil.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,7 +14,10 @@
 
 #define PORT_BITMAP_BYTES (65536 / 8)
 
-static void bit_set(uint8_t *bm, unsigned p) { bm[p >> 3] |= (uint8_t)(1u << (p & 7)); }
+static void bit_set(uint8_t *bm, unsigned p)
+{
+    bm[p >> 3] |= (uint8_t)(1u << (p & 7));
+}
 
 static void set_port(uint16_t port, bool tls, void *ud)
 {
@@ -57,7 +60,7 @@ static int port_item_num(const char *s, size_t len, uint16_t *port, char *err, s
     for (size_t i = 0; i < len; i++)
         digits &= ls_is_digit(s[i]);
     ls_set_err(err, errlen, "bad port '%s': %s", ls_quote(q, sizeof q, s, len),
-            digits ? "must be 1-65535" : "not a number");
+               digits ? "must be 1-65535" : "not a number");
     return -1;
 }
 
@@ -100,11 +103,10 @@ int ls_ports_parse(struct ls_port_list *out, const char *spec, char *err, size_t
             uint16_t a, b;
             if (alen == 0 || blen == 0) {
                 ls_set_err(err, errlen, "bad port range '%s': missing %s", ls_quote(q, sizeof q, item, len),
-                        alen == 0 ? "start" : "end");
+                           alen == 0 ? "start" : "end");
                 goto fail;
             }
-            if (port_item_num(item, alen, &a, err, errlen) != 0 ||
-                port_item_num(dash + 1, blen, &b, err, errlen) != 0)
+            if (port_item_num(item, alen, &a, err, errlen) != 0 || port_item_num(dash + 1, blen, &b, err, errlen) != 0)
                 goto fail;
             if (a > b) {
                 ls_set_err(err, errlen, "bad port range '%s': start is after end", ls_quote(q, sizeof q, item, len));
@@ -162,7 +164,10 @@ int ls_ports_of_engines(struct ls_port_list *out, const char *const *engines)
     return ports_of(out, engines ? engines : none);
 }
 
-int ls_ports_default(struct ls_port_list *out) { return ports_of(out, NULL); }
+int ls_ports_default(struct ls_port_list *out)
+{
+    return ports_of(out, NULL);
+}
 
 void ls_port_list_free(struct ls_port_list *l)
 {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct ls_rate {
-    double rate;        /* per second; 0 = unlimited */
+    double rate; /* per second; 0 = unlimited */
     double tokens, burst;
     uint64_t last_ns;
 };

@@ -13,7 +13,7 @@
 
 struct ls_resume_state {
     uint64_t seed;
-    uint64_t shard_idx, shard_n;   /* 0-based index */
+    uint64_t shard_idx, shard_n; /* 0-based index */
     uint64_t hash;
     uint64_t pos;
 };

@@ -27,7 +27,7 @@ unsigned ls_rtt_timeout_ms(const struct ls_rtt *r, unsigned cap_ms)
 
 const char *ls_rtt_policy(bool adaptive)
 {
-    return adaptive ? "max(" STR(LS_RTT_FLOOR_MS) " ms, 2*srtt+4*rttvar) once " STR(LS_RTT_MIN_SAMPLES)
-                      " round trips are measured, else --timeout; never above --timeout"
+    return adaptive ? "max(" STR(LS_RTT_FLOOR_MS) " ms, 2*srtt+4*rttvar) once " STR(
+                          LS_RTT_MIN_SAMPLES) " round trips are measured, else --timeout; never above --timeout"
                     : "--timeout";
 }

@@ -13,7 +13,7 @@
 #define LS_RTT_FLOOR_MS 250
 
 struct ls_rtt {
-    double srtt, rttvar;           /* microseconds */
+    double srtt, rttvar; /* microseconds */
     uint64_t samples;
 };
 

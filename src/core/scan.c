@@ -204,14 +204,12 @@ static int probe_connect(struct probe *pr)
     pr->t0_ns = ls_scan_now_ns();
     int fd = -1, err;
     switch (ls_probe_start(&sc->pool, (struct sockaddr *)&pr->sa, pr->salen, &fd, &err)) {
-    case LS_PROBE_OPEN:
-        return 1;
+    case LS_PROBE_OPEN: return 1;
     case LS_PROBE_CLOSED:
         if (ls_probe_round_trip(err))
             rtt_sample(sc, pr->t0_ns);
         return -1;
-    case LS_PROBE_FAILED:
-        return -1;
+    case LS_PROBE_FAILED: return -1;
     case LS_PROBE_NOPORT: { /* out of source ports: never lose the probe, try again shortly */
         pr->ev = evtimer_new(sc->base, on_probe, pr);
         struct timeval tv = {0, 20000};
@@ -220,8 +218,7 @@ static int probe_connect(struct probe *pr)
             return -1;
         return 0;
     }
-    case LS_PROBE_PENDING:
-        break;
+    case LS_PROBE_PENDING: break;
     }
     pr->fd = fd;
     pr->ev = event_new(sc->base, pr->fd, EV_WRITE, on_probe, pr);
@@ -559,8 +556,14 @@ static void run_loops(struct scan *sc, unsigned nloops)
     unsigned started = 0;
     for (unsigned i = 0; i + 1 < nloops; i++) {
         struct worker *w = &ws[i];
-        w->sc = (struct scan){.cfg = sc->cfg, .res = sc->res, .check = sc->check, .walk = sc->walk,
-                              .concurrency = sc->concurrency, .sum = &w->sum, .sh = sc->sh, .hp = sc->hp,
+        w->sc = (struct scan){.cfg = sc->cfg,
+                              .res = sc->res,
+                              .check = sc->check,
+                              .walk = sc->walk,
+                              .concurrency = sc->concurrency,
+                              .sum = &w->sum,
+                              .sh = sc->sh,
+                              .hp = sc->hp,
                               .collect = sc->collect};
         w->rate = sc->cfg->rate / nloops;
         w->sc.base = event_base_new();
@@ -600,8 +603,8 @@ static int prepare_walk(struct scan *sc, char *err, size_t errlen)
             naddrs[i] = 0;
         addrs += naddrs[i];
     }
-    int rc = ls_walk_init(&sc->walk, tl, cfg->ports, naddrs, cfg->seed, cfg->shard_idx,
-                          cfg->shard_n ? cfg->shard_n : 1);
+    int rc =
+        ls_walk_init(&sc->walk, tl, cfg->ports, naddrs, cfg->seed, cfg->shard_idx, cfg->shard_n ? cfg->shard_n : 1);
     free(naddrs);
     if (rc != 0) {
         snprintf(err, errlen, "too many (address, port) pairs to scan");

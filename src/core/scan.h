@@ -23,34 +23,38 @@ struct ls_scan_config {
     const struct ls_target_list *targets;
     const struct ls_port_list *ports;
     struct ls_scan_limits limits;
-    unsigned concurrency;          /* simultaneous probes + assessments; 0 = from RLIMIT_NOFILE */
-    unsigned retries;              /* extra connect attempts after a timeout; SYN mode: extra passes */
-    bool retries_set;              /* --retries given (SYN mode makes one pass unless it is) */
+    unsigned concurrency; /* simultaneous probes + assessments; 0 = from RLIMIT_NOFILE */
+    unsigned retries;     /* extra connect attempts after a timeout; SYN mode: extra passes */
+    bool retries_set;     /* --retries given (SYN mode makes one pass unless it is) */
     bool discover_only;
-    enum ls_scan_mode { LS_MODE_AUTO, LS_MODE_CONNECT, LS_MODE_SYN } mode; /* AUTO: SYN when all
-                                      targets are IPv4 and a raw socket can be opened */
-    uint64_t seed;                 /* probe order key */
-    uint64_t shard_idx, shard_n;   /* this shard, 0-based, of shard_n >= 1 (0 means 1) */
-    double rate;                   /* new connections per second, 0 = unlimited */
-    unsigned max_per_host;         /* probes in flight per address, 0 = unlimited */
-    const struct ls_scope *scope;  /* if non-NULL and non-empty: every target must lie inside */
-    const struct ls_scope *exclude;/* user exclusions (the built-in ones are always applied) */
-    bool adaptive_timeout;         /* connect timeout from measured RTTs, --timeout the ceiling */
-    bool progress;                 /* progress line on stderr (the caller checks for a TTY) */
-    bool stats;                    /* discovery engine's timings and timeout policy on stderr */
-    uint64_t warn_probes;          /* print the probe count on stderr when above this (0 = never) */
+    enum ls_scan_mode {
+        LS_MODE_AUTO,
+        LS_MODE_CONNECT,
+        LS_MODE_SYN
+    } mode;                         /* AUTO: SYN when all
+targets are IPv4 and a raw socket can be opened */
+    uint64_t seed;                  /* probe order key */
+    uint64_t shard_idx, shard_n;    /* this shard, 0-based, of shard_n >= 1 (0 means 1) */
+    double rate;                    /* new connections per second, 0 = unlimited */
+    unsigned max_per_host;          /* probes in flight per address, 0 = unlimited */
+    const struct ls_scope *scope;   /* if non-NULL and non-empty: every target must lie inside */
+    const struct ls_scope *exclude; /* user exclusions (the built-in ones are always applied) */
+    bool adaptive_timeout;          /* connect timeout from measured RTTs, --timeout the ceiling */
+    bool progress;                  /* progress line on stderr (the caller checks for a TTY) */
+    bool stats;                     /* discovery engine's timings and timeout policy on stderr */
+    uint64_t warn_probes;           /* print the probe count on stderr when above this (0 = never) */
     /* in: position to start from (within the shard) and the hash it was saved with (0 = new scan);
      * out: position reached, the arguments' hash, whether a signal stopped the scan */
     struct ls_scan_resume {
         uint64_t pos, hash;
         bool interrupted;
     } resume;
-    uint64_t args_hash;            /* hash of the arguments that shape the index space */
-    const char *hosts_file;        /* hidden --hosts-file: hosts file for the resolver (tests) */
+    uint64_t args_hash;     /* hash of the arguments that shape the index space */
+    const char *hosts_file; /* hidden --hosts-file: hosts file for the resolver (tests) */
     const struct ls_detector *detector;
     void (*on_service)(void *ud, const struct ls_service *svc);
-    void (*on_open)(void *ud, const char *ip, uint16_t port);   /* discover-only results */
-    unsigned honeypot_engines;     /* flag hosts open on ports of this many engines (0 = off) */
+    void (*on_open)(void *ud, const char *ip, uint16_t port); /* discover-only results */
+    unsigned honeypot_engines; /* flag hosts open on ports of this many engines (0 = off) */
     void (*on_suspect)(void *ud, const struct ls_honeypot_host *host); /* after discovery */
     void *ud;
 };

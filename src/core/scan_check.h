@@ -20,16 +20,20 @@
 
 struct ls_check {
     struct ls_scope builtin;
-    const struct ls_scope *exclude;   /* may be NULL */
-    uint8_t *state;                   /* per target: 0 clean, 1 check each address, 2 all excluded */
+    const struct ls_scope *exclude; /* may be NULL */
+    uint8_t *state;                 /* per target: 0 clean, 1 check each address, 2 all excluded */
 };
 
 int ls_check_init(struct ls_check *c, const struct ls_target_list *tl, const struct ls_resolved *res,
                   const struct ls_scope *scope, const struct ls_scope *exclude, char *err, size_t errlen);
-static inline bool ls_check_fully_excluded(const struct ls_check *c, size_t t) { return c->state[t] == 2; }
+static inline bool ls_check_fully_excluded(const struct ls_check *c, size_t t)
+{
+    return c->state[t] == 2;
+}
 static inline bool ls_check_excluded(const struct ls_check *c, size_t t, const struct sockaddr *sa)
 {
-    return c->state[t] == 1 && (ls_scope_contains(&c->builtin, sa) || (c->exclude && ls_scope_contains(c->exclude, sa)));
+    return c->state[t] == 1 &&
+           (ls_scope_contains(&c->builtin, sa) || (c->exclude && ls_scope_contains(c->exclude, sa)));
 }
 /* Folds the resolved addresses and the exclusions into the caller's hash of the arguments. */
 uint64_t ls_check_hash(const struct ls_check *c, uint64_t args_hash, const struct ls_resolved *res, size_t n);

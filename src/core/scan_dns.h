@@ -12,9 +12,9 @@
 struct event_base;
 
 struct ls_resolved {
-    struct sockaddr_storage *addrs;   /* unique, at most 64 */
+    struct sockaddr_storage *addrs; /* unique, at most 64 */
     size_t n;
-    int error;                        /* EVUTIL_EAI_* or 0 */
+    int error; /* EVUTIL_EAI_* or 0 */
 };
 
 /* Resolves every NAME target of tl; res gets tl->n entries (non-names stay empty). hosts_file, if

@@ -3,12 +3,12 @@
 #ifndef LS_CORE_SCAN_INT_H
 #define LS_CORE_SCAN_INT_H
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 
 #include "core/pipeline.h"
 #include "core/ratelimit.h"
@@ -19,12 +19,12 @@
 #include "core/scan_sock.h"
 #include "core/walk.h"
 
-#define DEFER_MAX 1024          /* probes held back by --max-per-host before the walk pauses */
+#define DEFER_MAX 1024 /* probes held back by --max-per-host before the walk pauses */
 
 struct probe;
 
-#define FILL_BATCH 2048         /* probes started per fill() before the loop polls again */
-#define CHUNK 64                /* positions a connect-mode thread claims at a time */
+#define FILL_BATCH 2048 /* probes started per fill() before the loop polls again */
+#define CHUNK 64        /* positions a connect-mode thread claims at a time */
 
 /* Connect-mode discovery on several event loops (one thread each): positions are claimed in
  * chunks from one counter, and a stopping thread finishes its chunk, so every position below
@@ -33,8 +33,8 @@ struct open_list;
 struct scan_shared {
     _Atomic uint64_t next;
     atomic_int stop;
-    pthread_mutex_t out_mu;        /* around cfg->on_open and appends to `found` */
-    struct open_list *found;       /* opens awaiting the engines (the first loop's list) */
+    pthread_mutex_t out_mu;  /* around cfg->on_open and appends to `found` */
+    struct open_list *found; /* opens awaiting the engines (the first loop's list) */
 };
 
 /* Ports found open by a discovery phase (SYN probes, or connect probes on several loops), to be
@@ -42,8 +42,8 @@ struct scan_shared {
 struct found_open {
     struct sockaddr_storage sa;
     size_t target;
-    uint64_t pos;                  /* walk position it was found at (SYN mode: where discovery
-                                      started; a resume from there cannot lose it) */
+    uint64_t pos; /* walk position it was found at (SYN mode: where discovery
+                     started; a resume from there cannot lose it) */
 };
 struct open_list {
     struct found_open *v;
@@ -56,12 +56,12 @@ bool ls_open_list_add(struct open_list *l, const struct sockaddr *sa, size_t tar
 struct scan {
     struct ls_scan_config *cfg;
     struct event_base *base;
-    struct ls_resolved *res;       /* per target (NAME only) */
-    struct ls_check check;         /* exclusion state per target */
+    struct ls_resolved *res; /* per target (NAME only) */
+    struct ls_check check;   /* exclusion state per target */
     struct ls_pipeline pipeline;
     struct ls_walk walk;
     struct ls_rate rate;
-    struct ls_hostcount *hosts;    /* --max-per-host */
+    struct ls_hostcount *hosts; /* --max-per-host */
     struct probe *defer[DEFER_MAX];
     size_t ndefer;
     struct event *rate_ev, *progress_ev, *sig_int, *sig_term;
@@ -69,18 +69,18 @@ struct scan {
     unsigned inflight;
     unsigned concurrency;
     bool filling, refill;
-    struct ls_rtt rtt;             /* connect round trips (adaptive timeout) */
+    struct ls_rtt rtt; /* connect round trips (adaptive timeout) */
     uint64_t skipped, t_start_ns;
-    struct open_list found;        /* opens of the discovery phase, to assess */
-    bool assess_found;             /* this loop probes `found`, not the walk (assessment phase) */
-    bool collect;                  /* discovery phase of a two-phase scan: opens go to `found` */
+    struct open_list found; /* opens of the discovery phase, to assess */
+    bool assess_found;      /* this loop probes `found`, not the walk (assessment phase) */
+    bool collect;           /* discovery phase of a two-phase scan: opens go to `found` */
     struct ls_scan_summary *sum;
-    struct scan_shared *sh;        /* NULL with one loop */
-    uint64_t cur, lim;             /* the claimed chunk [cur, lim) */
-    uint64_t last_pos;             /* walk position of the pair ls_scan_next_addr returned last */
-    struct ls_honeypot *hp;        /* open db ports per host (shared by all loops), or NULL */
-    struct ls_sockpool pool;       /* this loop's probe sockets (reuse, source spread) */
-    struct event *more_ev;         /* fill() again after the loop has polled once */
+    struct scan_shared *sh;  /* NULL with one loop */
+    uint64_t cur, lim;       /* the claimed chunk [cur, lim) */
+    uint64_t last_pos;       /* walk position of the pair ls_scan_next_addr returned last */
+    struct ls_honeypot *hp;  /* open db ports per host (shared by all loops), or NULL */
+    struct ls_sockpool pool; /* this loop's probe sockets (reuse, source spread) */
+    struct event *more_ev;   /* fill() again after the loop has polled once */
 };
 
 struct probe {
@@ -89,9 +89,9 @@ struct probe {
     struct event *ev;
     struct sockaddr_storage sa;
     socklen_t salen;
-    const char *host;              /* points into the target list */
-    size_t target;                 /* its index there */
-    uint64_t pos;                  /* its walk position */
+    const char *host; /* points into the target list */
+    size_t target;    /* its index there */
+    uint64_t pos;     /* its walk position */
     bool host_is_name, counted;
     unsigned attempt, port_waits;
     uint64_t t0_ns;

@@ -131,7 +131,7 @@ enum ls_probe_result ls_probe_start(struct ls_sockpool *p, const struct sockaddr
     if (errno == EADDRNOTAVAIL || errno == EAGAIN) { /* out of source ports */
         close(fd);
         if (!p->spread && is_loopback4(sa)) {
-            drain(p);          /* unbound sockets would run short again */
+            drain(p); /* unbound sockets would run short again */
             p->spread = true;
             return ls_probe_start(p, sa, salen, fdp, errp);
         }

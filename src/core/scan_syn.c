@@ -23,7 +23,7 @@ static void on_syn_signal(int sig)
 
 struct syn_glue {
     struct scan *sc;
-    struct in_addr *tsrc;          /* per target: source address routing picks */
+    struct in_addr *tsrc; /* per target: source address routing picks */
     uint8_t *have;
     uint64_t start_pos, max_pos;
 };
@@ -134,7 +134,7 @@ bool ls_scan_use_syn(const struct scan *sc)
     return sc->cfg->mode == LS_MODE_SYN || ls_syn_available();
 }
 
-#define COMMON_SOURCE_MAX 4096    /* targets whose route sources are looked up before sending */
+#define COMMON_SOURCE_MAX 4096 /* targets whose route sources are looked up before sending */
 
 /* The source address every probe leaves from when the targets' routes agree (names: every
  * resolved address; ranges: first and last address, as the sender looks a range's source up once),
@@ -202,9 +202,8 @@ int ls_scan_run_syn(struct scan *sc, char *err, size_t errlen)
                 "rttvar %.0f us)\n",
                 (unsigned long long)st.sent, (double)st.send_ns / 1e9, o.retries + 1, o.retries ? "es" : "",
                 (unsigned long long)st.answers, (unsigned long long)st.opens, (double)st.tail_ns / 1e9,
-                st.tail_limit_ms,
-                ls_rtt_policy(o.adaptive),
-                (unsigned long long)st.rtt_samples, st.srtt_us, st.rttvar_us);
+                st.tail_limit_ms, ls_rtt_policy(o.adaptive), (unsigned long long)st.rtt_samples, st.srtt_us,
+                st.rttvar_us);
     sc->sum->probes = st.sent;
     sc->walk.pos = g.max_pos;
     sc->cfg->resume.interrupted = syn_stop != 0;

@@ -9,11 +9,14 @@
 #include "util/textutil.h"
 
 static const char *const builtin[] = {
-    "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
-    "2001:db8::/32", "::", "ff00::/8",
+    "0.0.0.0/8",      "224.0.0.0/4",   "240.0.0.0/4", "192.0.2.0/24", "198.51.100.0/24",
+    "203.0.113.0/24", "2001:db8::/32", "::",          "ff00::/8",
 };
 
-static uint32_t be32(const uint8_t *a) { return (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3]; }
+static uint32_t be32(const uint8_t *a)
+{
+    return (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+}
 
 /* First and last address of an ADDR/CIDR/RANGE target. */
 static void target_bounds(const struct ls_target *t, uint8_t lo[16], uint8_t hi[16])

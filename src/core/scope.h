@@ -21,9 +21,9 @@
 
 struct ls_scope_entry {
     int family;
-    uint8_t lo[16], hi[16];   /* inclusive, network byte order */
-    uint32_t lo4, hi4;        /* host byte order copies for IPv4 */
-    char text[64];            /* as given, for messages */
+    uint8_t lo[16], hi[16]; /* inclusive, network byte order */
+    uint32_t lo4, hi4;      /* host byte order copies for IPv4 */
+    char text[64];          /* as given, for messages */
 };
 
 struct ls_scope {

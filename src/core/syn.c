@@ -20,18 +20,18 @@
 #include "core/rtt.h"
 
 #define BATCH 64
-#define PKT_LEN 44          /* IPv4 20 + TCP 20 + MSS option 4 */
+#define PKT_LEN 44 /* IPv4 20 + TCP 20 + MSS option 4 */
 #define OPEN_SET_BITS 16
 #define RTT_EVERY_MASK 0x3f  /* probes whose cookie has these bits clear are timed (1 in 64) */
 #define RTT_SLOTS 1024       /* send times of timed probes, by cookie; older ones overwritten */
 #define RX_IDLE_NS 1000000   /* receiver naps this long when its queue is empty */
 #define RX_DRAIN_NS 50000000 /* after the scan, the receiver reads on at most this long */
 
-struct open_set {           /* distinct opens, filled by the receiver, drained by the sender */
+struct open_set { /* distinct opens, filled by the receiver, drained by the sender */
     pthread_mutex_t mu;
     struct sockaddr_in *v;
     size_t n, cap, drained;
-    uint64_t *seen;         /* open addressing on (addr << 16 | port) + 1 */
+    uint64_t *seen; /* open addressing on (addr << 16 | port) + 1 */
     size_t seen_cap, seen_n;
 };
 
@@ -45,15 +45,21 @@ struct rx {
     /* round trips of a sample of probes: slot = (cookie >> 6) % RTT_SLOTS holds the cookie's top
      * 16 bits and the send time in microseconds (48 bits); the receiver times the answer */
     _Atomic uint64_t sent_at[RTT_SLOTS];
-    struct ls_rtt rtt;             /* receiver thread only */
-    atomic_uint timeout_ms;        /* ls_rtt_timeout_ms of rtt, published for the sender side */
+    struct ls_rtt rtt;      /* receiver thread only */
+    atomic_uint timeout_ms; /* ls_rtt_timeout_ms of rtt, published for the sender side */
     unsigned cap_ms;
 };
 
 static uint64_t now_us(void);
 
-static bool timed(uint32_t c) { return (c & RTT_EVERY_MASK) == 0; }
-static size_t rtt_slot(uint32_t c) { return (c >> 6) % RTT_SLOTS; }
+static bool timed(uint32_t c)
+{
+    return (c & RTT_EVERY_MASK) == 0;
+}
+static size_t rtt_slot(uint32_t c)
+{
+    return (c >> 6) % RTT_SLOTS;
+}
 
 static void rtt_sent(struct rx *r, uint32_t c, uint64_t us)
 {
@@ -65,7 +71,7 @@ static void rtt_answered(struct rx *r, uint32_t c)
 {
     uint64_t v = atomic_load_explicit(&r->sent_at[rtt_slot(c)], memory_order_relaxed);
     if (v >> 48 != c >> 16)
-        return;             /* overwritten by a later probe, or never sent */
+        return; /* overwritten by a later probe, or never sent */
     uint64_t now = now_us() & 0xffffffffffffull, t = v & 0xffffffffffffull;
     if (now < t)
         return;
@@ -204,7 +210,7 @@ static void *rx_main(void *arg)
     static __thread uint8_t bufs[RX_BATCH][RX_LEN];
     struct mmsghdr msgs[RX_BATCH];
     struct iovec iov[RX_BATCH];
-    uint64_t stop_at = 0;  /* once done: the end of the final drain */
+    uint64_t stop_at = 0; /* once done: the end of the final drain */
     for (;;) {
         /* once the scan is over, read what is queued but stop after RX_DRAIN_NS even if packets
          * keep coming (a busy link or a flood to our port would otherwise keep the queue non-empty
@@ -224,7 +230,7 @@ static void *rx_main(void *arg)
         int n = recvmmsg(r->fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0) {
             if (atomic_load(&r->done))
-                break;     /* queue empty after the scan: every answer that arrived was read */
+                break; /* queue empty after the scan: every answer that arrived was read */
             struct timespec nap = {0, RX_IDLE_NS};
             nanosleep(&nap, NULL);
             continue;
@@ -278,8 +284,8 @@ static void sleep_ns(uint64_t ns)
 struct tx {
     const struct ls_syn_opts *o;
     const struct ls_syn_source *src;
-    struct rx *rx;                 /* for the send times of timed probes */
-    pthread_mutex_t mu;            /* guards src->next and the rate bucket */
+    struct rx *rx;      /* for the send times of timed probes */
+    pthread_mutex_t mu; /* guards src->next and the rate bucket */
     struct ls_rate rate;
     uint16_t sport;
     atomic_bool end, failed;
@@ -378,8 +384,8 @@ static void *tx_main(void *arg)
 static void attach_filter(int fd, uint16_t sport)
 {
     struct sock_filter code[] = {
-        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),          /* X = IP header length */
-        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),           /* TCP destination port */
+        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* X = IP header length */
+        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),  /* TCP destination port */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sport, 0, 1),
         BPF_STMT(BPF_RET | BPF_K, 128),
         BPF_STMT(BPF_RET | BPF_K, 0),
@@ -406,8 +412,8 @@ int ls_syn_scan(const struct ls_syn_opts *o, const struct ls_syn_source *src,
         snprintf(err, errlen, "SYN mode: cannot open a raw socket: %s (use --connect)", strerror(errno));
         return 3;
     }
-    struct rx r = {.fd = rxfd, .key = o->key, .sport = (uint16_t)(61000 + ls_mix64(o->key ^ 0x5359) % 4000),
-                   .cap_ms = o->wait_ms};
+    struct rx r = {
+        .fd = rxfd, .key = o->key, .sport = (uint16_t)(61000 + ls_mix64(o->key ^ 0x5359) % 4000), .cap_ms = o->wait_ms};
     attach_filter(rxfd, r.sport);
     if (o->rx_addr.s_addr != htonl(INADDR_ANY)) {
         struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = o->rx_addr};

@@ -53,10 +53,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TARGET_MAX_LEN 300  /* longest argument worth parsing: a 253-byte name plus ":65535" */
+#define TARGET_MAX_LEN 300 /* longest argument worth parsing: a 253-byte name plus ":65535" */
 #define FILE_LINE_MAX 4096
-
-
 
 /* Strict dotted quad. Sets *leading_zero when that was the only reason for refusing. */
 static int parse_v4(const char *s, size_t len, uint8_t out[4], bool *leading_zero)
@@ -415,8 +413,8 @@ static void list_shrink(struct ls_target_list *l)
 }
 
 /* Parses one target string and appends it; prefix ("file:3: ") goes before the message. */
-static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, bool bounded,
-                      const char *prefix, char *err, size_t errlen)
+static int add_target(struct ls_target_list *out, const char *s, uint64_t *total, bool bounded, const char *prefix,
+                      char *err, size_t errlen)
 {
     struct ls_target t;
     char why[160], q[LS_QUOTE_MAX + 8];
@@ -446,12 +444,19 @@ static int add_target(struct ls_target_list *out, const char *s, uint64_t *total
     return 0;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 static const char *file_kind(mode_t m)
 {
-    return S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device"
-         : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISDIR(m)  ? "a directory"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
 }
 
 /* Opens a list file for reading without ever blocking in open(): O_NONBLOCK (a FIFO without a writer
@@ -545,7 +550,7 @@ static int parse_file(struct ls_target_list *out, const char *path, uint64_t *to
             if (*s == '@') {
                 char q[LS_QUOTE_MAX + 8];
                 ls_set_err(err, errlen, "%sbad target '%s': @file is not allowed inside a target file", prefix,
-                        ls_quote(q, sizeof q, s, strlen(s)));
+                           ls_quote(q, sizeof q, s, strlen(s)));
                 rc = -1;
                 goto done;
             }

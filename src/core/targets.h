@@ -18,14 +18,14 @@ enum ls_target_kind { LS_TARGET_ADDR, LS_TARGET_CIDR, LS_TARGET_NAME, LS_TARGET_
 
 /* 48 bytes on LP64; the text lives in the list's name arena (see ls_target_list_bytes). */
 struct ls_target {
-    uint8_t kind;          /* enum ls_target_kind */
-    uint8_t family;        /* AF_INET or AF_INET6 for ADDR/CIDR/RANGE; 0 for NAME */
-    uint8_t prefix;        /* 32/128 for ADDR and RANGE */
-    uint16_t port;         /* from host:port, else 0 = use the port list */
-    uint8_t addr[16];      /* network byte order; CIDR: host bits cleared */
-    uint8_t addr_end[16];  /* RANGE: the last address (inclusive), network byte order */
-    const char *name;      /* NAME: the host name; others: the literal as given. Owned by the list,
-                            * valid until ls_target_list_free (never moves while the list grows). */
+    uint8_t kind;         /* enum ls_target_kind */
+    uint8_t family;       /* AF_INET or AF_INET6 for ADDR/CIDR/RANGE; 0 for NAME */
+    uint8_t prefix;       /* 32/128 for ADDR and RANGE */
+    uint16_t port;        /* from host:port, else 0 = use the port list */
+    uint8_t addr[16];     /* network byte order; CIDR: host bits cleared */
+    uint8_t addr_end[16]; /* RANGE: the last address (inclusive), network byte order */
+    const char *name;     /* NAME: the host name; others: the literal as given. Owned by the list,
+                           * valid until ls_target_list_free (never moves while the list grows). */
 };
 
 #define LS_MAX_TARGET_TEXT (512u << 20) /* bytes of target text (names plus NULs) in one list */
@@ -55,7 +55,7 @@ uint64_t ls_target_naddrs(const struct ls_target *t);
 int ls_target_addr(const struct ls_target *t, uint64_t i, struct sockaddr_storage *ss, socklen_t *sslen);
 
 struct ls_port_list {
-    uint16_t *v;  /* sorted, unique */
+    uint16_t *v; /* sorted, unique */
     size_t n;
 };
 

@@ -18,8 +18,8 @@
 struct ls_walk {
     const struct ls_target_list *tl;
     const struct ls_port_list *pl;
-    uint64_t *base;    /* tl->n + 1 prefix sums of pairs per target */
-    uint64_t total;    /* pairs in the whole scan (all shards) */
+    uint64_t *base; /* tl->n + 1 prefix sums of pairs per target */
+    uint64_t total; /* pairs in the whole scan (all shards) */
     struct ls_perm perm;
     uint64_t begin, end; /* this shard's positions */
     uint64_t pos;        /* next position, begin <= pos <= end */
@@ -34,7 +34,10 @@ void ls_walk_at(const struct ls_walk *w, uint64_t pos, size_t *target, uint64_t 
 /* The pair at the next position; false when the shard is done. */
 bool ls_walk_next(struct ls_walk *w, size_t *target, uint64_t *addr_idx, uint16_t *port);
 /* Pairs in this shard. */
-static inline uint64_t ls_walk_size(const struct ls_walk *w) { return w->end - w->begin; }
+static inline uint64_t ls_walk_size(const struct ls_walk *w)
+{
+    return w->end - w->begin;
+}
 void ls_walk_free(struct ls_walk *w);
 
 #endif

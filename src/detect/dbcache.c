@@ -5,8 +5,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +21,12 @@
 #include "detect/redact.h"
 #include "util/num.h"
 
-
 static const unsigned char MAGIC[8] = {'L', 'S', 'H', 'S', 'D', 'B', '1', '\n'};
 #define HDR (8 + LS_DBCACHE_KEY + 32 + 8)
 #define MAX_FILE ((size_t)64 << 20)
-#define KEEP 8                   /* database files kept: the most recently used */
-#define TMP_STALE 3600           /* seconds after which a temporary file is a crashed writer's */
-#define PRUNE_SCAN 4096          /* directory entries looked at per prune */
-
+#define KEEP 8          /* database files kept: the most recently used */
+#define TMP_STALE 3600  /* seconds after which a temporary file is a crashed writer's */
+#define PRUNE_SCAN 4096 /* directory entries looked at per prune */
 
 void ls_dbcache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids, unsigned n, unsigned mode,
                     unsigned char key[LS_DBCACHE_KEY])
@@ -40,10 +38,9 @@ void ls_dbcache_key(const char *const *exprs, const unsigned *flags, const unsig
     hs_populate_platform(&plat);
     unsigned long long pf[4] = {plat.tune, plat.cpu_features, plat.reserved1, plat.reserved2};
     const char *ver = hs_version();
-    bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
-              EVP_DigestUpdate(c, "leakscan-hsdb-1", 16) == 1 && EVP_DigestUpdate(c, ver, strlen(ver) + 1) == 1 &&
-              EVP_DigestUpdate(c, pf, sizeof pf) == 1 && EVP_DigestUpdate(c, &mode, sizeof mode) == 1 &&
-              EVP_DigestUpdate(c, &n, sizeof n) == 1;
+    bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, "leakscan-hsdb-1", 16) == 1 &&
+              EVP_DigestUpdate(c, ver, strlen(ver) + 1) == 1 && EVP_DigestUpdate(c, pf, sizeof pf) == 1 &&
+              EVP_DigestUpdate(c, &mode, sizeof mode) == 1 && EVP_DigestUpdate(c, &n, sizeof n) == 1;
     for (unsigned i = 0; ok && i < n; i++)
         ok = EVP_DigestUpdate(c, exprs[i], strlen(exprs[i]) + 1) == 1 &&
              EVP_DigestUpdate(c, &flags[i], sizeof flags[i]) == 1 && EVP_DigestUpdate(c, &ids[i], sizeof ids[i]) == 1;
@@ -251,8 +248,8 @@ static void prune(int dfd, const char *fresh)
     while ((e = readdir(dh)) && seen++ < PRUNE_SCAN) {
         bool db = is_db_name(e->d_name), tmp = !db && is_tmp_name(e->d_name);
         struct stat st;
-        if ((!db && !tmp) || strcmp(e->d_name, fresh) == 0 ||
-            fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+        if ((!db && !tmp) || strcmp(e->d_name, fresh) == 0 || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
             continue;
         if (tmp) {
             if (now - st.st_mtim.tv_sec > TMP_STALE)

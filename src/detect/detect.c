@@ -37,7 +37,7 @@ struct ls_detector {
     size_t nvar;
     const struct ls_rule *rules;
     size_t nrules;
-    struct ls_shortscan shorts; /* the short prefilters' needles */
+    struct ls_shortscan shorts;    /* the short prefilters' needles */
     size_t shortvar[LS_SHORT_MAX]; /* needle -> variant */
 };
 
@@ -567,8 +567,7 @@ struct screen {
     size_t n;
 };
 
-static int on_screen_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
-                         void *ctx)
+static int on_screen_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
 {
     struct screen *sc = ctx;
     (void)id, (void)from, (void)flags;

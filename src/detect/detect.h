@@ -60,10 +60,10 @@ uint64_t ls_detect_newlines(const struct ls_detect_scratch *s, const char *buf, 
  * offset at which some rule's prefilter match ends (Vectorscan hits, then the short
  * prefilters; an end may be reported more than once). Prefilters have no anchors, word
  * boundaries or lookaround (but for a start-of-range alternative "(?:^|[^...])" and the short
- * prefilters' "(?<![A-Za-z])", which a separator byte before the sub-range satisfies as well), so every hit that ls_detect_scan(buf + a, b - a) would confirm is
- * reported here with an end in (a, b]: a sub-range without such an end is one where
- * ls_detect_scan finds nothing. Batch scanners use this to screen many small cells with one call
- * and confirm only the cells that have hits. Returns the number of hits reported. */
+ * prefilters' "(?<![A-Za-z])", which a separator byte before the sub-range satisfies as well), so every hit that
+ * ls_detect_scan(buf + a, b - a) would confirm is reported here with an end in (a, b]: a sub-range without such an end
+ * is one where ls_detect_scan finds nothing. Batch scanners use this to screen many small cells with one call and
+ * confirm only the cells that have hits. Returns the number of hits reported. */
 typedef void (*ls_hit_cb)(void *ud, size_t end);
 size_t ls_detect_prefilter(const struct ls_detector *d, struct ls_detect_scratch *s, const char *buf, size_t len,
                            ls_hit_cb hit, void *ud);

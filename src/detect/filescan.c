@@ -35,11 +35,11 @@ size_t ls_filescan_fp_entries = LS_FILESCAN_MAX_DISTINCT;
 struct fstate {
     const struct ls_filescan_opts *o;
     const struct ls_detect_scratch *s; /* its newline index of the window being reported */
-    struct ls_rawmap raw;               /* (rule, raw bytes) -> index into res->secrets */
+    struct ls_rawmap raw;              /* (rule, raw bytes) -> index into res->secrets */
     struct ls_file_result *res;
     size_t cap;
-    struct ls_rawmap byfp;              /* (rule, fingerprint) -> index into res->secrets */
-    uint32_t *unmapped;                 /* records byfp refused (by chance only): scanned on a miss */
+    struct ls_rawmap byfp; /* (rule, fingerprint) -> index into res->secrets */
+    uint32_t *unmapped;    /* records byfp refused (by chance only): scanned on a miss */
     size_t nunmapped, capunmapped;
     uint64_t line, line_start; /* line number at absolute offset `pos`, offset where it starts */
     uint64_t pos;

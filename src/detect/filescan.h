@@ -19,11 +19,11 @@ struct ls_file_result {
     char *path;                     /* owned */
     struct ls_file_secret *secrets; /* first-occurrence order; each .path points at .path above */
     size_t nsecrets;
-    uint64_t bytes; /* input bytes read */
-    bool binary;    /* skipped: a NUL byte in the first 8 KB */
+    uint64_t bytes;       /* input bytes read */
+    bool binary;          /* skipped: a NUL byte in the first 8 KB */
     uint64_t raw_repeats; /* occurrences counted by their raw bytes alone, without decoding (statistics) */
-    char *error;    /* "cannot open 'x': Permission denied", or NULL; owned; the path in it is
-                     * terminal-safe (control bytes and bidi overrides escaped, see ls_text_clean) */
+    char *error;          /* "cannot open 'x': Permission denied", or NULL; owned; the path in it is
+                           * terminal-safe (control bytes and bidi overrides escaped, see ls_text_clean) */
 };
 
 void ls_file_result_free(struct ls_file_result *r);

@@ -60,8 +60,8 @@ uint64_t ls_rawmap_hash(const struct ls_rawmap *m, uint32_t rule, const char *p,
     return h ^ (h >> 33);
 }
 
-static bool slot_is(const struct ls_rawmap *m, const struct ls_rawmap_slot *s, uint64_t h, uint32_t rule,
-                    const char *p, size_t n)
+static bool slot_is(const struct ls_rawmap *m, const struct ls_rawmap_slot *s, uint64_t h, uint32_t rule, const char *p,
+                    size_t n)
 {
     return s->h == h && s->rule == rule && s->len == n && (n == 0 || memcmp(m->bytes + s->off, p, n) == 0);
 }
@@ -160,8 +160,8 @@ int ls_rawmap_put(struct ls_rawmap *m, uint64_t h, uint32_t rule, const char *p,
         return 1;
     if (n)
         memcpy(m->bytes + m->nbytes, p, n);
-    m->slots[j] = (struct ls_rawmap_slot){.h = h, .off = (uint32_t)m->nbytes, .len = (uint32_t)n, .rule = rule,
-                                          .val1 = val + 1};
+    m->slots[j] =
+        (struct ls_rawmap_slot){.h = h, .off = (uint32_t)m->nbytes, .len = (uint32_t)n, .rule = rule, .val1 = val + 1};
     m->nbytes += n;
     m->n++;
     return 0;

@@ -40,10 +40,10 @@ int ls_sha256(const void *val, size_t len, unsigned char md[32])
         sha_ctx = NULL;
     }
     unsigned int mdlen = 0;
-    int ok = !sha_md || !sha_ctx ? EVP_Digest(val, len, md, &mdlen, EVP_sha256(), NULL) == 1
-                                 : EVP_DigestInit_ex2(sha_ctx, sha_md, NULL) == 1 &&
-                                       EVP_DigestUpdate(sha_ctx, val, len) == 1 &&
-                                       EVP_DigestFinal_ex(sha_ctx, md, &mdlen) == 1;
+    int ok = !sha_md || !sha_ctx
+                 ? EVP_Digest(val, len, md, &mdlen, EVP_sha256(), NULL) == 1
+                 : EVP_DigestInit_ex2(sha_ctx, sha_md, NULL) == 1 && EVP_DigestUpdate(sha_ctx, val, len) == 1 &&
+                       EVP_DigestFinal_ex(sha_ctx, md, &mdlen) == 1;
     if (ok && mdlen == 32)
         return 0;
     memset(md, 0, 32); /* cannot happen with a working libcrypto */

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_cloud, ls_rules_ai, ls_rules_devtools, ls_rules_auth, ls_rules_generic, ls_rules_pii, NULL};
+static const struct ls_rule_def *const GROUPS[] = {ls_rules_vendor, ls_rules_cloud,   ls_rules_ai,  ls_rules_devtools,
+                                                   ls_rules_auth,   ls_rules_generic, ls_rules_pii, NULL};
 
 /* Sized from the groups at first use: no cap that could drop a rule silently. */
 static const struct ls_rule_def **defs;

@@ -57,13 +57,13 @@ const struct ls_rule_def ls_rules_pii[] = {
     {.rule = {"phone", LS_CAT_PII, "Phone number (E.164, or national form with context)"},
      .prio = 7,
      .variants = {{"\\+", PHONE_E164, 1, 40, ls_q_plus_digit},
-                  {"(?i)(?:phone|mobile|whatsapp|contact)", PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10,
-                   120, ls_q_phone_word},
+                  {"(?i)(?:phone|mobile|whatsapp|contact)", PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120,
+                   ls_q_phone_word},
                   {/* short words go to the short pass (shortscan.h); they occur inside other words all
                     * the time ("hotel ", "cancel", "Intel"): the byte before them must not be a letter,
                     * as the confirmation demands anyway. "cel" stands for cell(phone). */
-                   "(?i)(?<![A-Za-z])(?:tel|cel|sms|fax)",
-                   PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120, ls_q_digits10}},
+                   "(?i)(?<![A-Za-z])(?:tel|cel|sms|fax)", PHONE_CTX "[^\\r\\n\\d(]{0,40}?" PHONE_NATIONAL, 10, 120,
+                   ls_q_digits10}},
      .validate = ls_v_phone,
      .examples = EX({"sms verification code sent to +14155550123", "+14155550123"},
                     {"call me: +44 7911 123456 after 5pm", "+44 7911 123456"},

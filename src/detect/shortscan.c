@@ -19,7 +19,6 @@
 
 bool ls_shortscan_scalar;
 
-
 /* ---- parsing --------------------------------------------------------------------------------- */
 
 /* One literal byte at *p: a plain byte that is not a regex metacharacter, or escaped punctuation. */
@@ -176,8 +175,9 @@ __attribute__((target("avx2"))) static int scan_avx2(const struct ls_shortscan *
             __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
             __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 2));
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(v0, nlv));
-            __m256i m = _mm256_and_si256(nibbles(v0, lo[0], hi[0], low4),
-                                         _mm256_and_si256(nibbles(v1, lo[1], hi[1], low4), nibbles(v2, lo[2], hi[2], low4)));
+            __m256i m =
+                _mm256_and_si256(nibbles(v0, lo[0], hi[0], low4),
+                                 _mm256_and_si256(nibbles(v1, lo[1], hi[1], low4), nibbles(v2, lo[2], hi[2], low4)));
             uint32_t mask = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
             if (!mask)
                 continue;
@@ -205,8 +205,8 @@ __attribute__((target("avx2"))) static int scan_avx2(const struct ls_shortscan *
 }
 #endif
 
-int ls_shortscan(const struct ls_shortscan *t, const char *buf, size_t len, size_t from, size_t to,
-                 ls_short_hit_fn hit, void *ud, uint16_t *nl)
+int ls_shortscan(const struct ls_shortscan *t, const char *buf, size_t len, size_t from, size_t to, ls_short_hit_fn hit,
+                 void *ud, uint16_t *nl)
 {
     if (to > len)
         to = len;

@@ -16,8 +16,8 @@
 
 struct ls_short_needle {
     unsigned char b[LS_SHORT_LEN];
-    unsigned char len;  /* 1..LS_SHORT_LEN */
-    bool caseless;      /* ASCII letters match either case */
+    unsigned char len;   /* 1..LS_SHORT_LEN */
+    bool caseless;       /* ASCII letters match either case */
     bool after_nonalpha; /* only where the byte before is not an ASCII letter (or there is none) */
 };
 
@@ -32,7 +32,7 @@ struct ls_shortscan {
     struct ls_short_needle n[LS_SHORT_MAX];
     size_t count;
     uint8_t lo[LS_SHORT_LEN][16], hi[LS_SHORT_LEN][16]; /* bit k: needle k takes this nibble at j */
-    uint8_t first[256];                                  /* bit k: needle k can start with this byte */
+    uint8_t first[256];                                 /* bit k: needle k can start with this byte */
 };
 
 void ls_shortscan_init(struct ls_shortscan *t, const struct ls_short_needle *n, size_t count);
@@ -44,8 +44,8 @@ typedef int (*ls_short_hit_fn)(void *ud, size_t k, size_t end);
  * order of start (needles at one start in increasing k); the byte before and the needle's tail
  * may lie outside [from, to). If nl is not NULL (from a multiple of LS_NL_BLOCK), nl[i] receives
  * the number of '\n' in [from + i * LS_NL_BLOCK, ...) up to `to`. Returns 1 if hit stopped it. */
-int ls_shortscan(const struct ls_shortscan *t, const char *buf, size_t len, size_t from, size_t to,
-                 ls_short_hit_fn hit, void *ud, uint16_t *nl);
+int ls_shortscan(const struct ls_shortscan *t, const char *buf, size_t len, size_t from, size_t to, ls_short_hit_fn hit,
+                 void *ud, uint16_t *nl);
 
 /* Test hook: true forces the scalar loop (the path of CPUs without AVX2). */
 extern bool ls_shortscan_scalar;

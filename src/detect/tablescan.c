@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/textutil.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/value.h"
+#include "util/textutil.h"
 
 #define TS_BATCH_BYTES ((size_t)512 << 10) /* cells per prefilter pass, ~cache-sized */
 
@@ -60,10 +60,10 @@ struct ls_tablescan {
     char *bbuf;
     size_t blen;
     struct bcell *cells;
-    uint32_t *coff;  /* cells[i].off, apart for the hit -> cell search */
+    uint32_t *coff; /* cells[i].off, apart for the hit -> cell search */
     bool *hit;
     size_t ncells, cellcap;
-    size_t hcur; /* cell of the last hit: hits mostly arrive in order */
+    size_t hcur;         /* cell of the last hit: hits mostly arrive in order */
     struct quiet *quiet; /* short cells known to hold nothing, QUIET_SLOTS of them, made on first use */
 };
 

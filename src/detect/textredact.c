@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/textutil.h"
 #include "detect/redact.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 struct span {
     size_t a, b;

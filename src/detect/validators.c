@@ -76,7 +76,10 @@ struct word {
     const char *s;
     size_t n;
 };
-#define WORD(lit) {lit, sizeof lit - 1}
+#define WORD(lit)                                                                                                      \
+    {                                                                                                                  \
+        lit, sizeof lit - 1                                                                                            \
+    }
 #define NWORDS(a) (sizeof(a) / sizeof(a)[0])
 
 /* ASCII case folding (ls_ascii_lower). leakscan never calls setlocale, so it runs in the C locale,
@@ -108,11 +111,11 @@ static bool contains_ci(const char *s, size_t n, const struct word *w)
  * the value, comparing only where a mark can start (instead of one memmem pass per mark). */
 static bool has_long_mark(const char *s, size_t n)
 {
-    static const struct word marks[] = {WORD("EXAMPLE"), WORD("example"), WORD("Example"), WORD("XXXXXXXX"),
+    static const struct word marks[] = {WORD("EXAMPLE"),  WORD("example"),  WORD("Example"), WORD("XXXXXXXX"),
                                         WORD("xxxxxxxx"), WORD("********"), WORD("${"),      WORD("<your"),
                                         WORD("YOUR_"),    WORD("your_"),    WORD("your-")};
-    static const bool starts[256] = {['E'] = 1, ['e'] = 1, ['X'] = 1, ['x'] = 1, ['*'] = 1,
-                                     ['$'] = 1, ['<'] = 1, ['Y'] = 1, ['y'] = 1};
+    static const bool starts[256] = {
+        ['E'] = 1, ['e'] = 1, ['X'] = 1, ['x'] = 1, ['*'] = 1, ['$'] = 1, ['<'] = 1, ['Y'] = 1, ['y'] = 1};
     for (size_t i = 0; i + 2 <= n; i++) {
         if (!starts[(unsigned char)s[i]])
             continue;
@@ -129,17 +132,25 @@ static bool has_long_mark(const char *s, size_t n)
 static bool has_short_word(const char *s, size_t n)
 {
     static const struct word bad[] = {
-        WORD("example"),    WORD("xxxx"),      WORD("****"),        WORD("${"),       WORD("{{"),
-        WORD("<your"),      WORD("your_"),     WORD("your-"),       WORD("yourapikey"), WORD("dummy"),
-        WORD("changeme"),   WORD("change_me"), WORD("replace_me"),  WORD("replaceme"), WORD("placeholder"),
-        WORD("redacted"),
+        WORD("example"),    WORD("xxxx"),      WORD("****"),        WORD("${"),
+        WORD("{{"),         WORD("<your"),     WORD("your_"),       WORD("your-"),
+        WORD("yourapikey"), WORD("dummy"),     WORD("changeme"),    WORD("change_me"),
+        WORD("replace_me"), WORD("replaceme"), WORD("placeholder"), WORD("redacted"),
     };
     /* indexed by the raw byte (both cases of a letter), so only candidates pay for folding */
 #define BOTH(c, bits) [c] = (bits), [(c) - 'a' + 'A'] = (bits)
     static const uint16_t first[256] = {
-        BOTH('e', 1u << 0), BOTH('x', 1u << 1), ['*'] = 1u << 2, ['$'] = 1u << 3, ['{'] = 1u << 4, ['<'] = 1u << 5,
-        BOTH('y', 1u << 6 | 1u << 7 | 1u << 8), BOTH('d', 1u << 9), BOTH('c', 1u << 10 | 1u << 11),
-        BOTH('r', 1u << 12 | 1u << 13 | 1u << 15), BOTH('p', 1u << 14),
+        BOTH('e', 1u << 0),
+        BOTH('x', 1u << 1),
+        ['*'] = 1u << 2,
+        ['$'] = 1u << 3,
+        ['{'] = 1u << 4,
+        ['<'] = 1u << 5,
+        BOTH('y', 1u << 6 | 1u << 7 | 1u << 8),
+        BOTH('d', 1u << 9),
+        BOTH('c', 1u << 10 | 1u << 11),
+        BOTH('r', 1u << 12 | 1u << 13 | 1u << 15),
+        BOTH('p', 1u << 14),
     };
 #undef BOTH
     for (size_t i = 0; i + 2 <= n; i++) {
@@ -168,7 +179,6 @@ bool ls_has_backslash(const char *s, size_t n)
 {
     return memchr(s, '\\', n) != NULL;
 }
-
 
 static long hex4(const char *s, size_t n, size_t i)
 {
@@ -288,7 +298,8 @@ bool ls_q_assign(const char *buf, size_t len, size_t e)
 /* e is just past an '@': a local-part character before it, a domain character after it */
 bool ls_q_email(const char *buf, size_t len, size_t e)
 {
-    return e >= 2 && e < len && ls_is_alnum(buf[e]) && (ls_is_alnum(buf[e - 2]) || (buf[e - 2] && strchr("._%+-", buf[e - 2])));
+    return e >= 2 && e < len && ls_is_alnum(buf[e]) &&
+           (ls_is_alnum(buf[e - 2]) || (buf[e - 2] && strchr("._%+-", buf[e - 2])));
 }
 
 /* e is just past a '+': a digit 1-9 follows, and the '+' does not continue a word or number */
@@ -565,20 +576,20 @@ bool ls_v_email(const struct ls_vctx *c)
     while (tld > dom && tld[-1] != '.')
         tld--;
     size_t tn = (size_t)(dom + dn - tld);
-    static const struct word bad_local[] = {WORD("git"),          WORD("noreply"),       WORD("no-reply"),
-                                            WORD("donotreply"),   WORD("do-not-reply"),  WORD("postmaster"),
+    static const struct word bad_local[] = {WORD("git"),          WORD("noreply"),      WORD("no-reply"),
+                                            WORD("donotreply"),   WORD("do-not-reply"), WORD("postmaster"),
                                             WORD("mailer-daemon")};
     if (in_words_ci(v, ln, bad_local, NWORDS(bad_local)))
         return false;
     /* reserved names (RFC 2606, RFC 6761) and file extensions (image@2x.png, bundle@1.2.3.js) */
     static const struct word bad_tld[] = {
-        WORD("example"), WORD("test"),  WORD("invalid"), WORD("localhost"), WORD("local"), WORD("localdomain"),
+        WORD("example"),  WORD("test"), WORD("invalid"), WORD("localhost"), WORD("local"), WORD("localdomain"),
         WORD("internal"), WORD("lan"),  WORD("corp"),    WORD("home"),      WORD("png"),   WORD("jpg"),
-        WORD("jpeg"),    WORD("gif"),   WORD("svg"),     WORD("webp"),      WORD("ico"),   WORD("bmp"),
-        WORD("tif"),     WORD("tiff"),  WORD("avif"),    WORD("heic"),      WORD("js"),    WORD("mjs"),
-        WORD("css"),     WORD("map"),   WORD("json"),    WORD("html"),      WORD("htm"),   WORD("txt"),
-        WORD("log"),     WORD("yaml"),  WORD("yml"),     WORD("xml"),       WORD("md"),    WORD("tsx"),
-        WORD("jsx"),     WORD("vue"),   WORD("scss"),    WORD("woff"),      WORD("woff2")};
+        WORD("jpeg"),     WORD("gif"),  WORD("svg"),     WORD("webp"),      WORD("ico"),   WORD("bmp"),
+        WORD("tif"),      WORD("tiff"), WORD("avif"),    WORD("heic"),      WORD("js"),    WORD("mjs"),
+        WORD("css"),      WORD("map"),  WORD("json"),    WORD("html"),      WORD("htm"),   WORD("txt"),
+        WORD("log"),      WORD("yaml"), WORD("yml"),     WORD("xml"),       WORD("md"),    WORD("tsx"),
+        WORD("jsx"),      WORD("vue"),  WORD("scss"),    WORD("woff"),      WORD("woff2")};
     if (in_words_ci(tld, tn, bad_tld, NWORDS(bad_tld)))
         return false;
     static const struct word bad_dom[] = {WORD("example.com"), WORD("example.org"), WORD("example.net")};

@@ -31,10 +31,9 @@ void ch_assess(struct ls_session *s)
             sev = (sampled_secrets || (classes & LS_CLASS_CHAT)) ? LS_SEV_CRITICAL : LS_SEV_HIGH;
         svc->severity = sev;
         snprintf(evidence, sizeof evidence,
-                 "user 'default' with an empty password ran SELECT version() over the %s interface%s%s",
-                 iface, svc->version[0] ? " and got " : "", svc->version);
-        ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password",
-                            evidence);
+                 "user 'default' with an empty password ran SELECT version() over the %s interface%s%s", iface,
+                 svc->version[0] ? " and got " : "", svc->version);
+        ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password", evidence);
         if (rows > 0) {
             char num[LS_FMT_NUM];
             snprintf(title, sizeof title, "%s rows in %zu tables are readable by anyone who can connect",
@@ -49,10 +48,9 @@ void ch_assess(struct ls_session *s)
         }
         ls_assess_data_risks(svc, "CH", "tables", "rows",
                              (sampled_secrets ? LS_CLASS_SECRETS : 0u) | (classes & (LS_CLASS_CHAT | LS_CLASS_PII)));
-        ls_service_add_remediation(svc,
-                                   "Set a password for 'default': in users.d/default-password.xml give it "
-                                   "<password_sha256_hex> (echo -n \"$PW\" | sha256sum) instead of an empty "
-                                   "<password>.");
+        ls_service_add_remediation(svc, "Set a password for 'default': in users.d/default-password.xml give it "
+                                        "<password_sha256_hex> (echo -n \"$PW\" | sha256sum) instead of an empty "
+                                        "<password>.");
         ls_service_add_remediation(svc, "Restrict every user's <networks> to ::1 and the application subnets; the "
                                         "stock users.xml allows ::/0 (any host).");
         ls_service_add_remediation(svc, "Bind <listen_host> to an internal address rather than :: or 0.0.0.0 and "
@@ -65,21 +63,16 @@ void ch_assess(struct ls_session *s)
     }
     case LS_AUTH_REQUIRED:
         svc->severity = LS_SEV_LOW;
-        ls_service_add_risk(svc, "CH-REACHABLE", LS_SEV_LOW,
-                            "ClickHouse is reachable; it requires a password",
+        ls_service_add_risk(svc, "CH-REACHABLE", LS_SEV_LOW, "ClickHouse is reachable; it requires a password",
                             svc->auth_evidence ? svc->auth_evidence : "credentials rejected");
         if (svc->display_name[0]) {
-            snprintf(evidence, sizeof evidence, "server display name '%s' sent without logging in",
-                     svc->display_name);
-            ls_service_add_risk(svc, "CH-NAME-LEAK", LS_SEV_INFO, "Internal host name revealed before login",
-                                evidence);
+            snprintf(evidence, sizeof evidence, "server display name '%s' sent without logging in", svc->display_name);
+            ls_service_add_risk(svc, "CH-NAME-LEAK", LS_SEV_INFO, "Internal host name revealed before login", evidence);
         }
         ls_service_add_remediation(svc, "Firewall the ClickHouse ports from untrusted networks; a password alone "
                                         "leaves the server open to guessing and to pre-auth bugs.");
         break;
-    case LS_AUTH_UNKNOWN:
-        svc->severity = LS_SEV_INFO;
-        break;
+    case LS_AUTH_UNKNOWN: svc->severity = LS_SEV_INFO; break;
     }
     ch_assess_blast(s);
     /* the headline risk carries the service's final severity */

@@ -35,7 +35,7 @@ struct ch_probe {
 struct ch_blast {
     void (*then)(struct ls_session *s);
     size_t list, index;
-    unsigned silent_failures;      /* consecutive probes that failed without a server error code */
+    unsigned silent_failures;  /* consecutive probes that failed without a server error code */
     struct ls_tablescan *scan; /* detector feed of the running probe, or NULL */
     char nonce[24];            /* per-session random tag for self-identifying queries */
     uint64_t a, b, c;          /* honeypot arithmetic: expect a*b and a+c */

@@ -450,8 +450,7 @@ static void inventory_next(struct ls_session *s)
         return;
     case P_COLUMNS:
         snprintf(sql, sizeof sql,
-                 "SELECT database, table, name, type FROM system.columns WHERE database NOT IN " SYSTEM_DBS
-                 " LIMIT %u",
+                 "SELECT database, table, name, type FROM system.columns WHERE database NOT IN " SYSTEM_DBS " LIMIT %u",
                  MAX_COLUMNS_TOTAL);
         st->tx->query(s, sql, rows_columns, inventory_done);
         return;
@@ -475,8 +474,7 @@ static void inventory_next(struct ls_session *s)
         }
         finish_inventory(s, LS_STEP_OK);
         return;
-    default:
-        finish_inventory(s, LS_STEP_OK);
+    default: finish_inventory(s, LS_STEP_OK);
     }
 }
 
@@ -513,8 +511,7 @@ static void stream_done(struct ls_session *s, bool ok, int code, const char *err
     cb(s, ok ? LS_STEP_OK : LS_STEP_FAILED);
 }
 
-void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row,
-                    ls_step_cb done)
+void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done)
 {
     struct ch_state *st = state(s);
     st->step_done = done;

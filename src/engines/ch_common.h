@@ -25,25 +25,31 @@ struct ch_transport {
 };
 
 /* X-ClickHouse-* headers seen on the HTTP fingerprint (a version oracle, reference §1.2). */
-enum { CH_HDR_DISPLAY_NAME = 1, CH_HDR_QUERY_ID = 2, CH_HDR_SUMMARY = 4, CH_HDR_FORMAT = 8, CH_HDR_TIMEZONE = 16,
-       CH_HDR_EXCEPTION_CODE = 32 };
+enum {
+    CH_HDR_DISPLAY_NAME = 1,
+    CH_HDR_QUERY_ID = 2,
+    CH_HDR_SUMMARY = 4,
+    CH_HDR_FORMAT = 8,
+    CH_HDR_TIMEZONE = 16,
+    CH_HDR_EXCEPTION_CODE = 32
+};
 
 struct ch_blast;
 
 struct ch_state {
     const struct ch_transport *tx;
-    ls_step_cb step_done;          /* the pending step's completion */
-    ls_row_cb row_out;             /* stream_rows: where rows go */
+    ls_step_cb step_done; /* the pending step's completion */
+    ls_row_cb row_out;    /* stream_rows: where rows go */
     const struct ls_table *streaming;
-    const char **stream_names;     /* column names of the streamed projection */
+    const char **stream_names; /* column names of the streamed projection */
     size_t stream_ncols;
-    int phase;                     /* inventory progress */
-    size_t count_index;            /* next table whose rows need count() */
+    int phase;          /* inventory progress */
+    size_t count_index; /* next table whose rows need count() */
     bool have_total_rows;
     enum ls_step inventory_result;
-    struct ch_blast *blast;        /* blast-radius probe state (ch_blast.c), freed by ch_state_cleanup */
-    bool http_seen;                /* the HTTP fingerprint ran: http_headers is meaningful */
-    unsigned http_headers;         /* CH_HDR_* bits */
+    struct ch_blast *blast; /* blast-radius probe state (ch_blast.c), freed by ch_state_cleanup */
+    bool http_seen;         /* the HTTP fingerprint ran: http_headers is meaningful */
+    unsigned http_headers;  /* CH_HDR_* bits */
 };
 
 /* Frees what ch_common and ch_blast allocated in st (engines call it from close). */
@@ -63,8 +69,7 @@ void ch_error_summary(const char *body, size_t len, char *out, size_t outlen);
 
 /* Shared engine steps (for the ls_engine_ops tables of both interfaces). */
 void ch_inventory(struct ls_session *s, ls_step_cb done);
-void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row,
-                    ls_step_cb done);
+void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void ch_assess(struct ls_session *s);
 
 /* Builds the sampling SELECT for table t (every column rendered as text); NULL if nothing to read.

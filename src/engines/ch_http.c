@@ -19,7 +19,7 @@
 #define MAX_GET_SQL 6000
 
 struct ch_http {
-    struct ch_state common;        /* must be first: ch_common.c uses s->priv as ch_state */
+    struct ch_state common; /* must be first: ch_common.c uses s->priv as ch_state */
     struct ls_http_call *call;
     struct ch_tsv *tsv;
     struct ls_session *s;
@@ -27,15 +27,15 @@ struct ch_http {
     ch_query_done_cb qdone;
     ls_step_cb fp_done;
     char host[300];
-    char errbody[512];             /* head of an error body */
+    char errbody[512]; /* head of an error body */
     size_t errlen;
-    bool fp_result_row;            /* fingerprint query returned the expected product */
+    bool fp_result_row; /* fingerprint query returned the expected product */
 };
 
 static const struct ch_transport http_transport;
 
-static void http_request(struct ch_http *h, const char *method, const char *path, const char *body,
-                         size_t body_len, uint64_t max_body, ls_http_body_cb stream, ls_http_done_cb done)
+static void http_request(struct ch_http *h, const char *method, const char *path, const char *body, size_t body_len,
+                         uint64_t max_body, ls_http_body_cb stream, ls_http_done_cb done)
 {
     struct ls_session *s = h->s;
     struct ls_http_request req = {
@@ -112,8 +112,10 @@ static void fp_done(void *ud, bool ok, const struct ls_http_response *resp, cons
     static const struct {
         const char *name;
         unsigned bit;
-    } oracle[] = {{"X-ClickHouse-Server-Display-Name", CH_HDR_DISPLAY_NAME}, {"X-ClickHouse-Query-Id", CH_HDR_QUERY_ID},
-                  {"X-ClickHouse-Summary", CH_HDR_SUMMARY},                  {"X-ClickHouse-Format", CH_HDR_FORMAT},
+    } oracle[] = {{"X-ClickHouse-Server-Display-Name", CH_HDR_DISPLAY_NAME},
+                  {"X-ClickHouse-Query-Id", CH_HDR_QUERY_ID},
+                  {"X-ClickHouse-Summary", CH_HDR_SUMMARY},
+                  {"X-ClickHouse-Format", CH_HDR_FORMAT},
                   {"X-ClickHouse-Timezone", CH_HDR_TIMEZONE},
                   {"X-ClickHouse-Exception-Code", CH_HDR_EXCEPTION_CODE}};
     h->common.http_seen = true;
@@ -221,8 +223,7 @@ static void q_done(void *ud, bool ok, const struct ls_http_response *resp, const
     cb(h->s, ok, code, err);
 }
 
-static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done,
-                        bool unguarded)
+static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done, bool unguarded)
 {
     struct ch_http *h = s->priv;
     h->rows = rows;

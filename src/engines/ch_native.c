@@ -13,7 +13,7 @@
 enum phase { PH_HELLO, PH_IDLE, PH_QUERY, PH_DEAD };
 
 struct ch_native {
-    struct ch_state common;        /* must be first: ch_common.c uses s->priv as ch_state */
+    struct ch_state common; /* must be first: ch_common.c uses s->priv as ch_state */
     struct ls_session *s;
     struct ls_conn *conn;
     enum phase phase;
@@ -21,18 +21,18 @@ struct ch_native {
     ls_step_cb fp_done;
     ch_rows_cb rows;
     ch_query_done_cb qdone;
-    char *sql;                     /* the running query (kept for the retry without settings) */
+    char *sql; /* the running query (kept for the retry without settings) */
     bool no_settings;
-    bool unguarded;                /* this query goes without readonly=1 (ch_common.h) */
+    bool unguarded; /* this query goes without readonly=1 (ch_common.h) */
     bool retried;
-    char *rowbuf;                  /* NUL-terminated copies of one row's cells */
+    char *rowbuf; /* NUL-terminated copies of one row's cells */
     size_t rowcap;
     char **cells;
     size_t *lens;
     size_t cellcap;
-    size_t need;                   /* bytes the next packet needs at least (decoder's hint) */
-    unsigned in_input;             /* inside on_input: callbacks there may close the session */
-    bool closing;                  /* closed while in_input: free when it unwinds */
+    size_t need;       /* bytes the next packet needs at least (decoder's hint) */
+    unsigned in_input; /* inside on_input: callbacks there may close the session */
+    bool closing;      /* closed while in_input: free when it unwinds */
 };
 
 static void native_free(struct ch_native *n);
@@ -174,9 +174,7 @@ static int send_query(struct ch_native *n);
 static void on_query_packet(struct ch_native *n, const struct ch_packet *pkt)
 {
     switch (pkt->type) {
-    case CH_SRV_DATA:
-        on_block(n, &pkt->u.block);
-        return;
+    case CH_SRV_DATA: on_block(n, &pkt->u.block); return;
     case CH_SRV_EXCEPTION: {
         const struct ch_exception *e = &pkt->u.exception;
         if (e->code == 164 && !n->no_settings && !n->retried) {
@@ -204,8 +202,7 @@ static void on_query_packet(struct ch_native *n, const struct ch_packet *pkt)
             cb(n->s, true, 0, NULL);
         return;
     }
-    default:
-        return; /* progress, profile info, totals, extremes */
+    default: return; /* progress, profile info, totals, extremes */
     }
 }
 
@@ -262,14 +259,10 @@ static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
         if (ch_encode_hello(ls_conn_output(c), "leakscan", "default", "") != 0 || ls_conn_flush(c) != 0)
             conn_dead(n, "cannot send the Hello");
         return;
-    case LS_CONN_READ:
-        on_input(n);
-        return;
+    case LS_CONN_READ: on_input(n); return;
     case LS_CONN_EOF:
     case LS_CONN_TIMEOUT:
-    case LS_CONN_ERROR:
-        conn_dead(n, ls_conn_error(c));
-        return;
+    case LS_CONN_ERROR: conn_dead(n, ls_conn_error(c)); return;
     }
 }
 
@@ -294,15 +287,13 @@ static int send_query(struct ch_native *n)
     static const char *const settings[][2] = {{"readonly", "1"}};
     struct evbuffer *out = ls_conn_output(n->conn);
     bool bare = n->no_settings || n->unguarded;
-    if (ch_encode_query(out, "", n->sql, bare ? NULL : settings, bare ? 0 : 1) != 0 ||
-        ls_conn_flush(n->conn) != 0)
+    if (ch_encode_query(out, "", n->sql, bare ? NULL : settings, bare ? 0 : 1) != 0 || ls_conn_flush(n->conn) != 0)
         return -1;
     n->phase = PH_QUERY;
     return 0;
 }
 
-static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done,
-                        bool unguarded)
+static void start_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done, bool unguarded)
 {
     struct ch_native *n = s->priv;
     n->unguarded = unguarded;
@@ -324,8 +315,7 @@ static void native_query_unguarded(struct ls_session *s, const char *sql, ch_row
     start_query(s, sql, rows, done, true);
 }
 
-static const struct ch_transport native_transport = {.query = native_query,
-                                                     .query_unguarded = native_query_unguarded};
+static const struct ch_transport native_transport = {.query = native_query, .query_unguarded = native_query_unguarded};
 
 /* ---- lifecycle -------------------------------------------------------------------------------- */
 

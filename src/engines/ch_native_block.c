@@ -19,21 +19,19 @@
  * array renders as 13 bytes), so this only stops pathological input. */
 #define MAX_TEXT ((size_t)256 << 20)
 
-
-enum kind { K_STRING, K_FIXED, K_U8, K_U16, K_U32, K_U64, K_I8, K_I16, K_I32, K_I64, K_F32, K_F64,
-            K_DATE, K_DATETIME };
+enum kind { K_STRING, K_FIXED, K_U8, K_U16, K_U32, K_U64, K_I8, K_I16, K_I32, K_I64, K_F32, K_F64, K_DATE, K_DATETIME };
 
 struct ctype {
-    unsigned arrays;  /* Array( nesting depth */
-    int nullable;     /* Nullable( directly around the scalar */
+    unsigned arrays; /* Array( nesting depth */
+    int nullable;    /* Nullable( directly around the scalar */
     enum kind kind;
-    size_t width;     /* bytes per value on the wire, 0 for String */
+    size_t width; /* bytes per value on the wire, 0 for String */
 };
 
 /* Upper bound of a value's rendered length, per kind (numbers, dates), 0 for strings. */
 static const unsigned char max_width[] = {
-    [K_U8] = 3, [K_U16] = 5, [K_U32] = 10, [K_U64] = 20, [K_I8] = 4, [K_I16] = 6, [K_I32] = 11,
-    [K_I64] = 20, [K_F32] = 24, [K_F64] = 26, [K_DATE] = 10, [K_DATETIME] = 19,
+    [K_U8] = 3,   [K_U16] = 5,  [K_U32] = 10, [K_U64] = 20, [K_I8] = 4,    [K_I16] = 6,
+    [K_I32] = 11, [K_I64] = 20, [K_F32] = 24, [K_F64] = 26, [K_DATE] = 10, [K_DATETIME] = 19,
 };
 
 static uint64_t le(const uint8_t *p, size_t n)
@@ -80,10 +78,14 @@ static int is_name(const char *p, size_t n, const char *name)
 
 static enum ch_status parse_type(struct ch_rd *r, struct ch_str ts, struct ctype *t)
 {
-    static const struct { const char *name; enum kind kind; unsigned char width; } scalars[] = {
-        {"String", K_STRING, 0}, {"UInt8", K_U8, 1},     {"UInt16", K_U16, 2},  {"UInt32", K_U32, 4},
-        {"UInt64", K_U64, 8},    {"Int8", K_I8, 1},      {"Int16", K_I16, 2},   {"Int32", K_I32, 4},
-        {"Int64", K_I64, 8},     {"Float32", K_F32, 4},  {"Float64", K_F64, 8}, {"Date", K_DATE, 2},
+    static const struct {
+        const char *name;
+        enum kind kind;
+        unsigned char width;
+    } scalars[] = {
+        {"String", K_STRING, 0},     {"UInt8", K_U8, 1},    {"UInt16", K_U16, 2},  {"UInt32", K_U32, 4},
+        {"UInt64", K_U64, 8},        {"Int8", K_I8, 1},     {"Int16", K_I16, 2},   {"Int32", K_I32, 4},
+        {"Int64", K_I64, 8},         {"Float32", K_F32, 4}, {"Float64", K_F64, 8}, {"Date", K_DATE, 2},
         {"DateTime", K_DATETIME, 4},
     };
     const char *p = ts.p;
@@ -93,8 +95,8 @@ static enum ch_status parse_type(struct ch_rd *r, struct ch_str ts, struct ctype
     for (;;) {
         if (!t->nullable && eat_wrapper(&p, &n, "Array(")) {
             if (++t->arrays > MAX_ARRAY_DEPTH)
-                return ch_rd_fail(r, "column type '%s' nests arrays deeper than %d",
-                               printable(ts, tmp, sizeof tmp), MAX_ARRAY_DEPTH);
+                return ch_rd_fail(r, "column type '%s' nests arrays deeper than %d", printable(ts, tmp, sizeof tmp),
+                                  MAX_ARRAY_DEPTH);
         } else if (!t->nullable && eat_wrapper(&p, &n, "Nullable(")) {
             t->nullable = 1;
         } else {
@@ -613,8 +615,8 @@ static enum ch_status build_block(struct ch_rd *r, uint64_t eff, struct ch_block
     return CH_OK;
 }
 
-enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff,
-                                      struct ch_block *blk, size_t *need, char *err, size_t errlen)
+enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff, struct ch_block *blk,
+                                      size_t *need, char *err, size_t errlen)
 {
     struct ch_rd r = {buf, len, *pos, 0, err, errlen};
     enum ch_status st = validate_block(&r, eff);

@@ -24,7 +24,6 @@ _Static_assert(CH_CLIENT_REVISION >= 54032 && CH_CLIENT_REVISION <= 54404,
 
 #define CH_MAX_NESTED_EXCEPTIONS 64
 
-
 /* ---------------------------------------------------------------------------------------------
  * Primitives */
 
@@ -152,8 +151,8 @@ static int parse_u64(const char *s, uint64_t *v)
  * rest from the Hello), settings in BINARY form, stage Complete, no compression; then the empty
  * Data block that ends the external tables. Servers older than revision 54032 (2017) are not
  * supported (they expect no ClientInfo). */
-int ch_encode_query(struct evbuffer *out, const char *query_id, const char *sql,
-                    const char *const (*settings)[2], size_t nsettings)
+int ch_encode_query(struct evbuffer *out, const char *query_id, const char *sql, const char *const (*settings)[2],
+                    size_t nsettings)
 {
     struct evbuffer *t;
     if (!out || !sql || (nsettings && !settings) || !(t = evbuffer_new()))
@@ -166,8 +165,7 @@ int ch_encode_query(struct evbuffer *out, const char *query_id, const char *sql,
             ok = 0;
             break;
         }
-        ok = write_cstr(t, name) == 0 &&
-             (parse_u64(value, &v) ? ch_write_varuint(t, v) : write_cstr(t, value)) == 0;
+        ok = write_cstr(t, name) == 0 && (parse_u64(value, &v) ? ch_write_varuint(t, v) : write_cstr(t, value)) == 0;
     }
     static const uint8_t empty_block[] = {2, 0, 1, 0, 2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0};
     ok = ok && write_cstr(t, "") == 0 && ch_write_varuint(t, 2) == 0 && ch_write_varuint(t, 0) == 0 &&
@@ -263,10 +261,26 @@ static enum ch_status decode_data(struct ch_rd *r, uint64_t eff, struct ch_block
 }
 
 static const char *const packet_names[] = {
-    "Hello", "Data", "Exception", "Progress", "Pong", "EndOfStream", "ProfileInfo", "Totals",
-    "Extremes", "TablesStatusResponse", "Log", "TableColumns", "PartUUIDs", "ReadTaskRequest",
-    "ProfileEvents", "MergeTreeAllRangesAnnouncement", "MergeTreeReadTaskRequest",
-    "TimezoneUpdate", "SSHChallenge", "PreviewData",
+    "Hello",
+    "Data",
+    "Exception",
+    "Progress",
+    "Pong",
+    "EndOfStream",
+    "ProfileInfo",
+    "Totals",
+    "Extremes",
+    "TablesStatusResponse",
+    "Log",
+    "TableColumns",
+    "PartUUIDs",
+    "ReadTaskRequest",
+    "ProfileEvents",
+    "MergeTreeAllRangesAnnouncement",
+    "MergeTreeReadTaskRequest",
+    "TimezoneUpdate",
+    "SSHChallenge",
+    "PreviewData",
 };
 
 static const char *packet_name(uint64_t t)
@@ -279,8 +293,8 @@ static const char *packet_name(uint64_t t)
  * receives a lower bound of the packet's total length (always > len): callers may wait until
  * that many bytes are buffered before calling again, which keeps re-parsing of large blocks
  * from going quadratic. */
-enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_revision,
-                                struct ch_packet *pkt, size_t *consumed, char *err, size_t errlen)
+enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_revision, struct ch_packet *pkt,
+                                size_t *consumed, char *err, size_t errlen)
 {
     struct ch_rd r = {buf, len, 0, 0, err, errlen};
     enum ch_status st;
@@ -297,35 +311,22 @@ enum ch_status ch_decode_packet(const uint8_t *buf, size_t len, uint64_t server_
         goto done;
     if (server_revision == 0 && type != CH_SRV_HELLO && type != CH_SRV_EXCEPTION) {
         st = ch_rd_fail(&r, "server sent packet type %llu (%s) before its Hello", (unsigned long long)type,
-                     packet_name(type));
+                        packet_name(type));
         goto done;
     }
     pkt->type = (enum ch_server_packet)(type <= CH_SRV_EXTREMES ? type : 0);
     switch (type) {
-    case CH_SRV_HELLO:
-        st = decode_hello(&r, &pkt->u.hello);
-        break;
-    case CH_SRV_EXCEPTION:
-        st = decode_exception(&r, &pkt->u.exception);
-        break;
+    case CH_SRV_HELLO: st = decode_hello(&r, &pkt->u.hello); break;
+    case CH_SRV_EXCEPTION: st = decode_exception(&r, &pkt->u.exception); break;
     case CH_SRV_DATA:
     case CH_SRV_TOTALS:
-    case CH_SRV_EXTREMES:
-        st = decode_data(&r, eff, &pkt->u.block);
-        break;
-    case CH_SRV_PROGRESS:
-        st = decode_progress(&r, eff, &pkt->u.progress);
-        break;
-    case CH_SRV_PROFILE_INFO:
-        st = skip_profile_info(&r);
-        break;
+    case CH_SRV_EXTREMES: st = decode_data(&r, eff, &pkt->u.block); break;
+    case CH_SRV_PROGRESS: st = decode_progress(&r, eff, &pkt->u.progress); break;
+    case CH_SRV_PROFILE_INFO: st = skip_profile_info(&r); break;
     case CH_SRV_PONG:
-    case CH_SRV_END_OF_STREAM:
-        st = CH_OK;
-        break;
+    case CH_SRV_END_OF_STREAM: st = CH_OK; break;
     default:
-        st = ch_rd_fail(&r, "unsupported server packet type %llu (%s)", (unsigned long long)type,
-                     packet_name(type));
+        st = ch_rd_fail(&r, "unsupported server packet type %llu (%s)", (unsigned long long)type, packet_name(type));
         break;
     }
 done:

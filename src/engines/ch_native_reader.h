@@ -26,17 +26,17 @@ enum ch_status ch_rd_skip(struct ch_rd *r, size_t n);
 enum ch_status ch_rd_varuint(struct ch_rd *r, uint64_t *v);
 enum ch_status ch_rd_string(struct ch_rd *r, struct ch_str *s);
 
-#define CH_TRY(x)                                                                                   \
-    do {                                                                                            \
-        enum ch_status st_ = (x);                                                                   \
-        if (st_ != CH_OK)                                                                           \
-            return st_;                                                                             \
+#define CH_TRY(x)                                                                                                      \
+    do {                                                                                                               \
+        enum ch_status st_ = (x);                                                                                      \
+        if (st_ != CH_OK)                                                                                              \
+            return st_;                                                                                                \
     } while (0)
 
 /* ch_native_block.c: decodes the Block that follows a Data packet's table name, validating all of
  * it before allocating anything. */
-enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff,
-                                      struct ch_block *blk, size_t *need, char *err, size_t errlen);
+enum ch_status ch_native_block_decode(const uint8_t *buf, size_t len, size_t *pos, uint64_t eff, struct ch_block *blk,
+                                      size_t *need, char *err, size_t errlen);
 void ch_native_block_free(struct ch_block *blk);
 
 #endif

@@ -351,8 +351,8 @@ void ch_posture_finish(struct ls_session *s)
         } else if (b->readonly == 1)
             p->table_functions_known = LS_TRI_YES; /* none: forbidden in readonly=1 */
         ls_sb_printf(&bb, "%s",
-                                b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
-                                        : "; no system.grants (pre-RBAC server: no per-source grants)");
+                     b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
+                             : "; no system.grants (pre-RBAC server: no per-source grants)");
         if (b->readonly == 1)
             ls_sb_printf(&bb, "; table functions are forbidden at readonly=1");
         else if (b->tf_listed)

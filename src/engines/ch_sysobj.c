@@ -83,9 +83,10 @@ static char *sql_qlog_texts(struct ls_session *s)
      * over and over (a monitoring job, or scanners like this one) takes one of the 200 slots, not
      * all of them, so an older statement with a password in it is still seen. */
     return ls_service_sysobj(&s->svc, "system", "query_log")
-               ? strdup("SELECT query FROM system.query_log WHERE event_date >= today() - 30 AND match(query, "
-                        "'(?i)passw|secret|token|key|://|identified|credential|auth|mysql|postgres|mongo|s3') "
-                        "AND query NOT LIKE '%leakscan-whoami-%' GROUP BY query ORDER BY max(event_time) DESC LIMIT 200")
+               ? strdup(
+                     "SELECT query FROM system.query_log WHERE event_date >= today() - 30 AND match(query, "
+                     "'(?i)passw|secret|token|key|://|identified|credential|auth|mysql|postgres|mongo|s3') "
+                     "AND query NOT LIKE '%leakscan-whoami-%' GROUP BY query ORDER BY max(event_time) DESC LIMIT 200")
                : NULL;
 }
 

@@ -51,7 +51,6 @@ struct ch_tsv {
     bool failed;
 };
 
-
 /* \a \b \f \n \r \t \v \0 stand for control bytes, any other \c for c. A table, not a switch:
  * the jump table a switch becomes mispredicts on the mix of escapes in real data. */
 static inline char esc_char(unsigned char c)
@@ -96,8 +95,7 @@ static size_t dec_byte(struct dec *d, unsigned char c, char *out)
         out[o++] = 'x';
         out[o++] = d->hex1;
         break;
-    default:
-        break;
+    default: break;
     }
     /* S_NORMAL, or an abandoned \x sequence: c is an ordinary byte */
     d->state = S_NORMAL;
@@ -163,7 +161,10 @@ void ch_tsv_free(struct ch_tsv *p)
     free(p);
 }
 
-size_t ch_tsv_rows(const struct ch_tsv *p) { return p ? p->rows : 0; }
+size_t ch_tsv_rows(const struct ch_tsv *p)
+{
+    return p ? p->rows : 0;
+}
 
 static int fail(struct ch_tsv *p)
 {

@@ -29,54 +29,53 @@ enum ls_step { LS_STEP_OK = 0, LS_STEP_NO = 1, LS_STEP_FAILED = 2 };
 
 typedef void (*ls_step_cb)(struct ls_session *s, enum ls_step result);
 /* One row of a table: decoded cells with their column names (valid only during the call). */
-typedef void (*ls_row_cb)(struct ls_session *s, const char *const *names, char **cells,
-                          const size_t *lens, size_t ncells);
+typedef void (*ls_row_cb)(struct ls_session *s, const char *const *names, char **cells, const size_t *lens,
+                          size_t ncells);
 
 /* Limits and choices the user made; shared read-only by all sessions. */
 struct ls_scan_limits {
-    unsigned connect_timeout_ms;   /* --timeout */
-    unsigned io_timeout_ms;        /* silence on an open connection */
-    unsigned service_timeout_ms;   /* whole assessment of one service */
-    uint64_t sample_rows;          /* --sample */
-    bool deep;                     /* --deep: stream whole tables (no LIMIT), bounded by max_response_bytes */
-    size_t max_response_bytes;     /* cap on any one response body */
-    unsigned max_tables;           /* inventory cap */
+    unsigned connect_timeout_ms; /* --timeout */
+    unsigned io_timeout_ms;      /* silence on an open connection */
+    unsigned service_timeout_ms; /* whole assessment of one service */
+    uint64_t sample_rows;        /* --sample */
+    bool deep;                   /* --deep: stream whole tables (no LIMIT), bounded by max_response_bytes */
+    size_t max_response_bytes;   /* cap on any one response body */
+    unsigned max_tables;         /* inventory cap */
     bool show_secrets;
-    const char *const *engines;    /* --engines: the engine names to try (NULL-terminated), NULL = all */
+    const char *const *engines; /* --engines: the engine names to try (NULL-terminated), NULL = all */
 };
 
 struct ls_session {
     struct event_base *base;
     const struct ls_scan_limits *limits;
-    struct sockaddr_storage addr;  /* ip and port of the service */
+    struct sockaddr_storage addr; /* ip and port of the service */
     socklen_t addrlen;
     bool tls;
-    const char *sni;               /* host name for TLS, or NULL */
-    struct ls_service svc;         /* the result being built */
+    const char *sni;                    /* host name for TLS, or NULL */
+    struct ls_service svc;              /* the result being built */
     const struct ls_detector *detector; /* for texts found along the way (system objects), or NULL */
-    void *priv;                    /* engine state */
+    void *priv;                         /* engine state */
 };
 
 struct ls_engine_ops {
-    int (*open)(struct ls_session *s);                 /* allocate s->priv; 0 or -1 */
+    int (*open)(struct ls_session *s); /* allocate s->priv; 0 or -1 */
     void (*fingerprint)(struct ls_session *s, ls_step_cb done);
     void (*access)(struct ls_session *s, ls_step_cb done);
     void (*inventory)(struct ls_session *s, ls_step_cb done);
     /* Streams up to `limit` rows of table t (0 = no limit, bounded by the byte caps). */
-    void (*stream_rows)(struct ls_session *s, const struct ls_table *t, uint64_t limit,
-                        ls_row_cb row, ls_step_cb done);
+    void (*stream_rows)(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
     /* Synchronous: severity, risks and remediation from what the steps found. */
     void (*assess)(struct ls_session *s);
-    void (*cancel)(struct ls_session *s);              /* stop pending I/O; no callbacks after */
-    void (*close)(struct ls_session *s);               /* free s->priv */
+    void (*cancel)(struct ls_session *s); /* stop pending I/O; no callbacks after */
+    void (*close)(struct ls_session *s);  /* free s->priv */
 };
 
 struct ls_engine {
-    const char *name;              /* "clickhouse" — the JSON `engine` */
-    const char *interface;         /* "http", "native" — the JSON `interface` */
-    const char *display;           /* "ClickHouse" */
-    const uint16_t *ports;         /* plaintext default ports, 0-terminated */
-    const uint16_t *tls_ports;     /* TLS default ports, 0-terminated */
+    const char *name;          /* "clickhouse" — the JSON `engine` */
+    const char *interface;     /* "http", "native" — the JSON `interface` */
+    const char *display;       /* "ClickHouse" */
+    const uint16_t *ports;     /* plaintext default ports, 0-terminated */
+    const uint16_t *tls_ports; /* TLS default ports, 0-terminated */
     const struct ls_engine_ops *ops;
     /* On a port no engine claims, the pipeline first looks at what the service says by itself, or
      * answers to one `GET / HTTP/1.0` line (engines/unknown/banner.h): could `b[0..n)` be this

@@ -49,7 +49,10 @@ const char *ls_class_name(unsigned class_bit)
 
 static const char *(*engine_display)(const char *engine);
 
-void ls_model_set_engine_display(const char *(*display)(const char *engine)) { engine_display = display; }
+void ls_model_set_engine_display(const char *(*display)(const char *engine))
+{
+    engine_display = display;
+}
 
 const char *ls_engine_display_name(const char *engine)
 {

@@ -31,10 +31,10 @@ struct ls_rule_tally {
 struct ls_secret {
     const char *rule;
     const char *category;
-    char *column;              /* column the value was seen in first (may be NULL) */
-    char fingerprint[72];      /* "sha256:<64 hex>" of the exact secret bytes */
-    char redacted[64];         /* e.g. "ghp_…3Xk" */
-    char *raw;                 /* only kept when the user asked for --show-secrets, else NULL */
+    char *column;         /* column the value was seen in first (may be NULL) */
+    char fingerprint[72]; /* "sha256:<64 hex>" of the exact secret bytes */
+    char redacted[64];    /* e.g. "ghp_…3Xk" */
+    char *raw;            /* only kept when the user asked for --show-secrets, else NULL */
     uint64_t count;
 };
 
@@ -45,21 +45,21 @@ struct ls_table {
     uint64_t rows;
     uint64_t bytes;
     bool rows_known;
-    bool rows_estimated;       /* `rows` is the server's estimate (e.g. PostgreSQL reltuples), not a count */
+    bool rows_estimated; /* `rows` is the server's estimate (e.g. PostgreSQL reltuples), not a count */
     struct ls_column *columns;
     size_t ncolumns;
-    unsigned classes;          /* enum ls_class bits */
+    unsigned classes; /* enum ls_class bits */
     uint64_t scanned_rows;
     struct ls_rule_tally *tallies;
     size_t ntallies;
     struct ls_secret *secrets;
     size_t nsecrets;
-    char *error;               /* why sampling failed, or NULL */
-    char *note;                /* one line on what the table or system object revealed, or NULL */
+    char *error; /* why sampling failed, or NULL */
+    char *note;  /* one line on what the table or system object revealed, or NULL */
 };
 
 struct ls_risk {
-    char *id;                  /* e.g. "CH-NOAUTH" */
+    char *id; /* e.g. "CH-NOAUTH" */
     enum ls_severity severity;
     char *title;
     char *evidence;
@@ -68,8 +68,8 @@ struct ls_risk {
 /* Something the scan tried to learn and could not (old version, error 164, timeout): the step
  * is reported as unknown with the reason, and the scan goes on. */
 struct ls_unknown {
-    char *what;                /* e.g. "grants" */
-    char *reason;              /* e.g. "Code: 60 … Table system.grants doesn't exist" */
+    char *what;   /* e.g. "grants" */
+    char *reason; /* e.g. "Code: 60 … Table system.grants doesn't exist" */
 };
 
 enum ls_tri { LS_TRI_UNKNOWN = -1, LS_TRI_NO = 0, LS_TRI_YES = 1 };
@@ -78,17 +78,17 @@ enum ls_tri { LS_TRI_UNKNOWN = -1, LS_TRI_NO = 0, LS_TRI_YES = 1 };
  * server's catalog, never by doing it. Written as the JSON `privileges` object when assessed. */
 struct ls_privileges {
     bool assessed;
-    char user[128];            /* effective user name, "" if unknown */
-    int readonly;              /* 0, 1, 2; -1 unknown */
-    int allow_ddl;             /* 0, 1; -1 unknown */
-    enum ls_tri can_write;     /* INSERT/ALTER/DROP */
-    enum ls_tri can_ddl;       /* CREATE/DROP */
+    char user[128];        /* effective user name, "" if unknown */
+    int readonly;          /* 0, 1, 2; -1 unknown */
+    int allow_ddl;         /* 0, 1; -1 unknown */
+    enum ls_tri can_write; /* INSERT/ALTER/DROP */
+    enum ls_tri can_ddl;   /* CREATE/DROP */
     enum ls_tri table_functions_known;
-    char **table_functions;    /* table functions that would run for this account */
+    char **table_functions; /* table functions that would run for this account */
     size_t ntable_functions;
-    char **settings;           /* other effective settings worth knowing, "name=value" */
+    char **settings; /* other effective settings worth knowing, "name=value" */
     size_t nsettings;
-    char *basis;               /* how the above was derived, one line */
+    char *basis; /* how the above was derived, one line */
 };
 
 /* Consistency checks that failed: the service may be a honeypot or tarpit. Such services are
@@ -100,34 +100,34 @@ struct ls_honeypot {
 };
 
 struct ls_service {
-    char host[256];            /* as the user named it (host name or address) */
-    char ip[64];               /* numeric address */
+    char host[256]; /* as the user named it (host name or address) */
+    char ip[64];    /* numeric address */
     uint16_t port;
     bool tls;
-    const char *engine;        /* static, e.g. "clickhouse" */
-    const char *interface;     /* static, e.g. "http", "native" */
+    const char *engine;    /* static, e.g. "clickhouse" */
+    const char *interface; /* static, e.g. "http", "native" */
     char version[64];
     char display_name[256];
     char timezone[64];
     enum ls_auth auth;
-    char *auth_evidence;       /* e.g. "Code: 194 … Password required for user default" */
+    char *auth_evidence; /* e.g. "Code: 194 … Password required for user default" */
     enum ls_severity severity;
     uint64_t ndatabases;
     struct ls_table *tables;
     size_t ntables;
-    bool inventory_truncated;  /* a cap was hit: more tables/columns exist than listed */
+    bool inventory_truncated; /* a cap was hit: more tables/columns exist than listed */
     struct ls_risk *risks;
     size_t nrisks;
     char **remediation;
     size_t nremediation;
-    char *error;               /* why a step ended in `unknown`, or NULL */
+    char *error; /* why a step ended in `unknown`, or NULL */
     /* blast radius (engines that assess it; all optional) */
     bool uptime_known;
     uint64_t uptime_s;
-    char *version_source;      /* where `version` came from, e.g. "SELECT version()" */
+    char *version_source; /* where `version` came from, e.g. "SELECT version()" */
     struct ls_privileges privileges;
-    struct ls_table *sysobjs;  /* secret-bearing system objects (query log, …), scanned like tables;
-                                  `rows` = entries seen, `note` = what they revealed */
+    struct ls_table *sysobjs; /* secret-bearing system objects (query log, …), scanned like tables;
+                                 `rows` = entries seen, `note` = what they revealed */
     size_t nsysobjs;
     struct ls_unknown *unknowns;
     size_t nunknowns;
@@ -136,7 +136,7 @@ struct ls_service {
     char *compromise_evidence; /* e.g. "table README_TO_RECOVER.README: first row …" (redacted) */
     /* an open port no engine identified (engine "unknown"; `interface` names the protocol where
      * the first bytes told it, else "unknown") */
-    char *banner;              /* its first bytes, escaped (\xNN), at most 256 of them, or NULL */
+    char *banner; /* its first bytes, escaped (\xNN), at most 256 of them, or NULL */
 };
 
 /* A host open on the default ports of many database engines at once: likely a honeypot or a tarpit
@@ -156,8 +156,8 @@ struct ls_scan_summary {
     uint64_t probes;
     uint64_t open_ports;
     uint64_t services;
-    uint64_t exposed;          /* services with auth none or default credentials */
-    uint64_t unidentified;     /* open ports no engine identified (counted in `services` too) */
+    uint64_t exposed;      /* services with auth none or default credentials */
+    uint64_t unidentified; /* open ports no engine identified (counted in `services` too) */
     uint64_t duration_ms;
     /* Likely honeypots/tarpits, for the document formats (json, html, sarif, markdown; the line
      * formats carry them as records of their own). Borrowed: read only during ls_report_summary. */

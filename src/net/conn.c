@@ -143,9 +143,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     c->cb(c, LS_CONN_ERROR, c->ud);
 }
 
-struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
-                            bool tls, const char *sni, unsigned connect_timeout_ms,
-                            unsigned io_timeout_ms, ls_conn_cb cb, void *ud)
+struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen, bool tls,
+                            const char *sni, unsigned connect_timeout_ms, unsigned io_timeout_ms, ls_conn_cb cb,
+                            void *ud)
 {
     struct ls_conn *c = calloc(1, sizeof *c);
     if (!c)

@@ -15,20 +15,20 @@ struct evbuffer;
 struct ls_conn;
 
 enum ls_conn_event {
-    LS_CONN_CONNECTED,   /* connection (and TLS handshake) done */
-    LS_CONN_READ,        /* new bytes in ls_conn_input() */
-    LS_CONN_EOF,         /* peer closed (bytes may still be in the input) */
-    LS_CONN_TIMEOUT,     /* connect or silence timeout */
-    LS_CONN_ERROR,       /* refused, reset, TLS failure… (ls_conn_error() says what) */
+    LS_CONN_CONNECTED, /* connection (and TLS handshake) done */
+    LS_CONN_READ,      /* new bytes in ls_conn_input() */
+    LS_CONN_EOF,       /* peer closed (bytes may still be in the input) */
+    LS_CONN_TIMEOUT,   /* connect or silence timeout */
+    LS_CONN_ERROR,     /* refused, reset, TLS failure… (ls_conn_error() says what) */
 };
 
 typedef void (*ls_conn_cb)(struct ls_conn *c, enum ls_conn_event ev, void *ud);
 
-struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
-                            bool tls, const char *sni, unsigned connect_timeout_ms,
-                            unsigned io_timeout_ms, ls_conn_cb cb, void *ud);
+struct ls_conn *ls_conn_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen, bool tls,
+                            const char *sni, unsigned connect_timeout_ms, unsigned io_timeout_ms, ls_conn_cb cb,
+                            void *ud);
 int ls_conn_write(struct ls_conn *c, const void *data, size_t len);
-struct evbuffer *ls_conn_output(struct ls_conn *c);  /* append, then ls_conn_flush() */
+struct evbuffer *ls_conn_output(struct ls_conn *c); /* append, then ls_conn_flush() */
 int ls_conn_flush(struct ls_conn *c);
 struct evbuffer *ls_conn_input(struct ls_conn *c);
 const char *ls_conn_error(const struct ls_conn *c);

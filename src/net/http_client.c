@@ -19,7 +19,7 @@ struct ls_http_call {
     ls_http_done_cb done;
     ls_http_body_cb stream;
     void *ud;
-    struct evbuffer *body;     /* collected body when not streaming */
+    struct evbuffer *body; /* collected body when not streaming */
     struct evbuffer *request;
     bool bulk; /* ls_conn_read_bulk done */
 };
@@ -112,9 +112,7 @@ static void on_conn(struct ls_conn *conn, enum ls_conn_event ev, void *ud)
         evbuffer_add_buffer(ls_conn_output(c->conn), c->request);
         ls_conn_flush(c->conn);
         return;
-    case LS_CONN_READ:
-        feed(c);
-        return;
+    case LS_CONN_READ: feed(c); return;
     case LS_CONN_EOF:
         feed(c);
         if (!c->conn)
@@ -125,16 +123,14 @@ static void on_conn(struct ls_conn *conn, enum ls_conn_event ev, void *ud)
             finish(c, false, c->parser.err);
         return;
     case LS_CONN_TIMEOUT:
-    case LS_CONN_ERROR:
-        finish(c, false, ls_conn_error(c->conn));
-        return;
+    case LS_CONN_ERROR: finish(c, false, ls_conn_error(c->conn)); return;
     }
 }
 
-struct ls_http_call *ls_http_start(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
-                                   bool tls, const char *sni, unsigned connect_timeout_ms,
-                                   unsigned io_timeout_ms, const struct ls_http_request *req,
-                                   ls_http_body_cb stream, ls_http_done_cb done, void *ud)
+struct ls_http_call *ls_http_start(struct event_base *base, const struct sockaddr *sa, socklen_t salen, bool tls,
+                                   const char *sni, unsigned connect_timeout_ms, unsigned io_timeout_ms,
+                                   const struct ls_http_request *req, ls_http_body_cb stream, ls_http_done_cb done,
+                                   void *ud)
 {
     struct ls_http_call *c = calloc(1, sizeof *c);
     if (!c)
@@ -194,8 +190,8 @@ char *ls_url_encode(const char *s)
     char *o = out;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '_' || ch == '.' || ch == '~') {
             *o++ = (char)ch;
         } else {
             *o++ = '%';

@@ -16,24 +16,24 @@ struct event_base;
 struct ls_http_call;
 
 struct ls_http_request {
-    const char *method;        /* "GET" or "POST" */
-    const char *host;          /* Host header value */
-    const char *path;          /* request target, already URL-encoded */
-    const char *headers;       /* extra header lines, each ending in \r\n; may be NULL */
-    const char *body;          /* POST body or NULL */
+    const char *method;  /* "GET" or "POST" */
+    const char *host;    /* Host header value */
+    const char *path;    /* request target, already URL-encoded */
+    const char *headers; /* extra header lines, each ending in \r\n; may be NULL */
+    const char *body;    /* POST body or NULL */
     size_t body_len;
-    uint64_t max_body;         /* response body cap */
+    uint64_t max_body; /* response body cap */
 };
 
 /* ok: a complete response was parsed. body: the collected body (NUL-terminated, may contain NULs)
  * when no stream callback was given, else NULL. err: reason when !ok. */
-typedef void (*ls_http_done_cb)(void *ud, bool ok, const struct ls_http_response *resp,
-                                const char *body, size_t body_len, const char *err);
+typedef void (*ls_http_done_cb)(void *ud, bool ok, const struct ls_http_response *resp, const char *body,
+                                size_t body_len, const char *err);
 
-struct ls_http_call *ls_http_start(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
-                                   bool tls, const char *sni, unsigned connect_timeout_ms,
-                                   unsigned io_timeout_ms, const struct ls_http_request *req,
-                                   ls_http_body_cb stream, ls_http_done_cb done, void *ud);
+struct ls_http_call *ls_http_start(struct event_base *base, const struct sockaddr *sa, socklen_t salen, bool tls,
+                                   const char *sni, unsigned connect_timeout_ms, unsigned io_timeout_ms,
+                                   const struct ls_http_request *req, ls_http_body_cb stream, ls_http_done_cb done,
+                                   void *ud);
 void ls_http_cancel(struct ls_http_call *call);
 /* The response as parsed so far (status and headers are set before any body callback). */
 const struct ls_http_response *ls_http_call_response(const struct ls_http_call *call);

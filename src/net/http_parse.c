@@ -7,7 +7,17 @@
 #include <string.h>
 #include <strings.h>
 
-enum { ST_HEAD, ST_BODY_LENGTH, ST_BODY_CLOSE, ST_CHUNK_SIZE, ST_CHUNK_DATA, ST_CHUNK_CRLF, ST_TRAILERS, ST_DONE, ST_ERROR };
+enum {
+    ST_HEAD,
+    ST_BODY_LENGTH,
+    ST_BODY_CLOSE,
+    ST_CHUNK_SIZE,
+    ST_CHUNK_DATA,
+    ST_CHUNK_CRLF,
+    ST_TRAILERS,
+    ST_DONE,
+    ST_ERROR
+};
 
 #define MAX_CHUNK_LINE 1024
 
@@ -168,8 +178,7 @@ enum ls_http_status ls_http_parse(struct ls_http_parser *p, const char *data, si
         const char *d = data + pos;
         size_t n = len - pos;
         switch (p->state) {
-        case ST_ERROR:
-            return LS_HTTP_ERROR;
+        case ST_ERROR: return LS_HTTP_ERROR;
         case ST_HEAD: {
             size_t scan = n < LS_HTTP_MAX_HEADER_BYTES ? n : LS_HTTP_MAX_HEADER_BYTES;
             size_t e = head_end(d, scan);

@@ -19,17 +19,17 @@ enum ls_http_status { LS_HTTP_NEED_MORE = 0, LS_HTTP_DONE = 1, LS_HTTP_ERROR = -
 
 struct ls_http_header {
     char name[LS_HTTP_MAX_NAME];
-    char value[LS_HTTP_MAX_VALUE];   /* truncated if longer */
+    char value[LS_HTTP_MAX_VALUE]; /* truncated if longer */
 };
 
 struct ls_http_response {
-    int status;                      /* e.g. 200 */
-    int minor_version;               /* HTTP/1.x */
+    int status;        /* e.g. 200 */
+    int minor_version; /* HTTP/1.x */
     struct ls_http_header headers[LS_HTTP_MAX_HEADERS];
     size_t nheaders;
-    int64_t content_length;          /* -1 if absent */
+    int64_t content_length; /* -1 if absent */
     bool chunked;
-    uint64_t body_bytes;             /* body bytes delivered so far */
+    uint64_t body_bytes; /* body bytes delivered so far */
 };
 
 typedef int (*ls_http_body_cb)(void *ud, const char *data, size_t len); /* non-zero stops: error */
@@ -37,9 +37,9 @@ typedef int (*ls_http_body_cb)(void *ud, const char *data, size_t len); /* non-z
 struct ls_http_parser {
     struct ls_http_response resp;
     int state;
-    uint64_t remaining;              /* bytes left in the current body part or chunk */
+    uint64_t remaining; /* bytes left in the current body part or chunk */
     uint64_t max_body;
-    bool head_request;               /* response to HEAD: no body */
+    bool head_request; /* response to HEAD: no body */
     ls_http_body_cb on_body;
     void *ud;
     char err[128];

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fmt.h"
 #include "report/report.h"
 #include "store/diff.h"
+#include "util/fmt.h"
 
 #define RED "\033[1;31m"
 #define GREEN "\033[32m"

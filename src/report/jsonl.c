@@ -169,9 +169,9 @@ static json_t *privileges_object(const struct ls_privileges *p)
     err |= put(o, "allow_ddl", p->allow_ddl >= 0 ? json_integer(p->allow_ddl) : json_null());
     err |= put(o, "can_write", tri(p->can_write));
     err |= put(o, "can_ddl", tri(p->can_ddl));
-    err |= put(o, "table_functions",
-               p->table_functions_known == LS_TRI_YES ? strv_array(p->table_functions, p->ntable_functions)
-                                                      : json_null());
+    err |=
+        put(o, "table_functions",
+            p->table_functions_known == LS_TRI_YES ? strv_array(p->table_functions, p->ntable_functions) : json_null());
     err |= put(o, "settings", strv_array(p->settings, p->nsettings));
     if (p->basis)
         err |= put(o, "basis", jstr(p->basis));

@@ -6,12 +6,8 @@
 #include <strings.h>
 
 static const char *const format_names[] = {
-    [LS_FORMAT_TEXT] = "text",
-    [LS_FORMAT_JSONL] = "jsonl",
-    [LS_FORMAT_JSON] = "json",
-    [LS_FORMAT_HTML] = "html",
-    [LS_FORMAT_SARIF] = "sarif",
-    [LS_FORMAT_MARKDOWN] = "markdown",
+    [LS_FORMAT_TEXT] = "text", [LS_FORMAT_JSONL] = "jsonl", [LS_FORMAT_JSON] = "json",
+    [LS_FORMAT_HTML] = "html", [LS_FORMAT_SARIF] = "sarif", [LS_FORMAT_MARKDOWN] = "markdown",
 };
 
 int ls_format_parse(const char *s)

@@ -89,12 +89,12 @@ void ls_jsonl_file_secret(struct ls_buf *b, const struct ls_file_secret *fs, boo
  * Return 0, or -1 on a bad argument, an allocation or a write error (close still frees w). */
 #define LS_SARIF_MAX_RESULTS 25000
 struct ls_secret_location {
-    const char *uri;      /* required: a relative path ("src/app.env") or a URI
-                           * ("clickhouse://10.0.0.5:8123/default/log_stream") */
-    uint64_t line;        /* 1-based; 0 = none (a table): written as line 1, which GitHub requires */
-    uint64_t column;      /* 1-based start column in Unicode code points; 0 = unknown */
-    uint64_t end_column;  /* exclusive end column; 0 = unknown */
-    const char *logical;  /* optional fully qualified name, e.g. "default.log_stream" */
+    const char *uri;     /* required: a relative path ("src/app.env") or a URI
+                          * ("clickhouse://10.0.0.5:8123/default/log_stream") */
+    uint64_t line;       /* 1-based; 0 = none (a table): written as line 1, which GitHub requires */
+    uint64_t column;     /* 1-based start column in Unicode code points; 0 = unknown */
+    uint64_t end_column; /* exclusive end column; 0 = unknown */
+    const char *logical; /* optional fully qualified name, e.g. "default.log_stream" */
 };
 struct ls_sarif;
 struct ls_sarif *ls_sarif_new(FILE *out);
@@ -135,12 +135,12 @@ struct ls_report {
     FILE *out;
     struct ls_report_opts opts;
     enum ls_format format;
-    bool failed;                 /* a write failed; ls_report_close returns -1 */
+    bool failed; /* a write failed; ls_report_close returns -1 */
     bool summary_done;
     bool any_service;
-    bool any_unidentified;       /* text: the "open, not identified" heading was written */
-    enum ls_severity worst;      /* highest severity among the services reported so far */
-    void *state;                 /* the format's own state */
+    bool any_unidentified;  /* text: the "open, not identified" heading was written */
+    enum ls_severity worst; /* highest severity among the services reported so far */
+    void *state;            /* the format's own state */
 };
 
 extern const struct ls_report_ops ls_report_ops_text;

@@ -19,7 +19,7 @@ struct ls_sarif {
     FILE *out;
     json_t *rules; /* tool.driver.rules */
     json_t *results;
-    size_t dropped; /* results past LS_SARIF_MAX_RESULTS */
+    size_t dropped;         /* results past LS_SARIF_MAX_RESULTS */
     uint64_t hosts_omitted; /* likely honeypots the scan did not keep */
     bool failed;
 };
@@ -80,13 +80,12 @@ static size_t rule_index(struct ls_sarif *w, const char *id, const char *categor
         if (strcmp(json_string_value(json_object_get(json_array_get(w->rules, i), "id")), id) == 0)
             return i;
     const char *desc = title ? title : rule_description(id);
-    json_t *r =
-        json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:[s,s], s:s, s:s}}", "id", jstr(id), "name", jstr(id),
-                  "shortDescription", "text", jstr(desc ? desc : id), "fullDescription", "text", jstr(desc ? desc : id),
-                  "defaultConfiguration", "level", level_of(sev), "properties", "tags", "security",
-                  category ? category : "secret", "precision",
-                  strcmp(id, LS_SARIF_HONEYPOT_RULE) == 0 ? "medium" : "high", /* a heuristic */
-                  "security-severity", security_severity(sev));
+    json_t *r = json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:[s,s], s:s, s:s}}", "id", jstr(id), "name",
+                          jstr(id), "shortDescription", "text", jstr(desc ? desc : id), "fullDescription", "text",
+                          jstr(desc ? desc : id), "defaultConfiguration", "level", level_of(sev), "properties", "tags",
+                          "security", category ? category : "secret", "precision",
+                          strcmp(id, LS_SARIF_HONEYPOT_RULE) == 0 ? "medium" : "high", /* a heuristic */
+                          "security-severity", security_severity(sev));
     if (!r || json_array_append_new(w->rules, r) < 0)
         w->failed = true;
     return json_array_size(w->rules) - 1;

@@ -7,8 +7,8 @@
 #include <strings.h>
 
 #include "detect/detect.h"
-#include "util/fmt.h"
 #include "report/report.h"
+#include "util/fmt.h"
 
 struct ls_secrets_out {
     enum ls_secrets_format f;

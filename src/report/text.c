@@ -14,8 +14,8 @@
  * (names, versions, evidence, secret values) goes through ls_buf_add_clean, so it cannot inject
  * terminal escapes. Colour codes appear only with opts.color. */
 #define WIDTH 80
-#define MAX_FINDINGS 8 /* rules listed per table */
-#define MAX_SECRETS 10 /* secrets listed per table */
+#define MAX_FINDINGS 8  /* rules listed per table */
+#define MAX_SECRETS 10  /* secrets listed per table */
 #define MAX_ENGINE_W 16 /* longer table engine names are cut with "…" */
 
 #define RESET "\033[0m"
@@ -156,8 +156,7 @@ static void headline(struct ls_buf *b, bool color, const struct ls_service *s)
     if (s->auth == LS_AUTH_REQUIRED) {
         if (s->display_name[0]) {
             ls_buf_puts(&tail, "display name \"");
-            ls_buf_add_clean(&tail, s->display_name, strnlen(s->display_name, sizeof s->display_name),
-                             LS_CLEAN_SPACE);
+            ls_buf_add_clean(&tail, s->display_name, strnlen(s->display_name, sizeof s->display_name), LS_CLEAN_SPACE);
             ls_buf_puts(&tail, "\" leaked");
         }
     } else if (s->ntables > 0) {
@@ -353,7 +352,8 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
 
 static int by_count_desc(const void *a, const void *b)
 {
-    const struct ls_rule_tally *x = *(const struct ls_rule_tally *const *)a, *y = *(const struct ls_rule_tally *const *)b;
+    const struct ls_rule_tally *x = *(const struct ls_rule_tally *const *)a,
+                               *y = *(const struct ls_rule_tally *const *)b;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return x < y ? -1 : x > y; /* stable: model order */
@@ -605,8 +605,8 @@ static int remember_server(struct ls_report *r, const struct ls_service *s)
     if (ls_service_rows(s) > l->rows)
         l->rows = ls_service_rows(s); /* the same tables seen twice count once */
     size_t used = strlen(l->ifaces);
-    snprintf(l->ifaces + used, sizeof l->ifaces - used, "%s%s :%u", used ? ", " : "",
-             s->interface ? s->interface : "?", (unsigned)s->port);
+    snprintf(l->ifaces + used, sizeof l->ifaces - used, "%s%s :%u", used ? ", " : "", s->interface ? s->interface : "?",
+             (unsigned)s->port);
     return 0;
 }
 

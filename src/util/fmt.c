@@ -128,8 +128,14 @@ static bool utf8_ok(const char *s, size_t n, bool display)
     return true;
 }
 
-bool ls_utf8_valid(const char *s, size_t n) { return utf8_ok(s, n, false); }
-bool ls_utf8_display_safe(const char *s, size_t n) { return utf8_ok(s, n, true); }
+bool ls_utf8_valid(const char *s, size_t n)
+{
+    return utf8_ok(s, n, false);
+}
+bool ls_utf8_display_safe(const char *s, size_t n)
+{
+    return utf8_ok(s, n, true);
+}
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -154,14 +160,19 @@ static char *sanitize(const char *s, size_t n, bool display)
     return b.p;
 }
 
-char *ls_utf8_sanitize(const char *s, size_t n) { return sanitize(s, n, false); }
-char *ls_utf8_display_sanitize(const char *s, size_t n) { return sanitize(s, n, true); }
+char *ls_utf8_sanitize(const char *s, size_t n)
+{
+    return sanitize(s, n, false);
+}
+char *ls_utf8_display_sanitize(const char *s, size_t n)
+{
+    return sanitize(s, n, true);
+}
 
 bool ls_cp_disguises(uint32_t cp)
 {
     return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
-
 
 void ls_buf_add_clean(struct ls_buf *b, const char *s, size_t n, unsigned flags)
 {

@@ -17,12 +17,24 @@ void ls_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((f
 const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len);
 /* Decimal 1-65535, digits only (leading zeros allowed). Returns 0 or -1. */
 int ls_parse_port_num(const char *s, size_t len, uint16_t *port);
-static inline bool ls_is_digit(char c) { return c >= '0' && c <= '9'; }
+static inline bool ls_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 /* ASCII letters only (the C locale's isalpha, without the locale lookup). */
-static inline bool ls_is_alpha(char c) { return (unsigned)((unsigned char)(c | 0x20) - 'a') < 26u; }
-static inline bool ls_is_alnum(char c) { return ls_is_alpha(c) || ls_is_digit(c); }
+static inline bool ls_is_alpha(char c)
+{
+    return (unsigned)((unsigned char)(c | 0x20) - 'a') < 26u;
+}
+static inline bool ls_is_alnum(char c)
+{
+    return ls_is_alpha(c) || ls_is_digit(c);
+}
 /* A-Z to a-z, every other byte as it is (the C locale's tolower). */
-static inline char ls_ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c; }
+static inline char ls_ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+}
 /* Value of one hexadecimal digit, or -1. */
 static inline int ls_hexval(int c)
 {

@@ -46,8 +46,7 @@ static void touch(const struct ch_packet *p)
             }
         }
         break;
-    default:
-        break;
+    default: break;
     }
     for (int i = 0; i < 5 && strs[i]; i++)
         for (size_t k = 0; k < strs[i]->len; k++)

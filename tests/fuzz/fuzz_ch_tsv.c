@@ -6,12 +6,12 @@
 
 #include "engines/ch_tsv.h"
 
-#define CHECK(x)                                                                   \
-    do {                                                                           \
-        if (!(x)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-            abort();                                                               \
-        }                                                                          \
+#define CHECK(x)                                                                                                       \
+    do {                                                                                                               \
+        if (!(x)) {                                                                                                    \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x);                                      \
+            abort();                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 struct digest {

@@ -10,12 +10,12 @@
 
 #include "core/targets.h"
 
-#define CHECK(x)                                                                   \
-    do {                                                                           \
-        if (!(x)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-            abort();                                                               \
-        }                                                                          \
+#define CHECK(x)                                                                                                       \
+    do {                                                                                                               \
+        if (!(x)) {                                                                                                    \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x);                                      \
+            abort();                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 static void check_err(const char *err)

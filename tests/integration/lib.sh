@@ -13,8 +13,9 @@ fi
 . "$LS_LAB_DIR/lab.env"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-# a user's default scope (README "Default scope") must not change what the tests scan
-unset LEAKSCAN_SCOPE
+# Every scan a test runs stays on loopback: the default scope (README "Default scope") is
+# 127.0.0.0/8 and ::1 whatever the user's own is; tests of the scope itself set theirs explicitly.
+export LEAKSCAN_SCOPE=127.0.0.0/8,::1/128
 export XDG_CONFIG_HOME="$TMP/config"
 failures=0
 passes=0
@@ -27,6 +28,7 @@ check() { local what="$1"; shift; if "$@"; then pass "$what"; else fail "$what";
 run() {
     set +e
     "$LEAKSCAN" "$@" >"$TMP/out" 2>"$TMP/err"
+    # shellcheck disable=SC2034 # read by the tests that source this file
     rc=$?
     set -e
 }

@@ -68,6 +68,7 @@ check "resume file refused for other arguments (exit 2)" test "$rc" = 2
 # yet assessed to the resumed run (it restarts at the earliest of them; some repeat)
 if [ "$(nproc)" -ge 2 ]; then
     an=127.66.9
+    # shellcheck disable=SC2046 # one argument per listener
     python3 - $(for i in $(seq 1 12); do echo "$an.$i:16001"; done) >"$TMP/ready3" 2>/dev/null <<'PY' &
 import socket, sys, time
 keep = []

@@ -28,7 +28,7 @@ check "HTTP gained secrets by fingerprint (10 rows -> 1000 rows sampled)" jq_py 
 check "diff summary last, alert true" jq_py 'recs[-1]["type"]=="diff_summary" and recs[-1]["alert"] is True and recs[-1]["new_services"]==1'
 run diff --db "$db" --format text
 check "text diff: exit 1, NEW line, every line within 80 columns" bash -c "[ $rc = 1 ] && grep -q '^NEW  .*$LAB_EXPOSED:9000' '$TMP/out' && python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1]).read().splitlines()) > 80)' '$TMP/out'"
-ids=($(python3 -c 'import json,sys; print(*[json.loads(l)["id"] for l in open(sys.argv[1])])' <("$LEAKSCAN" history --db "$db" --format jsonl)))
+mapfile -t ids < <(python3 -c 'import json,sys; print(*[json.loads(l)["id"] for l in open(sys.argv[1])], sep="\n")' <("$LEAKSCAN" history --db "$db" --format jsonl))
 # a reader that went away (| head): text output, buffered to the end, ends by SIGPIPE (it exited 0
 # with the output lost while SIGPIPE was ignored); jsonl, checked per write, reports it (exit 3)
 check "closed stdout: text history ends by SIGPIPE" test "$(closed_stdout "$LEAKSCAN" history --db "$db" --format text)" = -13

@@ -44,12 +44,12 @@ check "every record is engine unknown, auth unknown, severity info" \
     jq_py "all(s['engine']=='unknown' and s['auth']=='unknown' and s['severity']=='info' for s in services)"
 by_port="{s['port']: s for s in services}"
 check "ssh: protocol and banner" \
-    jq_py "$by_port[2222]['protocol']=='ssh' and $by_port[2222]['banner']=='SSH-2.0-OpenSSH_9.2p1 Debian-2\\\\r\\\\n'"
-check "silent port: no banner" jq_py "$by_port[7001]['protocol']=='unknown' and $by_port[7001]['banner'] is None"
+    jq_py "${by_port}[2222]['protocol']=='ssh' and ${by_port}[2222]['banner']=='SSH-2.0-OpenSSH_9.2p1 Debian-2\\\\r\\\\n'"
+check "silent port: no banner" jq_py "${by_port}[7001]['protocol']=='unknown' and ${by_port}[7001]['banner'] is None"
 check "http after the request line; the escape sequence is escaped" \
-    jq_py "$by_port[8088]['protocol']=='http' and '\\\\x1b]0;pwned\\\\x07' in $by_port[8088]['banner'] and '\x1b' not in $by_port[8088]['banner']"
+    jq_py "${by_port}[8088]['protocol']=='http' and '\\\\x1b]0;pwned\\\\x07' in ${by_port}[8088]['banner'] and '\x1b' not in ${by_port}[8088]['banner']"
 check "smtp, banner cut at 256 bytes" \
-    jq_py "$by_port[2525]['protocol']=='smtp' and $by_port[2525]['banner'].startswith('220 mail.lab ESMTP') and $by_port[2525]['banner'].count('A')==256-len('220 mail.lab ESMTP ready\r\n')"
+    jq_py "${by_port}[2525]['protocol']=='smtp' and ${by_port}[2525]['banner'].startswith('220 mail.lab ESMTP') and ${by_port}[2525]['banner'].count('A')==256-len('220 mail.lab ESMTP ready\r\n')"
 
 run scan --scope 127.0.0.0/8 -p 2222,7001 --format text --no-color "$ADDR"
 check "text: listed under 'open, not identified'" grep -q '^open, not identified:' "$TMP/out"

@@ -12,20 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <jansson.h>
+#include <cmocka.h>
 
-#include "util/fmt.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "util/fmt.h"
 
 #define RAW_SECRET "ghp_R4wS3cretValue0123456789abcdefABCD3Xk"
-#define HEADLINE "127.77.3.14:8123  ClickHouse 18.16.1  NO PASSWORD  3 tables, 1,102,000 rows, chat logs and API keys exposed"
+#define HEADLINE                                                                                                       \
+    "127.77.3.14:8123  ClickHouse 18.16.1  NO PASSWORD  3 tables, 1,102,000 rows, chat logs and API keys exposed"
 
 /* ---- fixtures ---- */
 
-__attribute__((unused)) static struct ls_table *add_table(struct ls_service *s, const char *db, const char *name, const char *engine,
-                                  uint64_t rows, uint64_t bytes, unsigned classes)
+__attribute__((unused)) static struct ls_table *add_table(struct ls_service *s, const char *db, const char *name,
+                                                          const char *engine, uint64_t rows, uint64_t bytes,
+                                                          unsigned classes)
 {
     struct ls_table *t = ls_service_add_table(s);
     assert_non_null(t);
@@ -48,15 +50,16 @@ __attribute__((unused)) static void add_column(struct ls_table *t, const char *n
     t->ncolumns++;
 }
 
-__attribute__((unused)) static void add_tally(struct ls_table *t, const char *rule, const char *cat, uint64_t count, uint64_t distinct)
+__attribute__((unused)) static void add_tally(struct ls_table *t, const char *rule, const char *cat, uint64_t count,
+                                              uint64_t distinct)
 {
     t->tallies = realloc(t->tallies, (t->ntallies + 1) * sizeof *t->tallies);
     assert_non_null(t->tallies);
     t->tallies[t->ntallies++] = (struct ls_rule_tally){rule, cat, count, distinct};
 }
 
-__attribute__((unused)) static struct ls_secret *add_secret(struct ls_table *t, const char *rule, const char *column, const char *redacted,
-                                    const char *raw, uint64_t count)
+__attribute__((unused)) static struct ls_secret *add_secret(struct ls_table *t, const char *rule, const char *column,
+                                                            const char *redacted, const char *raw, uint64_t count)
 {
     t->secrets = realloc(t->secrets, (t->nsecrets + 1) * sizeof *t->secrets);
     assert_non_null(t->secrets);
@@ -73,8 +76,8 @@ __attribute__((unused)) static struct ls_secret *add_secret(struct ls_table *t, 
 }
 
 /* A service with no tables yet; host "" leaves only the address. */
-__attribute__((unused)) static void basic_service(struct ls_service *s, const char *host, const char *ip, uint16_t port, const char *engine,
-                          enum ls_auth auth, enum ls_severity sev)
+__attribute__((unused)) static void basic_service(struct ls_service *s, const char *host, const char *ip, uint16_t port,
+                                                  const char *engine, enum ls_auth auth, enum ls_severity sev)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->host, sizeof s->host, "%s", host);
@@ -115,10 +118,10 @@ __attribute__((unused)) static void example_service(struct ls_service *s)
                                          "SELECT version() over http://127.77.3.14:8123/ returned 18.16.1 "
                                          "without credentials"),
                      0);
-    assert_int_equal(ls_service_add_remediation(
-                         s, "Set a password (or password_sha256_hex) for the default user in users.xml and "
-                            "restrict <networks> to the hosts that need access; then restart the server."),
-                     0);
+    assert_int_equal(
+        ls_service_add_remediation(s, "Set a password (or password_sha256_hex) for the default user in users.xml and "
+                                      "restrict <networks> to the hosts that need access; then restart the server."),
+        0);
     assert_int_equal(ls_service_add_remediation(s, "Rotate every credential found in log_stream."), 0);
 }
 
@@ -126,8 +129,9 @@ static const struct ls_scan_summary example_sum = {
     .targets = 3, .probes = 24, .open_ports = 6, .services = 5, .exposed = 2, .duration_ms = 1234};
 
 /* Runs one writer over `n` services and the summary; returns the whole byte stream (malloc'd). */
-__attribute__((unused)) static char *render(enum ls_format f, const struct ls_report_opts *o, const struct ls_service *svcs, size_t n,
-                    const struct ls_scan_summary *sum, size_t *len)
+__attribute__((unused)) static char *render(enum ls_format f, const struct ls_report_opts *o,
+                                            const struct ls_service *svcs, size_t n, const struct ls_scan_summary *sum,
+                                            size_t *len)
 {
     char *buf = NULL;
     size_t size = 0;

@@ -45,9 +45,8 @@ static void test_sample_sql(void **state)
 {
     (void)state;
     struct ls_column cols[] = {
-        {"timestamp", "DateTime"},          {"span_name", "String"},
-        {"string.values", "Array(String)"}, {"n", "Array(Float64)"},
-        {"we`ird", "Nullable(String)"},     {"lc", "LowCardinality(String)"},
+        {"timestamp", "DateTime"}, {"span_name", "String"},        {"string.values", "Array(String)"},
+        {"n", "Array(Float64)"},   {"we`ird", "Nullable(String)"}, {"lc", "LowCardinality(String)"},
         {"bad\nname", "String"},
     };
     struct ls_table t = {.database = "default", .name = "log_stream", .columns = cols, .ncolumns = 7};

@@ -1,7 +1,7 @@
 /* Unit tests for ClickHouse native Data blocks: every column type and its text rendering. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <event2/buffer.h>
@@ -11,12 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engines/ch_native_proto.h"
 #include "ch_wire_builder.h"
+#include "engines/ch_native_proto.h"
 
 /* ---- byte builder ------------------------------------------------------------------------- */
-
-
 
 /* ---- decode helpers ----------------------------------------------------------------------- */
 
@@ -66,7 +64,12 @@ static void one_column(struct bb *b, const char *type, uint64_t nrows)
 
 static void test_integers(void **state)
 {
-    static const struct { const char *type; int w; uint64_t v[3]; const char *want[3]; } cases[] = {
+    static const struct {
+        const char *type;
+        int w;
+        uint64_t v[3];
+        const char *want[3];
+    } cases[] = {
         {"UInt8", 1, {0, 7, 255}, {"0", "7", "255"}},
         {"Int8", 1, {0x80, 0xff, 0x7f}, {"-128", "-1", "127"}},
         {"UInt16", 2, {0, 1000, 65535}, {"0", "1000", "65535"}},
@@ -88,11 +91,25 @@ static void test_integers(void **state)
 
 static void test_floats(void **state)
 {
-    static const struct { double v; const char *want; } f64[] = {
-        {0.1, "0.1"}, {1e20, "100000000000000000000"}, {1e21, "1e21"}, {1e-7, "1e-7"}, {1e-6, "0.000001"},
-        {1.2345e-5, "0.000012345"}, {1.5e300, "1.5e300"}, {-1e22, "-1e22"}, {123.456, "123.456"},
-        {1.0 / 3, "0.3333333333333333"}, {123456789012345678.0, "123456789012345680"}, {-0.0, "-0"},
-        {0, "0"}, {5e-324, "5e-324"}, {-2.2250738585072014e-308, "-2.2250738585072014e-308"},
+    static const struct {
+        double v;
+        const char *want;
+    } f64[] = {
+        {0.1, "0.1"},
+        {1e20, "100000000000000000000"},
+        {1e21, "1e21"},
+        {1e-7, "1e-7"},
+        {1e-6, "0.000001"},
+        {1.2345e-5, "0.000012345"},
+        {1.5e300, "1.5e300"},
+        {-1e22, "-1e22"},
+        {123.456, "123.456"},
+        {1.0 / 3, "0.3333333333333333"},
+        {123456789012345678.0, "123456789012345680"},
+        {-0.0, "-0"},
+        {0, "0"},
+        {5e-324, "5e-324"},
+        {-2.2250738585072014e-308, "-2.2250738585072014e-308"},
     };
     size_t n = sizeof f64 / sizeof *f64;
     const char *want[32];
@@ -115,9 +132,12 @@ static void test_floats(void **state)
     check_column(&b, want, n + 3, NULL);
     bb_free(&b);
 
-    static const struct { float v; const char *want; } f32[] = {
-        {0.1f, "0.1"}, {16777216.0f, "16777216"}, {3.4e38f, "3.4e38"}, {1e-45f, "1e-45"}, {0.3f, "0.3"},
-        {1e21f, "1e21"}, {-1.5f, "-1.5"},
+    static const struct {
+        float v;
+        const char *want;
+    } f32[] = {
+        {0.1f, "0.1"}, {16777216.0f, "16777216"}, {3.4e38f, "3.4e38"}, {1e-45f, "1e-45"},
+        {0.3f, "0.3"}, {1e21f, "1e21"},           {-1.5f, "-1.5"},
     };
     n = sizeof f32 / sizeof *f32;
     one_column(&b, "Float32", n);
@@ -245,10 +265,10 @@ static void test_arrays(void **state)
     check_column(&b, awant, 3, NULL);
     bb_free(&b);
     /* dates, datetimes and FixedString are quoted; floats and nullable ints are not */
-    static const char *const dwant[] = {"['2020-01-02']", "['1970-01-01 00:00:00']", "['ab\\0']",
-                                        "[0.1,-inf]", "[NULL,5]"};
-    static const char *const dtypes[] = {"Array(Date)", "Array(DateTime)", "Array(FixedString(3))",
-                                         "Array(Float64)", "Array(Nullable(Int8))"};
+    static const char *const dwant[] = {"['2020-01-02']", "['1970-01-01 00:00:00']", "['ab\\0']", "[0.1,-inf]",
+                                        "[NULL,5]"};
+    static const char *const dtypes[] = {"Array(Date)", "Array(DateTime)", "Array(FixedString(3))", "Array(Float64)",
+                                         "Array(Nullable(Int8))"};
     for (int i = 0; i < 5; i++) {
         one_column(&b, dtypes[i], 1);
         bb_le(&b, i >= 3 ? 2 : 1, 8);

@@ -1,8 +1,8 @@
 /* Native-protocol codec against a real ClickHouse: LS_CH_NATIVE_ADDR (127.x.y.z:port), else the lab's
  * open server (lab.env); skipped when neither is there. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include "util/strbuf.h"
@@ -195,8 +195,10 @@ static void test_live_server(void **state)
     ch_packet_clear(&hello);
     char out[8192];
     int32_t code;
-    query(&c, "SELECT toString(number), number, toDateTime(number), [toString(number),'x'] "
-              "FROM system.numbers LIMIT 5", NULL, 0, out, sizeof out, &code);
+    query(&c,
+          "SELECT toString(number), number, toDateTime(number), [toString(number),'x'] "
+          "FROM system.numbers LIMIT 5",
+          NULL, 0, out, sizeof out, &code);
     assert_int_equal(code, 0);
     assert_string_equal(out, "0|0|1970-01-01 00:00:00|['0','x']\n1|1|1970-01-01 00:00:01|['1','x']\n"
                              "2|2|1970-01-01 00:00:02|['2','x']\n3|3|1970-01-01 00:00:03|['3','x']\n"
@@ -208,8 +210,8 @@ static void test_live_server(void **state)
         lines++;
     assert_int_equal(lines, 3);
     /* BINARY settings are honoured: the result stops soon after max_result_rows */
-    const char *const settings[][2] = {{"max_result_rows", "3"}, {"result_overflow_mode", "break"},
-                                       {"max_block_size", "1"}, {"readonly", "1"}};
+    const char *const settings[][2] = {
+        {"max_result_rows", "3"}, {"result_overflow_mode", "break"}, {"max_block_size", "1"}, {"readonly", "1"}};
     query(&c, "SELECT number FROM system.numbers LIMIT 100", settings, 4, out, sizeof out, &code);
     assert_int_equal(code, 0);
     assert_true(strlen(out) < 20);
@@ -220,10 +222,11 @@ static void test_live_server(void **state)
     /* a fresh connection (the server closes after an exception): types and their text */
     assert_int_equal(live_connect(&c, "default", &hello), 0);
     ch_packet_clear(&hello);
-    query(&c, "SELECT CAST(NULL AS Nullable(String)), toNullable('n'), [[1,2],[]], [NULL,'it''s\\\\'], "
-              "toFloat64(0.1), toFloat32(1e21), toDate('2016-07-18'), toFixedString('ab',2), toInt8(-5), "
-              "[toDate('2020-01-02')], toInt64(-1), toUInt32(4000000000), toDateTime(1500000000, 'Europe/Moscow'), "
-              "[toNullable(toUInt8(1)), NULL], [[['deep']]], [1.5, -0.25], [toDateTime(1)]",
+    query(&c,
+          "SELECT CAST(NULL AS Nullable(String)), toNullable('n'), [[1,2],[]], [NULL,'it''s\\\\'], "
+          "toFloat64(0.1), toFloat32(1e21), toDate('2016-07-18'), toFixedString('ab',2), toInt8(-5), "
+          "[toDate('2020-01-02')], toInt64(-1), toUInt32(4000000000), toDateTime(1500000000, 'Europe/Moscow'), "
+          "[toNullable(toUInt8(1)), NULL], [[['deep']]], [1.5, -0.25], [toDateTime(1)]",
           NULL, 0, out, sizeof out, &code);
     assert_int_equal(code, 0);
     assert_string_equal(out, "|n|[[1,2],[]]|[NULL,'it\\'s\\\\']|0.1|1e21|2016-07-18|ab|-5|['2020-01-02']|-1|"
@@ -249,8 +252,11 @@ static void test_live_large_result(void **state)
     ch_packet_clear(&pkt);
     struct evbuffer *e = evbuffer_new();
     const char *const settings[][2] = {{"max_block_size", "200000"}};
-    assert_int_equal(ch_encode_query(e, "", "SELECT toString(number), number, [number, number + 1] "
-                                            "FROM system.numbers LIMIT 500000", settings, 1), 0);
+    assert_int_equal(ch_encode_query(e, "",
+                                     "SELECT toString(number), number, [number, number + 1] "
+                                     "FROM system.numbers LIMIT 500000",
+                                     settings, 1),
+                     0);
     assert_int_equal(send_all(&c, e), 0);
     evbuffer_free(e);
     uint64_t expect = 0;

@@ -1,7 +1,7 @@
 /* Unit tests for the ClickHouse native protocol codec: encoders, server packets, bounds and partial input. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <event2/buffer.h>
@@ -11,11 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engines/ch_native_proto.h"
 #include "ch_wire_builder.h"
+#include "engines/ch_native_proto.h"
 
 /* ---- byte builder ------------------------------------------------------------------------- */
-
 
 static uint8_t *hex(const char *h, size_t *n)
 {
@@ -145,8 +144,7 @@ static void test_encode_query(void **state)
     expect_buffer(e, "01 00 00 00 02 00 10 53454c4543542076657273696f6e2829"
                      "02 00 01 00 02 ffffffff 00 00 00");
     evbuffer_drain(e, evbuffer_get_length(e));
-    const char *const settings[][2] = {{"readonly", "1"}, {"result_overflow_mode", "break"},
-                                       {"max_block_size", "300"}};
+    const char *const settings[][2] = {{"readonly", "1"}, {"result_overflow_mode", "break"}, {"max_block_size", "300"}};
     assert_int_equal(ch_encode_query(e, "q1", "SELECT 1", settings, 3), 0);
     expect_buffer(e, "01 02 7131 00"
                      "08 726561646f6e6c79 01"
@@ -187,7 +185,10 @@ static void test_server_hello(void **state)
 
 static void test_server_hello_old_revisions(void **state)
 {
-    struct { uint64_t rev; int tz, display; } cases[] = {{54000, 0, 0}, {54058, 1, 0}, {54372, 1, 1}};
+    struct {
+        uint64_t rev;
+        int tz, display;
+    } cases[] = {{54000, 0, 0}, {54058, 1, 0}, {54372, 1, 1}};
     for (size_t i = 0; i < 3; i++) {
         struct bb b = {0};
         bb_vu(&b, 0);
@@ -227,7 +228,11 @@ static void build_exception(struct bb *b, int32_t code, const char *msg, int nes
 
 static void test_exception(void **state)
 {
-    static const struct { int32_t code; const char *msg; int nested; } cases[] = {
+    static const struct {
+        int32_t code;
+        const char *msg;
+        int nested;
+    } cases[] = {
         {194, "DB::Exception: Password required for user secured", 0},
         {193, "DB::Exception: Wrong password for user secured", 1},
         {192, "DB::Exception: Unknown user nosuch", 3},
@@ -248,8 +253,8 @@ static void test_exception(void **state)
             assert_str(pkt.u.exception.name, "DB::Exception");
             assert_str(pkt.u.exception.message, cases[i].msg);
             assert_int_equal(pkt.u.exception.nested, cases[i].nested);
-            assert_non_null(memmem(pkt.u.exception.stack_trace.p, pkt.u.exception.stack_trace.len,
-                                   "libclickhouse.so.18.16", 22));
+            assert_non_null(
+                memmem(pkt.u.exception.stack_trace.p, pkt.u.exception.stack_trace.len, "libclickhouse.so.18.16", 22));
             ch_packet_clear(&pkt);
         }
         bb_free(&b);
@@ -305,9 +310,8 @@ static void test_transcript_stream(void **state)
         bb_add(&all, p, n);
         free(p);
     }
-    static const enum ch_server_packet types[] = {CH_SRV_DATA, CH_SRV_DATA, CH_SRV_PROFILE_INFO,
-                                                  CH_SRV_PROGRESS, CH_SRV_DATA, CH_SRV_END_OF_STREAM,
-                                                  CH_SRV_PONG};
+    static const enum ch_server_packet types[] = {
+        CH_SRV_DATA, CH_SRV_DATA, CH_SRV_PROFILE_INFO, CH_SRV_PROGRESS, CH_SRV_DATA, CH_SRV_END_OF_STREAM, CH_SRV_PONG};
     size_t off = 0;
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
         struct ch_packet pkt;
@@ -395,10 +399,16 @@ static void test_bad_packets(void **state)
     assert_non_null(strstr(err, "larger than"));
     bb_free(&b);
     /* unknown column type, named in the reason (non-printables masked) */
-    static const char *const types[] = {"UUID", "LowCardinality(String)", "Decimal(9, 2)", "Nullable(Array(String))",
+    static const char *const types[] = {"UUID",
+                                        "LowCardinality(String)",
+                                        "Decimal(9, 2)",
+                                        "Nullable(Array(String))",
                                         "Array(Array(Array(Array(Array(Array(Array(Array(Array(UInt8)))))))))",
-                                        "FixedString(0)", "FixedString(DateTime('UTC'))", "Nullable(Nullable(UInt8))",
-                                        "Enum8('a' = 1)", "Str\x01ng"};
+                                        "FixedString(0)",
+                                        "FixedString(DateTime('UTC'))",
+                                        "Nullable(Nullable(UInt8))",
+                                        "Enum8('a' = 1)",
+                                        "Str\x01ng"};
     for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
         bb_block(&b, 1, 1, 1);
         bb_str(&b, "c");
@@ -487,17 +497,11 @@ static void test_need_more_hint(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_varuint),
-        cmocka_unit_test(test_read_string),
-        cmocka_unit_test(test_encode_hello),
-        cmocka_unit_test(test_encode_query),
-        cmocka_unit_test(test_server_hello),
-        cmocka_unit_test(test_server_hello_old_revisions),
-        cmocka_unit_test(test_exception),
-        cmocka_unit_test(test_transcript_stream),
-        cmocka_unit_test(test_bad_packets),
-        cmocka_unit_test(test_need_more_hint),
+        cmocka_unit_test(test_varuint),      cmocka_unit_test(test_read_string),
+        cmocka_unit_test(test_encode_hello), cmocka_unit_test(test_encode_query),
+        cmocka_unit_test(test_server_hello), cmocka_unit_test(test_server_hello_old_revisions),
+        cmocka_unit_test(test_exception),    cmocka_unit_test(test_transcript_stream),
+        cmocka_unit_test(test_bad_packets),  cmocka_unit_test(test_need_more_hint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
-

@@ -1,7 +1,7 @@
 /* Unit tests for the streaming TabSeparated decoder (src/engines/ch_tsv.c). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -44,7 +44,11 @@ static void on_row(void *ud, char **cells, const size_t *lens, size_t ncells)
     s->rows++;
 }
 
-static void sink_free(struct sink *s) { free(s->buf); memset(s, 0, sizeof *s); }
+static void sink_free(struct sink *s)
+{
+    free(s->buf);
+    memset(s, 0, sizeof *s);
+}
 
 /* Decodes in (feed + finish) and compares the serialised rows with want. */
 static void expect_rows(const char *in, size_t inlen, const char *want, size_t wantlen)
@@ -89,7 +93,7 @@ static void test_escapes(void **state)
     ROWS("a\\\tb\\\nc\td\n", "[5:a\tb\nc|1:d]\n"); /* escaped raw tab/newline are data */
     ROWS("\\xZ1\n", "[3:xZ1]\n");                  /* \x without hex digits stays literal */
     ROWS("\\x4g\n", "[3:x4g]\n");
-    ROWS("\\x4\t\\x\n", "[2:x4|1:x]\n");          /* a separator ends a half-read \x */
+    ROWS("\\x4\t\\x\n", "[2:x4|1:x]\n"); /* a separator ends a half-read \x */
     ROWS("\\x\\n\n", "[2:x\n]\n");
     ROWS("\\x4\\x41\n", "[3:x4A]\n");
     ROWS("\\\\t\n", "[2:\\t]\n");
@@ -100,7 +104,7 @@ static void test_trailing_row(void **state)
     ROWS("a\tb", "[1:a|1:b]\n");
     ROWS("a\nb", "[1:a]\n[1:b]\n");
     ROWS("a\n", "[1:a]\n");
-    ROWS("ab\\", "[3:ab\\]\n");   /* a lone backslash at the very end stays */
+    ROWS("ab\\", "[3:ab\\]\n"); /* a lone backslash at the very end stays */
     ROWS("a\t", "[1:a|0:]\n");
     ROWS("\\x4", "[2:x4]\n");
 
@@ -243,7 +247,10 @@ static void test_unescape(void **state)
     assert_int_equal(ch_tsv_unescape(hx, 0), 0);
 }
 
-static void count_only(void *ud, char **cells, const size_t *lens, size_t ncells) { (*(size_t *)ud) += ncells; }
+static void count_only(void *ud, char **cells, const size_t *lens, size_t ncells)
+{
+    (*(size_t *)ud) += ncells;
+}
 
 static void test_linear_small_chunks(void **state)
 {

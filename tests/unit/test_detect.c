@@ -278,12 +278,12 @@ static void test_every_occurrence_in_order(void **state)
 static void test_rejected_candidate_not_retried(void **state)
 {
     (void)state;
-    const char *t = "x|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|pwd=Xk9vQ2mZp4Lr8sT1|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|\t x";
+    const char *t =
+        "x|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|pwd=Xk9vQ2mZp4Lr8sT1|token=Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9|\t x";
     struct hits h;
     scan(t, &h);
     for (size_t k = 0; k < h.n; k++)
-        assert_false(strcmp(h.m[k].rule->id, "generic-password-assignment") == 0 &&
-                     strncmp(h.val[k], "Xk9v", 4) == 0);
+        assert_false(strcmp(h.m[k].rule->id, "generic-password-assignment") == 0 && strncmp(h.val[k], "Xk9v", 4) == 0);
 }
 
 /* The newline index of the last scan: any [from, to) — inside one block, across block edges, at

@@ -15,15 +15,14 @@
 
 #include <cmocka.h>
 
-#include "util/strbuf.h"
 #include <jansson.h>
+#include "util/strbuf.h"
 
 #include "detect/detect.h"
 #include "detect/filescan.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/stream.h"
-#include "report/report.h"
 #include "report/report.h"
 
 #define GH "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"
@@ -247,8 +246,7 @@ static void test_interleaved_repeats(void **state)
     char *text = malloc(cap);
     assert_non_null(text);
     for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < N; i++)
-        {
+        for (int i = 0; i < N; i++) {
             struct ls_strbuf sb = {text, cap, n, false};
             ls_sb_printf(&sb, "login ok for qa%dmember@acme-mail.io\n", i);
             assert_false(sb.truncated);
@@ -278,9 +276,10 @@ static void test_fingerprint_map_refusals(void **state)
 #define AK "aws_secret_access_key="
 #define AJ "{\"aws_secret_access_key\":\""
     /* three values, each seen twice: once plain, once JSON-escaped or plain again */
-    const char text[] = AK "q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5 " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n"
-                        AJ "Mx7p\\/K2vB9nQ4sL8wE1rT\\/6yU3hJ0cF5gD2aZkN7\"} " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n"
-                        AK "Mx7p/K2vB9nQ4sL8wE1rT/6yU3hJ0cF5gD2aZkN7 " AJ "q8Vd\\/2LmN4tZ7xRb0pKs\\/9YcHw3JfA6eUg1oTiE5\"}\n";
+    const char text[] =
+        AK "q8Vd/2LmN4tZ7xRb0pKs/9YcHw3JfA6eUg1oTiE5 " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n" AJ
+           "Mx7p\\/K2vB9nQ4sL8wE1rT\\/6yU3hJ0cF5gD2aZkN7\"} " AK "Zr4t/Q9wLm2XcV7bN0pKd/8YhG3JsA5eTu1oRiW6\n" AK
+           "Mx7p/K2vB9nQ4sL8wE1rT/6yU3hJ0cF5gD2aZkN7 " AJ "q8Vd\\/2LmN4tZ7xRb0pKs\\/9YcHw3JfA6eUg1oTiE5\"}\n";
 #undef AK
 #undef AJ
     size_t saved = ls_filescan_fp_entries;

@@ -1,9 +1,9 @@
 /* Unit tests for the many-engines honeypot verdict (honeypot.h): counts distinct engines, not
  * ports (ClickHouse's 8 ports are one engine), ignores ports outside the `db` set, keeps hosts
  * apart through table growth, IPv4 and IPv6. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -46,21 +46,21 @@ static void test_distinct_engines_not_ports(void **state)
     struct ls_honeypot *h = ls_honeypot_new(3);
     const uint16_t ch[] = {8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363};
     for (size_t i = 0; i < 8; i++)
-        open4(h, "127.88.0.1", ch[i]);               /* one engine, 8 ports */
-    open4(h, "127.88.0.1", 22);                      /* not a db port */
-    open4(h, "127.88.0.1", 6379);                    /* 2 engines: below 3 */
-    for (int i = 0; i < 3000; i++) {               /* growth: many one-engine hosts */
+        open4(h, "127.88.0.1", ch[i]); /* one engine, 8 ports */
+    open4(h, "127.88.0.1", 22);        /* not a db port */
+    open4(h, "127.88.0.1", 6379);      /* 2 engines: below 3 */
+    for (int i = 0; i < 3000; i++) {   /* growth: many one-engine hosts */
         char ip[32];
         snprintf(ip, sizeof ip, "127.89.%d.%d", i / 250, i % 250 + 1);
         open4(h, ip, 5432);
     }
     open4(h, "127.88.9.9", 5432);
     open4(h, "127.88.9.9", 3306);
-    open4(h, "127.88.9.9", 27017);                   /* 3 engines */
+    open4(h, "127.88.9.9", 27017); /* 3 engines */
     open6(h, "fd00::7", 9200);
     open6(h, "fd00::7", 5601);
     open6(h, "fd00::7", 7474);
-    open6(h, "fd00::7", 7687);                     /* Neo4j twice: 3 engines, 4 ports */
+    open6(h, "fd00::7", 7687); /* Neo4j twice: 3 engines, 4 ports */
     struct seen s = {0};
     assert_int_equal(ls_honeypot_report(h, collect, &s), 2);
     unsigned v4 = strcmp(s.hosts[0], "127.88.9.9") == 0 ? 0 : 1;
@@ -76,7 +76,7 @@ static void test_distinct_engines_not_ports(void **state)
 static void test_threshold_at_least_two(void **state)
 {
     (void)state;
-    struct ls_honeypot *h = ls_honeypot_new(1);    /* raised to 2: one engine is never suspect */
+    struct ls_honeypot *h = ls_honeypot_new(1); /* raised to 2: one engine is never suspect */
     open4(h, "127.88.0.2", 9200);
     struct seen s = {0};
     assert_int_equal(ls_honeypot_report(h, collect, &s), 0);

@@ -102,7 +102,8 @@ static void test_caps_and_garbage(void **state)
     ls_http_parser_init(&p, 4096, collect, &s);
     assert_int_equal(feed(&p, huge, sizeof huge - 1, 64, false), LS_HTTP_ERROR);
     /* not HTTP at all (a native ClickHouse Hello) */
-    static const char bin[] = "\x00\x0a" "ClickHouse\x12\x10\x8c\xa9\x03";
+    static const char bin[] = "\x00\x0a"
+                              "ClickHouse\x12\x10\x8c\xa9\x03";
     ls_http_parser_init(&p, 4096, collect, &s);
     assert_int_equal(feed(&p, bin, sizeof bin - 1, 64, true), LS_HTTP_ERROR);
     /* a header section that never ends */

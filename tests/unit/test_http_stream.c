@@ -1,9 +1,9 @@
 /* Streamed HTTP bodies over a real loopback socket: a large chunked body that switches the
  * connection to bulk reads (ls_conn_read_bulk) arrives whole and in order, also when its tail
  * trickles in below the low-water mark; a server that falls silent mid-body still times out. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -27,8 +27,8 @@ struct server {
     size_t fast_chunks; /* 4 KiB chunks sent back to back */
     size_t slow_chunks; /* then small chunks, slow_ms apart (below the low-water mark) */
     unsigned slow_ms;
-    bool finish;        /* send the last chunk, else fall silent (connection kept open) */
-    unsigned hold_ms;   /* keep the connection open this long after the last byte */
+    bool finish;      /* send the last chunk, else fall silent (connection kept open) */
+    unsigned hold_ms; /* keep the connection open this long after the last byte */
 };
 
 struct result {

@@ -1,9 +1,9 @@
 /* Unit tests for the probe order: the keyed permutation is a bijection for many sizes (tiny,
  * prime, powers of two and their neighbours), depends on the seed, and shards are disjoint and
  * complete; the walk maps every (address, port) pair exactly once. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <stdint.h>

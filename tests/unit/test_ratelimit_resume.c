@@ -1,8 +1,8 @@
 /* Unit tests for the --rate token bucket (on a simulated clock) and resume files (round trip,
  * refusal of damaged files). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -53,8 +53,12 @@ static void test_resume_roundtrip(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    struct ls_resume_state a = {.seed = 18446744073709551615ull, .shard_idx = 2, .shard_n = 5, .hash = 0xabcdef12345ull,
-                                .pos = 987654321}, b;
+    struct ls_resume_state a = {.seed = 18446744073709551615ull,
+                                .shard_idx = 2,
+                                .shard_n = 5,
+                                .hash = 0xabcdef12345ull,
+                                .pos = 987654321},
+                           b;
     char err[256];
     assert_int_equal(ls_resume_write(path, &a, err, sizeof err), 0);
     assert_int_equal(ls_resume_read(path, &b, err, sizeof err), 0);

@@ -152,12 +152,12 @@ static void test_grow_keeps_keys_reachable(void **state)
     int rc[160];
     uint32_t n = 0;
     char key[16];
-#define PUT_H(h)                                                                                         \
-    do {                                                                                                 \
-        snprintf(key, sizeof key, "k%u", n);                                                             \
-        hash[n] = (h);                                                                                   \
-        rc[n] = ls_rawmap_put(&m, hash[n], 0, key, strlen(key), n);                                      \
-        n++;                                                                                             \
+#define PUT_H(h)                                                                                                       \
+    do {                                                                                                               \
+        snprintf(key, sizeof key, "k%u", n);                                                                           \
+        hash[n] = (h);                                                                                                 \
+        rc[n] = ls_rawmap_put(&m, hash[n], 0, key, strlen(key), n);                                                    \
+        n++;                                                                                                           \
     } while (0)
     for (uint64_t h = 240; h <= 251; h++)
         PUT_H(h);

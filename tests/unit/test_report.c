@@ -50,8 +50,13 @@ static void test_utf8(void **state)
     assert_false(ls_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
     assert_false(ls_utf8_valid("\xE2\x80", 2));         /* truncated */
     assert_false(ls_utf8_valid("\xFF", 1));
-    char *s = ls_utf8_sanitize("a\xFF" "b\xE2\x80" "c", 6);
-    assert_string_equal(s, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c"); /* maximal subpart -> one U+FFFD */
+    char *s = ls_utf8_sanitize("a\xFF"
+                               "b\xE2\x80"
+                               "c",
+                               6);
+    assert_string_equal(s, "a\xEF\xBF\xBD"
+                           "b\xEF\xBF\xBD"
+                           "c"); /* maximal subpart -> one U+FFFD */
     free(s);
     s = ls_text_clean("x\033[31my\r\n\xC2\x9B\xE2\x80\xAEz", 15, 0);
     assert_string_equal(s, "x\\x1b[31my\\x0d\\x0a\\u009b\\u202ez");
@@ -59,7 +64,9 @@ static void test_utf8(void **state)
     s = ls_text_clean("a\tb\nc", 5, LS_CLEAN_SPACE);
     assert_string_equal(s, "a b c");
     free(s);
-    assert_int_equal(ls_text_width("ghp_\xE2\x80\xA6" "3Xk"), 8);
+    assert_int_equal(ls_text_width("ghp_\xE2\x80\xA6"
+                                   "3Xk"),
+                     8);
     assert_int_equal(ls_text_width("\033[1;31mCRITICAL\033[0m"), 8);
     assert_int_equal(ls_text_width("\xE4\xB8\xAD\xE6\x96\x87"), 4); /* two wide CJK characters */
 }
@@ -79,9 +86,9 @@ static void test_wrap(void **state)
 
 static void check_service_record(json_t *svc)
 {
-    static const char *const keys[] = {"type", "host", "ip", "port", "tls", "engine", "interface", "version",
-                                       "display_name", "timezone", "auth", "severity", "exposure", "tables",
-                                       "risks", "remediation", NULL};
+    static const char *const keys[] = {"type",      "host",    "ip",           "port",        "tls",  "engine",
+                                       "interface", "version", "display_name", "timezone",    "auth", "severity",
+                                       "exposure",  "tables",  "risks",        "remediation", NULL};
     assert_keys(svc, keys);
     assert_str(svc, "type", "service");
     assert_str(svc, "host", "127.77.3.14");
@@ -108,8 +115,8 @@ static void check_service_record(json_t *svc)
     assert_true(json_is_array(tables));
     assert_int_equal(json_array_size(tables), 3);
     json_t *t = json_array_get(tables, 0);
-    static const char *const table_keys[] = {"database", "name", "engine", "rows", "bytes", "columns", "classes",
-                                             "scanned_rows", "findings", NULL};
+    static const char *const table_keys[] = {"database", "name",    "engine",       "rows",     "bytes",
+                                             "columns",  "classes", "scanned_rows", "findings", NULL};
     assert_keys(t, table_keys);
     assert_str(t, "database", "default");
     assert_str(t, "name", "log_stream");
@@ -157,8 +164,8 @@ static void check_service_record(json_t *svc)
 
 static void check_summary_record(json_t *sum)
 {
-    static const char *const keys[] = {"type", "targets", "probes", "open_ports", "services", "exposed",
-                                       "duration_ms", NULL};
+    static const char *const keys[] = {"type",     "targets", "probes",      "open_ports",
+                                       "services", "exposed", "duration_ms", NULL};
     assert_keys(sum, keys);
     assert_str(sum, "type", "summary");
     assert_int(sum, "targets", 3);
@@ -187,8 +194,8 @@ static void test_jsonl_contract(void **state)
     assert_int_equal(n, 3);
     check_service_record(recs[0]);
 
-    static const char *const secret_keys[] = {"type", "host", "port", "database", "table", "column", "rule",
-                                              "category", "fingerprint", "redacted", "count", NULL};
+    static const char *const secret_keys[] = {"type", "host",     "port",        "database", "table", "column",
+                                              "rule", "category", "fingerprint", "redacted", "count", NULL};
     assert_keys(recs[1], secret_keys);
     assert_str(recs[1], "type", "secret");
     assert_str(recs[1], "host", "127.77.3.14");
@@ -250,9 +257,15 @@ static void test_jsonl_optional_fields(void **state)
     s.tables[2].error = strdup("SELECT failed: Code: 60");
     json_t *rec = ls_json_service(&s);
     assert_non_null(rec);
-    static const char *const keys[] = {"type", "host", "ip", "port", "tls", "engine", "interface", "version",
-                                       "auth", "auth_evidence", "severity", "exposure", "tables",
-                                       "inventory_truncated", "risks", "remediation", "error", NULL};
+    static const char *const keys[] = {"type",      "host",
+                                       "ip",        "port",
+                                       "tls",       "engine",
+                                       "interface", "version",
+                                       "auth",      "auth_evidence",
+                                       "severity",  "exposure",
+                                       "tables",    "inventory_truncated",
+                                       "risks",     "remediation",
+                                       "error",     NULL};
     assert_keys(rec, keys);
     assert_str(rec, "host", "127.77.3.14");
     assert_true(json_is_null(json_object_get(rec, "version")));
@@ -339,7 +352,8 @@ static void hostile_service(struct ls_service *s)
 {
     example_service(s);
     free(s->tables[0].name);
-    s->tables[0].name = strdup("log\xFF\xFE_\xC0\x80stream\033[2J\xC2\x9B" "31m");
+    s->tables[0].name = strdup("log\xFF\xFE_\xC0\x80stream\033[2J\xC2\x9B"
+                               "31m");
     free(s->tables[0].columns[0].name);
     s->tables[0].columns[0].name = strdup("span\xED\xA0\x80name");
     free(s->tables[0].secrets[0].column);

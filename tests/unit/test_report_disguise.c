@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "engines/catalog.h"
-#include "util/fmt.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "util/fmt.h"
 
 static const char *const disguises[] = {"\xC2\x85",     "\xC2\x9B",     "\xE2\x80\xAA",
                                         "\xE2\x80\xAE", "\xE2\x81\xA6", "\xE2\x81\xA9"};

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <jansson.h>
+#include <cmocka.h>
 
 #include "engines/catalog.h"
 #include "model/file_secret.h"
-#include "util/fmt.h"
 #include "report/report.h"
+#include "util/fmt.h"
 
 #define RAW "ghp_RawValueThatMustNotAppearAnywhere0123"
 
@@ -285,8 +285,13 @@ static void test_jsonl_file_secret_matches_jansson(void **state)
 {
     (void)state;
     static const char *const hostile[] = {
-        "plain.log", "we\"ird\\pa\th\n\r\b\f\x01\x1f\x7f.txt", "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x94\x91",
-        "bad \xff\xfe utf8 \xc3", "/a/b/c", "", NULL,
+        "plain.log",
+        "we\"ird\\pa\th\n\r\b\f\x01\x1f\x7f.txt",
+        "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x94\x91",
+        "bad \xff\xfe utf8 \xc3",
+        "/a/b/c",
+        "",
+        NULL,
         /* long ones: escapes and bad bytes on both sides of 8- and 16-byte steps */
         "/var/log/some-service/2026/01/05/x\"y\\z\x01/\x1f\x7f/app.log",
         "/var/log/some-service/\xc3\xa9t\xc3\xa9/ok/then \xff bad and \xe2\x80 cut at the end \xf0\x9f",
@@ -516,12 +521,15 @@ static void test_sarif_suspects_survive_the_cap(void **state)
     json_t *run = json_array_get(json_object_get(doc, "runs"), 0), *hp = NULL;
     assert_int_equal(json_array_size(json_object_get(run, "results")), LS_SARIF_MAX_RESULTS);
     assert_int_equal(results_of(run, "likely-honeypot", &hp), 2);
-    json_t *notes = json_object_get(json_array_get(json_object_get(run, "invocations"), 0), "toolExecutionNotifications");
+    json_t *notes =
+        json_object_get(json_array_get(json_object_get(run, "invocations"), 0), "toolExecutionNotifications");
     assert_int_equal(json_array_size(notes), 2);
-    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 0), "message"), "text")),
-                           "3 more results"));
-    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 1), "message"), "text")),
-                           "2 more likely honeypots"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 0), "message"), "text")),
+               "3 more results"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_object_get(json_array_get(notes, 1), "message"), "text")),
+               "2 more likely honeypots"));
     json_decref(doc);
     ls_service_free(&s);
 }

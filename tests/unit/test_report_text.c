@@ -93,8 +93,9 @@ static void test_text_auth_required(void **state)
     s.auth_evidence = strdup("Code: 516. DB::Exception: default: Authentication failed: password is incorrect, "
                              "or there is no user with such name.");
     char *out = render(LS_FORMAT_TEXT, NULL, &s, 1, NULL, NULL);
-    assert_true(strncmp(out, "127.77.3.15:9000  ClickHouse 23.8.2  password required  display name \"ch-prod-1\" "
-                             "leaked\n",
+    assert_true(strncmp(out,
+                        "127.77.3.15:9000  ClickHouse 23.8.2  password required  display name \"ch-prod-1\" "
+                        "leaked\n",
                         strlen("127.77.3.15:9000  ClickHouse 23.8.2  password required  display name "
                                "\"ch-prod-1\" leaked\n")) == 0);
     assert_null(strstr(out, "TABLE"));
@@ -185,12 +186,9 @@ int main(void)
 {
     ls_model_set_engine_display(ls_engine_display); /* as the CLI does */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_example),
-        cmocka_unit_test(test_text_color),
-        cmocka_unit_test(test_text_auth_required),
-        cmocka_unit_test(test_text_many_secrets_and_wrapping),
-        cmocka_unit_test(test_text_quiet_and_summary),
-        cmocka_unit_test(test_text_other_access),
+        cmocka_unit_test(test_text_example),           cmocka_unit_test(test_text_color),
+        cmocka_unit_test(test_text_auth_required),     cmocka_unit_test(test_text_many_secrets_and_wrapping),
+        cmocka_unit_test(test_text_quiet_and_summary), cmocka_unit_test(test_text_other_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

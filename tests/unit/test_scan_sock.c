@@ -2,9 +2,9 @@
  * closed at once and its socket reused; a reused socket still finds an open port; a long run of
  * probes to one host creates only a few sockets and reports every listener exactly; with ports
  * short, probes leave from the pool of loopback sources in turn. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <errno.h>
@@ -84,8 +84,8 @@ static void test_closed_then_open_on_reused_socket(void **state)
     struct ls_sockpool p = {0};
     assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
     assert_int_equal(p.created, 1);
-    assert_false(p.noreuse);                /* Linux takes a reset socket back */
-    assert_int_equal(p.n, 1);               /* kept for the next probe */
+    assert_false(p.noreuse);  /* Linux takes a reset socket back */
+    assert_int_equal(p.n, 1); /* kept for the next probe */
     assert_int_equal(probe(&p, oport), LS_PROBE_OPEN);
     assert_int_equal(p.created + p.reused, 2);
     assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
@@ -112,7 +112,7 @@ static void test_many_probes_few_sockets(void **state)
     }
     assert_int_equal(open, 5);
     assert_int_equal(closed, 4995);
-    assert_true(p.created <= 10);           /* closed-port sockets were reused */
+    assert_true(p.created <= 10); /* closed-port sockets were reused */
     ls_sockpool_free(&p);
     close(cfd);
     close(lfd);
@@ -131,7 +131,7 @@ static void test_own_port_not_open(void **state)
     assert_int_equal(getsockname(p.fd[0], (struct sockaddr *)&me, &l), 0);
     uint16_t own = ntohs(me.sin_port);
     assert_true(own != 0);
-    for (int i = 0; i < 3; i++)              /* the pooled socket, then fresh ones */
+    for (int i = 0; i < 3; i++) /* the pooled socket, then fresh ones */
         assert_int_equal(probe(&p, own), LS_PROBE_CLOSED);
     assert_int_equal(probe(&p, cport), LS_PROBE_CLOSED);
     ls_sockpool_free(&p);

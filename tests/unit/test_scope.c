@@ -1,9 +1,9 @@
 /* Unit tests for address sets (--scope, --exclude, built-in never-scan ranges), the default scope
  * (LEAKSCAN_SCOPE, $XDG_CONFIG_HOME/leakscan/scope) and the per-target checks made before the first
  * probe (src/core/scope.c, src/core/scope_default.c, src/core/scan_check.c). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -43,8 +43,9 @@ static void test_builtin(void **state)
     (void)state;
     struct ls_scope s = {0};
     assert_int_equal(ls_scope_add_builtin(&s), 0);
-    const char *never[] = {"0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255",
-                           "192.0.2.9", "198.51.100.1", "203.0.113.200", "2001:db8::1", "::", "ff02::1"};
+    const char *never[] = {"0.0.0.0",       "0.1.2.3",         "224.0.0.1", "239.255.255.250",
+                           "240.0.0.1",     "255.255.255.255", "192.0.2.9", "198.51.100.1",
+                           "203.0.113.200", "2001:db8::1",     "::",        "ff02::1"};
     const char *fine[] = {"127.0.0.1", "127.77.3.14", "10.0.0.1", "192.0.3.1", "223.255.255.255", "::1", "2001:db9::1"};
     for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
         assert_true(in(&s, never[i]));
@@ -76,7 +77,7 @@ static void test_checks(void **state)
     (void)state;
     struct ls_target_list tl = {0};
     char err[256];
-    assert_int_equal(ls_targets_parse(&tl, "192.0.0.0/22", err, sizeof err), 0);   /* holds 192.0.2.0/24 */
+    assert_int_equal(ls_targets_parse(&tl, "192.0.0.0/22", err, sizeof err), 0); /* holds 192.0.2.0/24 */
     assert_int_equal(ls_targets_parse(&tl, "127.5.0.0/24", err, sizeof err), 0);
     assert_int_equal(ls_targets_parse(&tl, "127.6.0.0/24", err, sizeof err), 0);
     struct ls_resolved res[3] = {{0}};

@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "engines/catalog.h"
 #include "core/service_redact.h"
 #include "detect/detect.h"
 #include "detect/textredact.h"
+#include "engines/catalog.h"
 #include "model/model.h"
 #include "report/report.h"
 #include "store/store.h"

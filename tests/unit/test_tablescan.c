@@ -314,14 +314,10 @@ static void test_null_and_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_distinct_and_records),
-        cmocka_unit_test(test_fingerprints_exact_bytes),
-        cmocka_unit_test(test_pii_and_chat_are_tallies_only),
-        cmocka_unit_test(test_log_classes),
-        cmocka_unit_test(test_log_share_on_deep_scans),
-        cmocka_unit_test(test_finish_adds_to_what_is_there),
-        cmocka_unit_test(test_distinct_is_bounded),
-        cmocka_unit_test(test_null_and_empty),
+        cmocka_unit_test(test_distinct_and_records),          cmocka_unit_test(test_fingerprints_exact_bytes),
+        cmocka_unit_test(test_pii_and_chat_are_tallies_only), cmocka_unit_test(test_log_classes),
+        cmocka_unit_test(test_log_share_on_deep_scans),       cmocka_unit_test(test_finish_adds_to_what_is_there),
+        cmocka_unit_test(test_distinct_is_bounded),           cmocka_unit_test(test_null_and_empty),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,15 +3,15 @@
  * per-rule counts and distinct values, and each secret's fingerprint, count and column. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdbool.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <openssl/evp.h>
+#include <cmocka.h>
 
 #include "detect/rules.h"
 #include "detect/tablescan.h"
@@ -85,9 +85,21 @@ static uint32_t rnd(uint32_t *x)
 /* A cell: rule examples, noise, repeated prefilter bait, control bytes, now and then huge. */
 static size_t make_cell(uint32_t *x, char *out, size_t cap)
 {
-    static const char *const noise[] = {"otel-collector", "INFO", "session resumed", "tel: none", "GET /v1/models",
-                                        "2025-01-06 00:00:01", "contact support", "card declined", "account ok",
-                                        "https://example.org/x", "a@b", "+", "\"role\"", "x\ny\0z", ""};
+    static const char *const noise[] = {"otel-collector",
+                                        "INFO",
+                                        "session resumed",
+                                        "tel: none",
+                                        "GET /v1/models",
+                                        "2025-01-06 00:00:01",
+                                        "contact support",
+                                        "card declined",
+                                        "account ok",
+                                        "https://example.org/x",
+                                        "a@b",
+                                        "+",
+                                        "\"role\"",
+                                        "x\ny\0z",
+                                        ""};
     size_t n = 0, parts = 1 + rnd(x) % 4;
     for (size_t p = 0; p < parts; p++) {
         const char *s;
@@ -202,7 +214,8 @@ static bool start_or_separator(const char *pf, size_t i)
     if (i < 3 || strncmp(pf + i - 3, "(?:", 3) != 0 || strncmp(pf + i + 1, "|[^", 3) != 0)
         return false;
     const char *cls = pf + i + 4, *close = strchr(cls + 1, ']'); /* a ']' first is a literal */
-    return close && memchr(cls, '\\', (size_t)(close - cls)) == NULL && memchr(cls, '\n', (size_t)(close - cls)) == NULL;
+    return close && memchr(cls, '\\', (size_t)(close - cls)) == NULL &&
+           memchr(cls, '\n', (size_t)(close - cls)) == NULL;
 }
 
 /* The premise of batching (detect.h, ls_detect_prefilter): a prefilter matches the same bytes

@@ -1,7 +1,7 @@
 /* Unit tests for target and port-list parsing (src/core/targets.c). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -143,7 +143,9 @@ static void test_ipv6(void **state)
     assert_string_equal(addr_str(&l.v[0], 0, buf, sizeof buf), "::1");
     ls_target_list_free(&l);
 
-    static const struct { const char *in, *out; } ok[] = {
+    static const struct {
+        const char *in, *out;
+    } ok[] = {
         {"::", "::"},
         {"2001:db8::1", "2001:db8::1"},
         {"2001:0db8:0000:0000:0000:ff00:0042:8329", "2001:db8::ff00:42:8329"},
@@ -601,9 +603,9 @@ static void test_ports(void **state)
 
 static void test_ports_default(void **state)
 {
-    static const uint16_t want[] = {8123, 8443, 9000, 9440, 9004, 9005, 9009, 9363, 9200, 5601, 6379, 6380,
-                                    27017, 5432, 3306, 1433, 5984, 9042, 11211, 2379, 8086, 9090, 7474,
-                                    7687, 9092, 2181, 15672};
+    static const uint16_t want[] = {8123,  8443, 9000, 9440,  9004, 9005, 9009, 9363, 9200,
+                                    5601,  6379, 6380, 27017, 5432, 3306, 1433, 5984, 9042,
+                                    11211, 2379, 8086, 9090,  7474, 7687, 9092, 2181, 15672};
     struct ls_port_list def;
     assert_int_equal(ls_ports_default(&def), 0);
     assert_int_equal(def.n, sizeof want / sizeof want[0]);
@@ -622,20 +624,13 @@ static void test_ports_default(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ipv4_ok),
-        cmocka_unit_test(test_ipv4_bad),
-        cmocka_unit_test(test_ipv6),
-        cmocka_unit_test(test_cidr_v4),
-        cmocka_unit_test(test_cidr_v6),
-        cmocka_unit_test(test_naddrs_saturates),
-        cmocka_unit_test(test_host_port),
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_file_good),
-        cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_total_limit),
-        cmocka_unit_test(test_err_null_and_long),
-        cmocka_unit_test(test_ports),
-        cmocka_unit_test(test_ports_default),
+        cmocka_unit_test(test_ipv4_ok),     cmocka_unit_test(test_ipv4_bad),
+        cmocka_unit_test(test_ipv6),        cmocka_unit_test(test_cidr_v4),
+        cmocka_unit_test(test_cidr_v6),     cmocka_unit_test(test_naddrs_saturates),
+        cmocka_unit_test(test_host_port),   cmocka_unit_test(test_names),
+        cmocka_unit_test(test_file_good),   cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_total_limit), cmocka_unit_test(test_err_null_and_long),
+        cmocka_unit_test(test_ports),       cmocka_unit_test(test_ports_default),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -2,9 +2,9 @@
  * proportional to the text read (about 48 bytes plus the text per target, not a fixed name buffer
  * each), a failed parse gives its memory back, and a list that is not a regular file (a FIFO
  * without a writer, a device, a directory) is refused at once instead of blocking. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <signal.h>
@@ -76,8 +76,8 @@ static void test_numeric_list_is_compact(void **state)
     assert_string_equal(l.v[0].name, "10.0.0.0");
     size_t bytes = ls_target_list_bytes(&l);
     double per = (double)bytes / N;
-    print_message("%zu numeric targets (%zu bytes of text): %zu bytes held, %.1f per target\n", (size_t)N, text,
-                  bytes, per);
+    print_message("%zu numeric targets (%zu bytes of text): %zu bytes held, %.1f per target\n", (size_t)N, text, bytes,
+                  per);
     assert_true(per < 64.0);
     assert_true(bytes <= (size_t)N * sizeof(struct ls_target) + text + text / 16 + 65536);
     ls_target_list_free(&l);
@@ -226,12 +226,9 @@ static void test_symlink_to_regular_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numeric_list_is_compact),
-        cmocka_unit_test(test_name_list_is_proportional),
-        cmocka_unit_test(test_names_survive_growth),
-        cmocka_unit_test(test_failed_parse_gives_memory_back),
-        cmocka_unit_test(test_non_regular_files_refused),
-        cmocka_unit_test(test_symlink_to_regular_file),
+        cmocka_unit_test(test_numeric_list_is_compact),   cmocka_unit_test(test_name_list_is_proportional),
+        cmocka_unit_test(test_names_survive_growth),      cmocka_unit_test(test_failed_parse_gives_memory_back),
+        cmocka_unit_test(test_non_regular_files_refused), cmocka_unit_test(test_symlink_to_regular_file),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

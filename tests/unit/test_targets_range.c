@@ -1,7 +1,7 @@
 /* Unit tests for address ranges (A-B, v4 and v6) and the "-" (stdin) target list. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>

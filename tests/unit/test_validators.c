@@ -3,11 +3,11 @@
  * at every offset and length (their 16-byte steps must not change an answer at a chunk edge), and
  * the entropy bit-for-bit equal to summing over all 256 byte counts in order (thresholds compare
  * it exactly). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,7 +159,7 @@ static void test_phone_word(void **state)
         {"WhatsApp +1 415 555 0123 4", "WhatsApp", true},
         {"iPhone; CPU iPhone OS 17_4 1234567890", "Phone", false}, /* a letter before */
         {"telephone 415-555-0123", "phone", false},                /* the short pass's "tel" */
-        {"phone: none", "phone", false},                            /* no digits */
+        {"phone: none", "phone", false},                           /* no digits */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *t = cases[i].text;
@@ -187,12 +187,9 @@ static void test_entropy_exact(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_placeholder_short),
-        cmocka_unit_test(test_placeholder_long),
-        cmocka_unit_test(test_email_rejects),
-        cmocka_unit_test(test_quick_checks_match_byte_loop),
-        cmocka_unit_test(test_entropy_exact),
-        cmocka_unit_test(test_phone_word),
+        cmocka_unit_test(test_placeholder_short), cmocka_unit_test(test_placeholder_long),
+        cmocka_unit_test(test_email_rejects),     cmocka_unit_test(test_quick_checks_match_byte_loop),
+        cmocka_unit_test(test_entropy_exact),     cmocka_unit_test(test_phone_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,9 +74,7 @@ static void on_fp_login(struct pg *pg, enum pg_login r)
         }
         pg_step_end(pg, LS_STEP_OK);
         return;
-    case PG_LOGIN_NOT_PG:
-        pg_step_end(pg, LS_STEP_NO);
-        return;
+    case PG_LOGIN_NOT_PG: pg_step_end(pg, LS_STEP_NO); return;
     case PG_LOGIN_IO:
         if (pg->seen_pg) { /* it spoke PostgreSQL, then went away */
             svc->auth = LS_AUTH_UNKNOWN;
@@ -100,13 +98,13 @@ static void pg_fingerprint(struct ls_session *s, ls_step_cb done)
 /* ---- access: who are we, and what may this account do ----------------------------------------- */
 
 #define WHOAMI_SQL                                                                                                     \
-    "SELECT current_user, current_database(), current_setting('server_version'), r.rolsuper, r.rolcreaterole, "       \
+    "SELECT current_user, current_database(), current_setting('server_version'), r.rolsuper, r.rolcreaterole, "        \
     "r.rolcreatedb, "                                                                                                  \
-    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_read_server_files' AND pg_has_role(r.oid, g.oid, "       \
+    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_read_server_files' AND pg_has_role(r.oid, g.oid, "         \
     "'MEMBER')), "                                                                                                     \
-    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_write_server_files' AND pg_has_role(r.oid, g.oid, "      \
+    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_write_server_files' AND pg_has_role(r.oid, g.oid, "        \
     "'MEMBER')), "                                                                                                     \
-    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_execute_server_program' AND pg_has_role(r.oid, g.oid, "  \
+    "EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'pg_execute_server_program' AND pg_has_role(r.oid, g.oid, "    \
     "'MEMBER')), "                                                                                                     \
     "current_setting('ssl') "                                                                                          \
     "FROM pg_roles r WHERE r.rolname = current_user LIMIT 1"

@@ -44,11 +44,11 @@ static void blast_risks(struct ls_service *svc, const struct pg_posture *p)
     struct ls_strbuf b;
     if (p->superuser) {
         ls_sb_init(&b, ev, sizeof ev);
-        ls_sb_printf(&b, "pg_roles: rolsuper = true for \"%s\"; COPY … TO/FROM PROGRAM would run shell commands as "
-                         "the server's OS user, pg_read_file/COPY read and write its files — not tried",
+        ls_sb_printf(&b,
+                     "pg_roles: rolsuper = true for \"%s\"; COPY … TO/FROM PROGRAM would run shell commands as "
+                     "the server's OS user, pg_read_file/COPY read and write its files — not tried",
                      p->user);
-        risk(svc, "PG-SUPERUSER", LS_SEV_CRITICAL, "The session is a superuser: command execution on the server",
-             ev);
+        risk(svc, "PG-SUPERUSER", LS_SEV_CRITICAL, "The session is a superuser: command execution on the server", ev);
     } else if (p->exec_program || p->read_files || p->write_files) {
         ls_sb_init(&b, ev, sizeof ev);
         ls_sb_printf(&b, "\"%s\" is a member of%s%s%s", p->user, p->exec_program ? " pg_execute_server_program" : "",
@@ -86,8 +86,9 @@ static void blast_risks(struct ls_service *svc, const struct pg_posture *p)
 
 static void remediation_open(struct ls_service *svc, const struct pg_posture *p)
 {
-    ls_service_add_remediation(svc, "In pg_hba.conf replace `trust` with `scram-sha-256` (with the "
-                                    "password_encryption setting at scram-sha-256 and a strong secret for every login role), then reload.");
+    ls_service_add_remediation(
+        svc, "In pg_hba.conf replace `trust` with `scram-sha-256` (with the "
+             "password_encryption setting at scram-sha-256 and a strong secret for every login role), then reload.");
     ls_service_add_remediation(svc, "Set listen_addresses to localhost or an internal address and firewall 5432 "
                                     "from untrusted networks.");
     if (p->superuser || p->exec_program || p->read_files || p->write_files)
@@ -120,7 +121,6 @@ void pg_assess(struct ls_session *s)
         ls_service_add_remediation(svc, "Firewall 5432 from untrusted networks (listen_addresses, pg_hba.conf host "
                                         "lines): a password alone leaves the server open to guessing.");
         break;
-    case LS_AUTH_UNKNOWN:
-        break;
+    case LS_AUTH_UNKNOWN: break;
     }
 }

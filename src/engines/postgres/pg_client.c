@@ -129,8 +129,8 @@ static void send_startup(struct pg *pg)
     unsigned st = pg->s->limits->io_timeout_ms ? pg->s->limits->io_timeout_ms : 5000;
     snprintf(opts, sizeof opts, "-c default_transaction_read_only=on -c statement_timeout=%u -c lock_timeout=%u", st,
              st);
-    const char *kv[] = {"user", PG_USER, "database", pg->database, "application_name", "leakscan",
-                        "options", opts, "client_encoding", "UTF8"};
+    const char *kv[] = {"user",     PG_USER,   "database", pg->database,      "application_name",
+                        "leakscan", "options", opts,       "client_encoding", "UTF8"};
     char buf[512];
     size_t n = pgw_startup(buf, sizeof buf, kv, 5);
     if (!n || send_bytes(pg, buf, n) != 0)
@@ -178,15 +178,12 @@ static void login_message(struct pg *pg, const struct pgw_msg *m)
         if (pgw_parse_param(m, &name, &value) == 0 && strcmp(name, "server_version") == 0)
             pg_copy(pg->server_version, sizeof pg->server_version, value, strlen(value));
         break;
-    case 'K':
-        break;
+    case 'K': break;
     case 'Z':
         pg->logged_in = true;
         finish_login(pg, PG_LOGIN_READY);
         break;
-    default:
-        go_dead(pg, "unexpected message during login");
-        break;
+    default: go_dead(pg, "unexpected message during login"); break;
     }
 }
 
@@ -251,7 +248,8 @@ static void query_message(struct pg *pg, const struct pgw_msg *m)
         pg->q_bytes += m->len;
         if (pg->q_bytes > pg->s->limits->max_response_bytes) {
             char why[120];
-            snprintf(why, sizeof why, "response larger than the cap (%zu bytes); stopped", pg->s->limits->max_response_bytes);
+            snprintf(why, sizeof why, "response larger than the cap (%zu bytes); stopped",
+                     pg->s->limits->max_response_bytes);
             go_dead(pg, why);
             return;
         }
@@ -276,8 +274,7 @@ static void query_message(struct pg *pg, const struct pgw_msg *m)
     case 'I':
     case 'N':
     case 'S':
-    case 'A':
-        break;
+    case 'A': break;
     default: /* COPY and the extended protocol are never asked for */
         go_dead(pg, "unexpected message in a query response");
         break;
@@ -326,18 +323,14 @@ static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
         pg->connected = true;
         send_startup(pg);
         break;
-    case LS_CONN_READ:
-        on_input(pg);
-        break;
+    case LS_CONN_READ: on_input(pg); break;
     case LS_CONN_EOF:
         on_input(pg);
         if (pg->conn && !pg->closing)
             go_dead(pg, "connection closed by the server");
         break;
     case LS_CONN_TIMEOUT:
-    case LS_CONN_ERROR:
-        go_dead(pg, ls_conn_error(c));
-        break;
+    case LS_CONN_ERROR: go_dead(pg, ls_conn_error(c)); break;
     }
     pg->in_cb--;
     maybe_free(pg);

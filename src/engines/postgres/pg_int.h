@@ -15,22 +15,22 @@
 struct ls_conn;
 struct event;
 
-#define PG_USER "postgres"         /* the well-known superuser every cluster is created with */
-#define PG_MAX_COLS 1600           /* PostgreSQL's own column limit */
-#define PG_MAX_MSG (16u << 20)     /* bytes of one backend message at most */
-#define PG_MAX_TABLE_COLS 200      /* columns listed per table */
-#define PG_EXACT_MAX_ROWS 100000   /* count(*) only below this estimate */
-#define PG_EXACT_MAX_TABLES 50     /* and for at most this many tables */
+#define PG_USER "postgres"            /* the well-known superuser every cluster is created with */
+#define PG_MAX_COLS 1600              /* PostgreSQL's own column limit */
+#define PG_MAX_MSG (16u << 20)        /* bytes of one backend message at most */
+#define PG_MAX_TABLE_COLS 200         /* columns listed per table */
+#define PG_EXACT_MAX_ROWS 100000      /* count(*) only below this estimate */
+#define PG_EXACT_MAX_TABLES 50        /* and for at most this many tables */
 #define PG_EXACT_MAX_BYTES (8u << 20) /* never-analyzed tables (no estimate): count(*) below this size */
 #define PG_MAX_DBS 200
 
 /* Login outcome (pg_connect's callback). */
 enum pg_login {
-    PG_LOGIN_READY,    /* AuthenticationOk … ReadyForQuery */
-    PG_LOGIN_AUTH,     /* the server asked for a password / other method: `auth` says which */
-    PG_LOGIN_ERROR,    /* an ErrorResponse: `err` */
-    PG_LOGIN_NOT_PG,   /* the bytes are not PostgreSQL's */
-    PG_LOGIN_IO,       /* connection failed, closed or timed out before an answer */
+    PG_LOGIN_READY,  /* AuthenticationOk … ReadyForQuery */
+    PG_LOGIN_AUTH,   /* the server asked for a password / other method: `auth` says which */
+    PG_LOGIN_ERROR,  /* an ErrorResponse: `err` */
+    PG_LOGIN_NOT_PG, /* the bytes are not PostgreSQL's */
+    PG_LOGIN_IO,     /* connection failed, closed or timed out before an answer */
 };
 
 struct pg;
@@ -46,51 +46,51 @@ struct pg_posture {
     char user[64], database[64];
     bool superuser, createrole, createdb;
     bool read_files, write_files, exec_program; /* pg_read/write_server_files, pg_execute_server_program */
-    char ssl[8];                   /* "on"/"off", "" unknown */
-    char listen[128];              /* listen_addresses if readable */
+    char ssl[8];                                /* "on"/"off", "" unknown */
+    char listen[128];                           /* listen_addresses if readable */
     bool ext_known;
-    char remote_ext[128];          /* dblink, postgres_fdw installed */
+    char remote_ext[128]; /* dblink, postgres_fdw installed */
     bool nopass_known;
-    char nopass_roles[256];        /* login roles without a password (pg_authid) */
+    char nopass_roles[256]; /* login roles without a password (pg_authid) */
     bool can_write_known, can_write;
     bool can_ddl_known, can_ddl;
-    char trust_rules[256];         /* pg_hba.conf lines with `trust` (superuser only) */
+    char trust_rules[256]; /* pg_hba.conf lines with `trust` (superuser only) */
 };
 
 struct pg_table_extra {
-    size_t table;                  /* index in s->svc.tables */
+    size_t table; /* index in s->svc.tables */
     uint32_t oid;
-    bool selectable;               /* has_table_privilege SELECT */
+    bool selectable; /* has_table_privilege SELECT */
 };
 
 struct pg {
     struct ls_session *s;
     struct ls_conn *conn;
     bool connected, logged_in, auth_ok;
-    unsigned gen;                  /* bumped whenever the connection is dropped or replaced */
-    char database[64];             /* database of the (re)connection */
+    unsigned gen;      /* bumped whenever the connection is dropped or replaced */
+    char database[64]; /* database of the (re)connection */
     /* login */
     pg_login_cb login_cb;
-    struct pgw_auth auth;          /* the request when PG_LOGIN_AUTH */
-    struct pgw_error err;          /* the ErrorResponse when PG_LOGIN_ERROR or a failed query */
-    bool seen_pg;                  /* a well-formed PostgreSQL message arrived */
+    struct pgw_auth auth; /* the request when PG_LOGIN_AUTH */
+    struct pgw_error err; /* the ErrorResponse when PG_LOGIN_ERROR or a failed query */
+    bool seen_pg;         /* a well-formed PostgreSQL message arrived */
     char server_version[64];
     /* query */
     pg_rows_cb rows;
     pg_query_cb qdone;
-    char *pending_sql;             /* query waiting for a (re)connection */
+    char *pending_sql; /* query waiting for a (re)connection */
     bool q_error, q_overflow;
     size_t q_bytes;
     char *scratch;
     size_t scratch_cap;
     char **cells;
     size_t *lens;
-    const char **colnames;         /* of the last RowDescription (point into colbuf) */
+    const char **colnames; /* of the last RowDescription (point into colbuf) */
     char *colbuf;
     size_t ncolnames;
     /* deferral and reentrancy */
     struct event *defer;
-    struct event *step_ev;         /* ends a step from the event loop (pg_step_later) */
+    struct event *step_ev; /* ends a step from the event loop (pg_step_later) */
     enum ls_step step_result;
     char defer_err[200];
     unsigned in_cb;
@@ -99,7 +99,7 @@ struct pg {
     ls_step_cb step_done;
     unsigned phase;
     size_t idx;
-    struct pg_table_extra *extra;  /* parallel to s->svc.tables */
+    struct pg_table_extra *extra; /* parallel to s->svc.tables */
     size_t nextra;
     size_t exact_done;
     struct pg_posture post;
@@ -111,8 +111,8 @@ struct pg {
 
 /* Connection (pg_client.c). */
 struct pg *pg_new(struct ls_session *s);
-void pg_close(struct pg *pg);   /* safe from inside a callback */
-void pg_cancel(struct pg *pg);  /* no callbacks after */
+void pg_close(struct pg *pg);  /* safe from inside a callback */
+void pg_cancel(struct pg *pg); /* no callbacks after */
 /* Connects and logs in as PG_USER to `database` with the read-only startup options. */
 void pg_connect(struct pg *pg, const char *database, pg_login_cb cb);
 /* Runs one simple query; reconnects first when an earlier cap or failure dropped the connection. */

@@ -63,11 +63,11 @@ static void db_done(struct pg *pg, bool ok, const char *err)
     "SELECT c.oid, n.nspname, c.relname, c.relkind, "                                                                  \
     "CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(k.reltuples, 0)), 0)::bigint FROM pg_inherits i "    \
     "JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid) ELSE c.reltuples::bigint END, "                  \
-    "CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i " \
+    "CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i "  \
     "WHERE i.inhparent = c.oid) ELSE pg_total_relation_size(c.oid) END AS bytes, "                                     \
     "has_table_privilege(c.oid, 'SELECT') "                                                                            \
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "                                                   \
-    "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "                   \
+    "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "                    \
     "AND n.nspname !~ '^pg_(toast|temp)' AND NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class pc ON pc.oid = "    \
     "i.inhparent WHERE i.inhrelid = c.oid AND pc.relkind = 'p') "                                                      \
     "ORDER BY bytes DESC, 2, 3 LIMIT %u"
@@ -99,8 +99,9 @@ static void table_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     t->database = strdup(buf); /* schema: database and schema are one level here */
     pg_copy(buf, sizeof buf, c[2], lens[2]);
     t->name = strdup(buf);
-    t->engine = strdup(c[3] && c[3][0] == 'm' ? "materialized view" : c[3] && c[3][0] == 'p' ? "partitioned table"
-                                                                                           : "table");
+    t->engine = strdup(c[3] && c[3][0] == 'm'   ? "materialized view"
+                       : c[3] && c[3][0] == 'p' ? "partitioned table"
+                                                : "table");
     if (c[4] && c[4][0] != '-' && ls_parse_count(c[4], lens[4], &v)) {
         t->rows = v;
         t->rows_known = true;
@@ -283,12 +284,8 @@ static void next_phase(struct pg *pg)
         }
         query_columns(pg);
         return;
-    case PH_COUNTS:
-        next_count(pg);
-        return;
-    default:
-        pg_posture(pg, LS_STEP_OK);
-        return;
+    case PH_COUNTS: next_count(pg); return;
+    default: pg_posture(pg, LS_STEP_OK); return;
     }
 }
 

@@ -94,8 +94,7 @@ static const struct probe probes[] = {
     {"extensions", "SELECT extname FROM pg_extension WHERE extname IN ('dblink', 'postgres_fdw') ORDER BY 1 LIMIT 10",
      ext_row, false},
     {"roles without a password",
-     "SELECT rolname FROM pg_authid WHERE rolcanlogin AND rolpassword IS NULL ORDER BY 1 LIMIT 20", nopass_row,
-     false},
+     "SELECT rolname FROM pg_authid WHERE rolcanlogin AND rolpassword IS NULL ORDER BY 1 LIMIT 20", nopass_row, false},
     {"settings",
      "SELECT name, setting FROM pg_settings WHERE name IN ('listen_addresses', 'ssl', 'log_statement', "
      "'log_connections', 'shared_preload_libraries') ORDER BY 1 LIMIT 10",
@@ -139,7 +138,10 @@ static void fill_privileges(struct pg *pg)
     snprintf(pv->user, sizeof pv->user, "%s", p->user);
     pv->readonly = -1;
     pv->allow_ddl = -1;
-    pv->can_write = p->superuser ? LS_TRI_YES : !p->can_write_known ? LS_TRI_UNKNOWN : p->can_write ? LS_TRI_YES : LS_TRI_NO;
+    pv->can_write = p->superuser          ? LS_TRI_YES
+                    : !p->can_write_known ? LS_TRI_UNKNOWN
+                    : p->can_write        ? LS_TRI_YES
+                                          : LS_TRI_NO;
     pv->can_ddl = p->superuser ? LS_TRI_YES : !p->can_ddl_known ? LS_TRI_UNKNOWN : p->can_ddl ? LS_TRI_YES : LS_TRI_NO;
     pv->table_functions_known = LS_TRI_UNKNOWN;
     char kv[300];

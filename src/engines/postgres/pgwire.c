@@ -94,14 +94,11 @@ int pgw_parse_auth(const struct pgw_msg *m, struct pgw_auth *a)
     case PGW_AUTH_KRB5:
     case PGW_AUTH_CLEARTEXT:
     case PGW_AUTH_GSS:
-    case PGW_AUTH_SSPI:
-        return rest == 0 ? 0 : -1;
-    case PGW_AUTH_MD5:
-        return rest == 4 ? 0 : -1;
+    case PGW_AUTH_SSPI: return rest == 0 ? 0 : -1;
+    case PGW_AUTH_MD5: return rest == 4 ? 0 : -1;
     case PGW_AUTH_GSS_CONT:
     case PGW_AUTH_SASL_CONT:
-    case PGW_AUTH_SASL_FINAL:
-        return 0;
+    case PGW_AUTH_SASL_FINAL: return 0;
     case PGW_AUTH_SASL: {
         /* mechanism names, each NUL-terminated, then an empty one */
         const char *p = m->body + 4, *end = m->body + m->len;
@@ -122,28 +119,20 @@ int pgw_parse_auth(const struct pgw_msg *m, struct pgw_auth *a)
         }
         return -1;
     }
-    default:
-        return -1;
+    default: return -1;
     }
 }
 
 const char *pgw_auth_method(const struct pgw_auth *a)
 {
     switch (a->code) {
-    case PGW_AUTH_CLEARTEXT:
-        return "a password (cleartext)";
-    case PGW_AUTH_MD5:
-        return "a password (MD5)";
-    case PGW_AUTH_SASL:
-        return strstr(a->mechs, "SCRAM-SHA-256") ? "a password (SCRAM-SHA-256)" : "a password (SASL)";
-    case PGW_AUTH_KRB5:
-        return "Kerberos V5";
-    case PGW_AUTH_GSS:
-        return "GSSAPI";
-    case PGW_AUTH_SSPI:
-        return "SSPI";
-    default:
-        return "an authentication exchange";
+    case PGW_AUTH_CLEARTEXT: return "a password (cleartext)";
+    case PGW_AUTH_MD5: return "a password (MD5)";
+    case PGW_AUTH_SASL: return strstr(a->mechs, "SCRAM-SHA-256") ? "a password (SCRAM-SHA-256)" : "a password (SASL)";
+    case PGW_AUTH_KRB5: return "Kerberos V5";
+    case PGW_AUTH_GSS: return "GSSAPI";
+    case PGW_AUTH_SSPI: return "SSPI";
+    default: return "an authentication exchange";
     }
 }
 
@@ -161,12 +150,8 @@ int pgw_parse_error(const struct pgw_msg *m, struct pgw_error *e)
         if (l == SIZE_MAX)
             return -1;
         switch (f) {
-        case 'S':
-            copy_text(sev_s, sizeof sev_s, p, l);
-            break;
-        case 'V':
-            copy_text(e->severity, sizeof e->severity, p, l);
-            break;
+        case 'S': copy_text(sev_s, sizeof sev_s, p, l); break;
+        case 'V': copy_text(e->severity, sizeof e->severity, p, l); break;
         case 'C':
             if (l != 5)
                 return -1;
@@ -180,14 +165,9 @@ int pgw_parse_error(const struct pgw_msg *m, struct pgw_error *e)
             copy_text(e->message, sizeof e->message, p, l);
             msg = true;
             break;
-        case 'D':
-            copy_text(e->detail, sizeof e->detail, p, l);
-            break;
-        case 'H':
-            copy_text(e->hint, sizeof e->hint, p, l);
-            break;
-        default:
-            break;
+        case 'D': copy_text(e->detail, sizeof e->detail, p, l); break;
+        case 'H': copy_text(e->hint, sizeof e->hint, p, l); break;
+        default: break;
         }
         p += l + 1;
     }

@@ -30,9 +30,18 @@ enum pgw_status pgw_frame(const char *buf, size_t avail, size_t max_len, struct 
 
 /* Authentication request ('R'): code 0 ok, 2 Kerberos, 3 cleartext, 5 MD5, 7 GSS, 9 SSPI, 10 SASL
  * (mechanisms in `mechs`, comma-separated), 8/11/12 continuation messages. */
-enum { PGW_AUTH_OK = 0, PGW_AUTH_KRB5 = 2, PGW_AUTH_CLEARTEXT = 3, PGW_AUTH_MD5 = 5, PGW_AUTH_GSS = 7,
-       PGW_AUTH_GSS_CONT = 8, PGW_AUTH_SSPI = 9, PGW_AUTH_SASL = 10, PGW_AUTH_SASL_CONT = 11,
-       PGW_AUTH_SASL_FINAL = 12 };
+enum {
+    PGW_AUTH_OK = 0,
+    PGW_AUTH_KRB5 = 2,
+    PGW_AUTH_CLEARTEXT = 3,
+    PGW_AUTH_MD5 = 5,
+    PGW_AUTH_GSS = 7,
+    PGW_AUTH_GSS_CONT = 8,
+    PGW_AUTH_SSPI = 9,
+    PGW_AUTH_SASL = 10,
+    PGW_AUTH_SASL_CONT = 11,
+    PGW_AUTH_SASL_FINAL = 12
+};
 struct pgw_auth {
     uint32_t code;
     char mechs[128];
