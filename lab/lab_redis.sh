@@ -3,7 +3,8 @@
 # in $LS_LAB_DIR/redis: an open one on 127.77.6.1:6379 with planted data (db0 and db2: fake API
 # keys in shapes the detector knows, a chat log, e-mail addresses, a crontab-payload key `backup1`),
 # a protected one on 127.77.6.2:6379 (requirepass), a decoy on 127.77.6.3:6379 that answers +OK to
-# every line, and one on 127.77.6.4:6379 that answers +PONG to PING and +OK to the rest. Writes
+# every line, one on 127.77.6.4:6379 that answers +PONG to PING and +OK to the rest, and a protected
+# one on 127.77.6.5:6379 whose password is redis.conf's example "foobared" (--default-credentials). Writes
 # $LS_LAB_DIR/lab_redis.env. Idempotent; `up` on running servers reloads the data.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ OPEN=127.77.6.1
 PROTECTED=127.77.6.2
 DECOY_OK=127.77.6.3
 DECOY_PONG=127.77.6.4
+DEFAULT_PW=127.77.6.5
 PORT=6379
 PASSWORD=lab-redis-pw
 
@@ -90,11 +92,14 @@ cmd_up() {
     lab_lock "$DIR"
     start_redis open "$OPEN"
     start_redis protected "$PROTECTED" --requirepass "$PASSWORD"
+    start_redis default-pw "$DEFAULT_PW" --requirepass foobared
     lab_start_decoy decoy-ok "$DECOY_OK" "$PORT" "$DECOY_PY" ok
     lab_start_decoy decoy-pong "$DECOY_PONG" "$PORT" "$DECOY_PY" pong
     plant | redis-cli -h "$OPEN" -p "$PORT" >"$DIR/plant.log" 2>&1 || die "loading the data failed (see $DIR/plant.log)"
     printf 'SET vault:token "sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds"\n' |
         REDISCLI_AUTH=$PASSWORD redis-cli -h "$PROTECTED" -p "$PORT" >/dev/null
+    printf 'SET config:payments "{\\"api_key\\":\\"sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds\\"}"\n' |
+        REDISCLI_AUTH=foobared redis-cli -h "$DEFAULT_PW" -p "$PORT" >/dev/null
     local n0 n2
     n0=$(redis-cli -h "$OPEN" -p "$PORT" -n 0 DBSIZE)
     n2=$(redis-cli -h "$OPEN" -p "$PORT" -n 2 DBSIZE)
@@ -102,16 +107,17 @@ cmd_up() {
     {
         printf 'LAB_REDIS_OPEN=%q\nLAB_REDIS_PROTECTED=%q\nLAB_REDIS_DECOY=%q\nLAB_REDIS_DECOY_PONG=%q\n' \
             "$OPEN" "$PROTECTED" "$DECOY_OK" "$DECOY_PONG"
+        printf 'LAB_REDIS_DEFAULT_PW=%q\nLAB_REDIS_PASSWORD=%q\n' "$DEFAULT_PW" "$PASSWORD"
         printf 'LAB_REDIS_PORT=%q\nLAB_REDIS_DB0_KEYS=%q\nLAB_REDIS_DB2_KEYS=%q\nLAB_REDIS_VERSION=%q\n' \
             "$PORT" "$DB0_KEYS" "$DB2_KEYS" "$(redis-cli -h "$OPEN" -p "$PORT" INFO server |
                 sed -n 's/^redis_version:\([^\r]*\).*/\1/p')"
     } | lab_write_env lab_redis.env
-    say "Redis up: open $OPEN, protected $PROTECTED, decoys $DECOY_OK $DECOY_PONG (:$PORT); environment: $STATE/lab_redis.env"
+    say "Redis up: open $OPEN, protected $PROTECTED, default password $DEFAULT_PW, decoys $DECOY_OK $DECOY_PONG (:$PORT); environment: $STATE/lab_redis.env"
 }
 
 cmd_down() {
     local name
-    for name in open protected decoy-ok decoy-pong; do
+    for name in open protected default-pw decoy-ok decoy-pong; do
         # only our own process: redis-server or the python decoy started from this state dir
         lab_stop_pidfile "$DIR/$name.pid" 'redis-server|python3'
     done
@@ -120,7 +126,7 @@ cmd_down() {
 
 cmd_status() {
     local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY_OK decoy(+OK)" "$DECOY_PONG decoy(+PONG)"; do
+    for a in "$OPEN open" "$PROTECTED protected" "$DECOY_OK decoy(+OK)" "$DECOY_PONG decoy(+PONG)" "$DEFAULT_PW default-password"; do
         if lab_listening "${a%% *}" "$PORT"; then echo "redis ${a#* }  running  ${a%% *} :$PORT"; else
             echo "redis ${a#* }  stopped  ${a%% *} :$PORT"
             rc=1

@@ -60,6 +60,9 @@ void ls_usage_scan(void)
            "                          table's stream is capped by --max-bytes (default then 4 GiB) and\n"
            "                          the service by --service-timeout (default then 600000)\n"
            "      --max-bytes N       cap on any one response body (default 67108864)\n"
+           "      --default-credentials  on a service that demands a password, try a short documented\n"
+           "                          list of default logins (at most 3 per service; the user name is\n"
+           "                          reported, never the password)\n"
            "      --discover-only     only list open ports ({\"type\":\"open\",…}), no engine work\n"
            "      --show-secrets      print secret values in full (default: redacted + SHA-256)\n"
            "      --fail-on SEV       exit 1 if a finding is at or above SEV (default high)\n"
@@ -313,6 +316,7 @@ enum {
     OPT_HOSTS_FILE,
     OPT_HONEYPOT,
     OPT_ENGINES,
+    OPT_DEFAULT_CREDENTIALS,
 };
 
 static const struct option long_opts[] = {
@@ -326,6 +330,7 @@ static const struct option long_opts[] = {
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
     {"deep", no_argument, NULL, OPT_DEEP},
+    {"default-credentials", no_argument, NULL, OPT_DEFAULT_CREDENTIALS},
     {"discover-only", no_argument, NULL, OPT_DISCOVER_ONLY},
     {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -426,6 +431,7 @@ int ls_cmd_scan(int argc, char **argv)
             max_bytes_set = true;
             break;
         case OPT_DEEP: cfg.limits.deep = true; break;
+        case OPT_DEFAULT_CREDENTIALS: cfg.limits.default_credentials = true; break;
         case OPT_DISCOVER_ONLY: cfg.discover_only = true; break;
         case OPT_SHOW_SECRETS: cfg.limits.show_secrets = true; break;
         case OPT_FAIL_ON:

@@ -42,6 +42,7 @@ struct ls_scan_limits {
     size_t max_response_bytes;   /* cap on any one response body */
     unsigned max_tables;         /* inventory cap */
     bool show_secrets;
+    bool default_credentials;   /* --default-credentials: try each engine's short documented list */
     const char *const *engines; /* --engines: the engine names to try (NULL-terminated), NULL = all */
 };
 

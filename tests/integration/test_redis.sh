@@ -2,7 +2,10 @@
 # The Redis engine against real servers (lab/lab_redis.sh): the open one is found with its version,
 # no password, exact key counts per database, the planted secrets (redacted), the chat log and the
 # crontab payload `backup1`; the protected one as `required` in Redis's own words; the decoys that
-# answer +OK (or +PONG) to everything are not Redis.
+# answer +OK (or +PONG) to everything are not Redis. --default-credentials: the server whose password
+# is redis.conf's example "foobared" is `default-credentials` with the user name only (the password in
+# no report format) and assessed like an open one; the real-password server stays `required` after
+# exactly 3 refused AUTHs (its WRONGPASS error count).
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
 if [ ! -f "$LS_LAB_DIR/lab_redis.env" ]; then
     echo "skip: no $LS_LAB_DIR/lab_redis.env (lab/lab_redis.sh up)" >&2
@@ -33,6 +36,28 @@ for decoy in "$LAB_REDIS_DECOY" "$LAB_REDIS_DECOY_PONG"; do
     run scan "$decoy" -p "$P" --format jsonl --scope 127.0.0.0/8
     check "decoy $decoy: not reported as redis" jq_py "not any(s['engine']=='redis' for s in services)"
 done
+
+# --default-credentials
+run scan "$LAB_REDIS_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
+check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
+for fmt in jsonl json text html; do
+    run scan "$LAB_REDIS_DEFAULT_PW" -p "$P" --format "$fmt" --scope 127.0.0.0/8 --default-credentials
+    check "default password ($fmt): the password is in no output" bash -c "! grep -q foobared '$TMP/out' '$TMP/err'"
+    check "default password ($fmt): the user is named" grep -qE "accepted user ('|&#39;|&#x27;)default" "$TMP/out"
+done
+run scan "$LAB_REDIS_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+check "default password: auth default-credentials, version, critical" jq_py "len(services)==1 and services[0]['auth']=='default-credentials' and services[0]['version']=='$LAB_REDIS_VERSION' and services[0]['severity']=='critical'"
+check "default password: evidence names the user only" jq_py "services[0]['auth_evidence']==\"accepted user 'default' with a default password from the documented list\""
+check "default password: assessed like an open server (keys sampled, secret found, risk)" jq_py "services[0]['tables'] and any(x['rule']=='stripe-secret-key' for x in secrets) and 'REDIS-DEFAULT-CREDENTIALS' in {r['id'] for r in services[0]['risks']}"
+wrongpass() {
+    REDISCLI_AUTH=$LAB_REDIS_PASSWORD redis-cli -h "$LAB_REDIS_PROTECTED" -p "$P" INFO errorstats |
+        sed -n 's/^errorstat_WRONGPASS:count=\([0-9]*\).*/\1/p'
+}
+before=$(wrongpass)
+run scan "$LAB_REDIS_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+after=$(wrongpass)
+check "real password: still required, nothing read" jq_py "services[0]['auth']=='required' and not services[0]['tables'] and 'documented list refused' in services[0]['auth_evidence']"
+check "real password: exactly 3 AUTH attempts refused (${before:-0} -> ${after:-0})" test "$((${after:-0} - ${before:-0}))" -eq 3
 
 run scan "$LAB_REDIS_OPEN" -p "$P" --format text --no-color --scope 127.0.0.0/8
 check "text headline: Redis $LAB_REDIS_VERSION, no password" grep -qE "^$LAB_REDIS_OPEN:$P +Redis $LAB_REDIS_VERSION +NO PASSWORD" "$TMP/out"

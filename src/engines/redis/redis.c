@@ -1,12 +1,14 @@
 /* Redis (6379, TLS 6380): the engine descriptor and its first two steps. Fingerprint: PING, then
  * INFO server; only a server that answers PING with +PONG and INFO with a redis_version field, or
  * refuses PING with Redis's own NOAUTH / DENIED (protected mode) words, is Redis — a decoy that
- * says +OK or +PONG to everything is not. Access: `none` when INFO answered without AUTH.
+ * says +OK or +PONG to everything is not. Access: `none` when INFO answered without AUTH; with
+ * --default-credentials, up to three documented passwords on a server that demanded one.
  * Everything sent is read-only (see README: never FLUSH*, CONFIG SET, SAVE, KEYS, …). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engines/default_creds.h"
 #include "engines/redis/redis_int.h"
 #include "util/num.h"
 
@@ -43,11 +45,31 @@ static void set_required(struct ls_session *s, const struct resp_value *v)
         r->post.protected_denied = true;
 }
 
-static void on_info_server(struct ls_session *s, const struct resp_value *v, const char *err)
+/* Version, uptime and mode from an INFO server reply; false if it has no redis_version. */
+static bool read_info_server(struct ls_session *s, const struct resp_value *v)
 {
     struct redis *r = s->priv;
     struct ls_service *svc = &s->svc;
     char field[64];
+    if (v->type != RESP_BULK || !redis_info_field(v->str, v->len, "redis_version", svc->version, sizeof svc->version) ||
+        !svc->version[0]) {
+        svc->version[0] = '\0';
+        return false;
+    }
+    free(svc->version_source);
+    svc->version_source = strdup("INFO server (redis_version)");
+    if (redis_info_field(v->str, v->len, "uptime_in_seconds", field, sizeof field) &&
+        ls_parse_count(field, strlen(field), &svc->uptime_s))
+        svc->uptime_known = true;
+    if (redis_info_field(v->str, v->len, "redis_mode", field, sizeof field) && strcmp(field, "cluster") == 0)
+        r->post.cluster = true;
+    return true;
+}
+
+static void on_info_server(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    struct redis *r = s->priv;
+    struct ls_service *svc = &s->svc;
     if (!v) {
         free(svc->error);
         svc->error = strdup(err);
@@ -59,19 +81,10 @@ static void on_info_server(struct ls_session *s, const struct resp_value *v, con
         redis_step_end(r, LS_STEP_OK);
         return;
     }
-    if (v->type != RESP_BULK || !redis_info_field(v->str, v->len, "redis_version", svc->version, sizeof svc->version) ||
-        !svc->version[0]) {
-        svc->version[0] = '\0';
+    if (!read_info_server(s, v)) {
         redis_step_end(r, LS_STEP_NO); /* says PONG, but is not Redis */
         return;
     }
-    free(svc->version_source);
-    svc->version_source = strdup("INFO server (redis_version)");
-    if (redis_info_field(v->str, v->len, "uptime_in_seconds", field, sizeof field) &&
-        ls_parse_count(field, strlen(field), &svc->uptime_s))
-        svc->uptime_known = true;
-    if (redis_info_field(v->str, v->len, "redis_mode", field, sizeof field) && strcmp(field, "cluster") == 0)
-        r->post.cluster = true;
     svc->auth = LS_AUTH_NONE;
     redis_step_end(r, LS_STEP_OK);
 }
@@ -112,11 +125,65 @@ static void on_access_ping(struct ls_session *s, const struct resp_value *v, con
     redis_step_end(s->priv, s->svc.auth == LS_AUTH_NONE ? LS_STEP_OK : LS_STEP_NO);
 }
 
+/* --default-credentials: `requirepass` is a password only (Redis 6+ names its user "default";
+ * `AUTH <password>` logs in as it). "foobared" is the example password of redis.conf's SECURITY
+ * section ("requirepass foobared"), copied into many deployments; "redis" is the engine's own name and
+ * "password" the word itself, the two that image and chart examples most often use. */
+static const char *const redis_default_passwords[] = {"foobared", "redis", "password"};
+LS_DEFAULT_LOGINS_CHECK(redis_default_passwords);
+
+static void try_default_password(struct ls_session *s);
+
+static void on_access_info(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    (void)err;
+    if (v)
+        read_info_server(s, v); /* the version INFO refused before AUTH */
+    redis_step_end(s->priv, LS_STEP_OK);
+}
+
+static void on_default_auth(struct ls_session *s, const struct resp_value *v, const char *err)
+{
+    struct redis *r = s->priv;
+    if (!v) { /* connection lost: stop, stay `required` */
+        free(s->svc.error);
+        s->svc.error = strdup(err);
+        ls_default_creds_refused(&s->svc, r->auth_tries);
+        redis_step_end(r, LS_STEP_NO);
+        return;
+    }
+    if (v->type == RESP_SIMPLE && resp_is(v, "OK")) {
+        ls_default_creds_accepted(&s->svc, "default");
+        static const char *const info[] = {"INFO", "server"};
+        redis_command(r, info, NULL, 2, on_access_info);
+        return;
+    }
+    try_default_password(s);
+}
+
+static void try_default_password(struct ls_session *s)
+{
+    struct redis *r = s->priv;
+    size_t n = sizeof redis_default_passwords / sizeof redis_default_passwords[0];
+    if (r->auth_tries >= n) {
+        ls_default_creds_refused(&s->svc, r->auth_tries);
+        redis_step_end(r, LS_STEP_NO);
+        return;
+    }
+    const char *argv[] = {"AUTH", redis_default_passwords[r->auth_tries++]};
+    redis_command(r, argv, NULL, 2, on_default_auth);
+}
+
 static void redis_access(struct ls_session *s, ls_step_cb done)
 {
-    /* INFO server already ran without AUTH; one more PING ends the step from the event loop */
     struct redis *r = s->priv;
     r->step_done = done;
+    /* protected mode (DENIED) closes the connection: there is nothing to log in to */
+    if (s->svc.auth == LS_AUTH_REQUIRED && s->limits->default_credentials && !r->post.protected_denied) {
+        try_default_password(s);
+        return;
+    }
+    /* INFO server already ran without AUTH; one more PING ends the step from the event loop */
     static const char *const ping[] = {"PING"};
     redis_command(r, ping, NULL, 1, on_access_ping);
 }

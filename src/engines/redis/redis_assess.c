@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engines/assess_common.h"
+#include "engines/default_creds.h"
 #include "engines/redis/redis_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
@@ -76,7 +77,10 @@ static void assess_open(struct ls_session *s, const struct redis_posture *p)
     svc->severity = keys > 0 || secrets ? LS_SEV_CRITICAL : LS_SEV_HIGH;
     ls_sb_init(&b, ev, sizeof ev);
     ls_sb_printf(&b, "INFO server answered without a login%s%s", svc->version[0] ? "; version " : "", svc->version);
-    ls_service_add_risk(svc, "REDIS-NOAUTH", svc->severity, "Redis answers commands without a password", ev);
+    if (svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
+        ls_default_creds_risk(svc, "REDIS", "Redis", svc->severity);
+    else
+        ls_service_add_risk(svc, "REDIS-NOAUTH", svc->severity, "Redis answers commands without a password", ev);
     if (keys > 0) {
         snprintf(title, sizeof title, "%s keys in %zu databases are readable and writable by anyone who can connect",
                  ls_fmt_thousands(keys, num), svc->ntables);

@@ -55,6 +55,7 @@ struct redis {
     bool closing;
     ls_step_cb step_done; /* the step being run */
     unsigned probe;       /* next inventory probe (redis_inventory.c) */
+    unsigned auth_tries;  /* --default-credentials: AUTH attempts made */
     struct redis_posture post;
     /* sampling state (redis_sample.c) */
     struct redis_sample *sample;
