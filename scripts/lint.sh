@@ -24,7 +24,7 @@ fi
 if command -v clang-format >/dev/null; then
     if ! git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror 2>"$root/.lint-format.log"; then
         echo "lint: files not formatted as .clang-format says (run 'make format'):" >&2
-        grep -o '^[^:]*:[0-9]*' "$root/.lint-format.log" | cut -d: -f1 | sort -u >&2
+        grep -oE '^[^: ]+\.[ch]:[0-9]+' "$root/.lint-format.log" | cut -d: -f1 | sort -u >&2
         fail=1
     fi
     rm -f "$root/.lint-format.log"

@@ -190,6 +190,13 @@ char *ls_suspect_describe(const struct ls_suspect_host *h, char *out, size_t n);
 char *ls_suspects_heading(uint64_t total, char *out, size_t n);
 extern const char ls_suspects_intro[];
 
+/* Every unit that can hold secret records: the tables, then the system objects (i < ntables +
+ * nsysobjs). */
+static inline const struct ls_table *ls_service_unit(const struct ls_service *s, size_t i)
+{
+    return i < s->ntables ? &s->tables[i] : &s->sysobjs[i - s->ntables];
+}
+
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);
 uint64_t ls_service_bytes(const struct ls_service *s);

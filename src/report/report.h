@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "model/model.h"
+#include "model/model_json.h"
 
 enum ls_format { LS_FORMAT_TEXT, LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_HTML, LS_FORMAT_SARIF, LS_FORMAT_MARKDOWN };
 
@@ -45,35 +46,8 @@ int ls_report_summary(struct ls_report *r, const struct ls_scan_summary *sum);
  * a no-op returning 0. */
 int ls_report_close(struct ls_report *r);
 
-/* The JSON records, shared by the jsonl and json writers and reusable by other producers
- * (`leakscan secrets`, history). Each returns a new reference, NULL when out of memory. Every
- * string is valid UTF-8: ill-formed bytes from a hostile server become U+FFFD.
- *
- * Service record: the DESIGN contract fields, in contract order, plus these additions (each
- * present only when set in the model):
- *   "display_name"        string, after "version"  the server's configured name (leaked)
- *   "timezone"            string, after it         the server's time zone
- *   "auth_evidence"       string, after "auth"     what the server said, e.g. "Code: 194 …"
- *   "inventory_truncated" true, after "tables"     a cap was hit; more tables exist than listed
- *   "error"               string, last             why a step ended in `unknown`
- * and per table: "engine" (string or null) after "name", "rows" null when the count is unknown,
- * "error" (string, last) when sampling the table failed. "privileges" is not emitted yet (the model
- * has no field for it). "version" is null when unknown. */
-struct json_t;
-struct json_t *ls_json_service(const struct ls_service *s);
-/* Secret record for one secret of table t of service s; "value" only when show_secrets and the
- * model kept the raw value. */
-struct json_t *ls_json_secret(const struct ls_service *s, const struct ls_table *t, const struct ls_secret *sec,
-                              bool show_secrets);
-struct json_t *ls_json_summary(const struct ls_scan_summary *sum);
-/* Secret record of `leakscan secrets`: type, path, line, column, rule, category, fingerprint,
- * redacted, count (+ value with show_secrets when kept). */
-struct ls_file_secret;
-struct json_t *ls_json_file_secret(const struct ls_file_secret *fs, bool show_secrets);
-/* The same record appended to b as one line of compact JSON (no newline), byte for byte what
- * json_dumps(ls_json_file_secret(), JSON_COMPACT) gives, without building the object. */
-struct ls_buf;
-void ls_jsonl_file_secret(struct ls_buf *b, const struct ls_file_secret *fs, bool show_secrets);
+/* The JSON records themselves (service, secret, summary, file secret) are the model's JSON:
+ * model/model_json.h. */
 
 /* SARIF 2.1.0 for secret findings (sarif.c), for `leakscan secrets` and `leakscan audit` (scan uses
  * it through --format sarif). Usage: w = ls_sarif_new(out); ls_sarif_add_secret(w, sec, &loc) per

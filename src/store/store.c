@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "report/report.h"
+#include "model/model_json.h"
 #include "store/sql.h"
 #include "util/num.h"
 
