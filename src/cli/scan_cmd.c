@@ -12,7 +12,6 @@
 
 #include "cli/cli.h"
 #include "core/resume.h"
-#include "core/safe_file.h"
 #include "core/scan.h"
 #include "core/scope.h"
 #include "core/scope_default.h"
@@ -22,6 +21,7 @@
 #include "net/conn.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "util/safe_file.h"
 #include "util/strbuf.h"
 
 void ls_usage_scan(void)

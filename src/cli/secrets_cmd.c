@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/safe_file.h"
 #include "detect/detect.h"
 #include "detect/filescan.h"
 #include "detect/stream.h"
 #include "report/secrets_out.h"
+#include "util/safe_file.h"
 
 void ls_usage_secrets(void)
 {

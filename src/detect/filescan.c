@@ -12,13 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/safe_file.h"
 #include "detect/rawmap.h"
 #include "detect/redact.h"
 #include "detect/rules.h"
 #include "detect/stream.h"
 #include "detect/value.h"
 #include "util/fmt.h"
+#include "util/safe_file.h"
 
 /* ---- one file ------------------------------------------------------------------------------- */
 

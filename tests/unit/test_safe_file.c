@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "core/safe_file.h"
 #include "detect/detect.h"
 #include "detect/filescan.h"
+#include "util/safe_file.h"
 
 static char dir[64];
 

@@ -1,6 +1,6 @@
 /* Safe files: reports via an exclusive temporary file in the target's directory, fsync and
  * renameat, never through a link; inputs opened only when regular. See safe_file.h. */
-#include "core/safe_file.h"
+#include "util/safe_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
  * directory: leakscan often runs as root, and a link planted under the report's name in a shared
  * directory must not turn it into a tool that overwrites any file. Inputs are opened only when they
  * are regular files, so a FIFO without a writer or a device cannot hang or disturb a run. */
-#ifndef LS_CORE_SAFE_FILE_H
-#define LS_CORE_SAFE_FILE_H
+#ifndef LS_UTIL_SAFE_FILE_H
+#define LS_UTIL_SAFE_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
