@@ -40,6 +40,14 @@ bash "$root/bench/detect.sh" "$build"
 # --deep: the whole lab through the detectors vs clickhouse-client merely exporting log_stream
 bash "$root/bench/deep.sh" "$build"
 
+# the full assessment of open ClickHouse, Redis, PostgreSQL and MariaDB servers against
+# nmap -sV with its nearest read-only NSE scripts (issue 13; starts and stops extra instances)
+if [ -z "${LS_BENCH_NOLOCK:-}" ] && command -v flock >/dev/null; then
+    flock "${LS_BENCH_LOCK:-/tmp/leakscan-bench.lock}" bash "$root/bench/assess.sh" "$build"
+else
+    bash "$root/bench/assess.sh" "$build"
+fi
+
 # discovery at scale, inside a network namespace of its own
 # (one benchmark on the machine at a time: the lock other benchmark runs take too; set
 # LS_BENCH_NOLOCK=1 when the caller already holds it)
