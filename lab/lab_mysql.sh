@@ -8,6 +8,8 @@
 #   127.77.8.2:3306  protected: root@'127.%' has a password
 #   127.77.8.3:3306  decoy: a listener that sends an SSH banner
 #   127.77.8.4:3306  a fake that greets with MariaDB's ERR 1130 "Host … is not allowed to connect"
+#   127.77.8.5:3306  protected by a default password: root@'127.%' with the Docker image docs' example
+#                    root password "my-secret-pw" (--default-credentials); planted: crm.customers
 # Writes $LS_LAB_DIR/lab_mysql.env. Idempotent: `up` on running servers reloads the data.
 set -euo pipefail
 
@@ -18,6 +20,7 @@ OPEN=127.77.8.1
 PROTECTED=127.77.8.2
 DECOY=127.77.8.3
 HOSTERR=127.77.8.4
+DEFAULT_PW=127.77.8.5
 PORT=3306
 PASSWORD=lab-mysql-pw
 
@@ -100,26 +103,40 @@ CREATE TABLE IF NOT EXISTS vault.secrets (id INT PRIMARY KEY, v VARCHAR(100)) EN
 EOF
 }
 
+load_default_pw() {
+    sql default-pw <<'EOF'
+CREATE USER IF NOT EXISTS 'root'@'127.%' IDENTIFIED BY 'my-secret-pw';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.%';
+CREATE DATABASE IF NOT EXISTS crm;
+CREATE TABLE IF NOT EXISTS crm.customers (id INT PRIMARY KEY, email VARCHAR(200), api_key VARCHAR(200)) ENGINE=InnoDB;
+REPLACE INTO crm.customers VALUES (1, 'alice.martin@example-shop.com', 'sk-ff057e3e27ff7e2d4d54ea6b05b3eaa2');
+EOF
+}
+
 cmd_up() {
     command -v mariadbd >/dev/null || die "mariadbd not found (apt-get install mariadb-server)"
     lab_lock "$DIR"
     start_mariadb open "$OPEN" # secure_file_priv unset: on MariaDB, FILE reads and writes anywhere
     start_mariadb protected "$PROTECTED"
+    start_mariadb default-pw "$DEFAULT_PW"
     lab_start_decoy decoy "$DECOY" "$PORT" "$FAKE_PY" ssh
     lab_start_decoy hosterr "$HOSTERR" "$PORT" "$FAKE_PY" hosterr
     load_open
     load_protected
+    load_default_pw
     {
         printf 'LAB_MYSQL_OPEN=%q\nLAB_MYSQL_PROTECTED=%q\nLAB_MYSQL_DECOY=%q\n' "$OPEN" "$PROTECTED" "$DECOY"
+        printf 'LAB_MYSQL_DEFAULT_PW=%q\n' "$DEFAULT_PW"
         printf 'LAB_MYSQL_HOSTERR=%q\nLAB_MYSQL_PORT=%q\nLAB_MYSQL_PASSWORD=%q\n' "$HOSTERR" "$PORT" "$PASSWORD"
     } | lab_write_env lab_mysql.env
-    say "MariaDB up: open $OPEN, protected $PROTECTED, decoy $DECOY, host-refusing fake $HOSTERR (port $PORT)"
+    say "MariaDB up: open $OPEN, protected $PROTECTED, decoy $DECOY, host-refusing fake $HOSTERR, default password $DEFAULT_PW (port $PORT)"
 }
 
 cmd_down() {
     [[ -d $DIR ]] || { rm -f "$STATE/lab_mysql.env"; return 0; }
     lab_stop_pidfile "$DIR/open/mysqld.pid"
     lab_stop_pidfile "$DIR/protected/mysqld.pid"
+    lab_stop_pidfile "$DIR/default-pw/mysqld.pid"
     lab_stop_pidfile "$DIR/decoy.pid"
     lab_stop_pidfile "$DIR/hosterr.pid"
     rm -f "$STATE/lab_mysql.env"
@@ -127,7 +144,7 @@ cmd_down() {
 
 cmd_status() {
     local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy" "$HOSTERR hosterr"; do
+    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy" "$HOSTERR hosterr" "$DEFAULT_PW default-pw"; do
         set -- $a
         if lab_listening "$1" "$PORT"; then echo "mysql-$2 running  $1 :$PORT"; else
             echo "mysql-$2 stopped  $1 :$PORT"

@@ -3,7 +3,10 @@
 # mysql with its MariaDB version, no password (root with an empty one), exact row counts, the
 # planted API keys (redacted) and chat log, the FILE/SUPER/passwordless-account risks; the protected
 # one as `required` in the server's own words; an ERR 1130 greeting still identifies MySQL; the
-# SSH-banner decoy is not MySQL.
+# SSH-banner decoy is not MySQL. --default-credentials: the server whose root password is the Docker
+# image docs' example is `default-credentials` naming root only (the password in no report format),
+# assessed like an open one; the real-password server stays `required` after exactly 3 more refused
+# logins (its Access_denied_errors).
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
 if [ ! -f "$LS_LAB_DIR/lab_mysql.env" ]; then
     echo "skip: no $LS_LAB_DIR/lab_mysql.env (lab/lab_mysql.sh up)" >&2
@@ -45,4 +48,27 @@ run scan "$LAB_MYSQL_OPEN" -p "$P" --format text --no-color --scope 127.0.0.0/8
 check "text headline: MySQL MariaDB version, no password" grep -qE "^$LAB_MYSQL_OPEN:$P +MySQL [0-9.]+-MariaDB[^ ]* +NO PASSWORD" "$TMP/out"
 check "text lists shop.users" grep -q "shop.users" "$TMP/out"
 check "text shows no raw key" bash -c "! grep -qE 'sk-ff057e3e27|gsk_kbtlrBbz' '$TMP/out'"
+# --default-credentials
+run scan "$LAB_MYSQL_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
+check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
+for fmt in jsonl json text html; do
+    run scan "$LAB_MYSQL_DEFAULT_PW" -p "$P" --format "$fmt" --scope 127.0.0.0/8 --default-credentials
+    check "default password ($fmt): the password is in no output" bash -c "! grep -q my-secret-pw '$TMP/out' '$TMP/err'"
+    check "default password ($fmt): the user is named" grep -qE "accepted user ('|&#39;|&#x27;)root" "$TMP/out"
+done
+run scan "$LAB_MYSQL_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+check "default password: auth default-credentials naming root only, critical" jq_py "len(services)==1 and services[0]['auth']=='default-credentials' and services[0]['auth_evidence']==\"accepted user 'root' with a default password from the documented list\" and services[0]['severity']=='critical'"
+check "default password: assessed like an open server (crm.customers, its key, risk)" jq_py "any(t['database']=='crm' and t['name']=='customers' and t['rows']==1 for t in services[0]['tables']) and any(x['database']=='crm' for x in secrets) and 'MYSQL-DEFAULT-CREDENTIALS' in {r['id'] for r in services[0]['risks']}"
+denied() {
+    mariadb --no-defaults -h "$LAB_MYSQL_PROTECTED" -P "$P" -u root -p"$LAB_MYSQL_PASSWORD" -N \
+        -e "SHOW GLOBAL STATUS LIKE 'Access_denied_errors'" | awk '{print $2}'
+}
+d0=$(denied)
+run scan "$LAB_MYSQL_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8
+d1=$(denied)
+run scan "$LAB_MYSQL_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+d2=$(denied)
+check "real password: still required, nothing read" jq_py "services[0]['auth']=='required' and not services[0]['tables'] and 'documented list refused' in services[0]['auth_evidence']"
+check "real password: exactly 3 more refused logins with the option ($((d1 - d0)) -> $((d2 - d1)))" test "$(((d2 - d1) - (d1 - d0)))" -eq 3
+
 finish

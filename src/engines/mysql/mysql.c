@@ -4,11 +4,13 @@
  * (1130 "Host … is not allowed to connect", 1040 "Too many connections") is MySQL — an SSH banner,
  * HTTP, garbage or a decoy is not. MariaDB reports as engine "mysql" with a version saying MariaDB.
  * Access: log in as root with an empty password, then as the anonymous user ''; `none` if one is
- * accepted, `required` with the server's own ERR text, `unknown` with the reason otherwise. */
+ * accepted, `required` with the server's own ERR text, `unknown` with the reason otherwise; with
+ * --default-credentials, up to three documented root passwords on a server that refused both. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engines/default_creds.h"
 #include "engines/mysql/mysql_int.h"
 #include "util/strbuf.h"
 
@@ -87,10 +89,56 @@ static void access_ok(struct ls_session *s)
     my_step_end(m, LS_STEP_OK);
 }
 
+/* --default-credentials, after root and '' were refused an empty password. The MySQL and MariaDB
+ * Docker images set root's password from MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD, and their Docker
+ * Hub pages' example is `-e MYSQL_ROOT_PASSWORD=my-secret-pw`; "root" and "password" are the values
+ * tutorials and compose files most often put there. */
+static const struct ls_default_login mysql_default_logins[] = {
+    {"root", "root"}, {"root", "password"}, {"root", "my-secret-pw"}};
+LS_DEFAULT_LOGINS_CHECK(mysql_default_logins);
+
+static void on_login(struct ls_session *s, enum my_login r, const struct mysql_err *err, const char *why);
+
+static void try_default_login(struct ls_session *s)
+{
+    struct my *m = s->priv;
+    if (m->default_tries >= sizeof mysql_default_logins / sizeof mysql_default_logins[0]) {
+        ls_default_creds_refused(&s->svc, m->default_tries);
+        my_step_end(m, LS_STEP_NO);
+        return;
+    }
+    const struct ls_default_login *l = &mysql_default_logins[m->default_tries++];
+    my_login_with_password(m, l->user, l->password, on_login);
+}
+
+static void on_default_login(struct ls_session *s, enum my_login r, const char *why)
+{
+    struct my *m = s->priv;
+    if (r == MY_LOGIN_OK) {
+        ls_default_creds_accepted(&s->svc, m->user);
+        snprintf(s->svc.privileges.user, sizeof s->svc.privileges.user, "%s", m->user);
+        my_step_end(m, LS_STEP_OK);
+        return;
+    }
+    if (r == MY_LOGIN_DENIED) {
+        try_default_login(s);
+        return;
+    }
+    /* the connection failed or the plugin needs what we lack: no more attempts */
+    ls_service_add_unknown(&s->svc, "default credentials", why ? why : "login failed");
+    if (m->default_tries > 1)
+        ls_default_creds_refused(&s->svc, m->default_tries - 1);
+    my_step_end(m, LS_STEP_NO);
+}
+
 static void on_login(struct ls_session *s, enum my_login r, const struct mysql_err *err, const char *why)
 {
     struct my *m = s->priv;
     char text[600];
+    if (m->trying_defaults) {
+        on_default_login(s, r, why);
+        return;
+    }
     m->tries++;
     if (r == MY_LOGIN_OK) {
         access_ok(s);
@@ -114,6 +162,11 @@ static void on_login(struct ls_session *s, enum my_login r, const struct mysql_e
     if (s->svc.auth == LS_AUTH_REQUIRED) {
         free(s->svc.error);
         s->svc.error = NULL;
+        if (s->limits->default_credentials && !m->greet_was_err) {
+            m->trying_defaults = true;
+            try_default_login(s);
+            return;
+        }
     }
     my_step_end(m, LS_STEP_NO);
 }

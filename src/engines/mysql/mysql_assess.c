@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "engines/assess_common.h"
+#include "engines/default_creds.h"
 #include "engines/mysql/mysql_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
@@ -121,7 +122,10 @@ static void assess_open(struct ls_session *s, const struct my_posture *p)
     ls_sb_init(&b, ev, sizeof ev);
     ls_sb_printf(&b, "%s; %zu table%s (%s rows) readable", svc->auth_evidence ? svc->auth_evidence : "login accepted",
                  svc->ntables, svc->ntables == 1 ? "" : "s", ls_fmt_thousands(ls_service_rows(svc), num));
-    ls_service_add_risk(svc, "MYSQL-NOAUTH", svc->severity, "MySQL accepts a login without a password", ev);
+    if (svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
+        ls_default_creds_risk(svc, "MYSQL", "MySQL", svc->severity);
+    else
+        ls_service_add_risk(svc, "MYSQL-NOAUTH", svc->severity, "MySQL accepts a login without a password", ev);
     /* secrets only: personal data and chat raise the severity (above) but get no risk of their own */
     ls_assess_data_risks(svc, "MYSQL", "tables", "rows", found & LS_CLASS_SECRETS);
     if (p->priv_file || p->priv_all)

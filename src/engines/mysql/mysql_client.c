@@ -1,10 +1,10 @@
 /* The MySQL engine's connection: one ls_conn per session; the server speaks first (greeting), then
  * our HandshakeResponse41 with an empty auth response (the scramble of an empty password is empty,
- * for mysql_native_password and caching_sha2_password alike), an auth switch answered the same way
- * where that is correct, then COM_QUERY one at a time with the text resultset parsed packet by
- * packet (mysql_proto.c). A result over the byte cap is cut: the connection is dropped, and the
- * next query logs in again with the same user and replays the session statements. Failures end
- * the pending operation with a reason, always from the event loop. */
+ * for mysql_native_password and caching_sha2_password alike) or, for --default-credentials, the
+ * password's scramble (mysql_scramble.c), an auth switch answered the same way where that is correct, then COM_QUERY
+ * one at a time with the text resultset parsed packet by packet (mysql_proto.c). A result over the byte cap is cut: the
+ * connection is dropped, and the next query logs in again with the same user and replays the session statements.
+ * Failures end the pending operation with a reason, always from the event loop. */
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engines/mysql/mysql_int.h"
+#include "engines/mysql/mysql_scramble.h"
 #include "net/conn.h"
 #include "util/strbuf.h"
 
@@ -133,8 +134,13 @@ static void send_login(struct my *m)
     caps |= MYSQL_CLIENT_PROTOCOL_41 | MYSQL_CLIENT_LONG_PASSWORD;
     /* the empty password's answer is empty for the plugins we name; others get an auth switch */
     const char *plugin = m->hs.plugin[0] ? m->hs.plugin : "mysql_native_password";
-    uint8_t buf[MYSQL_HDR + 512];
-    size_t n = mysql_build_login(buf, sizeof buf, caps, CHARSET_UTF8MB4, m->user, NULL, 0, plugin);
+    uint8_t buf[MYSQL_HDR + 512], auth[MYSQL_SCRAMBLE_MAX];
+    int alen = mysql_scramble(plugin, m->password, m->hs.scramble, m->hs.scramble_len, auth);
+    if (alen < 0) { /* a plugin we cannot answer: an empty answer, then the auth switch decides */
+        alen = 0;
+        plugin = "mysql_native_password";
+    }
+    size_t n = mysql_build_login(buf, sizeof buf, caps, CHARSET_UTF8MB4, m->user, auth, (size_t)alen, plugin);
     if (!n) {
         go_dead(m, "cannot build the login packet");
         return;
@@ -193,6 +199,20 @@ static void on_auth_packet(struct my *m, const struct mysql_packet *pk)
         size_t dlen;
         if (!mysql_parse_auth_switch(pk->p, pk->len, plugin, sizeof plugin, &data, &dlen)) {
             login_unsupported(m, "the server asked for the pre-4.1 password scramble (mysql_old_password)");
+            return;
+        }
+        if (m->password[0]) { /* --default-credentials: the scramble over the switch's nonce */
+            uint8_t auth[MYSQL_SCRAMBLE_MAX];
+            int alen = mysql_scramble(plugin, m->password, data, dlen, auth);
+            if (alen > 0) {
+                send_payload(m, auth, (size_t)alen);
+                return;
+            }
+            struct ls_strbuf eb;
+            ls_sb_init(&eb, why, sizeof why);
+            ls_sb_printf(&eb, "the server switched to auth plugin %s, which leakscan cannot answer with a password",
+                         plugin);
+            login_unsupported(m, why);
             return;
         }
         static const char *const empty_ok[] = {"mysql_native_password", "caching_sha2_password", "sha256_password",
@@ -422,9 +442,15 @@ void my_greet(struct my *m, my_greet_cb cb)
 
 void my_login_as(struct my *m, const char *user, my_login_cb cb)
 {
+    my_login_with_password(m, user, "", cb);
+}
+
+void my_login_with_password(struct my *m, const char *user, const char *password, my_login_cb cb)
+{
     m->op = OP_LOGIN;
     m->login_cb = cb;
     snprintf(m->user, sizeof m->user, "%s", user);
+    snprintf(m->password, sizeof m->password, "%s", password);
     if (m->conn && m->phase == PH_GREETED && (m->hs.caps & MYSQL_CLIENT_PROTOCOL_41)) {
         send_login(m);
         return;

@@ -62,8 +62,9 @@ struct my {
     enum my_op op;
     uint8_t seq; /* sequence id of the next packet we send */
     struct mysql_handshake hs;
-    char user[64];  /* the login in use */
-    bool logged_in; /* a login succeeded once: reconnects may repeat it */
+    char user[64];     /* the login in use */
+    char password[64]; /* its password ("" but with --default-credentials); never reported */
+    bool logged_in;    /* a login succeeded once: reconnects may repeat it */
     my_greet_cb greet_cb;
     my_login_cb login_cb;
     my_rows_cb rows_cb;
@@ -85,6 +86,8 @@ struct my {
     /* engine steps */
     ls_step_cb step_done;
     int tries;                  /* access: logins tried */
+    bool trying_defaults;       /* access: --default-credentials logins under way */
+    unsigned default_tries;     /* … how many were sent */
     struct mysql_err greet_err; /* an ERR greeting (host not allowed, too many connections) */
     bool greet_was_err;
     struct my_posture post;
@@ -102,7 +105,8 @@ struct my *my_new(struct ls_session *s);
 void my_close(struct my *m); /* safe from inside a callback */
 void my_cancel(struct my *m);
 void my_greet(struct my *m, my_greet_cb cb);
-void my_login_as(struct my *m, const char *user, my_login_cb cb);
+void my_login_as(struct my *m, const char *user, my_login_cb cb); /* with an empty password */
+void my_login_with_password(struct my *m, const char *user, const char *password, my_login_cb cb);
 void my_query(struct my *m, const char *sql, my_rows_cb rows, my_done_cb done);
 /* Remembers a session statement to replay after a reconnect (sent by the caller once now). */
 void my_add_setup(struct my *m, const char *sql);
