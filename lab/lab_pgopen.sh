@@ -5,7 +5,9 @@
 # shapes the detector knows, chat_logs with role/content JSON, events with 200,000 rows, analyzed,
 # so its count is the planner's estimate) and an extra database `analytics`; a protected one on
 # 127.77.7.2:5432 (scram-sha-256); and a decoy on 127.77.7.3:5432 that answers anything with
-# `HTTP/1.1 400 Bad Request`. (lab_pg.sh owns 127.77.5.1 for the history tests.) Writes
+# `HTTP/1.1 400 Bad Request`; a protected one on 127.77.7.4:5432 (scram-sha-256) whose postgres
+# password is the Docker image docs' example "mysecretpassword" (--default-credentials), with one
+# planted table `vault`. (lab_pg.sh owns 127.77.5.1 for the history tests.) Writes
 # $LS_LAB_DIR/lab_pgopen.env. Idempotent: `up` on running clusters reloads the planted data.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ DIR=$STATE/pgopen
 OPEN=127.77.7.1
 PROTECTED=127.77.7.2
 DECOY=127.77.7.3
+DEFAULT_PW=127.77.7.4
 PORT=5432
 PASSWORD=lab-pgopen-pw
 USERS_ROWS=6
@@ -71,20 +74,27 @@ cmd_up() {
     lab_pg_start "$DIR/open" "$OPEN" "$PORT" trust "$PASSWORD"
     lab_pg_start "$DIR/protected" "$PROTECTED" "$PORT" scram-sha-256 "$PASSWORD"
     lab_start_decoy decoy "$DECOY" "$PORT" "$DECOY_PY"
+    lab_pg_start "$DIR/default-pw" "$DEFAULT_PW" "$PORT" scram-sha-256 mysecretpassword
     plant
+    PGPASSWORD=mysecretpassword PGOPTIONS="-c client_min_messages=warning" "$BIN/psql" -h "$DEFAULT_PW" -p "$PORT" \
+        -U postgres -d postgres -v ON_ERROR_STOP=1 -qX >/dev/null <<'SQL'
+CREATE TABLE IF NOT EXISTS public.vault (id int PRIMARY KEY, api_key text);
+INSERT INTO public.vault VALUES (1, 'sk-ff057e3e27ff7e2d4d54ea6b05b3eaa2') ON CONFLICT DO NOTHING;
+SQL
     {
         printf 'LAB_PGOPEN_OPEN=%q\nLAB_PGOPEN_PROTECTED=%q\nLAB_PGOPEN_DECOY=%q\nLAB_PGOPEN_PORT=%q\n' \
             "$OPEN" "$PROTECTED" "$DECOY" "$PORT"
+        printf 'LAB_PGOPEN_DEFAULT_PW=%q\nLAB_PGOPEN_PASSWORD=%q\n' "$DEFAULT_PW" "$PASSWORD"
         printf 'LAB_PGOPEN_USERS_ROWS=%q\nLAB_PGOPEN_CHAT_ROWS=%q\nLAB_PGOPEN_EVENTS_ROWS=%q\n' \
             "$USERS_ROWS" "$CHAT_ROWS" "$EVENTS_ROWS"
     } | lab_write_env lab_pgopen.env
-    say "PostgreSQL open on $OPEN:$PORT, protected on $PROTECTED:$PORT, decoy on $DECOY:$PORT; environment: $STATE/lab_pgopen.env"
+    say "PostgreSQL open on $OPEN:$PORT, protected on $PROTECTED:$PORT, decoy on $DECOY:$PORT, default password on $DEFAULT_PW:$PORT; environment: $STATE/lab_pgopen.env"
 }
 
 cmd_down() {
     BIN=$(lab_pg_bin)
     local name
-    for name in open protected; do
+    for name in open protected default-pw; do
         if [[ -f $DIR/$name/data/PG_VERSION ]] && lab_pg_running "$DIR/$name/data"; then
             lab_as postgres "$BIN/pg_ctl" -D "$DIR/$name/data" -m fast -w stop >/dev/null || true
         fi
@@ -96,7 +106,7 @@ cmd_down() {
 cmd_status() {
     BIN=$(lab_pg_bin)
     local rc=0 name addr
-    for name in open:$OPEN protected:$PROTECTED; do
+    for name in open:$OPEN protected:$PROTECTED default-pw:$DEFAULT_PW; do
         addr=${name#*:}
         name=${name%%:*}
         if lab_pg_running "$DIR/$name/data"; then echo "pg-$name  running  $addr :$PORT"; else

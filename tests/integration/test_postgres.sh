@@ -3,7 +3,10 @@
 # with its version, no password, exact counts for its small tables and the planner's estimate
 # (rows_estimated) for the 200,000-row one, the planted secrets (redacted), the chat log, the
 # superuser blast radius; the protected one as `required` in the server's own words; the decoy
-# that answers HTTP is not PostgreSQL.
+# that answers HTTP is not PostgreSQL. --default-credentials: the cluster whose postgres password is
+# the Docker image docs' example is `default-credentials` (SCRAM-SHA-256) naming postgres only (the
+# password in no report format), assessed like an open one; the real-password cluster stays
+# `required` after exactly 3 refused logins (its server log).
 LS_LAB_DIR="${LS_LAB_DIR:-/tmp/leakscan-lab}"
 if [ ! -f "$LS_LAB_DIR/lab_pgopen.env" ]; then
     echo "skip: no $LS_LAB_DIR/lab_pgopen.env (lab/lab_pgopen.sh up)" >&2
@@ -38,4 +41,23 @@ check "decoy: answers, but is not reported as postgresql" jq_py "len(services)==
 run scan "$LAB_PGOPEN_OPEN" -p "$P" --format text --no-color --scope 127.77.7.0/24
 check "text headline: PostgreSQL $VERSION, no password" grep -qF "$LAB_PGOPEN_OPEN:$P  PostgreSQL $VERSION  NO PASSWORD" "$TMP/out"
 check "text lists public.users" grep -q "public.users" "$TMP/out"
+# --default-credentials
+run scan "$LAB_PGOPEN_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
+check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
+for fmt in jsonl json text html; do
+    run scan "$LAB_PGOPEN_DEFAULT_PW" -p "$P" --format "$fmt" --scope 127.0.0.0/8 --default-credentials
+    check "default password ($fmt): the password is in no output" bash -c "! grep -q mysecretpassword '$TMP/out' '$TMP/err'"
+    check "default password ($fmt): the user is named" grep -qE "accepted user ('|&#39;|&#x27;)postgres" "$TMP/out"
+done
+run scan "$LAB_PGOPEN_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+check "default password: auth default-credentials naming postgres only, critical" jq_py "len(services)==1 and services[0]['auth']=='default-credentials' and services[0]['auth_evidence']==\"accepted user 'postgres' with a default password from the documented list\" and services[0]['severity']=='critical'"
+check "default password: assessed like an open server (public.vault, its key, risks)" jq_py "any(t['name']=='vault' and t['rows']==1 for t in services[0]['tables']) and secrets and {'PG-DEFAULT-CREDENTIALS','PG-SUPERUSER'} <= {r['id'] for r in services[0]['risks']}"
+refused() { grep -c 'password authentication failed' "$LS_LAB_DIR/pgopen/protected/server.log" || true; }
+f0=$(refused)
+run scan "$LAB_PGOPEN_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8 --default-credentials
+sleep 0.2 # the server writes its log line after closing the connection
+f1=$(refused)
+check "real password: still required, nothing read" jq_py "services[0]['auth']=='required' and not services[0]['tables'] and 'documented list refused' in services[0]['auth_evidence']"
+check "real password: exactly 3 refused logins ($f0 -> $f1)" test "$((f1 - f0))" -eq 3
+
 finish

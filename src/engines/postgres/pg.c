@@ -9,11 +9,13 @@
  * message) in PostgreSQL's own framing identifies the server — an HTTP server, a ClickHouse, an
  * echo or garbage does not. Access: `none` when the server logs us in without a password (trust),
  * `required` with the server's words (the method it asks for, or its FATAL error), `unknown`
- * otherwise. No password is ever sent. */
+ * otherwise. No password is ever sent, except with --default-credentials: up to three documented
+ * passwords for `postgres` on a server that asked for one (cleartext, MD5 or SCRAM-SHA-256). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engines/default_creds.h"
 #include "engines/postgres/pg_int.h"
 #include "util/strbuf.h"
 
@@ -50,6 +52,8 @@ static void on_fp_login(struct pg *pg, enum pg_login r)
         return;
     case PG_LOGIN_AUTH:
         svc->auth = LS_AUTH_REQUIRED;
+        pg->password_asked =
+            pg->auth.code == PGW_AUTH_CLEARTEXT || pg->auth.code == PGW_AUTH_MD5 || pg->auth.code == PGW_AUTH_SASL;
         ls_sb_init(&b, text, sizeof text);
         ls_sb_printf(&b, "server asks for %s for user \"%s\"", pgw_auth_method(&pg->auth), PG_USER);
         if (pg->auth.code == PGW_AUTH_SASL && pg->auth.mechs[0])
@@ -147,10 +151,67 @@ static void whoami_done(struct pg *pg, bool ok, const char *err)
     pg_step_end(pg, LS_STEP_OK);
 }
 
+/* --default-credentials, for the `postgres` superuser: the official Docker image sets its password
+ * from POSTGRES_PASSWORD, and the image's Docker Hub page runs it with
+ * `-e POSTGRES_PASSWORD=mysecretpassword`; "postgres" (the user's own name) and "password" are what
+ * tutorials and compose files most often put there. */
+static const char *const pg_default_passwords[] = {"postgres", "password", "mysecretpassword"};
+LS_DEFAULT_LOGINS_CHECK(pg_default_passwords);
+
+static void try_default_password(struct pg *pg);
+
+static void on_default_login(struct pg *pg, enum pg_login r)
+{
+    struct ls_service *svc = &pg->s->svc;
+    if (r == PG_LOGIN_READY) {
+        ls_default_creds_accepted(svc, PG_USER);
+        if (pg->server_version[0] && !svc->version[0]) {
+            snprintf(svc->version, sizeof svc->version, "%s", pg->server_version);
+            free(svc->version_source);
+            svc->version_source = strdup("ParameterStatus server_version");
+        }
+        pg_query(pg, WHOAMI_SQL, whoami_row, whoami_done);
+        return;
+    }
+    if (r == PG_LOGIN_ERROR && strcmp(pg->err.code, "28P01") == 0) { /* wrong password */
+        try_default_password(pg);
+        return;
+    }
+    /* a method we cannot answer, another error, or the connection went away: no more attempts */
+    char text[400];
+    if (r == PG_LOGIN_ERROR)
+        pgw_error_text(&pg->err, text, sizeof text);
+    else
+        snprintf(text, sizeof text, "%s",
+                 r == PG_LOGIN_AUTH ? (pg->answer_why ? pg->answer_why : "password request not answered")
+                                    : (pg->defer_err[0] ? pg->defer_err : "connection lost"));
+    ls_service_add_unknown(svc, "default credentials", text);
+    if (pg->default_tries > 1)
+        ls_default_creds_refused(svc, pg->default_tries - 1);
+    pg->password[0] = '\0';
+    pg_step_end(pg, LS_STEP_NO);
+}
+
+static void try_default_password(struct pg *pg)
+{
+    if (pg->default_tries >= sizeof pg_default_passwords / sizeof pg_default_passwords[0]) {
+        ls_default_creds_refused(&pg->s->svc, pg->default_tries);
+        pg->password[0] = '\0';
+        pg_step_end(pg, LS_STEP_NO);
+        return;
+    }
+    snprintf(pg->password, sizeof pg->password, "%s", pg_default_passwords[pg->default_tries++]);
+    pg_connect(pg, pg->database, on_default_login);
+}
+
 static void pg_access(struct ls_session *s, ls_step_cb done)
 {
     struct pg *pg = s->priv;
     pg->step_done = done;
+    if (s->svc.auth == LS_AUTH_REQUIRED && pg->password_asked && s->limits->default_credentials) {
+        try_default_password(pg);
+        return;
+    }
     if (s->svc.auth != LS_AUTH_NONE) {
         pg_step_later(pg, LS_STEP_NO);
         return;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engines/assess_common.h"
+#include "engines/default_creds.h"
 #include "engines/postgres/pg_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
@@ -33,8 +34,13 @@ static void data_risks(struct ls_service *svc)
     for (size_t i = 0; i < svc->ntables; i++)
         ntab += svc->tables[i].engine && strcmp(svc->tables[i].engine, "database") != 0;
     ls_sb_printf(&b, "; %zu tables, %s rows", ntab, ls_fmt_thousands(ls_service_rows(svc), num));
-    risk(svc, "PG-NOAUTH", sensitive ? LS_SEV_CRITICAL : LS_SEV_HIGH,
-         "PostgreSQL lets the postgres user in without a password (trust)", ev);
+    enum ls_severity sev = sensitive ? LS_SEV_CRITICAL : LS_SEV_HIGH;
+    if (svc->auth == LS_AUTH_DEFAULT_CREDENTIALS) {
+        ls_default_creds_risk(svc, "PG", "PostgreSQL", sev);
+        ls_raise_severity(svc, sev);
+    } else {
+        risk(svc, "PG-NOAUTH", sev, "PostgreSQL lets the postgres user in without a password (trust)", ev);
+    }
     ls_raise_severity(svc, ls_assess_data_risks(svc, "PG", "tables", "rows", found));
 }
 

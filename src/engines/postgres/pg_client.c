@@ -1,11 +1,13 @@
 /* The PostgreSQL engine's connection: one ls_conn per session, a StartupMessage as `postgres`
  * with the read-only session options, the login answer classified (ready, a password asked, an
- * error, not PostgreSQL at all), then simple queries one at a time whose DataRows are handed to
+ * error, not PostgreSQL at all; a password request is answered only when --default-credentials
+ * set one, pg_password.c), then simple queries one at a time whose DataRows are handed to
  * the caller as text cells. A response past the byte cap, a malformed message or a lost
  * connection ends the query with an error and drops the connection; the next query logs in
  * again. Callbacks always come from the event loop. */
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,10 +149,23 @@ static void login_message(struct pg *pg, const struct pgw_msg *m)
             return;
         }
         pg->seen_pg = true;
-        if (pg->auth.code == PGW_AUTH_OK)
+        if (pg->auth.code == PGW_AUTH_OK) {
             pg->auth_ok = true;
-        else
-            finish_login(pg, PG_LOGIN_AUTH); /* no password is ever sent */
+            return;
+        }
+        if (!pg->password[0]) {
+            finish_login(pg, PG_LOGIN_AUTH); /* no password is sent but with --default-credentials */
+            return;
+        }
+        char buf[512];
+        int n = pg_password_answer(pg->auth.code, m->body + 4, m->len - 4, PG_USER, pg->password, &pg->scram, buf,
+                                   sizeof buf, &pg->answer_why);
+        int sent = n > 0 ? send_bytes(pg, buf, (size_t)n) : 0;
+        OPENSSL_cleanse(buf, sizeof buf);
+        if (n < 0)
+            finish_login(pg, PG_LOGIN_AUTH);
+        else if (sent != 0)
+            go_dead(pg, "cannot send the password answer");
         return;
     }
     if (m->type == 'E') {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engines/engine.h"
+#include "engines/postgres/pg_password.h"
 #include "engines/postgres/pgwire.h"
 
 struct ls_conn;
@@ -75,6 +76,11 @@ struct pg {
     struct pgw_error err; /* the ErrorResponse when PG_LOGIN_ERROR or a failed query */
     bool seen_pg;         /* a well-formed PostgreSQL message arrived */
     char server_version[64];
+    char password[64];      /* sent when asked ("" = never; --default-credentials only); never reported */
+    struct pg_scram scram;  /* its SCRAM exchange */
+    bool password_asked;    /* the fingerprint's login was asked for a password (cleartext, MD5, SASL) */
+    const char *answer_why; /* why a password request could not be answered */
+    unsigned default_tries; /* --default-credentials logins sent */
     /* query */
     pg_rows_cb rows;
     pg_query_cb qdone;
