@@ -11,6 +11,7 @@
 #include "engines/assess_common.h"
 #include "engines/ch_blast.h"
 #include "engines/ch_common.h"
+#include "engines/default_creds.h"
 #include "util/fmt.h"
 
 void ch_assess(struct ls_session *s)
@@ -33,7 +34,11 @@ void ch_assess(struct ls_session *s)
         snprintf(evidence, sizeof evidence,
                  "user 'default' with an empty password ran SELECT version() over the %s interface%s%s", iface,
                  svc->version[0] ? " and got " : "", svc->version);
-        ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password", evidence);
+        if (svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
+            ls_default_creds_risk(svc, "CH", "ClickHouse", sev);
+        else
+            ls_service_add_risk(svc, "CH-NOAUTH", sev, "ClickHouse accepts the default user without a password",
+                                evidence);
         if (rows > 0) {
             char num[LS_FMT_NUM];
             snprintf(title, sizeof title, "%s rows in %zu tables are readable by anyone who can connect",

@@ -1,6 +1,6 @@
 /* ClickHouse over its HTTP interface (8123, TLS 8443): fingerprint with a computed query, the
- * no-password check, and read-only queries via GET (the server forces readonly=2 on GET) whose
- * TabSeparated output is decoded as it streams in. */
+ * no-password check (with --default-credentials, a short list of logins sent as headers), and read-only queries via GET
+ * (the server forces readonly=2 on GET) whose TabSeparated output is decoded as it streams in. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "engines/ch_common.h"
 #include "engines/ch_tsv.h"
+#include "engines/default_creds.h"
 #include "net/conn.h"
 #include "net/http_client.h"
 
@@ -30,6 +31,10 @@ struct ch_http {
     char errbody[512]; /* head of an error body */
     size_t errlen;
     bool fp_result_row; /* fingerprint query returned the expected product */
+    /* --default-credentials: the login's headers for every request once one worked (never reported) */
+    char login_hdr[200];
+    unsigned default_tries;
+    ls_step_cb access_done;
 };
 
 static const struct ch_transport http_transport;
@@ -38,8 +43,13 @@ static void http_request(struct ch_http *h, const char *method, const char *path
                          uint64_t max_body, ls_http_body_cb stream, ls_http_done_cb done)
 {
     struct ls_session *s = h->s;
-    struct ls_http_request req = {
-        .method = method, .host = h->host, .path = path, .body = body, .body_len = body_len, .max_body = max_body};
+    struct ls_http_request req = {.method = method,
+                                  .host = h->host,
+                                  .path = path,
+                                  .headers = h->login_hdr[0] ? h->login_hdr : NULL,
+                                  .body = body,
+                                  .body_len = body_len,
+                                  .max_body = max_body};
     h->call = ls_http_start(s->base, (const struct sockaddr *)&s->addr, s->addrlen, s->tls, s->sni,
                             s->limits->connect_timeout_ms, s->limits->io_timeout_ms, &req, stream, done, h);
     if (!h->call)
@@ -166,8 +176,69 @@ static void http_fingerprint(struct ls_session *s, ls_step_cb done)
     free(path);
 }
 
+/* --default-credentials: `default` with an empty password (users.xml's stock user) is the no-auth
+ * case the fingerprint already tried; the list adds that user with its own name as password and
+ * admin/admin, the pair appliance and compose examples use. Sent as X-ClickHouse-User/-Key headers. */
+static const struct ls_default_login ch_default_logins[] = {{"default", "default"}, {"admin", "admin"}};
+LS_DEFAULT_LOGINS_CHECK(ch_default_logins);
+
+static void try_default_login(struct ls_session *s);
+
+static void on_default_login(void *ud, bool ok, const struct ls_http_response *resp, const char *body, size_t blen,
+                             const char *err)
+{
+    struct ch_http *h = ud;
+    struct ls_session *s = h->s;
+    h->call = NULL;
+    if (ok && resp->status == 200 && blen > 0 && body[0] >= '0' && body[0] <= '9') {
+        ls_default_creds_accepted(&s->svc, ch_default_logins[h->default_tries - 1].user);
+        if (!s->svc.version[0]) {
+            size_t n = strcspn(body, "\r\n\t");
+            snprintf(s->svc.version, sizeof s->svc.version, "%.*s", (int)n, body);
+        }
+        h->access_done(s, LS_STEP_OK);
+        return;
+    }
+    h->login_hdr[0] = '\0';
+    const char *codeh = ok ? ls_http_header(resp, "X-ClickHouse-Exception-Code") : NULL;
+    int code = ok ? (codeh ? atoi(codeh) : ch_error_code(body, blen)) : 0;
+    if (ok && (ch_is_auth_error(code) || resp->status == 401 || resp->status == 403)) {
+        try_default_login(s);
+        return;
+    }
+    char why[300];
+    if (ok)
+        snprintf(why, sizeof why, "HTTP %d to SELECT version() with a default login", resp->status);
+    ls_service_add_unknown(&s->svc, "default credentials", ok ? why : err);
+    if (h->default_tries > 1)
+        ls_default_creds_refused(&s->svc, h->default_tries - 1);
+    h->access_done(s, LS_STEP_NO);
+}
+
+static void try_default_login(struct ls_session *s)
+{
+    struct ch_http *h = s->priv;
+    if (h->default_tries >= sizeof ch_default_logins / sizeof ch_default_logins[0]) {
+        ls_default_creds_refused(&s->svc, h->default_tries);
+        h->access_done(s, LS_STEP_NO);
+        return;
+    }
+    const struct ls_default_login *l = &ch_default_logins[h->default_tries++];
+    snprintf(h->login_hdr, sizeof h->login_hdr, "X-ClickHouse-User: %s\r\nX-ClickHouse-Key: %s\r\n", l->user,
+             l->password);
+    char *path = query_path("SELECT version()");
+    http_request(h, "GET", path ? path : "/", NULL, 0, FP_MAX_BODY, NULL, on_default_login);
+    free(path);
+}
+
 static void http_access(struct ls_session *s, ls_step_cb done)
 {
+    struct ch_http *h = s->priv;
+    if (s->svc.auth == LS_AUTH_REQUIRED && s->limits->default_credentials) {
+        h->access_done = done;
+        try_default_login(s);
+        return;
+    }
     /* the fingerprint query already ran as `default` with no password */
     done(s, s->svc.auth == LS_AUTH_NONE ? LS_STEP_OK : LS_STEP_NO);
 }

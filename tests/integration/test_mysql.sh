@@ -49,6 +49,7 @@ check "text headline: MySQL MariaDB version, no password" grep -qE "^$LAB_MYSQL_
 check "text lists shop.users" grep -q "shop.users" "$TMP/out"
 check "text shows no raw key" bash -c "! grep -qE 'sk-ff057e3e27|gsk_kbtlrBbz' '$TMP/out'"
 # --default-credentials
+: "${LAB_MYSQL_DEFAULT_PW:?the lab has no default-password server yet: run lab/lab_mysql.sh up}"
 run scan "$LAB_MYSQL_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
 for fmt in jsonl json text html; do

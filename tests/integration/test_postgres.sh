@@ -42,6 +42,7 @@ run scan "$LAB_PGOPEN_OPEN" -p "$P" --format text --no-color --scope 127.77.7.0/
 check "text headline: PostgreSQL $VERSION, no password" grep -qF "$LAB_PGOPEN_OPEN:$P  PostgreSQL $VERSION  NO PASSWORD" "$TMP/out"
 check "text lists public.users" grep -q "public.users" "$TMP/out"
 # --default-credentials
+: "${LAB_PGOPEN_DEFAULT_PW:?the lab has no default-password server yet: run lab/lab_pgopen.sh up}"
 run scan "$LAB_PGOPEN_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
 for fmt in jsonl json text html; do

@@ -38,6 +38,7 @@ for decoy in "$LAB_REDIS_DECOY" "$LAB_REDIS_DECOY_PONG"; do
 done
 
 # --default-credentials
+: "${LAB_REDIS_DEFAULT_PW:?the lab has no default-password server yet: run lab/lab_redis.sh up}"
 run scan "$LAB_REDIS_DEFAULT_PW" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "default password, option off: required, nothing read" jq_py "len(services)==1 and services[0]['auth']=='required' and not services[0]['tables']"
 for fmt in jsonl json text html; do
