@@ -1,7 +1,7 @@
 /* The engine families leakscan knows (catalog.h), and what is derived from them:
  * display names, the `-p db` port set and its per-port engine, the honeypot heuristic's engine
  * list. Families that an engine module assesses define their descriptor in that module
- * (clickhouse: ch_desc.c, redis/, postgres/, mysql/); the others are here, found by their default
+ * (clickhouse/, redis/, postgres/, mysql/); the others are here, found by their default
  * ports and reported as open ports not identified. */
 #include <string.h>
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

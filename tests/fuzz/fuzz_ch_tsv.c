@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engines/ch_tsv.h"
+#include "engines/clickhouse/ch_tsv.h"
 
 #define CHECK(x)                                                                                                       \
     do {                                                                                                               \

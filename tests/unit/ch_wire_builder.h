@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_proto.h"
 
 struct bb {
     uint8_t *p;

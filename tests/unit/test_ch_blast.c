@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "detect/redact.h"
-#include "engines/ch_blast.h"
-#include "engines/ch_cves.h"
+#include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_cves.h"
 
 static const struct ch_cve *cve(const char *id)
 {

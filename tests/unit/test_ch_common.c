@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "engines/ch_common.h"
+#include "engines/clickhouse/ch_common.h"
 
 static void test_error_codes(void **state)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ch_wire_builder.h"
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_proto.h"
 
 /* ---- byte builder ------------------------------------------------------------------------- */
 

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_proto.h"
 
 static char err[256];
 

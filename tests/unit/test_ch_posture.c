@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "engines/ch_blast.h"
+#include "engines/clickhouse/ch_blast.h"
 
 /* One scripted answer: the first rule whose `match` occurs in the SQL answers it. */
 struct answer {

@@ -1,4 +1,4 @@
-/* Unit tests for the streaming TabSeparated decoder (src/engines/ch_tsv.c). */
+/* Unit tests for the streaming TabSeparated decoder (src/engines/clickhouse/ch_tsv.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engines/ch_tsv.h"
+#include "engines/clickhouse/ch_tsv.h"
 
 /* Rows serialised as "[len:bytes|len:bytes]\n" so whole outputs compare with one memcmp. */
 struct sink {

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "engines/catalog.h"
-#include "engines/ch_blast.h"
+#include "engines/clickhouse/ch_blast.h"
 #include "util/strbuf.h"
 
 static void test_bounded_and_terminated(void **state)

@@ -1,8 +1,8 @@
 /* ClickHouse assessment shared by the HTTP and native engines: error classification, inventory
  * (databases, tables, exact row counts, columns) and row sampling over a ch_transport. */
-#include "engines/ch_common.h"
+#include "engines/clickhouse/ch_common.h"
 
-#include "engines/ch_blast.h"
+#include "engines/clickhouse/ch_blast.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -1,6 +1,6 @@
 /* ClickHouse native Data blocks: column types, bounded validation, and every value rendered as text. */
-#include "engines/ch_native_proto.h"
-#include "engines/ch_native_reader.h"
+#include "engines/clickhouse/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_reader.h"
 
 #include <math.h>
 #include <stdarg.h>

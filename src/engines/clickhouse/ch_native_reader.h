@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_proto.h"
 
 struct ch_rd {
     const uint8_t *b;

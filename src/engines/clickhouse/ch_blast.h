@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engines/ch_common.h"
+#include "engines/clickhouse/ch_common.h"
 
 struct ls_tablescan;
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engines/ch_common.h"
-#include "engines/ch_tsv.h"
+#include "engines/clickhouse/ch_common.h"
+#include "engines/clickhouse/ch_tsv.h"
 #include "engines/default_creds.h"
 #include "net/conn.h"
 #include "net/http_client.h"

@@ -1,7 +1,7 @@
 /* The ClickHouse CVE table (from reference/clickhouse.md §6: security changelog, OSV/NVD, JFrog)
  * and version matching for partial versions. Where a CVE's code did not exist in old releases
  * (codecs added after 18.16), `introduced` says so. */
-#include "engines/ch_cves.h"
+#include "engines/clickhouse/ch_cves.h"
 
 #include <ctype.h>
 #include <stdio.h>

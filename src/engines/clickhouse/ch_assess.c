@@ -9,8 +9,8 @@
 #include "util/strbuf.h"
 
 #include "engines/assess_common.h"
-#include "engines/ch_blast.h"
-#include "engines/ch_common.h"
+#include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_common.h"
 #include "engines/default_creds.h"
 #include "util/fmt.h"
 

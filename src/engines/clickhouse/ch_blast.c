@@ -1,6 +1,6 @@
 /* The blast-radius probe runner (see ch_blast.h) and the helpers its probe lists share: feeding
  * text to the detector, pulling credentials out of engine arguments and URLs, notes. */
-#include "engines/ch_blast.h"
+#include "engines/clickhouse/ch_blast.h"
 
 #include <ctype.h>
 #include <stdio.h>

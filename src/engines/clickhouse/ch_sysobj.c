@@ -12,7 +12,7 @@
 
 #include "detect/detect.h"
 #include "detect/redact.h"
-#include "engines/ch_blast.h"
+#include "engines/clickhouse/ch_blast.h"
 #include "util/num.h"
 
 #define NOTE_MAX 480

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "engines/assess_common.h"
-#include "engines/ch_blast.h"
-#include "engines/ch_cves.h"
+#include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_cves.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
 

@@ -14,8 +14,8 @@
 #include "util/num.h"
 #include "util/strbuf.h"
 
-#include "engines/ch_blast.h"
-#include "engines/ch_cves.h"
+#include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_cves.h"
 
 static struct ls_privileges *priv(struct ls_session *s)
 {

@@ -14,7 +14,7 @@
  * later feed/finish returns -1. Memory stays below max_row + 17 bytes plus the cell index.
  * Plain runs are found and copied 16 bytes per step (SSE2) and two-byte escapes decoded inline;
  * only \\x sequences, escapes split across feeds and rows near the cap go byte by byte. */
-#include "engines/ch_tsv.h"
+#include "engines/clickhouse/ch_tsv.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* ClickHouse native protocol, client side: primitives, Hello/Query/Ping encoders, server packet decoder. */
-#include "engines/ch_native_proto.h"
-#include "engines/ch_native_reader.h"
+#include "engines/clickhouse/ch_native_proto.h"
+#include "engines/clickhouse/ch_native_reader.h"
 
 #include <event2/buffer.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* The native codec's bounded reader (see ch_native_reader.h). */
-#include "engines/ch_native_reader.h"
+#include "engines/clickhouse/ch_native_reader.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engines/ch_common.h"
-#include "engines/ch_native_proto.h"
+#include "engines/clickhouse/ch_common.h"
+#include "engines/clickhouse/ch_native_proto.h"
 #include "net/conn.h"
 
 enum phase { PH_HELLO, PH_IDLE, PH_QUERY, PH_DEAD };
