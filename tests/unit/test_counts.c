@@ -13,6 +13,7 @@
 
 #include "engines/catalog.h"
 #include "model/model.h"
+#include "render_one.h"
 #include "report/report.h"
 #include "util/num.h"
 
@@ -60,29 +61,13 @@ static void service(struct ls_service *s, size_t ntables, uint64_t rows)
     }
 }
 
-static char *render(enum ls_format f, const struct ls_service *s)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    assert_non_null(out);
-    struct ls_report *r = ls_report_new(f, out, &(struct ls_report_opts){0});
-    assert_non_null(r);
-    assert_int_equal(ls_report_service(r, s), 0);
-    struct ls_scan_summary sum = {.targets = 1, .services = 1, .exposed = 1};
-    assert_int_equal(ls_report_summary(r, &sum), 0);
-    assert_int_equal(ls_report_close(r), 0);
-    fclose(out);
-    return buf;
-}
-
 static void test_huge_totals_agree(void **state)
 {
     (void)state;
     struct ls_service s;
     service(&s, 2, LS_COUNT_MAX); /* two tables of ~2^63 rows once summed to "0 rows" */
     assert_true(ls_service_rows(&s) == LS_COUNT_MAX);
-    char *text = render(LS_FORMAT_TEXT, &s), *jsonl = render(LS_FORMAT_JSONL, &s);
+    char *text = render_one(LS_FORMAT_TEXT, &s, NULL), *jsonl = render_one(LS_FORMAT_JSONL, &s, NULL);
     assert_null(strstr(text, " 0 rows"));
     assert_non_null(strstr(text, "9,223,372,036,854,775,807 rows"));
     assert_non_null(strstr(jsonl, "\"rows\":9223372036854775807"));
@@ -100,7 +85,7 @@ static void test_empty_service_every_format(void **state)
     struct ls_service s;
     service(&s, 0, 0);
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
-        char *out = render(formats[f], &s);
+        char *out = render_one(formats[f], &s, NULL);
         assert_true(strlen(out) > 0);
         free(out);
     }

@@ -14,6 +14,7 @@
 
 #include "engines/catalog.h"
 #include "model/model.h"
+#include "render_one.h"
 #include "report/report.h"
 #include "util/fmt.h"
 
@@ -44,16 +45,8 @@ static void test_machine_formats_replace_disguises(void **state)
     static const enum ls_format formats[] = {LS_FORMAT_JSONL, LS_FORMAT_JSON, LS_FORMAT_SARIF, LS_FORMAT_HTML,
                                              LS_FORMAT_TEXT};
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
-        struct ls_report *r = ls_report_new(formats[f], out, &(struct ls_report_opts){0});
-        assert_non_null(r);
-        assert_int_equal(ls_report_service(r, &s), 0);
-        struct ls_scan_summary sum = {.targets = 1, .services = 1};
-        assert_int_equal(ls_report_summary(r, &sum), 0);
-        assert_int_equal(ls_report_close(r), 0);
-        fclose(out);
+        size_t len;
+        char *buf = render_one(formats[f], &s, &len);
         for (size_t d = 0; d < sizeof disguises / sizeof disguises[0]; d++)
             if (strstr(buf, disguises[d]))
                 fail_msg("%s passes disguise #%zu through raw", ls_format_name(formats[f]), d);

@@ -18,6 +18,7 @@
 #include "detect/textredact.h"
 #include "engines/catalog.h"
 #include "model/model.h"
+#include "render_one.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -223,17 +224,8 @@ static void test_every_field_every_format(void **state)
                                              LS_FORMAT_HTML, LS_FORMAT_MARKDOWN, LS_FORMAT_SARIF};
     assert_int_equal(ls_service_redact(&s, det), 0);
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
-        assert_non_null(out);
-        struct ls_report *r = ls_report_new(formats[f], out, &(struct ls_report_opts){0});
-        assert_non_null(r);
-        assert_int_equal(ls_report_service(r, &s), 0);
-        struct ls_scan_summary sum = {.targets = 1, .services = 1};
-        assert_int_equal(ls_report_summary(r, &sum), 0);
-        assert_int_equal(ls_report_close(r), 0);
-        fclose(out);
+        size_t len;
+        char *buf = render_one(formats[f], &s, &len);
         assert_true(len > 0);
         assert_clean(ls_format_name(formats[f]), buf, len);
         free(buf);
@@ -270,13 +262,8 @@ static void test_fixture_is_dirty(void **state)
     (void)state;
     struct ls_service s;
     planted_service(&s);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    struct ls_report *r = ls_report_new(LS_FORMAT_JSONL, out, &(struct ls_report_opts){0});
-    assert_int_equal(ls_report_service(r, &s), 0);
-    ls_report_close(r);
-    fclose(out);
+    size_t len;
+    char *buf = render_one(LS_FORMAT_JSONL, &s, &len);
     for (size_t i = 0; i < sizeof planted / sizeof planted[0]; i++)
         assert_non_null(memmem(buf, len, planted[i], strlen(planted[i])));
     free(buf);
