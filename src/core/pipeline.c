@@ -144,12 +144,23 @@ static void sample_next(struct ls_job *j)
     report(j);
 }
 
+static void on_posture(struct ls_session *s, enum ls_step r)
+{
+    struct ls_job *j = job_of(s);
+    (void)r; /* what could not be learnt is in the service's unknowns */
+    j->table = 0;
+    sample_next(j);
+}
+
 static void on_inventory(struct ls_session *s, enum ls_step r)
 {
     struct ls_job *j = job_of(s);
-    (void)r; /* a partial inventory is still worth sampling and reporting */
-    j->table = 0;
-    sample_next(j);
+    (void)r; /* a partial inventory is still worth assessing, sampling and reporting */
+    if (j->eng->ops->posture) {
+        j->eng->ops->posture(s, on_posture);
+        return;
+    }
+    on_posture(s, LS_STEP_OK);
 }
 
 static void on_access(struct ls_session *s, enum ls_step r)

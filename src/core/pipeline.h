@@ -1,6 +1,6 @@
 /* The assessment of one open port: tries the candidate engines' fingerprints in turn, then runs
- * access → inventory → row sampling through the detector → assess on the one that matched,
- * under one overall deadline, and hands the finished ls_service to the caller. */
+ * access → inventory → posture (blast radius) → row sampling through the detector → assess on the
+ * one that matched, under one overall deadline, and hands the finished ls_service to the caller. */
 #ifndef LS_CORE_PIPELINE_H
 #define LS_CORE_PIPELINE_H
 

@@ -3,7 +3,7 @@
  * service probes. The core finds an open port, opens an ls_session for each candidate engine and
  * drives the steps in order:
  *
- *   fingerprint ─▶ access ─▶ inventory ─▶ stream_rows (per table) ─▶ assess
+ *   fingerprint ─▶ access ─▶ inventory ─▶ posture ─▶ stream_rows (per table) ─▶ assess
  *
  * Every asynchronous step completes by calling its `done` callback exactly once, never from inside
  * the call that started it (always from the event loop), with LS_STEP_OK, LS_STEP_NO (fingerprint:
@@ -63,6 +63,10 @@ struct ls_engine_ops {
     void (*fingerprint)(struct ls_session *s, ls_step_cb done);
     void (*access)(struct ls_session *s, ls_step_cb done);
     void (*inventory)(struct ls_session *s, ls_step_cb done);
+    /* Optional, after the inventory and before sampling: the blast radius, i.e. what the account
+     * could do (writes, DDL, code, server files, other hosts), derived from settings, grants and
+     * catalogs, never by doing it. Ends OK even when probes fail (they become `unknowns`). */
+    void (*posture)(struct ls_session *s, ls_step_cb done);
     /* Streams up to `limit` rows of table t (0 = no limit, bounded by the byte caps). */
     void (*stream_rows)(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
     /* Synchronous: severity, risks and remediation from what the steps found. */

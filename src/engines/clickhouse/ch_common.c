@@ -337,20 +337,30 @@ static void rows_count(struct ls_session *s, char **cells, const size_t *lens, s
     t->rows_known = ok;
 }
 
+static void finish_inventory(struct ls_session *s, enum ls_step r)
+{
+    struct ch_state *st = state(s);
+    st->phase = P_DONE;
+    ls_step_cb cb = st->step_done;
+    st->step_done = NULL;
+    cb(s, r);
+}
+
 static void after_blast(struct ls_session *s)
 {
     struct ch_state *st = state(s);
     ls_step_cb cb = st->step_done;
     st->step_done = NULL;
-    cb(s, st->inventory_result);
+    if (cb)
+        cb(s, LS_STEP_OK);
 }
 
-/* The inventory ends with the blast-radius probes (they need the table list). */
-static void finish_inventory(struct ls_session *s, enum ls_step r)
+/* The posture step (engine.h): the blast-radius probes, after the inventory (they need the table
+ * list) and before sampling. A probe that fails is an `unknown`; the step itself always ends OK. */
+void ch_posture_step(struct ls_session *s, ls_step_cb done)
 {
     struct ch_state *st = state(s);
-    st->phase = P_DONE;
-    st->inventory_result = r;
+    st->step_done = done;
     ch_blast_run(s, after_blast);
 }
 

@@ -46,7 +46,6 @@ struct ch_state {
     int phase;          /* inventory progress */
     size_t count_index; /* next table whose rows need count() */
     bool have_total_rows;
-    enum ls_step inventory_result;
     struct ch_blast *blast; /* blast-radius probe state (ch_blast.c), freed by ch_state_cleanup */
     bool http_seen;         /* the HTTP fingerprint ran: http_headers is meaningful */
     unsigned http_headers;  /* CH_HDR_* bits */
@@ -69,6 +68,8 @@ void ch_error_summary(const char *body, size_t len, char *out, size_t outlen);
 
 /* Shared engine steps (for the ls_engine_ops tables of both interfaces). */
 void ch_inventory(struct ls_session *s, ls_step_cb done);
+/* The posture step: blast-radius probes (ch_blast.h) over the same transport. */
+void ch_posture_step(struct ls_session *s, ls_step_cb done);
 void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void ch_assess(struct ls_session *s);
 

@@ -382,6 +382,7 @@ static const struct ls_engine_ops ch_http_ops = {
     .fingerprint = http_fingerprint,
     .access = http_access,
     .inventory = ch_inventory,
+    .posture = ch_posture_step,
     .stream_rows = ch_stream_rows,
     .assess = ch_assess,
     .cancel = http_cancel,

@@ -371,6 +371,7 @@ static const struct ls_engine_ops ch_native_ops = {
     .fingerprint = native_fingerprint,
     .access = native_access,
     .inventory = ch_inventory,
+    .posture = ch_posture_step,
     .stream_rows = ch_stream_rows,
     .assess = ch_assess,
     .cancel = native_cancel,
