@@ -243,6 +243,7 @@ static const struct ls_engine_ops pg_ops = {
     .fingerprint = pg_fingerprint,
     .access = pg_access,
     .inventory = pg_inventory,
+    .posture = pg_posture,
     .stream_rows = pg_stream_rows,
     .assess = pg_assess,
     .cancel = pg_cancel_op,

@@ -134,7 +134,7 @@ void pg_inventory(struct ls_session *s, ls_step_cb done);
 void pg_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void pg_sample_free(struct pg *pg);
 void pg_assess(struct ls_session *s);
-/* The posture probes (pg_posture.c), run at the end of the inventory; then done(s, r). */
-void pg_posture(struct pg *pg, enum ls_step r);
+/* The posture step (engine.h): the blast-radius probes (pg_posture.c), after the inventory. */
+void pg_posture(struct ls_session *s, ls_step_cb done);
 
 #endif

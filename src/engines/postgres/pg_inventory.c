@@ -3,7 +3,7 @@
  * pg_namespace, relkind r/p/m, no system schemas, partitions folded into their parent) with the
  * planner's estimate (reltuples, flagged rows_estimated) and bytes (pg_total_relation_size), their
  * columns (pg_attribute, capped), and an exact count(*) — itself bounded by a LIMIT — only for
- * small tables the account may read. Then the posture probes (pg_posture.c). Every query has a
+ * small tables the account may read. The posture step (pg_posture.c) follows. Every query has a
  * LIMIT and runs in a read-only transaction with a statement timeout. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,7 +285,7 @@ static void next_phase(struct pg *pg)
         query_columns(pg);
         return;
     case PH_COUNTS: next_count(pg); return;
-    default: pg_posture(pg, LS_STEP_OK); return;
+    default: pg_step_end(pg, LS_STEP_OK); return; /* the posture step follows (pg_posture.c) */
     }
 }
 

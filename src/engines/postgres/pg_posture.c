@@ -187,9 +187,11 @@ static void next_probe(struct pg *pg)
     pg_step_end(pg, pg->step_result);
 }
 
-void pg_posture(struct pg *pg, enum ls_step r)
+void pg_posture(struct ls_session *s, ls_step_cb done)
 {
-    pg->step_result = r;
+    struct pg *pg = s->priv;
+    pg->step_done = done;
+    pg->step_result = LS_STEP_OK;
     pg->idx = 0;
     next_probe(pg);
 }
