@@ -213,6 +213,7 @@ static const struct ls_engine_ops redis_ops = {
     .fingerprint = redis_fingerprint,
     .access = redis_access,
     .inventory = redis_inventory,
+    .posture = redis_posture,
     .stream_rows = redis_stream_rows,
     .assess = redis_assess,
     .cancel = redis_cancel,

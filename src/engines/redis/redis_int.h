@@ -78,6 +78,7 @@ bool redis_info_field(const char *info, size_t len, const char *name, char *out,
 void redis_unknown(struct ls_session *s, const char *what, const struct resp_value *reply, const char *err);
 
 void redis_inventory(struct ls_session *s, ls_step_cb done);
+void redis_posture(struct ls_session *s, ls_step_cb done);
 void redis_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void redis_sample_free(struct redis *r);
 void redis_assess(struct ls_session *s);

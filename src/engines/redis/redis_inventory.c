@@ -1,5 +1,6 @@
 /* Redis inventory: INFO keyspace gives one table per logical database (kind "keyspace") with its
- * exact key count; then read-only probes of the blast radius, each bounded to one small reply:
+ * exact key count. The posture step (redis_posture) then runs read-only probes of the blast
+ * radius, each bounded to one small reply:
  * CONFIG GET dir / dbfilename / protected-mode (readable means CONFIG SET could point the dump at
  * a crontab or authorized_keys — never tried), ACL WHOAMI / ACL LIST (users without a password),
  * INFO replication (role) and MODULE LIST. A probe that fails becomes an `unknown`. */
@@ -164,6 +165,10 @@ static void on_probe(struct ls_session *s, const struct resp_value *v, const cha
             redis_step_end(r, LS_STEP_FAILED); /* the connection is gone: stop here */
             return;
         }
+        if (id == P_KEYSPACE) {
+            redis_step_end(r, LS_STEP_OK); /* the inventory ends; the posture step reads the rest */
+            return;
+        }
         next_probe(s);
         return;
     }
@@ -184,6 +189,10 @@ static void on_probe(struct ls_session *s, const struct resp_value *v, const cha
         on_module_list(r, v);
         break;
     case P_COUNT: break;
+    }
+    if (id == P_KEYSPACE) {
+        redis_step_end(r, LS_STEP_OK); /* the inventory ends; the posture step reads the rest */
+        return;
     }
     next_probe(s);
 }
@@ -207,6 +216,14 @@ static void next_probe(struct ls_session *s)
         return;
     }
     redis_command(r, probes[r->probe].argv, NULL, probes[r->probe].argc, on_probe);
+}
+
+/* The posture step (engine.h): the blast-radius probes after the keyspace, one small reply each. */
+void redis_posture(struct ls_session *s, ls_step_cb done)
+{
+    struct redis *r = s->priv;
+    r->step_done = done;
+    next_probe(s);
 }
 
 void redis_inventory(struct ls_session *s, ls_step_cb done)
