@@ -218,6 +218,7 @@ static const struct ls_engine_ops mysql_ops = {
     .fingerprint = my_fingerprint,
     .access = my_access,
     .inventory = my_inventory,
+    .posture = my_posture,
     .stream_rows = my_stream_rows,
     .assess = my_assess,
     .cancel = my_cancel_op,

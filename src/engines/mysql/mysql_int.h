@@ -91,8 +91,9 @@ struct my {
     struct mysql_err greet_err; /* an ERR greeting (host not allowed, too many connections) */
     bool greet_was_err;
     struct my_posture post;
-    unsigned probe; /* next inventory probe */
-    size_t count_i; /* next table for COUNT(*) */
+    unsigned probe;  /* next inventory probe */
+    bool in_posture; /* the posture step runs the probes from P_GRANTS on */
+    size_t count_i;  /* next table for COUNT(*) */
     unsigned counted;
     size_t col_table; /* table of the last COLUMNS row (lookup cache) */
     const struct ls_table *streaming;
@@ -133,6 +134,8 @@ static inline void my_sb_resume(struct ls_strbuf *b, char *buf, size_t cap)
 }
 
 void my_inventory(struct ls_session *s, ls_step_cb done);
+/* The posture step (engine.h): SHOW GRANTS and passwordless accounts, after the inventory. */
+void my_posture(struct ls_session *s, ls_step_cb done);
 void my_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void my_assess(struct ls_session *s);
 /* The global privileges of one SHOW GRANTS line, into p (only lines ON *.*). */

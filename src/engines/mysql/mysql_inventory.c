@@ -1,5 +1,5 @@
-/* MySQL inventory and blast radius, one bounded query at a time: the session is made read-only
- * (SET SESSION TRANSACTION READ ONLY) with a statement time limit (max_statement_time on MariaDB,
+/* MySQL inventory and (as the posture step, from SHOW GRANTS on) blast radius, one bounded query at a time: the session
+ * is made read-only (SET SESSION TRANSACTION READ ONLY) with a statement time limit (max_statement_time on MariaDB,
  * max_execution_time on MySQL); SELECT VERSION() with the current user and @@secure_file_priv;
  * information_schema.SCHEMATA and TABLES (system schemas excluded; TABLE_ROWS is exact for MyISAM
  * and Aria, an estimate for InnoDB and the rest — flagged, and replaced by an exact COUNT(*) for
@@ -262,6 +262,10 @@ static void finish(struct ls_session *s)
 static void next_probe(struct ls_session *s)
 {
     struct my *m = s->priv;
+    if (!m->in_posture && (m->probe == P_GRANTS || m->probe == P_END)) {
+        my_step_end(m, LS_STEP_OK); /* the inventory ends here; the posture step goes on */
+        return;
+    }
     char sql[600];
     switch ((enum probe)m->probe) {
     case P_READ_ONLY: run(s, "SET SESSION TRANSACTION READ ONLY", NULL); return;
@@ -332,10 +336,19 @@ static void next_probe(struct ls_session *s)
     }
 }
 
+void my_posture(struct ls_session *s, ls_step_cb done)
+{
+    struct my *m = s->priv;
+    m->step_done = done;
+    m->in_posture = true;
+    next_probe(s);
+}
+
 void my_inventory(struct ls_session *s, ls_step_cb done)
 {
     struct my *m = s->priv;
     m->step_done = done;
+    m->in_posture = false;
     m->probe = P_READ_ONLY;
     m->count_i = 0;
     next_probe(s);
