@@ -28,7 +28,7 @@ static void table(struct pass *p, struct ls_table *t)
 {
     own(p, &t->database);
     own(p, &t->name);
-    own(p, &t->engine);
+    own(p, &t->storage);
     own(p, &t->error);
     own(p, &t->note);
     for (size_t i = 0; i < t->ncolumns; i++) {

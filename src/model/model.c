@@ -145,8 +145,8 @@ struct ls_table *ls_service_add_sysobj(struct ls_service *s, const char *databas
     memset(t, 0, sizeof *t);
     t->database = strdup(database);
     t->name = strdup(name);
-    t->engine = strdup("system");
-    if (!t->database || !t->name || !t->engine) {
+    t->storage = strdup("system");
+    if (!t->database || !t->name || !t->storage) {
         ls_table_free(t);
         return NULL;
     }
@@ -230,7 +230,7 @@ void ls_table_free(struct ls_table *t)
 {
     free(t->database);
     free(t->name);
-    free(t->engine);
+    free(t->storage);
     for (size_t i = 0; i < t->ncolumns; i++) {
         free(t->columns[i].name);
         free(t->columns[i].type);

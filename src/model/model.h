@@ -38,10 +38,14 @@ struct ls_secret {
     uint64_t count;
 };
 
+/* One unit of stored data: a table, and likewise a keyspace, a collection, an index or a database
+ * the scan could list but not read (its `kind`). */
 struct ls_table {
     char *database;
     char *name;
-    char *engine;
+    char *storage;    /* the server's storage engine or format ("MergeTree", "InnoDB"), or NULL;
+                         written as the table's "engine" in JSON */
+    const char *kind; /* static: NULL for a table, else "keyspace", "database", "collection", … */
     uint64_t rows;
     uint64_t bytes;
     bool rows_known;

@@ -122,7 +122,9 @@ static json_t *table_record(const struct ls_table *t)
         return NULL;
     int err = put(o, "database", jstr(t->database));
     err |= put(o, "name", jstr(t->name));
-    err |= put(o, "engine", jstr(t->engine));
+    err |= put(o, "engine", jstr(t->storage));
+    if (t->kind) /* a unit other than a table: "keyspace", "database", … */
+        err |= put(o, "kind", json_string(t->kind));
     err |= put(o, "rows", t->rows_known ? jint(t->rows) : json_null());
     if (t->rows_known && t->rows_estimated)
         err |= put(o, "rows_estimated", json_true());

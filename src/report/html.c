@@ -172,7 +172,7 @@ static void tables_table(struct ls_buf *b, const struct ls_service *s)
         ls_buf_puts(b, ".");
         esc(b, t->name);
         ls_buf_puts(b, "</td><td>");
-        esc(b, t->engine);
+        esc(b, t->storage);
         ls_buf_puts(b, "</td>");
         if (t->rows_known)
             num_cell(b, t->rows);

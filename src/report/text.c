@@ -276,7 +276,7 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
         ls_buf_add(&w->name, "", 0);
         ls_buf_add(&w->engine, "", 0);
         table_name(&w->name, t);
-        add_clean(&w->engine, t->engine ? t->engine : "-", LS_CLEAN_SPACE);
+        add_clean(&w->engine, t->storage ? t->storage : t->kind ? t->kind : "-", LS_CLEAN_SPACE);
         if (t->rows_known)
             ls_fmt_thousands(t->rows, w->rows);
         else

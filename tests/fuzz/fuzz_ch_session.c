@@ -196,7 +196,7 @@ static size_t slen(const char *s)
 
 static size_t table_bytes(const struct ls_table *t, bool inventory)
 {
-    size_t b = sizeof *t + slen(t->database) + slen(t->name) + slen(t->engine) + slen(t->error) + slen(t->note);
+    size_t b = sizeof *t + slen(t->database) + slen(t->name) + slen(t->storage) + slen(t->error) + slen(t->note);
     if (inventory && t->ncolumns > 4096)
         die("more columns in a table than the 4096 cap");
     if (t->note && strlen(t->note) > 2048)

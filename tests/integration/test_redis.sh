@@ -19,7 +19,7 @@ P=$LAB_REDIS_PORT
 run scan "$LAB_REDIS_OPEN" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "open: exit 1 (critical at/above --fail-on) (rc=$rc)" test "$rc" -eq 1
 check "open: engine redis, version $LAB_REDIS_VERSION, auth none, critical" jq_py "len(services)==1 and services[0]['engine']=='redis' and services[0]['version']=='$LAB_REDIS_VERSION' and services[0]['auth']=='none' and services[0]['severity']=='critical'"
-check "open: db0 has exactly $LAB_REDIS_DB0_KEYS keys, db2 $LAB_REDIS_DB2_KEYS (keyspace)" jq_py "sorted((t['database'], t['rows'], t['engine']) for t in services[0]['tables']) == [('db0', $LAB_REDIS_DB0_KEYS, 'keyspace'), ('db2', $LAB_REDIS_DB2_KEYS, 'keyspace')]"
+check "open: db0 has exactly $LAB_REDIS_DB0_KEYS keys, db2 $LAB_REDIS_DB2_KEYS (keyspace)" jq_py "sorted((t['database'], t['rows'], t.get('kind')) for t in services[0]['tables']) == [('db0', $LAB_REDIS_DB0_KEYS, 'keyspace'), ('db2', $LAB_REDIS_DB2_KEYS, 'keyspace')]"
 check "open: every key of both databases sampled" jq_py "sum(t['scanned_rows'] for t in services[0]['tables']) == $LAB_REDIS_DB0_KEYS + $LAB_REDIS_DB2_KEYS"
 check "open: Stripe and OpenAI keys in db0, GitHub token in db2, redacted" jq_py "{(x['database'], x['rule'], x['redacted']) for x in secrets} >= {('db0','stripe-secret-key','sk_l…7Ds'), ('db0','openai-api-key','sk-p…F7f'), ('db2','github-classic-pat','ghp_…1IL')}"
 check "open: no raw secret in the report" bash -c "! grep -qE 'sk_live_51Hx9Qm|sk-proj-0ziAFn|ghp_Ky9Pf34' '$TMP/out'"

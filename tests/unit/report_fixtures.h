@@ -33,7 +33,7 @@ __attribute__((unused)) static struct ls_table *add_table(struct ls_service *s, 
     assert_non_null(t);
     t->database = strdup(db);
     t->name = strdup(name);
-    t->engine = strdup(engine);
+    t->storage = strdup(engine);
     t->rows = rows;
     t->rows_known = true;
     t->bytes = bytes;

@@ -54,7 +54,7 @@ static void service(struct ls_service *s, size_t ntables, uint64_t rows)
         assert_non_null(t);
         t->database = strdup("default");
         t->name = strdup(i ? "b" : "a");
-        t->engine = strdup("MergeTree");
+        t->storage = strdup("MergeTree");
         t->rows = rows;
         t->bytes = rows;
         t->rows_known = true;

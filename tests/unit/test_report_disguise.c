@@ -36,7 +36,7 @@ static void test_machine_formats_replace_disguises(void **state)
     struct ls_table *t = ls_service_add_table(&s);
     t->database = strdup("default");
     t->name = strdup("users\xE2\x80\xAE\xE2\x81\xA6gpj.\xC2\x85\xE2\x81\xA9\xE2\x80\xAA");
-    t->engine = strdup("MergeTree");
+    t->storage = strdup("MergeTree");
     t->note = strdup("note \xC2\x9B"
                      "31m red");
     t->rows = 5;

@@ -36,7 +36,7 @@ static void hostile_service(struct ls_service *s)
     assert_non_null(t);
     t->database = strdup("default");
     t->name = strdup("</script><script>alert(3)</script>");
-    t->engine = strdup("Memory");
+    t->storage = strdup("Memory");
     t->rows = 1234567;
     t->rows_known = true;
     t->secrets = calloc(1, sizeof *t->secrets);

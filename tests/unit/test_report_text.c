@@ -118,8 +118,8 @@ static void test_text_many_secrets_and_wrapping(void **state)
         add_secret(t, "aws-access-key-id", "message", "AKIA…XYZ", "AKIAEXAMPLEEXAMPLE12", 1 + (uint64_t)i * 1000);
     free(s.tables[1].name);
     s.tables[1].name = strdup("a_table_with_a_really_long_name_that_will_not_fit_the_column");
-    free(s.tables[2].engine);
-    s.tables[2].engine = strdup("ReplicatedReplacingMergeTree");
+    free(s.tables[2].storage);
+    s.tables[2].storage = strdup("ReplicatedReplacingMergeTree");
     assert_int_equal(ls_service_add_remediation(
                          &s, "Put the server behind a firewall. "
                              "See https://clickhouse.example/docs/en/operations/settings/settings-users/"

@@ -147,10 +147,10 @@ static char *plant(const char *what)
 
 static void plant_table(struct ls_table *t)
 {
-    free(t->database), free(t->name), free(t->engine); /* a sysobj comes named */
+    free(t->database), free(t->name), free(t->storage); /* a sysobj comes named */
     t->database = plant("db");
     t->name = plant("tbl");
-    t->engine = plant("URL");
+    t->storage = plant("URL");
     t->error = plant("error");
     t->note = plant("note");
     t->columns = calloc(1, sizeof *t->columns);

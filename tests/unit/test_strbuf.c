@@ -70,7 +70,7 @@ static void add_named_table(struct ls_service *svc, size_t namelen, unsigned k, 
     memset(t->name, 't', namelen);
     t->database[namelen] = t->name[namelen] = '\0';
     t->name[0] = (char)('a' + k % 26);
-    t->engine = strdup("MergeTree");
+    t->storage = strdup("MergeTree");
     t->secrets = calloc(nsecrets, sizeof *t->secrets);
     assert_non_null(t->secrets);
     for (size_t i = 0; i < nsecrets; i++) {

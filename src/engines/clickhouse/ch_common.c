@@ -280,7 +280,7 @@ static void rows_tables(struct ls_session *s, char **cells, const size_t *lens, 
         return;
     t->database = strdup(cells[0]);
     t->name = strdup(cells[1]);
-    t->engine = strdup(cells[2]);
+    t->storage = strdup(cells[2]);
     if (n >= 5) {
         bool ok1, ok2;
         t->rows = parse_u64(cells[3], &ok1);
@@ -468,7 +468,7 @@ static void inventory_next(struct ls_session *s)
         /* exact counts for local tables the catalog did not count (Log, Memory, …) */
         while (st->count_index < s->svc.ntables) {
             struct ls_table *t = &s->svc.tables[st->count_index];
-            if (!t->rows_known && is_local_countable(t->engine)) {
+            if (!t->rows_known && is_local_countable(t->storage)) {
                 struct ls_strbuf b;
                 ls_sb_init(&b, sql, sizeof sql);
                 ls_sb_append(&b, "SELECT toString(count()) FROM ");
@@ -528,7 +528,8 @@ void ch_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t lim
     st->row_out = row;
     st->streaming = t;
     /* tables of external engines are never read: the server would connect out on our behalf */
-    char *sql = ch_is_external_engine(t->engine) ? NULL : ch_sample_sql(t, limit, &st->stream_names, &st->stream_ncols);
+    char *sql =
+        ch_is_external_engine(t->storage) ? NULL : ch_sample_sql(t, limit, &st->stream_names, &st->stream_ncols);
     if (!sql) {
         /* nothing textual to read: report success with no rows, from the loop */
         st->stream_ncols = 0;

@@ -281,7 +281,7 @@ static char *sql_ransom_row(struct ls_session *s)
     if (!b->ransom_table[0])
         return NULL;
     struct ls_table *t = inventory_table(&s->svc, b->ransom_db, b->ransom_table);
-    if (!t || ch_is_external_engine(t->engine))
+    if (!t || ch_is_external_engine(t->storage))
         return NULL;
     const char **names = NULL;
     size_t ncols = 0;

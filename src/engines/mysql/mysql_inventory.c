@@ -82,7 +82,7 @@ static void rows_tables(struct ls_session *s, char **c, const size_t *l, const b
         return;
     t->database = dup_cell(c[0]);
     t->name = dup_cell(c[1]);
-    t->engine = strdup(c[2][0] ? c[2] : "table");
+    t->storage = strdup(c[2][0] ? c[2] : "table");
     if (!null[3] && ls_parse_count(c[3], l[3], &t->rows)) {
         t->rows_known = true;
         t->rows_estimated = !exact_engine(c[2]);

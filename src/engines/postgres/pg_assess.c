@@ -32,7 +32,7 @@ static void data_risks(struct ls_service *svc)
         ls_sb_printf(&b, "; version %s", svc->version);
     size_t ntab = 0;
     for (size_t i = 0; i < svc->ntables; i++)
-        ntab += svc->tables[i].engine && strcmp(svc->tables[i].engine, "database") != 0;
+        ntab += !svc->tables[i].kind; /* not the databases listed by name only */
     ls_sb_printf(&b, "; %zu tables, %s rows", ntab, ls_fmt_thousands(ls_service_rows(svc), num));
     enum ls_severity sev = sensitive ? LS_SEV_CRITICAL : LS_SEV_HIGH;
     if (svc->auth == LS_AUTH_DEFAULT_CREDENTIALS) {

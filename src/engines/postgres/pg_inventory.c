@@ -43,7 +43,7 @@ static void db_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     pg_copy(name, sizeof name, c[0], lens[0]);
     t->database = strdup(name);
     t->name = strdup("*"); /* the whole database, not read */
-    t->engine = strdup("database");
+    t->kind = "database";
     uint64_t v;
     if (c[1] && ls_parse_count(c[1], lens[1], &v))
         t->bytes = v;
@@ -99,9 +99,9 @@ static void table_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     t->database = strdup(buf); /* schema: database and schema are one level here */
     pg_copy(buf, sizeof buf, c[2], lens[2]);
     t->name = strdup(buf);
-    t->engine = strdup(c[3] && c[3][0] == 'm'   ? "materialized view"
-                       : c[3] && c[3][0] == 'p' ? "partitioned table"
-                                                : "table");
+    t->storage = strdup(c[3] && c[3][0] == 'm'   ? "materialized view"
+                        : c[3] && c[3][0] == 'p' ? "partitioned table"
+                                                 : "table");
     if (c[4] && c[4][0] != '-' && ls_parse_count(c[4], lens[4], &v)) {
         t->rows = v;
         t->rows_known = true;

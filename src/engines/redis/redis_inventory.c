@@ -23,7 +23,7 @@ static struct ls_table *add_keyspace(struct ls_service *svc, unsigned db, uint64
     snprintf(name, sizeof name, "db%u", db);
     t->database = strdup(name);
     t->name = strdup("*");
-    t->engine = strdup("keyspace");
+    t->kind = "keyspace";
     t->rows = keys;
     t->rows_known = true;
     t->columns = calloc(3, sizeof *t->columns);
