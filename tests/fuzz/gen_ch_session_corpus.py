@@ -205,7 +205,7 @@ def server(**kw):
         "external": [],
         "dictionaries": [],
         "named": [],
-        "clusters": [("default", "ch-node-2.internal", "10.0.0.12", "9000")],
+        "clusters": [("default", "ch-node-2.internal", "127.77.4.252", "9000")],
         "macros": [("shard", "01"), ("replica", "ch-prod-1")],
         "ransom": [],
         "errors": {},  # key -> (code, message): answer that query with an error instead
@@ -317,7 +317,7 @@ def plant_system():
                       ("tokens", f"Executable: /opt/fetch --token {GHP}"), ("hooks", f"HTTP: {SLACK_URL}")],
         named=[("pg_main", f"host=pg.internal, user=loader, password={PGPW}, url={PG_URL}"),
                ("s3_main", f"access_key_id={AWS}, secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY")],
-        clusters=[(f"prod_{AWS}", f"{PG_URL}", "10.0.0.12", "9000"), ("backup", f"api_key={APIKEY}", "", "9000")],
+        clusters=[(f"prod_{AWS}", f"{PG_URL}", "127.77.4.252", "9000"), ("backup", f"api_key={APIKEY}", "", "9000")],
         macros=[("shard", "01"), ("pg", PG_URL), ("hook", SLACK_URL), ("gh", GHP)])
 
 
