@@ -57,7 +57,7 @@ static void on_service(void *ud, const struct ls_service *svc)
 {
     struct scan *sc = ud;
     sc->sum->services++;
-    if (svc->engine && strcmp(svc->engine, "unknown") == 0)
+    if (ls_service_unidentified(svc))
         sc->sum->unidentified++;
     if (svc->auth == LS_AUTH_NONE || svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
         sc->sum->exposed++;

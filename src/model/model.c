@@ -62,6 +62,11 @@ const char *ls_engine_display_name(const char *engine)
     return d ? d : engine;
 }
 
+bool ls_service_unidentified(const struct ls_service *s)
+{
+    return s->engine && strcmp(s->engine, "unknown") == 0;
+}
+
 uint64_t ls_service_rows(const struct ls_service *s)
 {
     uint64_t n = 0;

@@ -201,6 +201,10 @@ static inline const struct ls_table *ls_service_unit(const struct ls_service *s,
     return i < s->ntables ? &s->tables[i] : &s->sysobjs[i - s->ntables];
 }
 
+/* An open port no engine identified (engine "unknown", see engines/unknown/banner.h): reported
+ * with its protocol and banner, counted as `unidentified`. */
+bool ls_service_unidentified(const struct ls_service *s);
+
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);
 uint64_t ls_service_bytes(const struct ls_service *s);

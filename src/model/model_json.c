@@ -286,7 +286,7 @@ json_t *ls_json_service(const struct ls_service *s)
     if (s->auth_evidence)
         err |= put(o, "auth_evidence", jstr(s->auth_evidence));
     err |= put(o, "severity", json_string(ls_severity_name(s->severity)));
-    if (s->engine && strcmp(s->engine, "unknown") == 0) {
+    if (ls_service_unidentified(s)) {
         err |= put(o, "protocol", jstr(s->interface));
         err |= put(o, "banner", s->banner ? jstr(s->banner) : json_null());
     }

@@ -690,7 +690,7 @@ static int unidentified_line(struct ls_report *r, const struct ls_service *s)
 
 static int text_service(struct ls_report *r, const struct ls_service *s)
 {
-    if (s->engine && strcmp(s->engine, "unknown") == 0)
+    if (ls_service_unidentified(s))
         return unidentified_line(r, s);
     struct ls_buf b = {0};
     bool color = r->opts.color;

@@ -1,8 +1,9 @@
 /* A bounded string builder over a caller's buffer: appends never write past the capacity, the
  * text stays NUL-terminated, and a cut is recorded (and lands on a UTF-8 character boundary, so a
  * truncated server string never leaves half a character for a JSON or HTML writer). The one way
- * report, note and evidence strings are assembled; `pos += snprintf(...)` is banned (it adds the
- * length that would have been written, and the next write goes past the end). */
+ * report, note and evidence strings are assembled. Adding snprintf's return value to a position
+ * is banned (scripts/lint.sh): it is the length that would have been written, and the next write
+ * goes past the end. */
 #ifndef LS_UTIL_STRBUF_H
 #define LS_UTIL_STRBUF_H
 
