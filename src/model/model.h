@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/access.h"
+
 enum ls_auth { LS_AUTH_UNKNOWN = 0, LS_AUTH_NONE, LS_AUTH_DEFAULT_CREDENTIALS, LS_AUTH_REQUIRED };
 enum ls_severity { LS_SEV_INFO = 0, LS_SEV_LOW, LS_SEV_MEDIUM, LS_SEV_HIGH, LS_SEV_CRITICAL };
 
@@ -76,8 +78,6 @@ struct ls_unknown {
     char *reason; /* e.g. "Code: 60 … Table system.grants doesn't exist" */
 };
 
-enum ls_tri { LS_TRI_UNKNOWN = -1, LS_TRI_NO = 0, LS_TRI_YES = 1 };
-
 /* What the account the scanner got in as could do — derived from settings, grants and the
  * server's catalog, never by doing it. Written as the JSON `privileges` object when assessed. */
 struct ls_privileges {
@@ -130,6 +130,7 @@ struct ls_service {
     uint64_t uptime_s;
     char *version_source; /* where `version` came from, e.g. "SELECT version()" */
     struct ls_privileges privileges;
+    struct ls_access access; /* what the account could do: capabilities and engine facts (access.h) */
     struct ls_table *sysobjs; /* secret-bearing system objects (query log, …), scanned like tables;
                                  `rows` = entries seen, `note` = what they revealed */
     size_t nsysobjs;
