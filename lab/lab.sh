@@ -38,7 +38,10 @@ HTTP_PORT=8123 NATIVE_PORT=9000 HTTPS_PORT=8443 NATIVE_TLS_PORT=9440
 . "$LAB_SRC/lab_blast.sh"
 
 # the ClickHouse ports, and the other engines' ports (Redis, PostgreSQL, MySQL) for the conformance test
-HOSTILE_OTHER_PORTS=(6379 5432 3306)
+HOSTILE_OTHER_PORTS=(6379 5432 3306 2379 11211 2181 8086 9090 15672 5672)
+# One script per engine lab beside this one (lab_<name>.sh up|down|status), started after ClickHouse:
+# pg = the history tests' PostgreSQL; the others are engine labs (see lab/README.md).
+ENGINE_LABS=(pg redis pgopen mysql etcd memcached zookeeper influxdb prometheus rabbitmq)
 HOSTILE_LISTENERS=(
     "garbage@$GARBAGE:8123" "garbage@$GARBAGE:9000"
     "silent@$SILENT:8123" "silent@$SILENT:9000"
@@ -523,14 +526,11 @@ cmd_up() {
     blast_up
     write_ground_truth
     write_env
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" up 9>&- || # PostgreSQL for the history tests
-        say "warning: PostgreSQL for the history tests did not start (see $STATE/pg)"
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" up 9>&- || # Redis engine tests
-        say "warning: the Redis lab did not start (see $STATE/redis)"
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" up 9>&- || # PostgreSQL engine tests
-        say "warning: the PostgreSQL engine lab did not start (see $STATE/pgopen)"
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_mysql.sh" up 9>&- || # MySQL/MariaDB engine tests
-        say "warning: the MariaDB lab did not start (see $STATE/mysql)"
+    local hook
+    for hook in "${ENGINE_LABS[@]}"; do
+        [[ -f $LAB_SRC/lab_$hook.sh ]] || continue
+        bash "$LAB_SRC/lab_$hook.sh" up 9>&- || say "warning: lab_$hook.sh did not start (see $STATE/$hook)"
+    done
     say "lab is up in $(awk -v d=$(($(now_ns) - t0)) 'BEGIN{printf "%.1f", d/1e9}') s; environment: $STATE/lab.env"
 }
 
@@ -540,10 +540,10 @@ cmd_down() {
     lock_state
     # shellcheck disable=SC2046 # one word per stop spec
     stop_all $(blast_stop_specs) hostile:lab_hostile decoy:lab_decoy ch-protected:clickhouse-server ch-exposed:clickhouse-server
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pg.sh" down || true
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_redis.sh" down || true
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_pgopen.sh" down || true
-    bash "$(dirname "${BASH_SOURCE[0]}")/lab_mysql.sh" down || true
+    local hook
+    for hook in "${ENGINE_LABS[@]}"; do
+        [[ -f $LAB_SRC/lab_$hook.sh ]] && { bash "$LAB_SRC/lab_$hook.sh" down || true; }
+    done
     local left
     left=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
         grep -E "^127\.77\.3\.(14|15|16|20|21|22|23|24):" || true)
@@ -557,7 +557,7 @@ cmd_status() {
         ch-exposed) exe=clickhouse-server what="$EXPOSED :$HTTP_PORT :$NATIVE_PORT :$HTTPS_PORT :$NATIVE_TLS_PORT (no password)" ;;
         ch-protected) exe=clickhouse-server what="$PROTECTED :$HTTP_PORT :$NATIVE_PORT (password)" ;;
         decoy) exe=lab_decoy what="$DECOY :$HTTP_PORT (answers Ok.)" ;;
-        hostile) exe=lab_hostile what="$GARBAGE garbage, $SILENT silent, $ENDLESS endless, $DRIP drip, $TRUNCATED truncated (:8123 :9000 :6379 :5432 :3306)" ;;
+        hostile) exe=lab_hostile what="$GARBAGE garbage, $SILENT silent, $ENDLESS endless, $DRIP drip, $TRUNCATED truncated (:8123 :9000 :${HOSTILE_OTHER_PORTS[*]})" ;;
         esac
         if pid=$(pid_of "$name" "$exe"); then
             printf '%-13s running  pid %-8s %s\n' "$name" "$pid" "$what"

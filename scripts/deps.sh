@@ -13,6 +13,8 @@ PACKAGES=(
     clickhouse-server clickhouse-client                         # the lab's real servers
     redis-server redis-tools                                    # lab/lab_redis.sh
     mariadb-server mariadb-client                               # lab/lab_mysql.sh
+    etcd-server etcd-client memcached zookeeper                 # lab_etcd.sh, lab_memcached.sh, lab_zookeeper.sh
+    influxdb influxdb-client prometheus rabbitmq-server         # lab_influxdb.sh, lab_prometheus.sh, lab_rabbitmq.sh
     openssl curl ca-certificates procps iproute2 python3        # lab.sh and integration tests
     nmap nftables                                               # bench/discovery.sh; test_syn_netns (its host-side guard)
     clang-format shellcheck                                     # scripts/lint.sh: formatting and shell checks
