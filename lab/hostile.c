@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #define CHUNK 4096
-#define MAX_LISTENERS 64
+#define MAX_LISTENERS 128
 
 enum mode { M_GARBAGE, M_SILENT, M_ENDLESS_HTTP, M_ENDLESS, M_DRIP_HTTP, M_DRIP, M_TRUNCATED, M_COUNT };
 static const char *const MODE_NAMES[M_COUNT] = {"garbage",   "silent", "endless-http", "endless",
@@ -66,6 +66,20 @@ static const struct truncated TRUNCATED[] = {
     {9000, 0,
      BYTES("\x00\x0a"
            "ClickHouse\x12\x10\x8c")},
+    /* etcd /version, Prometheus buildinfo: JSON bodies promised longer than sent */
+    {2379, 0,
+     BYTES("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"etcdserver\":\"3.4")},
+    {9090, 0,
+     BYTES("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n"
+           "{\"status\":\"success\",\"data\":{\"version\":\"2.4")},
+    /* InfluxDB /ping and RabbitMQ's management API: headers cut short */
+    {8086, 0, BYTES("HTTP/1.1 204 No Content\r\nX-Influxdb-Build: OSS\r\nX-Influxdb-Vers")},
+    {15672, 0, BYTES("HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Basic realm=\"RabbitMQ Manag")},
+    /* memcached `version` and ZooKeeper `srvr`, cut before the end of their line */
+    {11211, 0, BYTES("VERSION 1.6")},
+    {2181, 0, BYTES("Zookeeper version: 3.8.0-")},
+    /* AMQP 0-9-1 Connection.Start: method frame of 400 bytes (class 10, method 10, 0-9), cut */
+    {5672, 0, BYTES("\x01\x00\x00\x00\x00\x01\x90\x00\x0a\x00\x0a\x00\x09")},
 };
 
 struct server {
@@ -306,7 +320,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: lab_hostile [-m MAX_CONNECTIONS] -l MODE@ADDRESS:PORT [-l ...]\n"
                     "modes: garbage silent endless-http endless drip-http drip truncated\n"
-                    "truncated knows ports 3306 5432 6379 8123 9000\n");
+                    "truncated knows ports 2181 2379 3306 5432 5672 6379 8086 8123 9000 9090 11211 15672\n");
 }
 
 int main(int argc, char **argv)
