@@ -96,10 +96,24 @@ plant_v3() {
     printf '/users/emails\talice.moreau@fastmail.com, bob.keller@gmx.net, carol.diaz@outlook.com\n'
     printf '/services/payments/endpoint\thttp://payments.svc.cluster.local:8080\n'
 }
-# A Secret in the apiserver's protobuf storage: the 'k8s\0' magic, then protobuf bytes in which
-# the data values are raw (not base64). Only the shape matters here (the lengths are not exact): a
-# binary value with the token. Written as a Go-quoted string for `etcdctl txn`.
-PROTOBUF_SECRET='"k8s\x00\n\x0bv1\x12\x06Secret\x12\x5e\n\x1a\n\tslack-bot\x12\x08payments\x12\x40\n\x09SLACK_BOT\x12\x33xoxb-2648012345-4018123456789-Ab3dEf6hIj9kLm2nOp5qRs8t"'
+# A Secret in the apiserver's protobuf storage: the 'k8s\0' magic, then a runtime.Unknown message
+# (1: TypeMeta {apiVersion, kind}, 2: raw = the Secret message {1: metadata {1: name, 3: namespace},
+# 2: data entry {1: key, 2: raw bytes}, 3: type}, 4: contentType), where the data values are raw
+# bytes, not base64 (field numbers from k8s.io/api/core/v1/generated.proto and
+# k8s.io/apimachinery/pkg/runtime/generated.proto). Printed as a Go-quoted string for `etcdctl txn`.
+protobuf_secret() {
+    python3 -c '
+def f(n, b):
+    out, v = bytes([(n << 3) | 2]), len(b)
+    while v > 0x7f:
+        out += bytes([(v & 0x7f) | 0x80])
+        v >>= 7
+    return out + bytes([v]) + b
+token = b"xoxb-2648012345-4018123456789-Ab3dEf6hIj9kLm2nOp5qRs8t"
+secret = f(1, f(1, b"slack-bot") + f(3, b"payments")) + f(2, f(1, b"SLACK_BOT_TOKEN") + f(2, token)) + f(3, b"Opaque")
+raw = b"k8s\0" + f(1, f(1, b"v1") + f(2, b"Secret")) + f(2, secret) + f(4, b"application/vnd.kubernetes.protobuf")
+print("\"" + "".join(chr(c) if 32 <= c < 127 and c not in b"\"\\" else "\\x%02x" % c for c in raw) + "\"")'
+}
 V3_KEYS=77      # what plant_v3 and the protobuf Secret leave
 V3_SECRETS=3    # of them under /registry/secrets/
 V2_KEYS=3       # leaf keys in the v2 store
@@ -111,7 +125,7 @@ load_open() {
     {
         echo
         plant_v3 | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^\([^\t]*\)\t\(.*\)$/put "\1" "\2"/'
-        printf 'put /registry/secrets/payments/slack-bot %s\n\n\n' "$PROTOBUF_SECRET"
+        printf 'put /registry/secrets/payments/slack-bot %s\n\n\n' "$(protobuf_secret)"
     } | ctl "$OPEN" txn >"$DIR/plant.log" 2>&1 || die "loading the data failed (see $DIR/plant.log)"
     ctl2 "$OPEN" rm --recursive /legacy >/dev/null 2>&1 || true
     ctl2 "$OPEN" set /legacy/billing/stripe_key sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds >/dev/null

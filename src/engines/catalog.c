@@ -18,6 +18,7 @@ extern const struct ls_engine_desc ls_desc_clickhouse;
 extern const struct ls_engine_desc ls_desc_redis;
 extern const struct ls_engine_desc ls_desc_postgresql;
 extern const struct ls_engine_desc ls_desc_mysql;
+extern const struct ls_engine_desc ls_desc_etcd;
 
 static const struct ls_engine_desc d_elasticsearch = {"elasticsearch", "Elasticsearch", PORTS(9200), true,
                                                       BY_PORT_ONLY};
@@ -27,7 +28,6 @@ static const struct ls_engine_desc d_mssql = {"mssql", "SQL Server", PORTS(1433)
 static const struct ls_engine_desc d_couchdb = {"couchdb", "CouchDB", PORTS(5984), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_cassandra = {"cassandra", "Cassandra", PORTS(9042), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_memcached = {"memcached", "Memcached", PORTS(11211), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_etcd = {"etcd", "etcd", PORTS(2379), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_influxdb = {"influxdb", "InfluxDB", PORTS(8086), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_prometheus = {"prometheus", "Prometheus", PORTS(9090), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_neo4j = {"neo4j", "Neo4j", PORTS(7474, 7687), true, BY_PORT_ONLY};
@@ -38,7 +38,7 @@ static const struct ls_engine_desc d_rabbitmq = {"rabbitmq", "RabbitMQ", PORTS(1
 const struct ls_engine_desc *const ls_engine_descs[] = {
     &ls_desc_clickhouse, &d_elasticsearch,    &d_kibana,      &ls_desc_redis,
     &d_mongodb,          &ls_desc_postgresql, &ls_desc_mysql, &d_mssql,
-    &d_couchdb,          &d_cassandra,        &d_memcached,   &d_etcd,
+    &d_couchdb,          &d_cassandra,        &d_memcached,   &ls_desc_etcd,
     &d_influxdb,         &d_prometheus,       &d_neo4j,       &d_kafka,
     &d_zookeeper,        &d_rabbitmq,         NULL,
 };

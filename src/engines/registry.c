@@ -8,11 +8,13 @@ extern const struct ls_engine ls_engine_clickhouse_native;
 extern const struct ls_engine ls_engine_postgresql;
 extern const struct ls_engine ls_engine_mysql;
 extern const struct ls_engine ls_engine_redis;
+extern const struct ls_engine ls_engine_etcd;
 
 const struct ls_engine *const ls_engines[] = {
     &ls_engine_clickhouse_http, &ls_engine_clickhouse_native,
     &ls_engine_postgresql,      &ls_engine_mysql,
-    &ls_engine_redis,           NULL,
+    &ls_engine_redis,           &ls_engine_etcd,
+    NULL,
 };
 
 const struct ls_engine *ls_engine_find(const char *name, const char *interface)
