@@ -27,20 +27,34 @@ static const struct ls_engine_desc d_mongodb = {"mongodb", "MongoDB", PORTS(2701
 static const struct ls_engine_desc d_mssql = {"mssql", "SQL Server", PORTS(1433), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_couchdb = {"couchdb", "CouchDB", PORTS(5984), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_cassandra = {"cassandra", "Cassandra", PORTS(9042), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_memcached = {"memcached", "Memcached", PORTS(11211), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_influxdb = {"influxdb", "InfluxDB", PORTS(8086), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_prometheus = {"prometheus", "Prometheus", PORTS(9090), true, BY_PORT_ONLY};
+extern const struct ls_engine_desc ls_desc_memcached;
+extern const struct ls_engine_desc ls_desc_influxdb;
+extern const struct ls_engine_desc ls_desc_prometheus;
 static const struct ls_engine_desc d_neo4j = {"neo4j", "Neo4j", PORTS(7474, 7687), true, BY_PORT_ONLY};
 static const struct ls_engine_desc d_kafka = {"kafka", "Kafka", PORTS(9092), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_zookeeper = {"zookeeper", "ZooKeeper", PORTS(2181), true, BY_PORT_ONLY};
-static const struct ls_engine_desc d_rabbitmq = {"rabbitmq", "RabbitMQ", PORTS(15672), true, BY_PORT_ONLY};
+extern const struct ls_engine_desc ls_desc_zookeeper;
+extern const struct ls_engine_desc ls_desc_rabbitmq;
 
 const struct ls_engine_desc *const ls_engine_descs[] = {
-    &ls_desc_clickhouse, &d_elasticsearch,    &d_kibana,      &ls_desc_redis,
-    &d_mongodb,          &ls_desc_postgresql, &ls_desc_mysql, &d_mssql,
-    &d_couchdb,          &d_cassandra,        &d_memcached,   &ls_desc_etcd,
-    &d_influxdb,         &d_prometheus,       &d_neo4j,       &d_kafka,
-    &d_zookeeper,        &d_rabbitmq,         NULL,
+    &ls_desc_clickhouse,
+    &d_elasticsearch,
+    &d_kibana,
+    &ls_desc_redis,
+    &d_mongodb,
+    &ls_desc_postgresql,
+    &ls_desc_mysql,
+    &d_mssql,
+    &d_couchdb,
+    &d_cassandra,
+    &ls_desc_memcached,
+    &ls_desc_etcd,
+    &ls_desc_influxdb,
+    &ls_desc_prometheus,
+    &d_neo4j,
+    &d_kafka,
+    &ls_desc_zookeeper,
+    &ls_desc_rabbitmq,
+    NULL,
 };
 
 const struct ls_engine_desc *ls_engine_desc_find(const char *name)
