@@ -42,7 +42,7 @@ HOSTILE_OTHER_PORTS=(6379 5432 3306 2379 11211 2181 8086 9090 15672 5672)
 # One script per engine lab beside this one (lab_<name>.sh up|down|status), started after ClickHouse:
 # pg = the history tests' PostgreSQL; the others are engine labs (see lab/README.md). LS_LAB_ENGINES
 # (space-separated names) starts only those.
-read -r -a ENGINE_LABS <<<"${LS_LAB_ENGINES:-pg redis pgopen mysql etcd memcached zookeeper influxdb prometheus rabbitmq}"
+read -r -a ENGINE_LABS <<<"${LS_LAB_ENGINES:-pg redis pgopen mysql etcd memcached zookeeper influxdb prometheus rabbitmq chdb}"
 HOSTILE_LISTENERS=(
     "garbage@$GARBAGE:8123" "garbage@$GARBAGE:9000"
     "silent@$SILENT:8123" "silent@$SILENT:9000"

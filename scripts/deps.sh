@@ -19,6 +19,7 @@ PACKAGES=(
     nmap nftables                                               # bench/discovery.sh; test_syn_netns (its host-side guard)
     clang-format shellcheck                                     # scripts/lint.sh: formatting and shell checks
 )
+command -v npm >/dev/null || PACKAGES+=(nodejs npm) # lab/lab_chdb.sh (Debian's nodejs ships without npm)
 
 installed() {
     [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true) == "install ok installed" ]]
