@@ -45,6 +45,7 @@ bool ch_is_external_engine(const char *engine)
                                       "COSN",
                                       "OSS",
                                       "FileLog",
+                                      "Dictionary", /* reading it loads the dictionary from its source */
                                       NULL};
     if (!engine)
         return false;
@@ -86,10 +87,14 @@ void ch_blast_scan_finish(struct ls_session *s, struct ls_table *t)
 
 /* ---- credentials in engine arguments ---------------------------------------------------------- */
 
-static void add_secret(struct ls_session *s, struct ls_table *t, const char *column, const char *v, size_t n)
+static bool add_secret(struct ls_session *s, struct ls_table *t, const char *column, const char *v, size_t n)
 {
+    /* 22.12+ show secrets in definitions as [HIDDEN] (format_display_secrets_in_show_and_select=0):
+     * that is the server keeping the secret, not a credential */
+    if (n == 8 && memcmp(v, "[HIDDEN]", 8) == 0)
+        return false;
     if (n == 0 || n > 512)
-        return;
+        return true;
     char fp[72];
     ls_fingerprint(v, n, fp);
     for (size_t i = 0; i < t->nsecrets; i++)
@@ -98,11 +103,11 @@ static void add_secret(struct ls_session *s, struct ls_table *t, const char *col
             for (size_t k = 0; k < t->ntallies; k++)
                 if (strcmp(t->tallies[k].rule, t->secrets[i].rule) == 0)
                     t->tallies[k].count++;
-            return;
+            return true;
         }
     struct ls_secret *ns = realloc(t->secrets, (t->nsecrets + 1) * sizeof *ns);
     if (!ns)
-        return;
+        return true;
     t->secrets = ns;
     struct ls_secret *sec = &ns[t->nsecrets];
     memset(sec, 0, sizeof *sec);
@@ -122,13 +127,14 @@ static void add_secret(struct ls_session *s, struct ls_table *t, const char *col
     if (!ty) {
         struct ls_rule_tally *nt = realloc(t->tallies, (t->ntallies + 1) * sizeof *nt);
         if (!nt)
-            return;
+            return true;
         t->tallies = nt;
         ty = &nt[t->ntallies++];
         *ty = (struct ls_rule_tally){.rule = ENGINE_CRED_RULE, .category = "secret"};
     }
     ty->count++;
     ty->distinct++;
+    return true;
 }
 
 /* Quoted SQL string arguments after `open` (just past '('): up to max, as [start,len) pairs into
@@ -182,16 +188,14 @@ size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const cha
             if (word_before(ddl, p, userpw[i])) {
                 size_t n = quoted_args(p + 1, end, starts, lens, 6);
                 if (n >= 5 && lens[4]) {
-                    add_secret(s, t, column, starts[4], lens[4]);
-                    found++;
+                    found += add_secret(s, t, column, starts[4], lens[4]);
                 }
             }
         for (int i = 0; keypair[i]; i++)
             if (word_before(ddl, p, keypair[i])) {
                 size_t n = quoted_args(p + 1, end, starts, lens, 6);
                 if (n >= 3 && lens[1] >= 16 && lens[2] >= 16) {
-                    add_secret(s, t, column, starts[2], lens[2]);
-                    found++;
+                    found += add_secret(s, t, column, starts[2], lens[2]);
                 }
             }
         if (p + 1 >= end)
@@ -211,8 +215,7 @@ size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const cha
                 q++;
             }
             if (q < end && *q == '@' && colon && q > colon + 1) {
-                add_secret(s, t, column, colon + 1, (size_t)(q - colon - 1));
-                found++;
+                found += add_secret(s, t, column, colon + 1, (size_t)(q - colon - 1));
             }
         }
     }

@@ -13,6 +13,7 @@
 #include "detect/detect.h"
 #include "detect/redact.h"
 #include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_note.h"
 #include "util/num.h"
 
 #define NOTE_MAX 480
@@ -26,16 +27,7 @@ static struct ls_table *sysobj(struct ls_session *s, const char *name)
 /* Appends "text" to t's note, comma-separated, bounded. */
 static void note_append(struct ls_table *t, const char *text)
 {
-    char line[NOTE_MAX + 1];
-    size_t have = t->note ? strlen(t->note) : 0;
-    if (have + strlen(text) + 2 > NOTE_MAX) {
-        if (t->note && !strstr(t->note, ", …"))
-            snprintf(line, sizeof line, "%s, …", t->note);
-        else
-            return;
-    } else
-        snprintf(line, sizeof line, "%s%s%s", have ? t->note : "", have ? ", " : "", text);
-    ch_set_note(t, line);
+    ch_note_list_add(t, NULL, text);
 }
 
 static void count_row(struct ls_table *t)
@@ -174,9 +166,13 @@ static void rows_external(struct ls_session *s, char **cells, const size_t *lens
     if (!external && !secret)
         return;
     engine_target(cells[3], target, sizeof target);
+    bool hidden = memmem(cells[3], lens[3], "[HIDDEN]", 8) != NULL;
     if (external)
         snprintf(note, sizeof note, "%s engine%s%s; not read (the server would connect out)%s", cells[2],
-                 target[0] ? " reading from " : "", target, secret ? "; credentials in its definition" : "");
+                 target[0] ? " reading from " : "", target,
+                 secret   ? "; credentials in its definition"
+                 : hidden ? "; credentials in its definition, shown as [HIDDEN] by the server"
+                          : "");
     else
         snprintf(note, sizeof note, "credentials in its definition");
     ch_set_note(t, note);
@@ -189,7 +185,10 @@ static void rows_dictionaries(struct ls_session *s, char **cells, const size_t *
         return;
     count_row(t);
     char part[200];
-    snprintf(part, sizeof part, "%.60s from %.100s", cells[0], cells[1]);
+    if (lens[1])
+        snprintf(part, sizeof part, "%.60s from %.100s", cells[0], cells[1]);
+    else /* 21.x and later list the source only once loaded (lazy load): see the definition */
+        snprintf(part, sizeof part, "%.60s (source not loaded yet)", cells[0]);
     note_append(t, part);
     ch_blast_scan_cell(s, "source", cells[1], lens[1]);
     ch_engine_credentials(s, t, "source", cells[1], lens[1]);
