@@ -147,6 +147,15 @@ static enum mc_status parse_binary(const char *buf, size_t len, const struct mc_
     return MC_OK;
 }
 
+/* A metadump reply read up to the byte cap at pos, before its END. */
+static enum mc_status dump_cut(struct mc_reply *out, size_t pos, size_t *used)
+{
+    out->truncated = true;
+    out->cut = true;
+    *used = pos;
+    return MC_OK;
+}
+
 /* "VALUE <key> <flags> <bytes> [<cas>]": key, flags and byte count. */
 static bool value_header(const char *l, size_t n, struct mc_item *it, uint64_t *bytes)
 {
@@ -180,14 +189,8 @@ static enum mc_status parse_text(const char *buf, size_t len, enum mc_kind kind,
         if (got < 0)
             return bad(out, err, errlen, "line longer than the cap");
         if (got == 0) {
-            if (kind == MC_DUMP && out->nfields) {
-                /* what came so far, past the byte cap: enough lines for a sample */
-                if (len >= lim->max_total) {
-                    out->truncated = true;
-                    *used = pos;
-                    return MC_OK;
-                }
-            }
+            if (kind == MC_DUMP && pos && len >= lim->max_total)
+                return dump_cut(out, pos, used);
             mc_reply_free(out);
             return need_more(len, lim, used, err, errlen);
         }
@@ -199,6 +202,8 @@ static enum mc_status parse_text(const char *buf, size_t len, enum mc_kind kind,
             *used = next;
             return MC_OK;
         }
+        if (kind == MC_DUMP && next > lim->max_total)
+            return dump_cut(out, pos, used); /* this line stays unread */
         pos = next;
         if (line_is(l, n, "END")) {
             *used = pos;
@@ -209,9 +214,8 @@ static enum mc_status parse_text(const char *buf, size_t len, enum mc_kind kind,
             if (!stat && !(kind == MC_DUMP && line_starts(l, n, "key=")))
                 return bad(out, err, errlen, kind == MC_STATS ? "not a STAT line" : "not a metadump line");
             if (kind == MC_DUMP && out->nfields >= lim->max_items) {
-                out->truncated = true;
-                *used = (size_t)(l - buf); /* this line stays unread */
-                return MC_OK;
+                out->truncated = true; /* read on to END (or the byte cap), keep nothing */
+                continue;
             }
             if (!grow((void **)&out->fields, &cap, out->nfields, lim->max_items, sizeof *out->fields))
                 return bad(out, err, errlen, "too many lines");

@@ -1,11 +1,11 @@
 /* A small bounded parser of memcached replies (doc/protocol.txt of the memcached sources): a
  * one-line reply (`VERSION 1.6.18`, `ERROR`, `CLIENT_ERROR …`), a `STAT name value` block ending in
  * END (stats, stats items, stats settings), a `VALUE key flags bytes [cas]` block of get, the
- * `key=… exp=… cls=… size=…` lines of `lru_crawler metadump` (cut after a number of lines: the
- * caller then drops the connection), and one binary-protocol response header with its body (only
- * to recognise a SASL server that refuses text commands). Incremental like resp.c: a whole reply
- * is parsed from the start of the buffer, or the parser says how many bytes it needs at least.
- * Strings point into the caller's buffer (zero copy) until mc_reply_free(). */
+ * `key=… exp=… cls=… size=…` lines of `lru_crawler metadump` (a number of them kept, the rest read
+ * to END and dropped; cut at a byte cap, after which the caller drops the connection), and one binary-protocol response
+ * header with its body (only to recognise a SASL server that refuses text commands). Incremental like resp.c: a whole
+ * reply is parsed from the start of the buffer, or the parser says how many bytes it needs at least. Strings point into
+ * the caller's buffer (zero copy) until mc_reply_free(). */
 #ifndef LS_ENGINES_MEMCACHED_MC_PROTO_H
 #define LS_ENGINES_MEMCACHED_MC_PROTO_H
 
@@ -43,14 +43,15 @@ struct mc_reply {
     size_t nfields;
     struct mc_item *items; /* VALUES */
     size_t nitems;
-    bool truncated;  /* DUMP: max_items lines read before END */
+    bool truncated;  /* DUMP: more lines than max_items (those past it are read and dropped) */
+    bool cut;        /* DUMP: stopped at max_total bytes before END: the rest is still coming */
     uint8_t opcode;  /* BINARY */
     uint16_t status; /* BINARY */
 };
 
 struct mc_limits {
     size_t max_line;  /* one text line */
-    size_t max_items; /* STAT lines, VALUE entries, dump lines (DUMP stops there, truncated) */
+    size_t max_items; /* STAT lines, VALUE entries, dump lines kept (DUMP reads on to END) */
     size_t max_value; /* one VALUE data block, one binary body */
     size_t max_total; /* bytes of one reply */
 };

@@ -23,7 +23,7 @@ struct event;
 #define MC_MAX_ITEM (MC_MAX_VALUE + 1024) /* larger items (metadump size=) are listed, not read */
 #define MC_GET_BATCH 16                   /* keys per get */
 #define MC_GET_BYTES (256u << 10)         /* item bytes per get at most */
-#define MC_DUMP_BYTES (1u << 20)          /* bytes of metadump read per slab class */
+#define MC_DUMP_BYTES (2u << 20)          /* bytes of metadump read per slab class */
 #define MC_MAX_REPLY (8u << 20)           /* bytes of one reply at most */
 
 /* reply is NULL when the exchange failed (connection lost, bad reply, cap); err says why. */

@@ -1,6 +1,7 @@
 /* Memcached sampling (stream_rows for one slab class): `lru_crawler metadump <class>` lists key
- * names (read-only: the crawler only reads item headers), read until the sample's number of keys
- * or MC_DUMP_BYTES, then the connection is dropped so the rest of the dump is never read; then the
+ * names (read-only: the crawler only reads item headers); the sample's number of keys is kept and
+ * the rest read to END, or up to MC_DUMP_BYTES, after which the connection is dropped so the rest
+ * is never read (the crawler then stays BUSY for about a second: asked again); then the
  * values, a few keys per `get` (items larger than MC_MAX_ITEM by their metadump size are listed by
  * name only), each delivered as a row {key, flags, value} to the detector with at most
  * MC_MAX_VALUE bytes of value. `get` changes no data (it counts a hit and refreshes the item's LRU
@@ -13,8 +14,8 @@
 #include "engines/memcached/memcached_int.h"
 #include "util/strbuf.h"
 
-#define BUSY_TRIES 20
-#define BUSY_WAIT_MS 25
+#define BUSY_TRIES 30
+#define BUSY_WAIT_MS 50
 
 struct mc_key {
     char name[MC_MAX_KEY + 1];
@@ -180,7 +181,7 @@ static void on_dump(struct ls_session *s, const struct mc_reply *r, const char *
         k->len = e.klen;
         k->size = e.size;
     }
-    if (r->truncated)
+    if (r->cut)
         mc_drop(m); /* the rest of the dump is never read */
     sm->next = 0;
     next_batch(s);
