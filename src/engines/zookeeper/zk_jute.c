@@ -281,3 +281,47 @@ bool zk_acl_is_world(const struct zk_acl *a)
 {
     return bytes_are(a->scheme, a->scheme_len, "world") && bytes_are(a->id, a->id_len, "anyone");
 }
+
+bool zk_parse_acl_list(const uint8_t *body, size_t len, char *out, size_t n, int32_t *world)
+{
+    struct zk_reader r;
+    struct ls_strbuf b;
+    size_t count;
+    *world = 0;
+    ls_sb_init(&b, out, n);
+    zk_reader_init(&r, body, len);
+    if (!zk_read_count(&r, 12, &count))
+        return false;
+    for (size_t k = 0; k < count; k++) {
+        struct zk_acl a;
+        if (!zk_read_acl(&r, &a))
+            return false;
+        char one[160];
+        zk_acl_text(&a, one, sizeof one);
+        ls_sb_printf(&b, "%s%s", k ? ", " : "", one);
+        if (zk_acl_is_world(&a))
+            *world |= a.perms;
+    }
+    ls_sb_mark_cut(&b, ", …");
+    struct zk_stat st;
+    return zk_read_stat(&r, &st);
+}
+
+bool zk_parse_children2(const uint8_t *body, size_t len, size_t max,
+                        void (*each)(void *ud, const uint8_t *name, size_t len), void *ud, size_t *count,
+                        struct zk_stat *st)
+{
+    struct zk_reader r;
+    zk_reader_init(&r, body, len);
+    if (!zk_read_count(&r, 4, count))
+        return false;
+    for (size_t k = 0; k < *count; k++) {
+        const uint8_t *p;
+        size_t n;
+        if (!zk_read_buffer(&r, &p, &n))
+            return false;
+        if (k < max && p)
+            each(ud, p, n);
+    }
+    return zk_read_stat(&r, st);
+}

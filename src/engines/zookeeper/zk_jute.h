@@ -112,4 +112,14 @@ void zk_acl_text(const struct zk_acl *a, char *out, size_t n);
 /* Whether a grants the anyone-identity (world:anyone) */
 bool zk_acl_is_world(const struct zk_acl *a);
 
+/* A GetACLResponse body (vector<ACL>, Stat): the entries as text, ", "-separated, into out, and
+ * the perms world:anyone holds into *world. false if malformed. */
+bool zk_parse_acl_list(const uint8_t *body, size_t len, char *out, size_t n, int32_t *world);
+/* A GetChildren2Response body (vector<ustring>, Stat): calls each(ud, name, len) for the first
+ * `max` children (names point into body), sets *count to how many the server listed and *st to the
+ * stat. false if malformed (children may have been delivered already). */
+bool zk_parse_children2(const uint8_t *body, size_t len, size_t max,
+                        void (*each)(void *ud, const uint8_t *name, size_t len), void *ud, size_t *count,
+                        struct zk_stat *st);
+
 #endif

@@ -104,36 +104,42 @@ static bool valid_name(const uint8_t *p, size_t n)
     return true;
 }
 
+struct kids {
+    struct child *v;
+    size_t n, cap;
+};
+
+static void on_child(void *ud, const uint8_t *name, size_t len)
+{
+    struct kids *k = ud;
+    if (k->n < k->cap && valid_name(name, len))
+        k->v[k->n++] = (struct child){name, len};
+}
+
 /* Children of node i (a GetChildren2Response: vector<ustring> then a Stat). */
 static void on_children(struct zk *z, size_t i, const uint8_t *body, size_t len)
 {
-    struct zk_reader r;
-    size_t count;
-    zk_reader_init(&r, body, len);
-    if (!zk_read_count(&r, 4, &count)) {
-        ls_service_add_unknown(&z->s->svc, "znodes", "getChildren2: malformed reply");
-        return;
-    }
-    size_t keep = count < ZK_MAX_CHILDREN ? count : ZK_MAX_CHILDREN;
-    struct child *kids = keep ? calloc(keep, sizeof *kids) : NULL;
-    if (keep && !kids)
-        return;
-    size_t nk = 0;
-    for (size_t k = 0; k < count; k++) {
-        const uint8_t *p;
-        size_t n;
-        if (!zk_read_buffer(&r, &p, &n))
-            break;
-        if (nk < keep && valid_name(p, n))
-            kids[nk++] = (struct child){p, n};
-    }
+    struct zk_reader peek;
+    zk_reader_init(&peek, body, len);
+    int32_t listed = zk_read_int(&peek); /* the vector's count, checked again by the parser */
+    size_t cap = listed > 0 ? (size_t)listed : 1;
+    if (cap > ZK_MAX_CHILDREN)
+        cap = ZK_MAX_CHILDREN;
+    if (cap > len / 4 + 1)
+        cap = len / 4 + 1;
+    struct kids list = {malloc(cap * sizeof(struct child)), 0, cap};
     struct zk_stat st;
-    if (r.bad || !zk_read_stat(&r, &st)) {
-        free(kids);
+    size_t count = 0;
+    if (!list.v)
+        return;
+    if (!zk_parse_children2(body, len, cap, on_child, &list, &count, &st)) {
+        free(list.v);
         ls_service_add_unknown(&z->s->svc, "znodes", "getChildren2: malformed reply");
         return;
     }
-    if (count > keep)
+    struct child *kids = list.v;
+    size_t nk = list.n;
+    if (count > ZK_MAX_CHILDREN)
         z->post.walk_truncated = true;
     z->nodes[i].data_len = st.data_length;
     z->nodes[i].nchildren = st.num_children;
@@ -175,26 +181,8 @@ static void on_children(struct zk *z, size_t i, const uint8_t *body, size_t len)
 static void on_acl(struct zk *z, size_t i, const uint8_t *body, size_t len)
 {
     struct zk_node *n = &z->nodes[i];
-    struct zk_reader r;
-    size_t count;
-    zk_reader_init(&r, body, len);
-    if (!zk_read_count(&r, 12, &count))
-        return;
-    struct ls_strbuf b;
-    ls_sb_init(&b, n->acl, sizeof n->acl);
-    int32_t world = 0;
-    for (size_t k = 0; k < count && !r.bad; k++) {
-        struct zk_acl a;
-        if (!zk_read_acl(&r, &a))
-            break;
-        char one[160];
-        zk_acl_text(&a, one, sizeof one);
-        ls_sb_printf(&b, "%s%s", k ? ", " : "", one);
-        if (zk_acl_is_world(&a))
-            world |= a.perms;
-    }
-    ls_sb_mark_cut(&b, ", …");
-    if (!r.bad)
+    int32_t world;
+    if (zk_parse_acl_list(body, len, n->acl, sizeof n->acl, &world))
         n->world = world;
 }
 
