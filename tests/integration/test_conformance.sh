@@ -16,15 +16,21 @@ if [ ! -f "$LS_LAB_DIR/lab.env" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-# engine  port  env file  open  protected  decoys (comma-separated; - for none): variables of the env file
+# engine  port  env file  open  protected  decoys (comma-separated; - for none): variables of the env file;
+# an optional last column is the open server's auth when it is not `none` (RabbitMQ always wants a
+# login: its open broker is identified as `required`, with the version, unless --default-credentials)
 ENGINES=(
     "clickhouse 8123 lab.env        LAB_EXPOSED     LAB_PROTECTED        LAB_DECOY"
     "clickhouse 9000 lab.env        LAB_EXPOSED     LAB_PROTECTED        -"
     "redis      6379 lab_redis.env  LAB_REDIS_OPEN  LAB_REDIS_PROTECTED  LAB_REDIS_DECOY,LAB_REDIS_DECOY_PONG"
     "postgresql 5432 lab_pgopen.env LAB_PGOPEN_OPEN LAB_PGOPEN_PROTECTED LAB_PGOPEN_DECOY"
     "mysql      3306 lab_mysql.env  LAB_MYSQL_OPEN  LAB_MYSQL_PROTECTED  LAB_MYSQL_DECOY"
+    "memcached  11211 lab_memcached.env LAB_MEMCACHED_OPEN LAB_MEMCACHED_PROTECTED LAB_MEMCACHED_DECOY"
     "etcd       2379 lab_etcd.env   LAB_ETCD_OPEN   LAB_ETCD_PROTECTED   LAB_ETCD_DECOY"
     "prometheus 9090 lab_prometheus.env LAB_PROMETHEUS_OPEN LAB_PROMETHEUS_PROTECTED LAB_PROMETHEUS_DECOY"
+    "influxdb   8086 lab_influxdb.env LAB_INFLUXDB_OPEN LAB_INFLUXDB_PROTECTED LAB_INFLUXDB_DECOY"
+    "rabbitmq   15672 lab_rabbitmq.env LAB_RABBITMQ_OPEN LAB_RABBITMQ_PROTECTED LAB_RABBITMQ_DECOY required"
+    "rabbitmq   5672 lab_rabbitmq.env LAB_RABBITMQ_OPEN LAB_RABBITMQ_PROTECTED LAB_RABBITMQ_DECOY required"
 )
 HOSTILE=(LAB_GARBAGE LAB_SILENT LAB_ENDLESS LAB_DRIP LAB_TRUNCATED)
 BOUND_MS=12000
@@ -81,7 +87,8 @@ for e in $assessed; do
 done
 
 for row in "${ENGINES[@]}"; do
-    read -r name port envfile open_var prot_var decoy_vars <<<"$row"
+    read -r name port envfile open_var prot_var decoy_vars open_auth <<<"$row"
+    open_auth=${open_auth:-none}
     label="$name:$port"
     if [ ! -f "$LS_LAB_DIR/$envfile" ]; then
         if [ "${LS_SKIP_RC:-77}" = 77 ]; then
@@ -101,8 +108,8 @@ sys.exit(0 if any(r["engine"] == sys.argv[2] and any(p["port"] == int(sys.argv[3
 
     scan_case "$tag-open" "${!open_var}" "$port"
     check_run "$tag-open" "$label identified (${!open_var})"
-    check "$label identified: one $name service, version, auth none" \
-        rec "$tag-open" "$name" "len(mine)==1 and bool(mine[0].get('version')) and mine[0]['auth']=='none'"
+    check "$label identified: one $name service, version, auth $open_auth" \
+        rec "$tag-open" "$name" "len(mine)==1 and bool(mine[0].get('version')) and mine[0]['auth']=='$open_auth'"
 
     scan_case "$tag-prot" "${!prot_var}" "$port"
     check_run "$tag-prot" "$label protected (${!prot_var})"
