@@ -603,9 +603,9 @@ static void test_ports(void **state)
 
 static void test_ports_default(void **state)
 {
-    static const uint16_t want[] = {8123,  8443, 9000, 9440,  9004, 9005, 9009, 9363, 9200,
-                                    5601,  6379, 6380, 27017, 5432, 3306, 1433, 5984, 9042,
-                                    11211, 2379, 8086, 9090,  7474, 7687, 9092, 2181, 15672};
+    static const uint16_t want[] = {8123, 8443, 9000,  9440, 9004, 9005, 9009,  9363, 9200,  5601,
+                                    6379, 6380, 27017, 5432, 3306, 1433, 5984,  9042, 11211, 2379,
+                                    8086, 9090, 7474,  7687, 9092, 2181, 15672, 5672};
     struct ls_port_list def;
     assert_int_equal(ls_ports_default(&def), 0);
     assert_int_equal(def.n, sizeof want / sizeof want[0]);
