@@ -270,7 +270,7 @@ static const uint16_t influx_ports[] = {8086, 0};
 static const uint16_t influx_tls_ports[] = {0};
 
 /* First look on an unclaimed port: InfluxDB answers `GET / HTTP/1.0` with 404 and its own
- * X-Influxdb-Version header. */
+ * X-Influxdb-Version header (looked for in the header section only). */
 static bool influx_first_look(const unsigned char *b, size_t n, bool closed)
 {
     (void)closed;
@@ -278,6 +278,11 @@ static bool influx_first_look(const unsigned char *b, size_t n, bool closed)
     size_t hl = sizeof h - 1;
     if (n < 5 || memcmp(b, "HTTP/", 5) != 0)
         return false;
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (memcmp(b + i, "\r\n\r\n", 4) == 0) {
+            n = i + 2; /* the header section only */
+            break;
+        }
     for (size_t i = 0; i + hl <= n; i++) {
         size_t j = 0;
         while (j < hl && (b[i + j] | (b[i + j] >= 'A' && b[i + j] <= 'Z' ? 0x20 : 0)) == (unsigned char)h[j])

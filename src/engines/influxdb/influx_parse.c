@@ -137,6 +137,8 @@ size_t ifx_cell_text(const json_t *cell, char *out, size_t n)
 {
     struct ls_strbuf b;
     ls_sb_init(&b, out, n);
+    if (!cell)
+        return 0; /* a row shorter than its columns */
     switch (json_typeof(cell)) {
     case JSON_STRING: ls_sb_append_n(&b, json_string_value(cell), json_string_length(cell)); break;
     case JSON_INTEGER: ls_sb_printf(&b, "%" JSON_INTEGER_FORMAT, json_integer_value(cell)); break;
