@@ -143,14 +143,62 @@ function prepare(sql, settings, defaultFormat) {
         format = fm[1];
         text = text.slice(0, fm.index);
     }
-    return { text: text + settingsClause(settings), format };
+    const clause = settingsClause(settings);
+    return { text: text + clause, format, clause };
 }
 
 let queue = Promise.resolve(); // chDB runs one query at a time on a connection
-function run(text, format) {
-    const p = queue.then(() => session.queryAsync(text, { format }));
+function serialized(fn) {
+    const p = queue.then(fn);
     queue = p.catch(() => undefined);
     return p;
+}
+
+function errorFrom(e, user) {
+    const text = String((e && e.message) || e);
+    const m = /Code: (\d+)\. DB::Exception: ([\s\S]*?)\. \(([A-Z_0-9]+)\)/.exec(text);
+    if (!m) return [1001, `Code: 1001. DB::Exception: ${text.replace(/\s+$/, '')}. (STD_EXCEPTION) (version ${spec.version} (official build))\n`];
+    const code = Number(m[1]);
+    ERROR_NAMES[code] = ERROR_NAMES[code] || m[3];
+    return [code, exceptionText(code, m[2].replace(/^default: /, `${user.name}: `))];
+}
+
+// Streams the result as ClickHouse does (chunked; headers go out with the first block, so the
+// Summary counts what was read by then; an error after that is appended to the body).
+async function stream(req, res, ctx, prep, user) {
+    const t0 = process.hrtime.bigint();
+    const st = session.queryStream(prep.text, { format: prep.format });
+    const it = st[Symbol.asyncIterator]();
+    let closed = false;
+    res.on('close', () => {
+        closed = true;
+    });
+    let first;
+    try {
+        first = await it.next();
+    } catch (e) {
+        const [code, text] = errorFrom(e, user);
+        return sendError(res, ctx, code, prep.clause ? text.split(prep.clause).join('') : text);
+    }
+    queryHeaders(res, ctx);
+    res.setHeader('X-ClickHouse-Summary', JSON.stringify({
+        read_rows: String(first.done ? 0 : first.value.numRows), read_bytes: '0', written_rows: '0', written_bytes: '0',
+        total_rows_to_read: '0', result_rows: '0', result_bytes: '0', elapsed_ns: String(process.hrtime.bigint() - t0),
+    }));
+    res.setHeader('Content-Type', CONTENT_TYPES[ctx.format] || 'text/plain; charset=UTF-8');
+    res.writeHead(200);
+    let r = first;
+    try {
+        while (!r.done && !closed) {
+            if (req.method !== 'HEAD' && !res.write(Buffer.from(r.value.raw())))
+                await new Promise((ok) => res.once('drain', ok).once('close', ok));
+            r = await it.next();
+        }
+    } catch (e) {
+        if (!closed) res.write(errorFrom(e, user)[1]);
+    }
+    if (!r.done) st.cancel();
+    res.end();
 }
 
 async function handleQuery(req, res, params, body) {
@@ -190,32 +238,7 @@ async function handleQuery(req, res, params, body) {
     }
     const prep = prepare(sql, st.settings, ctx.format);
     ctx.format = prep.format;
-    const t0 = process.hrtime.bigint();
-    try {
-        const r = await run(prep.text, prep.format);
-        const bytes = Buffer.from(r.bytes());
-        const summary = {
-            read_rows: String(r.rowsRead || 0), read_bytes: String(r.bytesRead || 0), written_rows: '0',
-            written_bytes: '0', total_rows_to_read: String(r.rowsRead || 0), result_rows: '0',
-            result_bytes: String(bytes.length), elapsed_ns: String(process.hrtime.bigint() - t0),
-        };
-        queryHeaders(res, ctx);
-        res.setHeader('X-ClickHouse-Summary', JSON.stringify(summary));
-        res.setHeader('Content-Type', CONTENT_TYPES[ctx.format] || 'text/plain; charset=UTF-8');
-        res.writeHead(200);
-        if (req.method !== 'HEAD' && bytes.length) res.write(bytes); // chunked, as ClickHouse streams
-        res.end();
-    } catch (e) {
-        const text = String((e && e.message) || e);
-        const m = /Code: (\d+)\. DB::Exception: ([\s\S]*?)\. \(([A-Z_0-9]+)\)/.exec(text);
-        if (!m) {
-            sendError(res, ctx, 1001, `Code: 1001. DB::Exception: ${text.replace(/\s+$/, '')}. (STD_EXCEPTION) (version ${spec.version} (official build))\n`);
-            return;
-        }
-        const code = Number(m[1]);
-        ERROR_NAMES[code] = ERROR_NAMES[code] || m[3];
-        sendError(res, ctx, code, exceptionText(code, m[2].replace(/^default: /, `${user.name}: `)));
-    }
+    await serialized(() => stream(req, res, ctx, prep, user));
 }
 
 function handle(req, res) {
