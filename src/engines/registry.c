@@ -17,12 +17,18 @@ extern const struct ls_engine ls_engine_rabbitmq_http;
 extern const struct ls_engine ls_engine_rabbitmq_amqp;
 
 const struct ls_engine *const ls_engines[] = {
-    &ls_engine_clickhouse_http, &ls_engine_clickhouse_native,
-    &ls_engine_postgresql,      &ls_engine_mysql,
-    &ls_engine_redis,           &ls_engine_memcached,
-    &ls_engine_influxdb,        &ls_engine_etcd,
-    &ls_engine_prometheus,      &ls_engine_zookeeper,
-    &ls_engine_rabbitmq_http,   &ls_engine_rabbitmq_amqp,
+    &ls_engine_clickhouse_http,
+    &ls_engine_clickhouse_native,
+    &ls_engine_postgresql,
+    &ls_engine_mysql,
+    &ls_engine_redis,
+    &ls_engine_memcached,
+    &ls_engine_influxdb,
+    &ls_engine_etcd,
+    &ls_engine_prometheus,
+    &ls_engine_zookeeper,
+    &ls_engine_rabbitmq_http,
+    &ls_engine_rabbitmq_amqp,
     NULL,
 };
 
