@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engines/zookeeper/zk_int.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #define TAG_LIST 0u
@@ -143,7 +144,7 @@ static void on_children(struct zk *z, size_t i, const uint8_t *body, size_t len)
         z->post.walk_truncated = true;
     z->nodes[i].data_len = st.data_length;
     z->nodes[i].nchildren = st.num_children;
-    qsort(kids, nk, sizeof *kids, cmp_child);
+    ls_sort(kids, nk, sizeof *kids, cmp_child);
     bool root = z->nodes[i].depth == 0;
     for (size_t k = 0; k < nk; k++) {
         const struct zk_node *parent = &z->nodes[i];
