@@ -66,11 +66,15 @@ int ls_service_redact(struct ls_service *svc, const struct ls_detector *d)
         own(&p, &svc->unknowns[i].reason);
     }
     strv(&p, svc->honeypot.reasons, svc->honeypot.nreasons);
-    struct ls_privileges *pr = &svc->privileges;
-    fixed(&p, pr->user, sizeof pr->user);
-    strv(&p, pr->table_functions, pr->ntable_functions);
-    strv(&p, pr->settings, pr->nsettings);
-    own(&p, &pr->basis);
+    struct ls_access *ac = &svc->access;
+    fixed(&p, ac->user, sizeof ac->user);
+    for (size_t i = 0; i < LS_CAP_COUNT; i++)
+        own(&p, &ac->caps[i].evidence);
+    for (size_t i = 0; i < ac->nfacts; i++) { /* keys are the engine's own names, values the server's */
+        own(&p, &ac->facts[i].text);
+        strv(&p, ac->facts[i].list, ac->facts[i].nlist);
+    }
+    own(&p, &ac->basis);
     ls_detect_scratch_free(p.s);
     return d && !p.s ? -1 : 0;
 }

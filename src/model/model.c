@@ -269,9 +269,6 @@ void ls_service_free(struct ls_service *s)
     free(s->auth_evidence);
     free(s->error);
     free(s->version_source);
-    ls_strv_free(s->privileges.table_functions, s->privileges.ntable_functions);
-    ls_strv_free(s->privileges.settings, s->privileges.nsettings);
-    free(s->privileges.basis);
     ls_access_free(&s->access);
     for (size_t i = 0; i < s->nsysobjs; i++)
         ls_table_free(&s->sysobjs[i]);

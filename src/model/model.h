@@ -78,23 +78,6 @@ struct ls_unknown {
     char *reason; /* e.g. "Code: 60 … Table system.grants doesn't exist" */
 };
 
-/* What the account the scanner got in as could do — derived from settings, grants and the
- * server's catalog, never by doing it. Written as the JSON `privileges` object when assessed. */
-struct ls_privileges {
-    bool assessed;
-    char user[128];        /* effective user name, "" if unknown */
-    int readonly;          /* 0, 1, 2; -1 unknown */
-    int allow_ddl;         /* 0, 1; -1 unknown */
-    enum ls_tri can_write; /* INSERT/ALTER/DROP */
-    enum ls_tri can_ddl;   /* CREATE/DROP */
-    enum ls_tri table_functions_known;
-    char **table_functions; /* table functions that would run for this account */
-    size_t ntable_functions;
-    char **settings; /* other effective settings worth knowing, "name=value" */
-    size_t nsettings;
-    char *basis; /* how the above was derived, one line */
-};
-
 /* Consistency checks that failed: the service may be a honeypot or tarpit. Such services are
  * reported with `honeypot.suspected` and a lowered severity, never dropped. */
 struct ls_honeypot {
@@ -128,9 +111,8 @@ struct ls_service {
     /* blast radius (engines that assess it; all optional) */
     bool uptime_known;
     uint64_t uptime_s;
-    char *version_source; /* where `version` came from, e.g. "SELECT version()" */
-    struct ls_privileges privileges;
-    struct ls_access access; /* what the account could do: capabilities and engine facts (access.h) */
+    char *version_source;     /* where `version` came from, e.g. "SELECT version()" */
+    struct ls_access access;  /* what the account could do: capabilities and engine facts (access.h) */
     struct ls_table *sysobjs; /* secret-bearing system objects (query log, …), scanned like tables;
                                  `rows` = entries seen, `note` = what they revealed */
     size_t nsysobjs;

@@ -154,22 +154,49 @@ static json_t *strv_array(char *const *v, size_t n)
     return a ? done(a, err) : NULL;
 }
 
-static json_t *privileges_object(const struct ls_privileges *p)
+static json_t *fact_value(const struct ls_fact *f)
 {
-    json_t *o = json_object();
-    if (!o)
+    if (!f->known)
+        return json_null();
+    switch (f->type) {
+    case LS_FACT_TEXT: return jstr(f->text ? f->text : "");
+    case LS_FACT_INT: return json_integer((json_int_t)f->num);
+    case LS_FACT_BOOL: return json_boolean(f->num != 0);
+    case LS_FACT_LIST: return strv_array(f->list, f->nlist);
+    }
+    return json_null();
+}
+
+/* The `privileges` object: the user, the six capabilities ("can": true, false or null, and evidence), `can_write` and
+ * `can_ddl` (the write and schema capabilities, kept for earlier consumers), then the engine's
+ * facts under their own keys, and the basis. */
+static json_t *privileges_object(const struct ls_access *a)
+{
+    json_t *o = json_object(), *caps = json_object();
+    if (!o || !caps) {
+        json_decref(o);
+        json_decref(caps);
         return NULL;
-    int err = put(o, "user", p->user[0] ? JFIXED(p->user) : json_null());
-    err |= put(o, "readonly", p->readonly >= 0 ? json_integer(p->readonly) : json_null());
-    err |= put(o, "allow_ddl", p->allow_ddl >= 0 ? json_integer(p->allow_ddl) : json_null());
-    err |= put(o, "can_write", tri(p->can_write));
-    err |= put(o, "can_ddl", tri(p->can_ddl));
-    err |=
-        put(o, "table_functions",
-            p->table_functions_known == LS_TRI_YES ? strv_array(p->table_functions, p->ntable_functions) : json_null());
-    err |= put(o, "settings", strv_array(p->settings, p->nsettings));
-    if (p->basis)
-        err |= put(o, "basis", jstr(p->basis));
+    }
+    int err = put(o, "user", a->user[0] ? JFIXED(a->user) : json_null());
+    for (int c = 0; c < LS_CAP_COUNT; c++) {
+        json_t *one = json_object();
+        if (!one) {
+            err = 1;
+            break;
+        }
+        int cerr = put(one, "can", tri(ls_access_cap_value(a, (enum ls_cap)c)));
+        if (a->caps[c].evidence)
+            cerr |= put(one, "evidence", jstr(a->caps[c].evidence));
+        err |= put(caps, ls_cap_name((enum ls_cap)c), done(one, cerr));
+    }
+    err |= put(o, "capabilities", caps);
+    err |= put(o, "can_write", tri(ls_access_cap_value(a, LS_CAP_WRITE)));
+    err |= put(o, "can_ddl", tri(ls_access_cap_value(a, LS_CAP_SCHEMA)));
+    for (size_t i = 0; i < a->nfacts; i++)
+        err |= put(o, a->facts[i].key, fact_value(&a->facts[i]));
+    if (a->basis)
+        err |= put(o, "basis", jstr(a->basis));
     return done(o, err);
 }
 
@@ -222,11 +249,11 @@ static int put_blast(json_t *o, const struct ls_service *s)
         err |= put(o, "version_source", jstr(s->version_source));
     if (s->uptime_known)
         err |= put(o, "uptime_s", jint(s->uptime_s));
-    if (s->privileges.assessed)
-        err |= put(o, "privileges", privileges_object(&s->privileges));
+    if (s->access.assessed)
+        err |= put(o, "privileges", privileges_object(&s->access));
     if (s->nsysobjs)
         err |= put(o, "system_objects", sysobjs_array(s));
-    if (s->privileges.assessed || s->honeypot.suspected) {
+    if (s->access.assessed || s->honeypot.suspected) {
         json_t *h = json_object();
         if (h) {
             int herr = put(h, "suspected", json_boolean(s->honeypot.suspected));
@@ -235,7 +262,7 @@ static int put_blast(json_t *o, const struct ls_service *s)
         }
         err |= put(o, "honeypot", h);
     }
-    if (s->privileges.assessed || s->compromised) {
+    if (s->access.assessed || s->compromised) {
         err |= put(o, "compromised", json_boolean(s->compromised));
         if (s->compromise_evidence)
             err |= put(o, "compromise_evidence", jstr(s->compromise_evidence));

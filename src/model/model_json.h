@@ -21,8 +21,9 @@
  *   "inventory_truncated" true, after "tables"     a cap was hit; more tables exist than listed
  *   "error"               string, last             why a step ended in `unknown`
  * and per table: "engine" (string or null) after "name", "rows" null when the count is unknown,
- * "error" (string, last) when sampling the table failed. "privileges" is not emitted yet (the model
- * has no field for it). "version" is null when unknown. */
+ * "error" (string, last) when sampling the table failed. "privileges" (model/access.h: user,
+ * capabilities, can_write, can_ddl, the engine's facts, basis) when the engine assessed it.
+ * "version" is null when unknown. */
 struct json_t;
 struct json_t *ls_json_service(const struct ls_service *s);
 /* Secret record for one secret of table t of service s; "value" only when show_secrets and the

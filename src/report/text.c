@@ -429,42 +429,84 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
 
 /* ---- blast radius ---- */
 
-static const char *tri_word(enum ls_tri v, const char *yes, const char *no)
+/* One line listing the capabilities whose value is v ("write data, change schema"), or nothing. */
+static void caps_line(struct ls_buf *b, const struct ls_access *a, enum ls_tri v, const char *label)
 {
-    return v == LS_TRI_YES ? yes : v == LS_TRI_NO ? no : "unknown";
+    struct ls_buf line = {0};
+    ls_buf_add(&line, "", 0);
+    for (int c = 0; c < LS_CAP_COUNT; c++)
+        if (ls_access_cap_value(a, (enum ls_cap)c) == v)
+            ls_buf_printf(&line, "%s%s", line.len ? ", " : "", ls_cap_label((enum ls_cap)c));
+    if (!line.oom && line.len)
+        labelled(b, "  ", label, line.p);
+    b->oom |= line.oom;
+    ls_buf_free(&line);
+}
+
+/* An engine fact as "label: value" (label = its key with spaces for underscores). */
+static void fact_line(struct ls_buf *b, const struct ls_fact *f)
+{
+    char label[64];
+    size_t n = 0;
+    for (; f->key[n] && n < sizeof label - 1; n++)
+        label[n] = f->key[n] == '_' ? ' ' : f->key[n];
+    label[n] = '\0';
+    struct ls_buf line = {0};
+    ls_buf_add(&line, "", 0);
+    if (!f->known)
+        ls_buf_puts(&line, "unknown");
+    else if (f->type == LS_FACT_INT)
+        ls_buf_printf(&line, "%lld", (long long)f->num);
+    else if (f->type == LS_FACT_BOOL)
+        ls_buf_puts(&line, f->num ? "yes" : "no");
+    else if (f->type == LS_FACT_TEXT)
+        add_clean(&line, f->text ? f->text : "", LS_CLEAN_SPACE);
+    else if (!f->nlist)
+        ls_buf_puts(&line, "none");
+    for (size_t i = 0; f->known && f->type == LS_FACT_LIST && i < f->nlist; i++) {
+        ls_buf_puts(&line, i ? ", " : "");
+        add_clean(&line, f->list[i], LS_CLEAN_SPACE);
+    }
+    if (!line.oom)
+        labelled(b, "  ", label, line.p);
+    b->oom |= line.oom;
+    ls_buf_free(&line);
+}
+
+/* The account: who, what it can and cannot do (with the evidence of each "can"), the engine's
+ * facts, and how that was derived. */
+static void access_lines(struct ls_buf *b, const struct ls_access *a)
+{
+    struct ls_buf line = {0};
+    ls_buf_add(&line, "", 0);
+    if (a->user[0])
+        add_clean(&line, a->user, LS_CLEAN_SPACE);
+    else
+        ls_buf_puts(&line, "unknown");
+    if (!line.oom)
+        labelled(b, "  ", "account", line.p);
+    b->oom |= line.oom;
+    ls_buf_free(&line);
+    caps_line(b, a, LS_TRI_YES, "can");
+    for (int c = 0; c < LS_CAP_COUNT; c++)
+        if (ls_access_cap_value(a, (enum ls_cap)c) == LS_TRI_YES && a->caps[c].evidence)
+            labelled(b, "    ", ls_cap_label((enum ls_cap)c), a->caps[c].evidence);
+    caps_line(b, a, LS_TRI_NO, "cannot");
+    caps_line(b, a, LS_TRI_UNKNOWN, "not known");
+    for (size_t i = 0; i < a->nfacts; i++)
+        fact_line(b, &a->facts[i]);
+    if (a->basis)
+        labelled(b, "    ", "derived from", a->basis);
 }
 
 static void blast_section(struct ls_buf *b, const struct ls_report *r, const struct ls_service *s)
 {
-    const struct ls_privileges *p = &s->privileges;
     char num[LS_FMT_NUM];
-    if (!p->assessed && !s->nsysobjs && !s->nunknowns && !s->compromised && !s->honeypot.suspected)
+    if (!s->access.assessed && !s->nsysobjs && !s->nunknowns && !s->compromised && !s->honeypot.suspected)
         return;
     ls_buf_puts(b, "\n  Blast radius\n");
-    if (p->assessed) {
-        struct ls_buf line = {0};
-        ls_buf_printf(&line, "user %s", p->user[0] ? "" : "unknown");
-        if (p->user[0])
-            add_clean(&line, p->user, LS_CLEAN_SPACE);
-        if (p->readonly >= 0)
-            ls_buf_printf(&line, ", readonly=%d", p->readonly);
-        ls_buf_printf(&line, "; writes: %s; DDL: %s; table functions: ", tri_word(p->can_write, "yes", "no"),
-                      tri_word(p->can_ddl, "yes", "no"));
-        if (p->table_functions_known != LS_TRI_YES)
-            ls_buf_puts(&line, "unknown");
-        else if (!p->ntable_functions)
-            ls_buf_puts(&line, "none");
-        for (size_t i = 0; i < p->ntable_functions; i++) {
-            ls_buf_puts(&line, i ? ", " : "");
-            add_clean(&line, p->table_functions[i], LS_CLEAN_SPACE);
-        }
-        if (!line.oom)
-            labelled(b, "  ", "account", line.p);
-        b->oom |= line.oom;
-        ls_buf_free(&line);
-        if (p->basis)
-            labelled(b, "    ", "derived from", p->basis);
-    }
+    if (s->access.assessed)
+        access_lines(b, &s->access);
     if (s->uptime_known) {
         char up[64];
         snprintf(up, sizeof up, "%s s", ls_fmt_thousands(s->uptime_s, num));

@@ -212,8 +212,8 @@ static void check_bounds(const struct ls_service *s)
 {
     if (s->ntables > S.limits.max_tables)
         die("more tables than max_tables");
-    size_t b = sizeof *s + slen(s->auth_evidence) + slen(s->error) + slen(s->version_source) +
-               slen(s->privileges.basis) + slen(s->compromise_evidence);
+    size_t b = sizeof *s + slen(s->auth_evidence) + slen(s->error) + slen(s->version_source) + slen(s->access.basis) +
+               slen(s->compromise_evidence);
     for (size_t i = 0; i < s->ntables; i++)
         b += table_bytes(&s->tables[i], true);
     for (size_t i = 0; i < s->nsysobjs; i++)
@@ -224,10 +224,13 @@ static void check_bounds(const struct ls_service *s)
         b += slen(s->remediation[i]);
     for (size_t i = 0; i < s->nunknowns; i++)
         b += slen(s->unknowns[i].what) + slen(s->unknowns[i].reason);
-    for (size_t i = 0; i < s->privileges.nsettings; i++)
-        b += slen(s->privileges.settings[i]);
-    for (size_t i = 0; i < s->privileges.ntable_functions; i++)
-        b += slen(s->privileges.table_functions[i]);
+    for (size_t i = 0; i < LS_CAP_COUNT; i++)
+        b += slen(s->access.caps[i].evidence);
+    for (size_t i = 0; i < s->access.nfacts; i++) {
+        b += sizeof s->access.facts[i] + slen(s->access.facts[i].key) + slen(s->access.facts[i].text);
+        for (size_t j = 0; j < s->access.facts[i].nlist; j++)
+            b += slen(s->access.facts[i].list[j]);
+    }
     for (size_t i = 0; i < s->honeypot.nreasons; i++)
         b += slen(s->honeypot.reasons[i]);
     /* everything the model holds came from the input: a constant factor of it, plus fixed texts */

@@ -29,7 +29,7 @@ check "open: no raw secret in the report" bash -c "! grep -qE 'sk-ff057e3e27|gsk
 check "open: chat class on support.chat_logs" jq_py "any(t['name']=='chat_logs' and 'chat' in t['classes'] for t in services[0]['tables'])"
 check "open: risks NOAUTH, SECRETS-EXPOSED, FILE-PRIV (critical: secure_file_priv unset), SUPER, PASSWORDLESS-USERS" jq_py "{(r['id'], r['severity']) for r in services[0]['risks']} >= {('MYSQL-NOAUTH','critical'), ('MYSQL-SECRETS-EXPOSED','critical'), ('MYSQL-FILE-PRIV','critical'), ('MYSQL-SUPER','high'), ('MYSQL-PASSWORDLESS-USERS','high')}"
 check "open: passwordless accounts named" jq_py "any(r['id']=='MYSQL-PASSWORDLESS-USERS' and \"'app'@'%'\" in r['evidence'] for r in services[0]['risks'])"
-check "open: privileges from grants, never exercised" jq_py "services[0]['privileges']['can_write'] is True and 'global privileges=ALL PRIVILEGES, GRANT OPTION' in services[0]['privileges']['settings']"
+check "open: privileges from grants, never exercised" jq_py "services[0]['privileges']['can_write'] is True and services[0]['privileges']['global_privileges']=='ALL PRIVILEGES, GRANT OPTION' and services[0]['privileges']['capabilities']['read_files']['can'] is not None"
 check "open: remediation sets a password" jq_py "any('IDENTIFIED BY' in l for l in services[0]['remediation'])"
 
 run scan "$LAB_MYSQL_OPEN" -p "$P" --format jsonl --scope 127.0.0.0/8 --max-bytes 1200

@@ -29,7 +29,7 @@ check "open: GitHub, AWS and Stripe keys in public.users, redacted" jq_py "{(x['
 check "open: no raw secret in the report" bash -c "! grep -qE 'ghp_Ky9Pf34|AKIAI3R2WYOJ|sk_live_WvY5' '$TMP/out'"
 check "open: chat class on chat_logs, pii on users" jq_py "any(t['name']=='chat_logs' and 'chat' in t['classes'] for t in services[0]['tables']) and any(t['name']=='users' and 'pii' in t['classes'] for t in services[0]['tables'])"
 check "open: risks NOAUTH, SUPERUSER, SECRETS-EXPOSED" jq_py "{'PG-NOAUTH','PG-SUPERUSER','PG-SECRETS-EXPOSED'} <= {r['id'] for r in services[0]['risks']} and all(r['severity']=='critical' for r in services[0]['risks'] if r['id'] in ('PG-NOAUTH','PG-SUPERUSER'))"
-check "open: privileges: user postgres, rolsuper, can write" jq_py "services[0]['privileges']['user']=='postgres' and 'rolsuper=true' in services[0]['privileges']['settings'] and services[0]['privileges']['can_write'] is True"
+check "open: privileges: user postgres, rolsuper, can write" jq_py "services[0]['privileges']['user']=='postgres' and services[0]['privileges']['superuser'] is True and services[0]['privileges']['capabilities']['run_code']['can'] is True and services[0]['privileges']['can_write'] is True"
 check "open: remediation names pg_hba.conf and scram-sha-256" jq_py "any('pg_hba.conf' in l and 'scram-sha-256' in l for l in services[0]['remediation'])"
 
 run scan "$LAB_PGOPEN_PROTECTED" -p "$P" --format jsonl --scope 127.77.7.0/24

@@ -28,12 +28,16 @@ struct fake {
     const struct answer *answers;
     bool wrong_arithmetic;
     unsigned queries;
+    const char *const *list; /* extra single-cell rows for the answer matching list_match */
+    const char *list_match;
 };
 
 static void fake_query(struct ls_session *s, const char *sql, ch_rows_cb rows, ch_query_done_cb done)
 {
     struct fake *f = s->priv;
     f->queries++;
+    if (getenv("FAKE_DEBUG"))
+        fprintf(stderr, "Q: %.100s\n", sql);
     uint64_t a, b, c;
     if (sscanf(sql, "SELECT toString(%" SCNu64 " * %" SCNu64 "), toString(%*u + %" SCNu64 ")", &a, &b, &c) == 3) {
         char p[32], q[32];
@@ -51,6 +55,11 @@ static void fake_query(struct ls_session *s, const char *sql, ch_rows_cb rows, c
         if (an->code) {
             done(s, false, an->code > 0 ? an->code : 0, an->code > 0 ? "Code: 60. no such table" : "timed out");
             return;
+        }
+        for (const char *const *l = f->list; f->list_match && strstr(sql, f->list_match) && *l; l++) {
+            char *cell = (char *)*l;
+            size_t len = strlen(cell);
+            rows(s, &cell, &len, 1);
         }
         for (int r = 0; r < 8 && an->rows[r][0]; r++) {
             char *cells[4];
@@ -90,6 +99,13 @@ static void run(struct ls_session *s, struct fake *f, const char *fp_version)
     assert_true(finished);
 }
 
+static const struct ls_fact *fact(const struct ls_session *s, const char *key)
+{
+    const struct ls_fact *f = ls_access_fact(&s->svc.access, key);
+    assert_non_null(f);
+    return f;
+}
+
 static bool has(char **v, size_t n, const char *x)
 {
     for (size_t i = 0; i < n; i++)
@@ -117,16 +133,20 @@ static void test_rbac_server(void **state)
     struct ls_session s;
     struct fake f = {.answers = rbac};
     run(&s, &f, "23.8.2");
-    const struct ls_privileges *p = &s.svc.privileges;
+    const struct ls_access *p = &s.svc.access;
     assert_true(p->assessed);
     assert_string_equal(p->user, "alice");
-    assert_int_equal(p->readonly, 0);
-    assert_int_equal(p->can_write, LS_TRI_YES); /* INSERT granted */
-    assert_int_equal(p->can_ddl, LS_TRI_NO);    /* no CREATE/DROP grant */
+    assert_int_equal(fact(&s, "readonly")->num, 0);
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_WRITE), LS_TRI_YES); /* INSERT granted */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_SCHEMA), LS_TRI_NO); /* no CREATE/DROP grant */
     /* url(): CREATE TEMPORARY TABLE + URL granted; file()/remote(): not granted; numbers: harmless */
-    assert_int_equal(p->ntable_functions, 1);
-    assert_true(has(p->table_functions, p->ntable_functions, "url"));
-    assert_true(has(p->settings, p->nsettings, "max_execution_time=30"));
+    const struct ls_fact *tf = fact(&s, "table_functions");
+    assert_int_equal(tf->nlist, 1);
+    assert_true(has(tf->list, tf->nlist, "url"));
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_REACH_HOSTS), LS_TRI_YES);
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_READ_FILES), LS_TRI_NO); /* file() not granted */
+    const struct ls_fact *set = fact(&s, "settings");
+    assert_true(has(set->list, set->nlist, "max_execution_time=30"));
     assert_string_equal(s.svc.version, "23.8.2.7");
     assert_true(s.svc.uptime_known && s.svc.uptime_s == 3600);
     const struct ls_table *users = ls_service_sysobj(&s.svc, "system", "users");
@@ -165,11 +185,53 @@ static void test_old_server_readonly2(void **state)
     struct ls_session s;
     struct fake f = {.answers = old_server};
     run(&s, &f, "18.16.1");
-    const struct ls_privileges *p = &s.svc.privileges;
-    assert_string_equal(p->user, "default");   /* from system.processes */
-    assert_int_equal(p->can_write, LS_TRI_NO); /* readonly=2 */
-    assert_int_equal(p->can_ddl, LS_TRI_NO);
-    assert_int_equal(p->ntable_functions, 3); /* readonly=2 allows table functions, no RBAC */
+    const struct ls_access *p = &s.svc.access;
+    assert_string_equal(p->user, "default");                           /* from system.processes */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_WRITE), LS_TRI_NO); /* readonly=2 */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_SCHEMA), LS_TRI_NO);
+    assert_int_equal(fact(&s, "table_functions")->nlist, 3); /* readonly=2 allows table functions, no RBAC */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_READ_FILES), LS_TRI_YES);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+/* A 26.x server lists about 90 table functions; the dangerous ones sort after the 64th name
+ * (issue 18): every one must still be found. */
+#define PAD(n) "aaPad" #n
+static const char *const many_tf[] = {
+    PAD(00),      PAD(01), PAD(02),      PAD(03),  PAD(04),        PAD(05), PAD(06),     PAD(07),  PAD(08), PAD(09),
+    PAD(10),      PAD(11), PAD(12),      PAD(13),  PAD(14),        PAD(15), PAD(16),     PAD(17),  PAD(18), PAD(19),
+    PAD(20),      PAD(21), PAD(22),      PAD(23),  PAD(24),        PAD(25), PAD(26),     PAD(27),  PAD(28), PAD(29),
+    PAD(30),      PAD(31), PAD(32),      PAD(33),  PAD(34),        PAD(35), PAD(36),     PAD(37),  PAD(38), PAD(39),
+    PAD(40),      PAD(41), PAD(42),      PAD(43),  PAD(44),        PAD(45), PAD(46),     PAD(47),  PAD(48), PAD(49),
+    PAD(50),      PAD(51), PAD(52),      PAD(53),  PAD(54),        PAD(55), PAD(56),     PAD(57),  PAD(58), PAD(59),
+    PAD(60),      PAD(61), PAD(62),      PAD(63),  PAD(64),        PAD(65), PAD(66),     PAD(67),  PAD(68), PAD(69),
+    "numbers",    "odbc",  "postgresql", "remote", "remoteSecure", "s3",    "s3Cluster", "sqlite", "url",   "url",
+    "urlCluster", "zeros", NULL};
+
+static const struct answer modern[] = {
+    {"version()", 0, {{"26.7.2.1", "100", "UTC", "ch-26"}}},
+    {"system.grants", 0, {{"ALL"}}}, /* before currentUser(), which its SQL contains */
+    {"currentUser()", 0, {{"default"}}},
+    {"system.settings", 0, {{"readonly", "0"}, {"allow_ddl", "1"}}},
+    {"system.table_functions", 0, {{NULL}}},
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_modern_many_table_functions(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = modern, .list = many_tf, .list_match = "system.table_functions"};
+    run(&s, &f, "26.7.2");
+    const struct ls_fact *tf = fact(&s, "table_functions");
+    static const char *const want[] = {"odbc", "postgresql", "remote", "remoteSecure",
+                                       "s3",   "s3Cluster",  "sqlite", "url"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!has(tf->list, tf->nlist, want[i]))
+            fail_msg("%s missing from table_functions (%zu: %s)", want[i], tf->nlist, tf->nlist ? tf->list[0] : "");
+    assert_int_equal(tf->nlist, sizeof want / sizeof *want); /* url listed twice is kept once */
+    assert_int_equal(ls_access_cap_value(&s.svc.access, LS_CAP_REACH_HOSTS), LS_TRI_YES);
     ch_blast_free(&f.st);
     ls_service_free(&s.svc);
 }
@@ -200,7 +262,7 @@ static void test_silent_server(void **state)
     assert_int_equal(s.svc.nunknowns, 3);
     assert_string_equal(s.svc.unknowns[2].what, "remaining blast-radius steps");
     assert_non_null(strstr(s.svc.unknowns[2].reason, "timed out"));
-    assert_int_equal(s.svc.privileges.can_write, LS_TRI_UNKNOWN);
+    assert_int_equal(ls_access_cap_value(&s.svc.access, LS_CAP_WRITE), LS_TRI_UNKNOWN);
     ch_blast_free(&f.st);
     ls_service_free(&s.svc);
 }
@@ -210,6 +272,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rbac_server),
         cmocka_unit_test(test_old_server_readonly2),
+        cmocka_unit_test(test_modern_many_table_functions),
         cmocka_unit_test(test_inconsistent_server),
         cmocka_unit_test(test_silent_server),
     };

@@ -31,17 +31,19 @@ static void blast_service(struct ls_service *s)
     s->version_source = strdup("SELECT version()");
     s->uptime_known = true;
     s->uptime_s = 4711;
-    struct ls_privileges *p = &s->privileges;
-    p->assessed = true;
-    strcpy(p->user, "default");
-    p->readonly = 0;
-    p->allow_ddl = -1;
-    p->can_write = LS_TRI_YES;
-    p->can_ddl = LS_TRI_UNKNOWN;
-    p->table_functions_known = LS_TRI_YES;
-    assert_int_equal(ls_strv_add(&p->table_functions, &p->ntable_functions, "url"), 0);
-    assert_int_equal(ls_strv_add(&p->table_functions, &p->ntable_functions, "file"), 0);
-    assert_int_equal(ls_strv_add(&p->table_functions, &p->ntable_functions, "url"), 0); /* no duplicate */
+    struct ls_access *p = &s->access;
+    assert_int_equal(ls_access_user(p, "default"), 0);
+    assert_int_equal(ls_access_fact_int(p, "readonly", true, 0), 0);
+    assert_int_equal(ls_access_fact_int(p, "allow_ddl", false, 0), 0);
+    assert_int_equal(ls_access_cap(p, LS_CAP_WRITE, LS_TRI_YES, "readonly=0"), 0);
+    assert_int_equal(ls_access_cap(p, LS_CAP_SCHEMA, LS_TRI_UNKNOWN, NULL), 0);
+    assert_int_equal(ls_access_cap(p, LS_CAP_RUN_CODE, LS_TRI_NO, NULL), 0);
+    assert_int_equal(ls_access_fact_list_add(p, "table_functions", "url"), 0);
+    assert_int_equal(ls_access_fact_list_add(p, "table_functions", "file"), 0);
+    assert_int_equal(ls_access_fact_list_add(p, "table_functions", "url"), 0); /* no duplicate */
+    assert_int_equal(ls_access_fact_bool(p, "superuser", LS_TRI_NO), 0);
+    assert_int_equal(ls_access_fact_text(p, "role", "master"), 0);
+    assert_int_equal(ls_access_fact_int(p, "user", true, 1), -1); /* reserved key */
     struct ls_table *q = ls_service_add_sysobj(s, "system", "query_log");
     assert_non_null(q);
     q->rows = 217;
@@ -96,6 +98,15 @@ static void test_jsonl_blast_fields(void **state)
     assert_true(json_is_true(json_object_get(p, "can_write")));
     assert_true(json_is_null(json_object_get(p, "can_ddl")));
     assert_int_equal(json_array_size(json_object_get(p, "table_functions")), 2);
+    /* capabilities: value and evidence; unset ones null; engine facts under their own keys */
+    json_t *caps = json_object_get(p, "capabilities");
+    assert_int_equal(json_object_size(caps), LS_CAP_COUNT);
+    assert_true(json_is_true(json_object_get(json_object_get(caps, "write"), "can")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(caps, "write"), "evidence")), "readonly=0");
+    assert_true(json_is_false(json_object_get(json_object_get(caps, "run_code"), "can")));
+    assert_true(json_is_null(json_object_get(json_object_get(caps, "reach_hosts"), "can")));
+    assert_true(json_is_false(json_object_get(p, "superuser")));
+    assert_string_equal(json_string_value(json_object_get(p, "role")), "master");
     json_t *so = json_array_get(json_object_get(svc, "system_objects"), 0);
     assert_string_equal(json_string_value(json_object_get(so, "name")), "system.query_log");
     assert_int_equal(json_integer_value(json_object_get(so, "entries")), 217);
@@ -130,8 +141,14 @@ static void test_text_blast_section(void **state)
     assert_int_equal(ls_strv_add(&s.honeypot.reasons, &s.honeypot.nreasons, "computed 2*3 wrongly"), 0);
     char *out = render(LS_FORMAT_TEXT, &s, false);
     assert_non_null(strstr(out, "Blast radius"));
-    assert_non_null(strstr(out, "writes: yes; DDL: unknown"));
-    assert_non_null(strstr(out, "url, file"));
+    assert_non_null(strstr(out, "account: default"));
+    assert_non_null(strstr(out, "can: write data\n"));
+    assert_non_null(strstr(out, "write data: readonly=0"));
+    assert_non_null(strstr(out, "cannot: run code\n"));
+    assert_non_null(strstr(out, "not known: read data, change schema, read server files, reach other hosts"));
+    assert_non_null(strstr(out, "table functions: url, file"));
+    assert_non_null(strstr(out, "allow ddl: unknown"));
+    assert_non_null(strstr(out, "superuser: no"));
     assert_non_null(strstr(out, "system.query_log: 217 entries"));
     assert_non_null(strstr(out, "honeypot suspected: computed 2*3 wrongly"));
     assert_non_null(strstr(out, "COMPROMISED"));

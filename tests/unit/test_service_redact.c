@@ -195,16 +195,18 @@ static void planted_service(struct ls_service *s)
     assert_int_equal(ls_strv_add(&s->honeypot.reasons, &s->honeypot.nreasons, h), 0);
     s->honeypot.suspected = true;
     free(a), free(b), free(c), free(u1), free(u2), free(h);
-    struct ls_privileges *p = &s->privileges;
-    p->assessed = true;
-    snprintf(p->user, sizeof p->user, "etl:" PGPW "@h");
-    p->readonly = 0;
-    p->allow_ddl = 1;
-    char *tf = plant("url"), *st = plant("setting=");
-    assert_int_equal(ls_strv_add(&p->table_functions, &p->ntable_functions, tf), 0);
-    assert_int_equal(ls_strv_add(&p->settings, &p->nsettings, st), 0);
-    free(tf), free(st);
-    p->basis = plant("basis");
+    struct ls_access *p = &s->access;
+    assert_int_equal(ls_access_user(p, "etl:" PGPW "@h"), 0);
+    assert_int_equal(ls_access_fact_int(p, "readonly", true, 0), 0);
+    char *tf = plant("url"), *st = plant("setting="), *ev = plant("evidence "), *tx = plant("fact ");
+    assert_int_equal(ls_access_fact_list_add(p, "table_functions", tf), 0);
+    assert_int_equal(ls_access_fact_list_add(p, "settings", st), 0);
+    assert_int_equal(ls_access_cap(p, LS_CAP_REACH_HOSTS, LS_TRI_YES, ev), 0);
+    assert_int_equal(ls_access_fact_text(p, "master_host", tx), 0);
+    free(tf), free(st), free(ev), free(tx);
+    char *basis = plant("basis");
+    assert_int_equal(ls_access_basis(p, basis), 0);
+    free(basis);
 }
 
 static void assert_clean(const char *what, const char *buf, size_t len)

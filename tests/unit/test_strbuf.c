@@ -149,10 +149,9 @@ static void test_evidence_lists_bounded(void **state)
     for (int i = 0; i < 40; i++) {
         name[0] = (char)('a' + i % 26);
         name[1] = (char)('a' + i / 26);
-        assert_int_equal(ls_strv_add(&s.svc.privileges.table_functions, &s.svc.privileges.ntable_functions, name), 0);
+        assert_int_equal(ls_access_fact_list_add(&s.svc.access, "table_functions", name), 0);
         assert_int_equal(ls_strv_add(&s.svc.honeypot.reasons, &s.svc.honeypot.nreasons, name), 0);
     }
-    s.svc.privileges.assessed = true;
     s.svc.honeypot.suspected = true;
     assess(&s);
     size_t seen = 0;

@@ -61,7 +61,7 @@ void ch_assess(struct ls_session *s)
         ls_service_add_remediation(svc, "Bind <listen_host> to an internal address rather than :: or 0.0.0.0 and "
                                         "firewall the ClickHouse ports (8123, 8443, 9000, 9440, 9004, 9005, 9009) "
                                         "from untrusted networks.");
-        if (svc->privileges.readonly != 1)
+        if (ch_access_readonly(svc) != 1)
             ls_service_add_remediation(svc, "Give 'default' a readonly profile (<readonly>1</readonly>) or remove it "
                                             "and use named users with only the grants they need.");
         break;

@@ -11,10 +11,10 @@
 #include "util/fmt.h"
 #include "util/strbuf.h"
 
-static bool has_tf(const struct ls_privileges *p, const char *name)
+static bool has_tf(const struct ls_fact *tf, const char *name)
 {
-    for (size_t i = 0; i < p->ntable_functions; i++)
-        if (strcmp(p->table_functions[i], name) == 0)
+    for (size_t i = 0; tf && i < tf->nlist; i++)
+        if (strcmp(tf->list[i], name) == 0)
             return true;
     return false;
 }
@@ -104,30 +104,34 @@ static void cve_risks(struct ls_service *svc)
 static void exposed_risks(struct ls_session *s)
 {
     struct ls_service *svc = &s->svc;
-    const struct ls_privileges *p = &svc->privileges;
+    const struct ls_access *p = &svc->access;
+    const struct ls_fact *tf = ls_access_fact(p, "table_functions");
+    size_t ntf = tf ? tf->nlist : 0;
+    int readonly = ch_access_readonly(svc);
     char ev[600];
 
-    if (p->can_write == LS_TRI_YES) {
+    if (ls_access_cap_value(p, LS_CAP_WRITE) == LS_TRI_YES) {
         snprintf(ev, sizeof ev, "effective settings of '%s': %s", p->user[0] ? p->user : "default",
                  p->basis ? p->basis : "readonly=0");
         ls_service_add_risk(svc, "CH-WRITE", LS_SEV_HIGH,
-                            p->can_ddl == LS_TRI_YES ? "Anyone can insert, alter, drop tables and databases"
-                                                     : "Anyone can insert and alter data",
+                            ls_access_cap_value(p, LS_CAP_SCHEMA) == LS_TRI_YES
+                                ? "Anyone can insert, alter, drop tables and databases"
+                                : "Anyone can insert and alter data",
                             ev);
         ls_raise_severity(svc, LS_SEV_HIGH);
-    } else if (p->readonly == 1) {
+    } else if (readonly == 1) {
         ls_service_add_risk(svc, "CH-READONLY", LS_SEV_INFO,
                             "The open account is readonly=1: no writes, no DDL, no table functions (reads remain)",
                             p->basis ? p->basis : "readonly=1");
     }
-    if (p->ntable_functions) {
+    if (ntf) {
         struct ls_strbuf b;
         ls_sb_init(&b, ev, sizeof ev);
-        for (size_t i = 0; i < p->ntable_functions; i++)
-            ls_sb_printf(&b, "%s%s()", i ? ", " : "", p->table_functions[i]);
-        ls_sb_printf(&b, " would run (derived from readonly=%d and the catalog; none was called)", p->readonly);
-        bool ssrf =
-            has_tf(p, "url") || has_tf(p, "remote") || has_tf(p, "s3") || has_tf(p, "mysql") || has_tf(p, "postgresql");
+        for (size_t i = 0; i < ntf; i++)
+            ls_sb_printf(&b, "%s%s()", i ? ", " : "", tf->list[i]);
+        ls_sb_printf(&b, " would run (derived from readonly=%d and the catalog; none was called)", readonly);
+        bool ssrf = has_tf(tf, "url") || has_tf(tf, "remote") || has_tf(tf, "s3") || has_tf(tf, "mysql") ||
+                    has_tf(tf, "postgresql");
         ls_service_add_risk(svc, "CH-TABLE-FUNCTIONS", LS_SEV_HIGH,
                             ssrf ? "Table functions reach other hosts from the server (SSRF, lateral movement) and "
                                    "read files under user_files_path"
@@ -179,7 +183,7 @@ static void exposed_risks(struct ls_session *s)
                                         "server logs for investigation, restore from a backup taken before the "
                                         "attack, and do not pay — such notes rarely come with a copy of the data.");
     }
-    if (p->ntable_functions)
+    if (ntf)
         ls_service_add_remediation(svc, "Set <remote_url_allow_hosts> in config.xml to the hosts url()/remote()/s3() "
                                         "may reach, keep <user_files_path> empty of secrets, and give untrusted "
                                         "accounts readonly=1 (which forbids table functions).");

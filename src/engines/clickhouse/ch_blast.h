@@ -29,7 +29,7 @@ struct ch_probe {
     bool unguarded;
 };
 
-#define CH_MAX_TF 64
+#define CH_MAX_TF 32 /* the dangerous table functions and source grants (ch_posture.c asserts they fit) */
 
 /* Probe state, one per session (ch_state.blast). */
 struct ch_blast {
@@ -44,7 +44,7 @@ struct ch_blast {
     char sql_version[64];          /* SELECT version() */
     char fp_version[64];           /* what the fingerprint had claimed */
     int readonly, allow_ddl;       /* -1 unknown */
-    char *available_tf[CH_MAX_TF]; /* system.table_functions */
+    char *available_tf[CH_MAX_TF]; /* the dangerous ones in system.table_functions */
     size_t navailable_tf;
     bool tf_listed;
     bool rbac; /* system.grants answered */
@@ -80,6 +80,13 @@ void ch_blast_scan_finish(struct ls_session *s, struct ls_table *t);
 size_t ch_engine_credentials(struct ls_session *s, struct ls_table *t, const char *column, const char *ddl, size_t len);
 /* Sets the table's (or system object's) note, replacing any earlier one. */
 void ch_set_note(struct ls_table *t, const char *note);
+/* The profile's readonly setting as the posture step recorded it (fact "readonly"); -1 unknown. */
+static inline int ch_access_readonly(const struct ls_service *svc)
+{
+    const struct ls_fact *f = ls_access_fact(&svc->access, "readonly");
+    return f && f->known ? (int)f->num : -1;
+}
+
 /* Finalizes privileges and honeypot checks from the probe state (ch_posture.c). */
 void ch_posture_finish(struct ls_session *s);
 /* Engines whose tables read from elsewhere: never sampled (the server would connect out). */

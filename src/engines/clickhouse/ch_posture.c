@@ -1,8 +1,9 @@
 /* Identity and posture probes of the blast radius (ch_blast.h): exact version, uptime, current
  * user (currentUser() or, on 18.x, the user of our own tagged query in system.processes),
  * effective settings, available table functions, and on RBAC-era servers grants, users, roles and
- * quotas. ch_posture_finish derives the privileges (can_write, can_ddl, table functions that
- * would run) and runs the honeypot consistency checks. Nothing here writes or calls a table
+ * quotas. ch_posture_finish derives the account's capabilities (model/access.h) and its
+ * ClickHouse facts (readonly, allow_ddl, the table functions that would run, settings) and runs
+ * the honeypot consistency checks. Nothing here writes or calls a table
  * function. */
 #include <ctype.h>
 #include <inttypes.h>
@@ -17,9 +18,9 @@
 #include "engines/clickhouse/ch_blast.h"
 #include "engines/clickhouse/ch_cves.h"
 
-static struct ls_privileges *priv(struct ls_session *s)
+static struct ls_access *priv(struct ls_session *s)
 {
-    return &s->svc.privileges;
+    return &s->svc.access;
 }
 
 static void copy_cell(char *dst, size_t cap, const char *src, size_t len)
@@ -118,20 +119,14 @@ static void rows_settings(struct ls_session *s, char **cells, const size_t *lens
     else {
         char line[160];
         snprintf(line, sizeof line, "%.60s=%.80s", cells[0], cells[1]);
-        ls_strv_add(&priv(s)->settings, &priv(s)->nsettings, line);
+        ls_access_fact_list_add(priv(s), "settings", line);
     }
-}
-
-static void rows_table_functions(struct ls_session *s, char **cells, const size_t *lens, size_t n)
-{
-    struct ch_blast *b = ch_blast_of(s);
-    b->tf_listed = true;
-    if (n >= 1 && lens[0] && lens[0] < 64 && b->navailable_tf < CH_MAX_TF)
-        b->available_tf[b->navailable_tf++] = strdup(cells[0]);
 }
 
 /* ---- RBAC ------------------------------------------------------------------------------------- */
 
+/* The table functions that matter for an attacker (they read or write elsewhere), with the grant
+ * that allows each on RBAC servers. */
 static const char *const source_grants[][2] = {
     {"FILE", "file"},           {"URL", "url"},        {"REMOTE", "remote"},
     {"REMOTE", "remoteSecure"}, {"REMOTE", "cluster"}, {"MYSQL", "mysql"},
@@ -140,6 +135,26 @@ static const char *const source_grants[][2] = {
     {"MONGO", "mongodb"},       {"SQLITE", "sqlite"},  {"AZURE", "azureBlobStorage"},
     {"SOURCES", "executable"},
 };
+#define NSOURCE_GRANTS (sizeof source_grants / sizeof *source_grants)
+_Static_assert(NSOURCE_GRANTS + 1 <= CH_MAX_TF, "every dangerous table function and grant fits the probe state");
+
+static bool dangerous_tf(const char *name, const char **grant);
+
+/* Only the dangerous names are kept, so a modern server's ~90 table functions (26.x) never push
+ * url or s3 past a cap; each is kept once. */
+static void rows_table_functions(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    const char *grant;
+    b->tf_listed = true;
+    if (n < 1 || !lens[0] || !dangerous_tf(cells[0], &grant))
+        return;
+    for (size_t i = 0; i < b->navailable_tf; i++)
+        if (strcmp(b->available_tf[i], cells[0]) == 0)
+            return;
+    if (b->navailable_tf < CH_MAX_TF)
+        b->available_tf[b->navailable_tf++] = strdup(cells[0]);
+}
 
 static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
 {
@@ -157,8 +172,11 @@ static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, 
         b->grant_write = true;
     if (strcmp(g, "CREATE") == 0 || strcmp(g, "DROP") == 0 || strcmp(g, "CREATE TABLE") == 0)
         b->grant_ddl = true;
+    for (size_t i = 0; i < b->ngranted_sources; i++)
+        if (strcmp(b->granted_sources[i], g) == 0)
+            return;
     if (b->ngranted_sources < CH_MAX_TF)
-        for (size_t i = 0; i < sizeof source_grants / sizeof *source_grants; i++)
+        for (size_t i = 0; i < NSOURCE_GRANTS; i++)
             if (strcmp(g, source_grants[i][0]) == 0 || strcmp(g, "SOURCES") == 0) {
                 b->granted_sources[b->ngranted_sources++] = strdup(g);
                 break;
@@ -261,7 +279,7 @@ static bool granted_source(const struct ch_blast *b, const char *grant)
 /* The table functions that matter for an attacker (reads/writes elsewhere). */
 static bool dangerous_tf(const char *name, const char **grant)
 {
-    for (size_t i = 0; i < sizeof source_grants / sizeof *source_grants; i++)
+    for (size_t i = 0; i < NSOURCE_GRANTS; i++)
         if (strcmp(name, source_grants[i][1]) == 0) {
             *grant = source_grants[i][0];
             return true;
@@ -316,40 +334,77 @@ static void honeypot_checks(struct ls_session *s)
         suspect(s, "reports an uptime of more than 20 years");
 }
 
+static bool has_tf(const struct ls_fact *tf, const char *const *names)
+{
+    for (size_t i = 0; tf && i < tf->nlist; i++)
+        for (const char *const *n = names; *n; n++)
+            if (strcmp(tf->list[i], *n) == 0)
+                return true;
+    return false;
+}
+
+/* Capabilities from the facts: writes and DDL from the profile and grants; server files, code
+ * and other hosts from the table functions that would run. */
+static void derive_caps(struct ls_access *a, const struct ch_blast *b, enum ls_tri can_write, enum ls_tri can_ddl)
+{
+    char ev[120];
+    snprintf(ev, sizeof ev, "readonly=%d", b->readonly);
+    ls_access_cap(a, LS_CAP_READ, b->readonly >= 0 ? LS_TRI_YES : LS_TRI_UNKNOWN,
+                  b->readonly >= 0 ? "system.settings and the tables answered" : NULL);
+    ls_access_cap(a, LS_CAP_WRITE, can_write, can_write == LS_TRI_YES ? ev : NULL);
+    if (b->allow_ddl >= 0)
+        snprintf(ev, sizeof ev, "readonly=%d, allow_ddl=%d", b->readonly, b->allow_ddl);
+    ls_access_cap(a, LS_CAP_SCHEMA, can_ddl, can_ddl == LS_TRI_YES ? ev : NULL);
+    const struct ls_fact *tf = ls_access_fact(a, "table_functions");
+    if (!tf || !tf->known)
+        return;
+    static const char *const files[] = {"file", NULL}, *const code[] = {"executable", NULL};
+    static const char *const hosts[] = {"url",        "remote",  "remoteSecure",     "cluster", "mysql",
+                                        "postgresql", "s3",      "s3Cluster",        "hdfs",    "jdbc",
+                                        "odbc",       "mongodb", "azureBlobStorage", NULL};
+    ls_access_cap(a, LS_CAP_READ_FILES, has_tf(tf, files) ? LS_TRI_YES : LS_TRI_NO,
+                  has_tf(tf, files) ? "the file() table function would run" : NULL);
+    ls_access_cap(a, LS_CAP_RUN_CODE, has_tf(tf, code) ? LS_TRI_YES : LS_TRI_UNKNOWN,
+                  has_tf(tf, code) ? "the executable() table function would run (scripts in user_scripts_path)" : NULL);
+    ls_access_cap(a, LS_CAP_REACH_HOSTS, has_tf(tf, hosts) ? LS_TRI_YES : LS_TRI_NO,
+                  has_tf(tf, hosts) ? "url(), remote() or similar table functions would run (SSRF)" : NULL);
+}
+
 void ch_posture_finish(struct ls_session *s)
 {
     struct ch_blast *b = ch_blast_of(s);
-    struct ls_privileges *p = priv(s);
-    p->assessed = true;
-    p->readonly = b->readonly;
-    p->allow_ddl = b->allow_ddl;
-    p->can_write = p->can_ddl = p->table_functions_known = LS_TRI_UNKNOWN;
+    struct ls_access *p = priv(s);
+    enum ls_tri can_write = LS_TRI_UNKNOWN, can_ddl = LS_TRI_UNKNOWN;
+    ls_access_fact_int(p, "readonly", b->readonly >= 0, b->readonly);
+    ls_access_fact_int(p, "allow_ddl", b->allow_ddl >= 0, b->allow_ddl);
+    ls_access_fact_list(p, "table_functions", false);
+    ls_access_fact_list(p, "settings", true);
     char basis[400];
     struct ls_strbuf bb;
     ls_sb_init(&bb, basis, sizeof basis);
     if (b->readonly >= 0) {
         bool rbac_restricts = b->rbac && !b->grant_all;
-        p->can_write = b->readonly != 0 ? LS_TRI_NO
-                       : rbac_restricts ? (b->grant_write ? LS_TRI_YES : LS_TRI_NO)
-                                        : LS_TRI_YES;
-        p->can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
-                     : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
-                                                           : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
+        can_write = b->readonly != 0 ? LS_TRI_NO
+                    : rbac_restricts ? (b->grant_write ? LS_TRI_YES : LS_TRI_NO)
+                                     : LS_TRI_YES;
+        can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
+                  : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
+                                                        : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
         ls_sb_printf(&bb, "profile readonly=%d", b->readonly);
         if (b->allow_ddl >= 0)
             ls_sb_printf(&bb, ", allow_ddl=%d", b->allow_ddl);
         if (b->tf_listed && b->readonly != 1) {
-            p->table_functions_known = LS_TRI_YES;
+            ls_access_fact_list(p, "table_functions", true);
             for (size_t i = 0; i < b->navailable_tf; i++) {
                 const char *grant;
                 if (!b->available_tf[i] || !dangerous_tf(b->available_tf[i], &grant))
                     continue;
                 if (rbac_restricts && !(b->grant_tmp && granted_source(b, grant)))
                     continue;
-                ls_strv_add(&p->table_functions, &p->ntable_functions, b->available_tf[i]);
+                ls_access_fact_list_add(p, "table_functions", b->available_tf[i]);
             }
         } else if (b->readonly == 1)
-            p->table_functions_known = LS_TRI_YES; /* none: forbidden in readonly=1 */
+            ls_access_fact_list(p, "table_functions", true); /* none: forbidden in readonly=1 */
         ls_sb_printf(&bb, "%s",
                      b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
                              : "; no system.grants (pre-RBAC server: no per-source grants)");
@@ -357,7 +412,8 @@ void ch_posture_finish(struct ls_session *s)
             ls_sb_printf(&bb, "; table functions are forbidden at readonly=1");
         else if (b->tf_listed)
             ls_sb_printf(&bb, "; table functions from system.table_functions");
-        p->basis = strdup(basis);
+        ls_access_basis(p, basis);
     }
+    derive_caps(p, b, can_write, can_ddl);
     honeypot_checks(s);
 }

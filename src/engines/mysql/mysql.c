@@ -85,7 +85,7 @@ static void access_ok(struct ls_session *s)
     ls_sb_printf(&b, "logged in as '%s' with an empty password (%s)", m->user,
                  m->hs.plugin[0] ? m->hs.plugin : "mysql_native_password");
     set_evidence(s, ev);
-    snprintf(s->svc.privileges.user, sizeof s->svc.privileges.user, "%s", m->user);
+    ls_access_user(&s->svc.access, m->user);
     my_step_end(m, LS_STEP_OK);
 }
 
@@ -116,7 +116,7 @@ static void on_default_login(struct ls_session *s, enum my_login r, const char *
     struct my *m = s->priv;
     if (r == MY_LOGIN_OK) {
         ls_default_creds_accepted(&s->svc, m->user);
-        snprintf(s->svc.privileges.user, sizeof s->svc.privileges.user, "%s", m->user);
+        ls_access_user(&s->svc.access, m->user);
         my_step_end(m, LS_STEP_OK);
         return;
     }

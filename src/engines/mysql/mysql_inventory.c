@@ -235,27 +235,43 @@ static bool count_next(struct ls_session *s)
 static void finish(struct ls_session *s)
 {
     struct my *m = s->priv;
-    struct ls_privileges *pv = &s->svc.privileges;
     const struct my_posture *p = &m->post;
-    pv->assessed = true;
-    if (p->current_user[0])
-        mysql_copy_text(pv->user, sizeof pv->user, p->current_user, strlen(p->current_user));
-    pv->readonly = -1;
-    pv->allow_ddl = -1;
-    pv->can_write = p->grants_known ? (p->priv_write || p->priv_all ? LS_TRI_YES : LS_TRI_NO) : LS_TRI_UNKNOWN;
-    pv->can_ddl = p->grants_known ? (p->priv_ddl || p->priv_all ? LS_TRI_YES : LS_TRI_NO) : LS_TRI_UNKNOWN;
-    if (p->grants_known) {
-        char set[600];
-        snprintf(set, sizeof set, "global privileges=%s", p->grants_global[0] ? p->grants_global : "USAGE");
-        ls_strv_add(&pv->settings, &pv->nsettings, set);
+    struct ls_access *a = &s->svc.access;
+    if (p->current_user[0]) {
+        char user[160];
+        mysql_copy_text(user, sizeof user, p->current_user, strlen(p->current_user));
+        ls_access_user(a, user);
     }
-    if (p->sfp_known) {
-        char set[300];
-        snprintf(set, sizeof set, "secure_file_priv=%s", p->sfp_null ? "NULL" : p->secure_file_priv);
-        ls_strv_add(&pv->settings, &pv->nsettings, set);
-    }
-    free(pv->basis);
-    pv->basis = strdup("SHOW GRANTS (global privileges ON *.*) and @@secure_file_priv; nothing was exercised");
+    enum ls_tri unknown = LS_TRI_UNKNOWN;
+#define GRANT(b) (p->grants_known ? ((b) || p->priv_all ? LS_TRI_YES : LS_TRI_NO) : unknown)
+    ls_access_cap(a, LS_CAP_READ, LS_TRI_YES, "SHOW DATABASES and information_schema answered");
+    ls_access_cap(a, LS_CAP_WRITE, GRANT(p->priv_write),
+                  p->priv_write || p->priv_all ? "global INSERT/UPDATE/DELETE" : NULL);
+    ls_access_cap(a, LS_CAP_SCHEMA, GRANT(p->priv_ddl || p->priv_grant),
+                  p->priv_ddl || p->priv_all ? "global CREATE/DROP/ALTER"
+                  : p->priv_grant            ? "GRANT OPTION"
+                                             : NULL);
+    bool file = p->priv_file || p->priv_all;
+    bool files_off = p->sfp_known && p->sfp_null && !p->mariadb;
+    ls_access_cap(a, LS_CAP_READ_FILES,
+                  !p->grants_known     ? unknown
+                  : file && !files_off ? LS_TRI_YES
+                                       : LS_TRI_NO,
+                  file && !files_off ? "FILE privilege (LOAD DATA INFILE, LOAD_FILE) within @@secure_file_priv" : NULL);
+    ls_access_cap(a, LS_CAP_RUN_CODE, GRANT(p->priv_super && file),
+                  p->priv_super && file ? "SUPER with FILE: a UDF library written to the plugin dir would load" : NULL);
+    ls_access_cap(a, LS_CAP_REACH_HOSTS, GRANT(p->priv_super),
+                  p->priv_super || p->priv_all ? "SUPER: CHANGE MASTER TO / FEDERATED tables connect to other hosts"
+                                               : NULL);
+#undef GRANT
+    if (p->grants_known)
+        ls_access_fact_text(a, "global_privileges", p->grants_global[0] ? p->grants_global : "USAGE");
+    if (p->sfp_known)
+        ls_access_fact_text(a, "secure_file_priv", p->sfp_null ? "NULL" : p->secure_file_priv);
+    if (p->users_known)
+        ls_access_fact_text(a, "accounts_without_password", p->nopass_users[0] ? p->nopass_users : "none");
+    ls_access_fact_bool(a, "read_only_session", p->read_only_session ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_basis(a, "SHOW GRANTS (global privileges ON *.*) and @@secure_file_priv; nothing was exercised");
     my_step_end(m, LS_STEP_OK);
 }
 

@@ -53,7 +53,7 @@ static void setting_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     if (strcmp(name, "ssl") == 0)
         pg_copy(pg->post.ssl, sizeof pg->post.ssl, value, strlen(value));
     snprintf(kv, sizeof kv, "%s=%s", name, value);
-    ls_strv_add(&pg->s->svc.privileges.settings, &pg->s->svc.privileges.nsettings, kv);
+    ls_access_fact_list_add(&pg->s->svc.access, "settings", kv);
 }
 
 static void write_row(struct pg *pg, char **c, const size_t *lens, size_t n)
@@ -128,46 +128,47 @@ static void probe_done(struct pg *pg, bool ok, const char *err)
     next_probe(pg);
 }
 
+static enum ls_tri tri(bool known, bool v)
+{
+    return !known ? LS_TRI_UNKNOWN : v ? LS_TRI_YES : LS_TRI_NO;
+}
+
 static void fill_privileges(struct pg *pg)
 {
     const struct pg_posture *p = &pg->post;
-    struct ls_privileges *pv = &pg->s->svc.privileges;
-    pv->assessed = p->whoami_known;
-    if (!pv->assessed)
+    struct ls_access *a = &pg->s->svc.access;
+    if (!p->whoami_known)
         return;
-    snprintf(pv->user, sizeof pv->user, "%s", p->user);
-    pv->readonly = -1;
-    pv->allow_ddl = -1;
-    pv->can_write = p->superuser          ? LS_TRI_YES
-                    : !p->can_write_known ? LS_TRI_UNKNOWN
-                    : p->can_write        ? LS_TRI_YES
-                                          : LS_TRI_NO;
-    pv->can_ddl = p->superuser ? LS_TRI_YES : !p->can_ddl_known ? LS_TRI_UNKNOWN : p->can_ddl ? LS_TRI_YES : LS_TRI_NO;
-    pv->table_functions_known = LS_TRI_UNKNOWN;
-    char kv[300];
-    static const char *const tf[] = {"false", "true"};
-    snprintf(kv, sizeof kv, "rolsuper=%s", tf[p->superuser]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    snprintf(kv, sizeof kv, "rolcreaterole=%s", tf[p->createrole]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    snprintf(kv, sizeof kv, "rolcreatedb=%s", tf[p->createdb]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    snprintf(kv, sizeof kv, "pg_read_server_files=%s", tf[p->read_files]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    snprintf(kv, sizeof kv, "pg_write_server_files=%s", tf[p->write_files]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    snprintf(kv, sizeof kv, "pg_execute_server_program=%s", tf[p->exec_program]);
-    ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    if (p->ext_known) {
-        snprintf(kv, sizeof kv, "remote_extensions=%s", p->remote_ext[0] ? p->remote_ext : "none");
-        ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    }
-    if (p->nopass_known) {
-        snprintf(kv, sizeof kv, "nopass_login_roles=%s", p->nopass_roles[0] ? p->nopass_roles : "none");
-        ls_strv_add(&pv->settings, &pv->nsettings, kv);
-    }
-    free(pv->basis);
-    pv->basis = strdup("pg_roles of current_user (rolsuper, rolcreaterole, rolcreatedb, pg_has_role for the "
+    ls_access_user(a, p->user);
+    bool su = p->superuser;
+    ls_access_cap(a, LS_CAP_READ, LS_TRI_YES, "the catalog and SELECT on tables answered");
+    ls_access_cap(a, LS_CAP_WRITE, su ? LS_TRI_YES : tri(p->can_write_known, p->can_write),
+                  su             ? "superuser"
+                  : p->can_write ? "has_table_privilege INSERT/UPDATE/DELETE"
+                                 : NULL);
+    ls_access_cap(a, LS_CAP_SCHEMA, su ? LS_TRI_YES : tri(p->can_ddl_known, p->can_ddl || p->createrole),
+                  su              ? "superuser"
+                  : p->can_ddl    ? "has_database_privilege CREATE"
+                  : p->createrole ? "rolcreaterole"
+                                  : NULL);
+    ls_access_cap(a, LS_CAP_RUN_CODE, su || p->exec_program ? LS_TRI_YES : LS_TRI_NO,
+                  su || p->exec_program ? "COPY … TO/FROM PROGRAM (superuser or pg_execute_server_program)" : NULL);
+    ls_access_cap(a, LS_CAP_READ_FILES, su || p->read_files ? LS_TRI_YES : LS_TRI_NO,
+                  su || p->read_files ? "COPY … FROM a server file, pg_read_file (superuser or pg_read_server_files)"
+                                      : NULL);
+    ls_access_cap(a, LS_CAP_REACH_HOSTS, p->ext_known ? (p->remote_ext[0] ? LS_TRI_YES : LS_TRI_NO) : LS_TRI_UNKNOWN,
+                  p->remote_ext[0] ? "dblink/postgres_fdw installed: the server connects to other hosts" : NULL);
+    ls_access_fact_bool(a, "superuser", su ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_fact_bool(a, "createrole", p->createrole ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_fact_bool(a, "createdb", p->createdb ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_fact_bool(a, "pg_read_server_files", p->read_files ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_fact_bool(a, "pg_write_server_files", p->write_files ? LS_TRI_YES : LS_TRI_NO);
+    ls_access_fact_bool(a, "pg_execute_server_program", p->exec_program ? LS_TRI_YES : LS_TRI_NO);
+    if (p->ext_known)
+        ls_access_fact_text(a, "remote_extensions", p->remote_ext[0] ? p->remote_ext : "none");
+    if (p->nopass_known)
+        ls_access_fact_text(a, "nopass_login_roles", p->nopass_roles[0] ? p->nopass_roles : "none");
+    ls_access_basis(a, "pg_roles of current_user (rolsuper, rolcreaterole, rolcreatedb, pg_has_role for the "
                        "pg_*_server_* roles), has_table_privilege/has_database_privilege, pg_extension, pg_settings, "
                        "pg_authid and pg_hba_file_rules where readable");
 }

@@ -82,6 +82,8 @@ void redis_posture(struct ls_session *s, ls_step_cb done);
 void redis_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done);
 void redis_sample_free(struct redis *r);
 void redis_assess(struct ls_session *s);
+/* The account's capabilities and Redis facts from the posture probes (redis_access.c). */
+void redis_fill_access(struct ls_session *s);
 
 /* Compromise signs in one key (name and value head): true and evidence written if it is one. */
 bool redis_compromise_sign(const char *key, size_t klen, const char *value, size_t vlen, char *ev, size_t n);

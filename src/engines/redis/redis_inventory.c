@@ -201,17 +201,7 @@ static void next_probe(struct ls_session *s)
 {
     struct redis *r = s->priv;
     if (r->probe >= P_COUNT) {
-        struct ls_privileges *pv = &s->svc.privileges;
-        pv->assessed = true;
-        redis_copy_text(pv->user, sizeof pv->user, r->post.whoami, strlen(r->post.whoami));
-        pv->readonly = -1;
-        pv->allow_ddl = -1;
-        /* Redis has no read-only login: a user that ran INFO and CONFIG unauthenticated is the
-         * default user, which may write unless an ACL says otherwise */
-        pv->can_write = r->post.all_commands || r->post.config_readable ? LS_TRI_YES : LS_TRI_UNKNOWN;
-        pv->can_ddl = LS_TRI_UNKNOWN;
-        pv->basis = strdup(r->post.all_commands ? "ACL LIST: the connection's user has +@all"
-                                                : "CONFIG GET and INFO answered without AUTH");
+        redis_fill_access(s);
         redis_step_end(r, LS_STEP_OK);
         return;
     }
