@@ -34,6 +34,7 @@ check "open: chat class on chat_turns, pii on events" jq_py "any(t['name']=='cha
 check "open: risks NOAUTH, DATA-EXPOSED, SECRETS/CHAT/PII-EXPOSED, ADMIN-OPEN" jq_py "{'INFLUX-NOAUTH','INFLUX-DATA-EXPOSED','INFLUX-SECRETS-EXPOSED','INFLUX-CHAT-EXPOSED','INFLUX-PII-EXPOSED','INFLUX-ADMIN-OPEN'} <= {r['id'] for r in services[0]['risks']}"
 check "open: users read (2 users, admin ops) while auth is off" jq_py "any(r['id']=='INFLUX-USERS-UNENFORCED' and '2 users' in r['evidence'] and '(ops)' in r['evidence'] for r in services[0]['risks'])"
 check "open: the subscription's destination named without its password" jq_py "any(r['id']=='INFLUX-SUBSCRIPTION-CREDENTIALS' and 'http://127.77.14.9:9092' in r['evidence'] and 'kapacitor:' not in r['evidence'] for r in services[0]['risks'])"
+check "open: the subscription URL's password is a secret record of meta.subscriptions (redacted)" jq_py "any(x['database']=='meta' and x['table']=='subscriptions' and x['rule']=='url-credentials' and x['redacted']=='Kp4…24' for x in secrets)"
 check "open: no CVE claimed for a server without authentication" jq_py "not any(r['id'].startswith('CVE-') for r in services[0]['risks'])"
 check "open: remediation names auth-enabled" jq_py "any('auth-enabled = true' in l for l in services[0]['remediation'])"
 check "open: no unknowns, no error" jq_py "not services[0].get('unknowns') and not services[0].get('error')"

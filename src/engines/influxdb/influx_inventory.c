@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/tablescan.h"
 #include "engines/influxdb/influx_int.h"
 #include "engines/influxdb/influx_parse.h"
 #include "util/num.h"
@@ -275,6 +276,9 @@ static void read_subscriptions(struct ls_session *s, const json_t *result)
         return;
     p->subs_known = true;
     ls_access_fact_list(&s->svc.access, "subscriptions", true);
+    /* the destination URLs, as they are, go through the detector (a password in one is a secret
+     * record of the system object "meta"."subscriptions"); the facts and notes name them without */
+    struct ls_tablescan *scan = s->detector ? ls_tablescan_new(s->detector, s->limits->show_secrets) : NULL;
     struct ls_strbuf b;
     ls_sb_init(&b, p->subs, sizeof p->subs);
     size_t ns = ifx_nseries(result);
@@ -294,6 +298,10 @@ static void read_subscriptions(struct ls_session *s, const json_t *result)
                 const char *url = json_string_value(json_array_get(d, k));
                 if (!url)
                     continue;
+                if (scan) {
+                    ls_tablescan_cell(scan, "destinations", url, strlen(url));
+                    ls_tablescan_row_end(scan);
+                }
                 char clean[256], item[512];
                 bool userinfo;
                 ifx_strip_userinfo(url, clean, sizeof clean, &userinfo);
@@ -308,6 +316,18 @@ static void read_subscriptions(struct ls_session *s, const json_t *result)
         }
     }
     ls_sb_mark_cut(&b, "; …");
+    if (p->nsubs) {
+        struct ls_table *t = ls_service_add_sysobj(&s->svc, "meta", "subscriptions");
+        if (t) {
+            t->kind = "subscriptions";
+            t->rows = p->nsubs;
+            t->rows_known = true;
+            t->note = strdup(p->subs);
+            if (scan)
+                ls_tablescan_finish(scan, t);
+        }
+    }
+    ls_tablescan_free(scan);
 }
 
 static void open_capabilities(struct ls_session *s)
