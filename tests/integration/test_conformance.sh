@@ -84,7 +84,7 @@ assessed=$(python3 -c 'import json, sys
 print(" ".join(sorted(r["engine"] for r in map(json.loads, open(sys.argv[1])) if r.get("interfaces"))))' "$TMP/engines.jsonl")
 for e in $assessed; do
     check "registry: engine $e has a row in the conformance table" \
-        bash -c "printf '%s\n' \"\${@:2}\" | grep -q '^$e '" _ "${ENGINES[@]}"
+        bash -c "printf '%s\n' \"\$@\" | grep -q '^$e '" _ "${ENGINES[@]}"
 done
 
 for row in "${ENGINES[@]}"; do
