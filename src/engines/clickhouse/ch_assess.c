@@ -46,8 +46,12 @@ void ch_assess(struct ls_session *s)
             struct ls_strbuf b;
             ls_sb_init(&b, evidence, sizeof evidence);
             for (size_t i = 0; i < svc->ntables && i < 5; i++)
-                ls_sb_printf(&b, "%s%s.%s (%s rows)", i ? ", " : "", svc->tables[i].database, svc->tables[i].name,
-                             ls_fmt_thousands(svc->tables[i].rows, num));
+                if (svc->tables[i].rows_known) /* external-engine tables have no count to show */
+                    ls_sb_printf(&b, "%s%s.%s (%s rows)", b.len ? ", " : "", svc->tables[i].database,
+                                 svc->tables[i].name, ls_fmt_thousands(svc->tables[i].rows, num));
+                else
+                    ls_sb_printf(&b, "%s%s.%s (rows unknown)", b.len ? ", " : "", svc->tables[i].database,
+                                 svc->tables[i].name);
             ls_sb_mark_cut(&b, ", …");
             ls_service_add_risk(svc, "CH-DATA-EXPOSED", sev, title, evidence);
         }
