@@ -22,6 +22,7 @@ fi
 ENGINES=(
     "clickhouse 8123 lab.env        LAB_EXPOSED     LAB_PROTECTED        LAB_DECOY"
     "clickhouse 9000 lab.env        LAB_EXPOSED     LAB_PROTECTED        -"
+    "clickhouse 8123 lab_chdb.env   LAB_CHDB_OPEN   LAB_CHDB_PROTECTED   -"
     "redis      6379 lab_redis.env  LAB_REDIS_OPEN  LAB_REDIS_PROTECTED  LAB_REDIS_DECOY,LAB_REDIS_DECOY_PONG"
     "postgresql 5432 lab_pgopen.env LAB_PGOPEN_OPEN LAB_PGOPEN_PROTECTED LAB_PGOPEN_DECOY"
     "mysql      3306 lab_mysql.env  LAB_MYSQL_OPEN  LAB_MYSQL_PROTECTED  LAB_MYSQL_DECOY"
