@@ -42,6 +42,7 @@ check "open: secrets sit in slab units of database cache" jq_py "all(x['database
 check "open: no raw secret in the report" bash -c "! grep -qE 'sk_live_51Hx9Qm|sk-proj-0ziAFn|ghp_Ky9Pf34|AKIAQ3EGZ7XKP4N5VWRY|xoxb-2847561930' '$TMP/out'"
 check "open: chat and pii classes" jq_py "any('chat' in t['classes'] for t in services[0]['tables']) and any('pii' in t['classes'] for t in services[0]['tables'])"
 check "open: risks NOAUTH, DATA-EXPOSED, SECRETS-EXPOSED, WRITE; no UDP risk (-U 0)" jq_py "{'MEMCACHED-NOAUTH','MEMCACHED-DATA-EXPOSED','MEMCACHED-SECRETS-EXPOSED','MEMCACHED-CHAT-EXPOSED','MEMCACHED-PII-EXPOSED','MEMCACHED-WRITE'} <= {r['id'] for r in services[0]['risks']} and 'MEMCACHED-UDP-AMPLIFICATION' not in {r['id'] for r in services[0]['risks']}"
+check "open: blast radius: write yes (no login), reach_hosts no with udp_port 0, flush_enabled" jq_py "services[0]['privileges']['capabilities']['write']['can'] is True and services[0]['privileges']['capabilities']['reach_hosts']['can'] is False and services[0]['privileges']['udp_port']==0 and services[0]['privileges']['flush_enabled'] is True and services[0]['privileges']['curr_items']==$LAB_MEMCACHED_ITEMS"
 check "open: remediation names -l and -S/-Y" jq_py "any('(-l)' in l for l in services[0]['remediation']) and any('-Y' in l for l in services[0]['remediation'])"
 after=$(server_counts)
 check "open: the scan stored, flushed and removed nothing (cmd_set curr_items cmd_flush: $before -> $after)" test "$before" = "$after"
