@@ -35,6 +35,8 @@ check "open: risks NOAUTH, DATA-EXPOSED, SECRETS/CHAT/PII-EXPOSED, ADMIN-OPEN" j
 check "open: users read (2 users, admin ops) while auth is off" jq_py "any(r['id']=='INFLUX-USERS-UNENFORCED' and '2 users' in r['evidence'] and '(ops)' in r['evidence'] for r in services[0]['risks'])"
 check "open: the subscription's destination named without its password" jq_py "any(r['id']=='INFLUX-SUBSCRIPTION-CREDENTIALS' and 'http://127.77.14.9:9092' in r['evidence'] and 'kapacitor:' not in r['evidence'] for r in services[0]['risks'])"
 check "open: the subscription URL's password is a secret record of meta.subscriptions (redacted)" jq_py "any(x['database']=='meta' and x['table']=='subscriptions' and x['rule']=='url-credentials' and x['redacted']=='Kp4…24' for x in secrets)"
+check "open: blast radius: read, write, schema and reach hosts yes; run code and server files no" jq_py "{k: v['can'] for k, v in services[0]['privileges']['capabilities'].items()} == {'read': True, 'write': True, 'schema': True, 'run_code': False, 'read_files': False, 'reach_hosts': True}"
+check "open: facts auth_enabled false, build OSS, users with the admin flag, retention policies" jq_py "(lambda p: p['auth_enabled'] is False and p['build']=='OSS' and sorted(p['users'])==['grafana','ops (admin)'] and p['admin_users']==1 and 'telemetry.one_year=8736h0m0s' in p['retention_policies'])(services[0]['privileges'])"
 check "open: no CVE claimed for a server without authentication" jq_py "not any(r['id'].startswith('CVE-') for r in services[0]['risks'])"
 check "open: remediation names auth-enabled" jq_py "any('auth-enabled = true' in l for l in services[0]['remediation'])"
 check "open: no unknowns, no error" jq_py "not services[0].get('unknowns') and not services[0].get('error')"

@@ -344,7 +344,7 @@ static void open_capabilities(struct ls_session *s)
     ls_access_cap(a, LS_CAP_READ_FILES, LS_TRI_NO, "InfluxQL has no statement that reads the server's files");
     ls_access_cap(a, LS_CAP_REACH_HOSTS, LS_TRI_YES,
                   "CREATE SUBSCRIPTION … DESTINATIONS makes the server send every write to any host (not tried)");
-    ls_access_basis(a, "GET /query answered without credentials: with auth-enabled = false InfluxDB 1.x authorizes "
+    ls_access_basis(a, "GET /query answered with no login, and with auth-enabled = false InfluxDB 1.x authorizes "
                        "every statement as an admin's");
 }
 
