@@ -9,9 +9,10 @@
 #   127.77.16.2  PROTECTED: no guest account; one administrator with a strong password
 #   127.77.16.3  DECOY: an HTTP server on 15672 that answers 200 to everything, and an echo server
 #                on 5672 (it sends our AMQP protocol header back)
-# AMQP on 5672, management HTTP on 15672, Erlang distribution on 25672 bound to the broker's own
-# address, epmd on 127.0.0.1:4369 (started here unless one already runs; stopped only if ours).
-# Data is planted through the management HTTP API (curl). Writes $LS_LAB_DIR/lab_rabbitmq.env.
+# AMQP on 5672, management HTTP on 15672, Erlang distribution on 25672/25673 bound to the broker's
+# own address, epmd on 127.0.0.1:4369 (started here unless one already runs; stopped only if ours).
+# Data is planted through the management HTTP API (one Python urllib process). Writes
+# $LS_LAB_DIR/lab_rabbitmq.env.
 # Idempotent; `up` on running brokers replants the messages.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ DECOY=127.77.16.3
 NOWHERE=127.77.16.9 # federation/shovel peers: nothing listens there
 AMQP_PORT=5672
 HTTP_PORT=15672
-DIST_PORT=25672
+DIST_BASE=25672 # open 25672, protected 25673: RabbitMQ refuses a distribution port another local node has
 ADMIN_USER=lab-admin
 ADMIN_PASSWORD=lab-rmq-Adm1n-pw-7QxZ
 WAIT_SECS=${LS_LAB_WAIT:-90}
@@ -54,20 +55,20 @@ write_config() { # name addr
     return 0
 }
 
-start_broker() { # name addr
-    local name=$1 addr=$2 d=$DIR/$1
+start_broker() { # name addr dist-port
+    local name=$1 addr=$2 dist=$3 d=$DIR/$1
     lab_listening "$addr" "$HTTP_PORT" && return 0
     write_config "$name" "$addr"
     local ip_tuple=${addr//./,}
-    # shellcheck disable=SC2016 # expanded by the inner shell
+    # shellcheck disable=SC2016 # expanded by the inner shell; setpriv execs, so the pid is the wrapper's
     nohup env HOME="$d/home" ERL_EPMD_ADDRESS=127.0.0.1 \
         RABBITMQ_NODENAME="ls-rmq-$name@localhost" RABBITMQ_MNESIA_BASE="$d/mnesia" \
         RABBITMQ_LOG_BASE="$d/log" RABBITMQ_CONFIG_FILE="$d/rabbitmq.conf" \
         RABBITMQ_ADVANCED_CONFIG_FILE="$d/advanced.config" RABBITMQ_CONF_ENV_FILE="$d/rabbitmq-env.conf" \
         RABBITMQ_ENABLED_PLUGINS_FILE="$d/enabled_plugins" RABBITMQ_PID_FILE="$d/beam.pid" \
-        RABBITMQ_DIST_PORT="$DIST_PORT" \
+        RABBITMQ_DIST_PORT="$dist" \
         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {$ip_tuple}" \
-        bash -c 'if [[ $(id -u) == 0 ]]; then exec runuser -u rabbitmq -- "$0"; else exec "$0"; fi' "$RMQ_BIN" \
+        bash -c 'if [[ $(id -u) == 0 ]]; then exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups "$0"; else exec "$0"; fi' "$RMQ_BIN" \
         </dev/null >"$d/stdout.log" 2>&1 8>&- &
     echo $! >"$DIR/$name.pid"
 }
@@ -83,22 +84,7 @@ wait_broker() { # name addr: the management API answers (401 without credentials
     die "RabbitMQ $1 did not answer on $2:$HTTP_PORT (see $DIR/$1/log)"
 }
 
-# Management API call on the open broker as guest: api METHOD PATH [JSON]
-api() {
-    local args=(-f -u guest:guest -H 'content-type: application/json' -X "$1" "http://$OPEN:$HTTP_PORT/api/$2")
-    [[ -n ${3:-} ]] && args+=(-d "$3")
-    lcurl "${args[@]}" >/dev/null || die "planting: $1 /api/$2 failed"
-}
-
-publish() { # vhost(url-encoded) queue payload
-    local body
-    body=$(python3 -c 'import json, sys
-print(json.dumps({"properties": {"content_type": "application/json"}, "routing_key": sys.argv[1],
-                  "payload": sys.argv[2], "payload_encoding": "string"}))' "$2" "$3")
-    api POST "exchanges/$1/amq.default/publish" "$body"
-}
-
-# What plant() leaves (checked after planting, written to the env file).
+# What plant leaves (checked after planting, written to the env file).
 VHOSTS=3         # /, prod, billing
 USERS=4          # guest, app_orders, monitoring, ops_admin
 QUEUES=6         # orders notifications dead.letters (/), payments chat.support (prod), invoices (billing)
@@ -107,57 +93,77 @@ PARAMETERS=2     # a federation upstream and a shovel, both with passwords in th
 FED_PASSWORD=Fx7qL2vRk9TzP4wM
 SHOVEL_PASSWORD=Sh0vel-9pQzR4tXw
 
-plant() {
-    local i q
-    api PUT vhosts/prod '{"description":"production orders and payments"}'
-    api PUT vhosts/billing '{"description":"billing and invoices"}'
-    api PUT users/app_orders '{"password":"Orders-Svc-2024-kq81","tags":""}'
-    api PUT users/monitoring '{"password":"Mon-Read-Only-5521","tags":"monitoring"}'
-    api PUT users/ops_admin '{"password":"Ops-Adm-9931-zzk","tags":"administrator"}'
-    for q in prod billing; do
-        api PUT "permissions/$q/guest" '{"configure":".*","write":".*","read":".*"}'
-    done
-    api PUT permissions/prod/app_orders '{"configure":"","write":"^orders|^payments","read":"^orders"}'
-    api PUT permissions/%2F/monitoring '{"configure":"","write":"","read":".*"}'
-    api PUT global-parameters/cluster_name '{"name":"cluster_name","value":"orders-eu-lab"}'
-    api PUT policies/%2F/notif-cap '{"pattern":"^notifications$","definition":{"max-length":100000},"apply-to":"queues"}'
-    api PUT "parameters/federation-upstream/prod/dc2-upstream" \
-        "{\"value\":{\"uri\":\"amqp://fed_link:$FED_PASSWORD@$NOWHERE:5672/prod\",\"expires\":3600000}}"
-    api PUT "parameters/shovel/billing/billing-archive" \
-        "{\"value\":{\"src-protocol\":\"amqp091\",\"src-uri\":\"amqp://shovel_user:$SHOVEL_PASSWORD@$NOWHERE:5672/billing\",\"src-queue\":\"invoices.archive\",\"dest-protocol\":\"amqp091\",\"dest-uri\":\"amqp://shovel_user:$SHOVEL_PASSWORD@$NOWHERE:5672/archive\",\"dest-queue\":\"invoices\",\"reconnect-delay\":30}}"
-    for q in %2F/orders %2F/notifications %2F/dead.letters prod/payments prod/chat.support billing/invoices; do
-        api PUT "queues/$q" '{"durable":true}'
-        api DELETE "queues/$q/contents"
-    done
-    for ((i = 1; i <= 20; i++)); do
-        publish %2F orders "{\"order_id\":$((88000 + i)),\"sku\":\"sku-$((i * 7))\",\"qty\":$((i % 4 + 1)),\"status\":\"new\"}"
-    done
-    for i in alice.moreau@fastmail.com bob.keller@gmx.net carol.diaz@outlook.com dave.ng@protonmail.com erin.li@yahoo.com; do
-        publish %2F notifications "{\"to\":\"$i\",\"template\":\"invoice_ready\"}"
-    done
-    publish prod payments '{"provider":"stripe","api_key":"sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds"}'
-    publish prod payments '{"aws_access_key_id":"AKIAQ3EGRZ7XNBMP4KVD","aws_secret_access_key":"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"}'
-    publish prod payments '{"openai":"sk-proj-0ziAFnPzMtgBoxpAKLG3JxIyiJG21DT3BlbkFJHtOR3WRbUfXrG7jwrGJ2uN0JMIyF7f","github":"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"}'
-    publish prod chat.support '{"role":"user","content":"My card was charged twice, can you refund order 8812?"}'
-    publish prod chat.support '{"role":"assistant","content":"I am sorry about that. I have opened a refund for order 8812."}'
-    publish prod chat.support '{"role":"user","content":"Thanks. Also my new e-mail is frank.otto@posteo.de"}'
-    publish prod chat.support '{"role":"assistant","content":"Updated. Slack alerts go to xoxb-2210648123-5521367890123-Hq8sLw3ZtR6vNp2KxYcB4mJd"}'
-    for ((i = 1; i <= 10; i++)); do
-        publish billing invoices "{\"invoice\":\"INV-2024-$((500 + i))\",\"amount_eur\":$((i * 37)).50}"
-    done
-}
-
-# Waits until the management API shows the planted message total (stats lag up to an interval).
-wait_counts() {
-    local i n
-    for ((i = 0; i < 100; i++)); do
-        n=$(lcurl -u guest:guest "http://$OPEN:$HTTP_PORT/api/queues?columns=messages" |
-            python3 -c 'import json, sys; print(sum(q.get("messages") or 0 for q in json.load(sys.stdin)))' 2>/dev/null || true)
-        [[ $n == "$MESSAGES" ]] && return 0
-        sleep 0.2
-    done
-    die "the open broker shows ${n:-no} messages, expected $MESSAGES"
-}
+# Plants everything through the open broker's management API as guest, in one Python process
+# (urllib, no proxy), then waits until /api/queues shows the planted message total (statistics
+# lag up to an interval). Queues are purged first, so `up` on a running broker replants exactly.
+PLANT_PY='
+import base64, json, sys, time, urllib.error, urllib.parse, urllib.request
+base, nowhere, fed_pw, shovel_pw, want = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+auth = "Basic " + base64.b64encode(b"guest:guest").decode()
+def api(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + "/api/" + path, data=data, method=method,
+                                 headers={"Authorization": auth, "Content-Type": "application/json"})
+    try:
+        with opener.open(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        sys.exit("planting: %s /api/%s failed: %s" % (method, path, e))
+def publish(vhost, queue, payload):
+    api("POST", "exchanges/%s/amq.default/publish" % urllib.parse.quote(vhost, safe=""),
+        {"properties": {"content_type": "application/json"}, "routing_key": queue,
+         "payload": json.dumps(payload), "payload_encoding": "string"})
+api("PUT", "vhosts/prod", {"description": "production orders and payments"})
+api("PUT", "vhosts/billing", {"description": "billing and invoices"})
+api("PUT", "users/app_orders", {"password": "Orders-Svc-2024-kq81", "tags": ""})
+api("PUT", "users/monitoring", {"password": "Mon-Read-Only-5521", "tags": "monitoring"})
+api("PUT", "users/ops_admin", {"password": "Ops-Adm-9931-zzk", "tags": "administrator"})
+for v in ("prod", "billing"):
+    api("PUT", "permissions/%s/guest" % v, {"configure": ".*", "write": ".*", "read": ".*"})
+api("PUT", "permissions/prod/app_orders", {"configure": "", "write": "^orders|^payments", "read": "^orders"})
+api("PUT", "permissions/%2F/monitoring", {"configure": "", "write": "", "read": ".*"})
+api("PUT", "global-parameters/cluster_name", {"name": "cluster_name", "value": "orders-eu-lab"})
+api("PUT", "policies/%2F/notif-cap", {"pattern": "^notifications$", "definition": {"max-length": 100000},
+                                      "apply-to": "queues"})
+api("PUT", "parameters/federation-upstream/prod/dc2-upstream",
+    {"value": {"uri": "amqp://fed_link:%s@%s:5672/prod" % (fed_pw, nowhere), "expires": 3600000}})
+api("PUT", "parameters/shovel/billing/billing-archive", {"value": {
+    "src-protocol": "amqp091", "src-uri": "amqp://shovel_user:%s@%s:5672/billing" % (shovel_pw, nowhere),
+    "src-queue": "invoices.archive", "dest-protocol": "amqp091",
+    "dest-uri": "amqp://shovel_user:%s@%s:5672/archive" % (shovel_pw, nowhere), "dest-queue": "invoices",
+    "reconnect-delay": 30}})
+for q in ("%2F/orders", "%2F/notifications", "%2F/dead.letters", "prod/payments", "prod/chat.support",
+          "billing/invoices"):
+    api("PUT", "queues/" + q, {"durable": True})
+    api("DELETE", "queues/%s/contents" % q)
+for i in range(1, 21):
+    publish("/", "orders", {"order_id": 88000 + i, "sku": "sku-%d" % (i * 7), "qty": i % 4 + 1, "status": "new"})
+for to in ("alice.moreau@fastmail.com", "bob.keller@gmx.net", "carol.diaz@outlook.com", "dave.ng@protonmail.com",
+           "erin.li@yahoo.com"):
+    publish("/", "notifications", {"to": to, "template": "invoice_ready"})
+publish("prod", "payments", {"provider": "stripe", "api_key": "sk_live_51Hx9QmT4vRzK8pLw2NcYb7Ds"})
+publish("prod", "payments", {"aws_access_key_id": "AKIAQ3EGRZ7XNBMP4KVD",
+                             "aws_secret_access_key": "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"})
+publish("prod", "payments", {"openai": "sk-proj-0ziAFnPzMtgBoxpAKLG3JxIyiJG21DT3BlbkFJHtOR3WRbUfXrG7jwrGJ2uN0JMIyF7f",
+                             "github": "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"})
+publish("prod", "chat.support", {"role": "user", "content": "My card was charged twice, can you refund order 8812?"})
+publish("prod", "chat.support", {"role": "assistant",
+                                 "content": "I am sorry about that. I have opened a refund for order 8812."})
+publish("prod", "chat.support", {"role": "user", "content": "Thanks. Also my new e-mail is frank.otto@posteo.de"})
+publish("prod", "chat.support", {"role": "assistant",
+                                 "content": "Updated. Slack alerts go to xoxb-2210648123-5521367890123-Hq8sLw3ZtR6vNp2KxYcB4mJd"})
+for i in range(1, 11):
+    publish("billing", "invoices", {"invoice": "INV-2024-%d" % (500 + i), "amount_eur": i * 37 + 0.5})
+n = None
+for _ in range(150):
+    n = sum(q.get("messages") or 0 for q in api("GET", "queues?columns=messages"))
+    if n == want:
+        print(api("GET", "overview?columns=rabbitmq_version")["rabbitmq_version"])
+        sys.exit(0)
+    time.sleep(0.2)
+sys.exit("the open broker shows %s messages, expected %d" % (n, want))
+'
 
 # The decoys: `http` answers every request with 200 and a small JSON body; `echo` sends back
 # whatever arrives (our AMQP protocol header too).
@@ -188,17 +194,15 @@ cmd_up() {
         echo $! >"$DIR/epmd.pid"
         lab_wait_port 127.0.0.1 4369
     fi
-    start_broker open "$OPEN"
-    start_broker protected "$PROTECTED"
+    start_broker open "$OPEN" "$DIST_BASE"
+    start_broker protected "$PROTECTED" "$((DIST_BASE + 1))"
     lab_start_decoy decoy-http "$DECOY" "$HTTP_PORT" "$DECOY_PY" http
     lab_start_decoy decoy-amqp "$DECOY" "$AMQP_PORT" "$DECOY_PY" echo
     wait_broker open "$OPEN"
     wait_broker protected "$PROTECTED"
-    plant
-    wait_counts
     local version
-    version=$(lcurl -u guest:guest "http://$OPEN:$HTTP_PORT/api/overview" |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["rabbitmq_version"])')
+    version=$(python3 -c "$PLANT_PY" "http://$OPEN:$HTTP_PORT" "$NOWHERE" "$FED_PASSWORD" "$SHOVEL_PASSWORD" \
+        "$MESSAGES") || die "planting the open broker failed"
     {
         printf 'LAB_RABBITMQ_OPEN=%q\nLAB_RABBITMQ_PROTECTED=%q\nLAB_RABBITMQ_DECOY=%q\n' "$OPEN" "$PROTECTED" "$DECOY"
         printf 'LAB_RABBITMQ_PORT=%q\nLAB_RABBITMQ_AMQP_PORT=%q\nLAB_RABBITMQ_VERSION=%q\n' "$HTTP_PORT" "$AMQP_PORT" "$version"
@@ -213,9 +217,16 @@ cmd_up() {
 
 cmd_down() {
     local name
-    # the wrapper script stops its Erlang VM on SIGTERM (rabbitmq-server's own trap)
+    # the Erlang VM (its own pid file) first, then the wrapper script; a VM still booting may not
+    # stop on SIGTERM in time, so it gets SIGKILL after lab_stop_pidfile's 10 s
     for name in open protected; do
-        lab_stop_pidfile "$DIR/$name.pid" 'rabbitmq-server|runuser|bash'
+        local beam
+        beam=$(cat "$DIR/$name/beam.pid" 2>/dev/null || true)
+        lab_stop_pidfile "$DIR/$name/beam.pid" 'beam'
+        if [[ -n $beam ]] && kill -0 "$beam" 2>/dev/null && grep -q beam "/proc/$beam/cmdline" 2>/dev/null; then
+            kill -KILL "$beam" 2>/dev/null || true
+        fi
+        lab_stop_pidfile "$DIR/$name.pid" 'rabbitmq-server|setpriv|bash'
     done
     for name in decoy-http decoy-amqp; do
         lab_stop_pidfile "$DIR/$name.pid" 'python3'
