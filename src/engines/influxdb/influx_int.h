@@ -66,7 +66,7 @@ void ifx_query(struct influx *x, const char *db, const char *q, uint64_t max_bod
 void ifx_step_end(struct influx *x, enum ls_step result);
 /* Ends the current step from the event loop (never inside the call). */
 void ifx_step_defer(struct influx *x, enum ls_step result);
-/* Sets svc.error to why (copied) and returns it. */
+/* Sets svc.error to a copy of why. */
 void ifx_set_error(struct ls_session *s, const char *why);
 /* The failure of a reply as one line: transport error, HTTP status with the server's words. */
 void ifx_reply_why(const struct ls_http_json_reply *r, const char *what, char *out, size_t n);
