@@ -40,6 +40,10 @@ check "open: the blast radius, where the writers show it, names the admin API fa
 check "open: assessed in under a second (${ms} ms)" test "$ms" -lt 1000
 check "open: no admin endpoint called (snapshots $snap_before -> $(snapshots))" test "$(snapshots)" -eq "$snap_before"
 
+# a series list larger than the byte cap (3.4 KB here; targets 2.8 KB fit): metric by metric instead
+run scan "$OPEN" -p "$P" --format jsonl --scope 127.0.0.0/8 --max-bytes 3200 --sample 10
+check "byte cap: series sampled metric by metric up to --sample (10), no error" jq_py "{t['name']: (t['scanned_rows'], t.get('error')) for t in services[0]['tables']}['series'] == (10, None)"
+
 run scan "$LAB_PROMETHEUS_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8
 check "protected: prometheus, auth required with the 401 words, low, nothing read" jq_py "len(services)==1 and services[0]['engine']=='prometheus' and services[0]['auth']=='required' and services[0]['auth_evidence'].startswith('HTTP 401 Unauthorized (WWW-Authenticate: Basic)') and services[0]['severity']=='low' and not services[0]['tables']"
 

@@ -196,6 +196,7 @@ static void prom_close(struct ls_session *s)
         event_free(p->defer);
     free(p->config);
     json_decref(p->targets);
+    json_decref(p->metrics);
     prom_config_free(&p->cfg);
     prom_targets_free(&p->tg);
     free(p);

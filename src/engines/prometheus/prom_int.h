@@ -17,9 +17,10 @@ struct event;
 
 #define PROM_MAX_CONFIG (1u << 20)  /* bytes of the configuration answer */
 #define PROM_MAX_SMALL (256u << 10) /* buildinfo, flags, tsdb */
-#define PROM_MAX_LIST (16u << 20)   /* targets and series answers, at most */
+#define PROM_MAX_LIST (8u << 20)    /* targets and series answers, at most (parsed: several times that) */
 #define PROM_MAX_CELL 16384         /* bytes of one label text handed to the detector */
 #define PROM_SAMPLE_SERIES 1000     /* series sampled without --deep (and without --sample) */
+#define PROM_SAMPLE_METRICS 64      /* per-metric series requests of the series fallback */
 
 /* The units of stored data (ls_table.database / name) */
 #define PROM_UNIT_DB "prometheus"
@@ -46,7 +47,9 @@ struct prom {
     /* sampling */
     ls_row_cb row;
     const struct ls_table *unit;
-    uint64_t limit;
+    uint64_t limit, sent;
+    json_t *metrics; /* metric names of the series fallback (a reference held) */
+    size_t next_metric;
     bool emit; /* the deferred end first emits the unit's rows (prom_emit_rows) */
 };
 

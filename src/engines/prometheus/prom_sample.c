@@ -3,9 +3,11 @@
  *   targets - the active targets read by the inventory, one row per target {job, instance,
  *             scrape_url, health, last_error, labels} (labels: the target's and the discovered ones,
  *             where service discovery puts annotations and URL parameters);
- *   series  - GET /api/v1/series?match[]={__name__=~".+"}&limit=N (servers before 2.51 ignore
- *             `limit`; the answer is then bounded by the byte cap), one row {metric, labels} per
- *             series, at most N of them.
+ *   series  - GET /api/v1/series?match[]={__name__=~".+"}&limit=N (older servers such as 2.42
+ *             ignore `limit`; the answer is then bounded by the byte cap), one row {metric, labels} per
+ *             series, at most N of them. When that list is larger than the byte cap, the metric
+ *             names (/api/v1/label/__name__/values) and then the series of one metric at a time
+ *             (at most PROM_SAMPLE_METRICS requests), until N rows.
  * The first two need no request: their rows go out from the event loop (a zero timer). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,36 +77,113 @@ void prom_emit_rows(struct prom *p)
         emit_targets(p);
 }
 
-static void on_series(struct ls_session *s, void *ud, const struct ls_http_json_reply *r)
+static void series_fail(struct prom *p, const struct ls_http_json_reply *r)
 {
-    struct prom *p = ud;
-    p->req = NULL;
-    const json_t *data = prom_data(r->json);
-    if (!json_is_array(data)) {
-        char why[320], reason[300];
-        prom_reply_reason(r, reason, sizeof reason);
-        snprintf(why, sizeof why, "series: %s", reason);
-        free(s->svc.error);
-        s->svc.error = strdup(why);
-        prom_step_end(p, LS_STEP_FAILED);
-        return;
-    }
+    char why[320], reason[300];
+    prom_reply_reason(r, reason, sizeof reason);
+    snprintf(why, sizeof why, "series: %s", reason);
+    free(p->s->svc.error);
+    p->s->svc.error = strdup(why);
+    prom_step_end(p, LS_STEP_FAILED);
+}
+
+/* Rows of one /api/v1/series answer, up to the cap; false when it is not one. */
+static bool series_rows(struct prom *p, const json_t *data)
+{
     static const char *const names[] = {"metric", "labels"};
     static const char *const skip[] = {"__name__", NULL};
+    if (!json_is_array(data))
+        return false;
     char labels[PROM_MAX_CELL];
     size_t i;
     const json_t *ser;
     json_array_foreach(data, i, ser)
     {
-        if (i >= row_cap(p))
+        if (p->sent >= row_cap(p))
             break;
         const char *metric = prom_str(ser, "__name__");
         size_t n = prom_labels_text(ser, skip, labels, sizeof labels);
         char *cells[2] = {(char *)metric, labels};
         size_t lens[2] = {strlen(metric), n};
-        p->row(s, names, cells, lens, 2);
+        p->row(p->s, names, cells, lens, 2);
+        p->sent++;
+    }
+    return true;
+}
+
+/* A metric name as the exposition format allows it ([a-zA-Z_:][a-zA-Z0-9_:]*): safe in a URL. */
+static bool metric_name(const char *m)
+{
+    size_t n = strlen(m);
+    if (!n || n > 200 || (m[0] >= '0' && m[0] <= '9'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((m[i] >= 'a' && m[i] <= 'z') || (m[i] >= 'A' && m[i] <= 'Z') || (m[i] >= '0' && m[i] <= '9') ||
+              m[i] == '_' || m[i] == ':'))
+            return false;
+    return true;
+}
+
+static void on_metric_series(struct ls_session *s, void *ud, const struct ls_http_json_reply *r);
+
+/* The fallback, one metric at a time (at most PROM_SAMPLE_METRICS requests), until the cap. */
+static void next_metric(struct prom *p)
+{
+    while (p->sent < row_cap(p) && p->next_metric < json_array_size(p->metrics) &&
+           p->next_metric < PROM_SAMPLE_METRICS) {
+        const char *m = json_string_value(json_array_get(p->metrics, p->next_metric++));
+        if (!m || !metric_name(m))
+            continue;
+        char path[320];
+        struct ls_strbuf b;
+        ls_sb_init(&b, path, sizeof path);
+        ls_sb_printf(&b, "/api/v1/series?match%%5B%%5D=%s&limit=%llu", m, (unsigned long long)(row_cap(p) - p->sent));
+        if (b.truncated || !prom_get(p, path, PROM_MAX_LIST, on_metric_series))
+            break;
+        return;
     }
     prom_step_end(p, LS_STEP_OK);
+}
+
+static void on_metric_series(struct ls_session *s, void *ud, const struct ls_http_json_reply *r)
+{
+    struct prom *p = ud;
+    (void)s;
+    p->req = NULL;
+    series_rows(p, prom_data(r->json)); /* a metric too large for the cap is skipped */
+    next_metric(p);
+}
+
+static void on_metric_names(struct ls_session *s, void *ud, const struct ls_http_json_reply *r)
+{
+    struct prom *p = ud;
+    (void)s;
+    p->req = NULL;
+    json_t *data = prom_data(r->json);
+    if (!json_is_array(data)) {
+        series_fail(p, r);
+        return;
+    }
+    json_decref(p->metrics);
+    p->metrics = json_incref(data);
+    p->next_metric = 0;
+    next_metric(p);
+}
+
+static void on_series(struct ls_session *s, void *ud, const struct ls_http_json_reply *r)
+{
+    struct prom *p = ud;
+    (void)s;
+    p->req = NULL;
+    if (series_rows(p, prom_data(r->json))) {
+        prom_step_end(p, LS_STEP_OK);
+        return;
+    }
+    /* the whole list did not fit the byte cap (a large server before `limit`): metric by metric */
+    if (!r->ok && r->err && strstr(r->err, "byte cap") &&
+        prom_get(p, "/api/v1/label/__name__/values", PROM_MAX_LIST, on_metric_names))
+        return;
+    series_fail(p, r);
 }
 
 void prom_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done)
@@ -114,6 +193,7 @@ void prom_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t l
     p->row = row;
     p->unit = t;
     p->limit = limit;
+    p->sent = 0;
     if (t->name && strcmp(t->name, PROM_UNIT_SERIES) == 0) {
         char path[160];
         struct ls_strbuf b;
