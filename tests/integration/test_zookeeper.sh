@@ -47,6 +47,8 @@ check "open: no raw secret in the report" bash -c "! grep -qE 'Ord3rs-Prod|B1ll-
 check "open: chat and pii classes on /app" jq_py "any(t['database']=='/app' and {'chat','pii'} <= set(t['classes']) for t in services[0]['tables'])"
 check "open: risks NOAUTH, OPEN-ACL, SECRETS-EXPOSED, 4LW-EXPOSED" jq_py "{'ZK-NOAUTH','ZK-OPEN-ACL','ZK-SECRETS-EXPOSED','ZK-4LW-EXPOSED'} <= {r['id'] for r in services[0]['risks']}"
 check "open: world:anyone cdrwa on / is the evidence of anyone's write access" jq_py "any(r['id']=='ZK-OPEN-ACL' and 'world:anyone:cdrwa' in r['evidence'] for r in services[0]['risks'])"
+check "open: blast radius: read, write and schema change yes (world:anyone cdrwa on /), from getACL" jq_py "(lambda p: p['capabilities']['read']['can'] is True and p['capabilities']['write']['can'] is True and p['capabilities']['schema']['can'] is True and 'world:anyone:cdrwa' in p['capabilities']['schema']['evidence'] and p['root_acl']=='world:anyone:cdrwa')(services[0]['privileges'])"
+check "open: facts: znode count from mntr, four-letter words answered, world-writable znodes" jq_py "(lambda p: p['znode_count'] >= $LAB_ZOOKEEPER_ZNODES and {'srvr','mntr','envi'} <= set(p['four_letter_words']) and p['world_writable_znodes'] == $LAB_ZOOKEEPER_ZNODES + 1 and p['unreadable_znodes'] == 0)(services[0]['privileges'])"
 check "open: remediation names ACLs and the 4lw whitelist" jq_py "any('world:anyone' in l for l in services[0]['remediation']) and any('4lw.commands.whitelist' in l for l in services[0]['remediation'])"
 check "open: the scan changed nothing in the tree (znodes, data size: $before -> $after)" test "$before" = "$after"
 
