@@ -49,8 +49,22 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+# Server packages (InfluxDB, Prometheus, ZooKeeper, RabbitMQ, …) start a system-wide service at
+# install, several on every address of their port, which would keep the lab from binding its own
+# 127.77.x.y addresses. Debian's policy-rc.d hook (exit 101: "action forbidden") keeps them from
+# starting during this install only; services the administrator already runs are left alone.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    "${SUDO[@]}" chmod 755 "$policy"
+    own_policy=1
+fi
+rc=0
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
+    apt-get install -y --no-install-recommends "${missing[@]}" || rc=$?
+((own_policy)) && "${SUDO[@]}" rm -f "$policy"
+((rc == 0)) || exit "$rc"
 
 # The Debian clickhouse-server package may start a system-wide server on 127.0.0.1/::1:8123/9000.
 # The lab runs its own instances on 127.77.3.x and does not need it, so leave it as the
