@@ -67,6 +67,47 @@ bool ls_service_unidentified(const struct ls_service *s)
     return s->engine && strcmp(s->engine, "unknown") == 0;
 }
 
+struct ls_unit_words ls_unit_words(const char *kind)
+{
+    static const struct {
+        const char *kind;
+        struct ls_unit_words w;
+    } known[] = {
+        {"table", {"table", "tables", "row", "rows"}},
+        {"unit", {"data unit", "data units", "entry", "entries"}},
+        {"keyspace", {"keyspace", "keyspaces", "key", "keys"}},
+        {"database", {"database", "databases", "entry", "entries"}},
+        {"collection", {"collection", "collections", "document", "documents"}},
+        {"index", {"index", "indexes", "document", "documents"}},
+        {"queue", {"queue", "queues", "message", "messages"}},
+        {"measurement", {"measurement", "measurements", "point", "points"}},
+        {"series", {"series", "series", "series", "series"}},
+        {"znodes", {"znode tree", "znode trees", "znode", "znodes"}},
+        {"targets", {"target list", "target lists", "target", "targets"}},
+        {"config", {"configuration", "configurations", "line", "lines"}},
+        {"parameters", {"parameter set", "parameter sets", "parameter", "parameters"}},
+        {"subscriptions", {"subscription list", "subscription lists", "subscription", "subscriptions"}},
+        {"slab", {"slab class", "slab classes", "item", "items"}},
+        {"cache", {"cache", "caches", "item", "items"}},
+        {"keys", {"key range", "key ranges", "key", "keys"}},
+    };
+    const char *k = kind ? kind : "table";
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(known[i].kind, k) == 0)
+            return known[i].w;
+    return (struct ls_unit_words){k, k, "entry", "entries"};
+}
+
+const char *ls_service_unit_kind(const struct ls_service *s)
+{
+    for (size_t i = 1; i < s->ntables; i++) {
+        const char *a = s->tables[0].kind, *b = s->tables[i].kind;
+        if (a != b && (!a || !b || strcmp(a, b) != 0))
+            return "unit";
+    }
+    return s->ntables ? s->tables[0].kind : NULL;
+}
+
 uint64_t ls_service_rows(const struct ls_service *s)
 {
     uint64_t n = 0;

@@ -188,6 +188,17 @@ static inline const struct ls_table *ls_service_unit(const struct ls_service *s,
  * with its protocol and banner, counted as `unidentified`. */
 bool ls_service_unidentified(const struct ls_service *s);
 
+/* How reports name units of one `kind` and the entries their `rows` count: {"table", "tables",
+ * "row", "rows"} for tables (kind NULL), {"keyspace", "keyspaces", "key", "keys"}, {"queue",
+ * "queues", "message", "messages"}, …; a kind not in the model's list is named as itself with
+ * "entry"/"entries". */
+struct ls_unit_words {
+    const char *one, *many, *entry_one, *entry_many;
+};
+struct ls_unit_words ls_unit_words(const char *kind);
+/* The kind all the service's tables share (NULL = tables), or "unit" when they differ. */
+const char *ls_service_unit_kind(const struct ls_service *s);
+
 /* Sum of rows and bytes over the service's tables. */
 uint64_t ls_service_rows(const struct ls_service *s);
 uint64_t ls_service_bytes(const struct ls_service *s);

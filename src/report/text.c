@@ -2,6 +2,7 @@
 #define LS_REPORT_INTERNAL
 #include "report/report.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,12 +164,13 @@ static void headline(struct ls_buf *b, bool color, const struct ls_service *s)
         size_t unknown = 0;
         for (size_t i = 0; i < s->ntables; i++)
             unknown += !s->tables[i].rows_known;
-        add_plural(&tail, s->ntables, "table", "tables");
+        struct ls_unit_words w = ls_unit_words(ls_service_unit_kind(s));
+        add_plural(&tail, s->ntables, w.one, w.many);
         if (unknown < s->ntables) {
             char num[LS_FMT_NUM];
             uint64_t rows = ls_service_rows(s);
             ls_buf_printf(&tail, ", %s%s %s", ls_fmt_thousands(rows, num), unknown ? "+" : "",
-                          rows == 1 && !unknown ? "row" : "rows");
+                          rows == 1 && !unknown ? w.entry_one : w.entry_many);
         }
         if (ls_service_classes(s)) {
             ls_buf_puts(&tail, ", ");
@@ -176,7 +178,7 @@ static void headline(struct ls_buf *b, bool color, const struct ls_service *s)
         }
         ls_buf_puts(&tail, " exposed");
     } else if (s->auth != LS_AUTH_UNKNOWN)
-        ls_buf_puts(&tail, "no tables found");
+        ls_buf_puts(&tail, "no data found");
     if (tail.len) {
         ls_buf_puts(b, "  ");
         ls_buf_add(b, tail.p, tail.len);
@@ -242,6 +244,14 @@ static void labelled(struct ls_buf *b, const char *indent, const char *label, co
 
 /* ---- tables ---- */
 
+static void upper(char *out, size_t n, const char *in)
+{
+    size_t i = 0;
+    for (; in[i] && i + 1 < n; i++)
+        out[i] = (char)toupper((unsigned char)in[i]);
+    out[i] = '\0';
+}
+
 struct trow {
     struct ls_buf name, engine;
     char rows[LS_FMT_NUM + 1], size[LS_FMT_NUM];
@@ -269,7 +279,16 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
         b->oom = true;
         return;
     }
-    size_t namew = 5, engw = 6, rowsw = 4, sizew = 4, clsw = 8;
+    /* headers name what the units are: TABLE/ROWS, QUEUE/MESSAGES, DATA UNIT/ENTRIES when mixed */
+    struct ls_unit_words words = ls_unit_words(ls_service_unit_kind(s));
+    char unit_h[32], rows_h[32];
+    upper(unit_h, sizeof unit_h, words.one);
+    upper(rows_h, sizeof rows_h, words.entry_many);
+    const char *eng_h = "KIND";
+    for (size_t i = 0; i < s->ntables; i++)
+        if (s->tables[i].storage)
+            eng_h = "ENGINE";
+    size_t namew = strlen(unit_h), engw = 6, rowsw = strlen(rows_h), sizew = 4, clsw = 8;
     for (size_t i = 0; i < s->ntables; i++) {
         const struct ls_table *t = &s->tables[i];
         struct trow *w = &rows[i];
@@ -318,8 +337,8 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
     ls_buf_puts(b, "\n  ");
     if (color)
         ls_buf_puts(b, BOLD);
-    ls_buf_printf(b, "%-*s  %-*s  %*s  %*s  %s", (int)namew, "TABLE", (int)engw, "ENGINE", (int)rowsw, "ROWS",
-                  (int)sizew, "SIZE", "CONTAINS");
+    ls_buf_printf(b, "%-*s  %-*s  %*s  %*s  %s", (int)namew, unit_h, (int)engw, eng_h, (int)rowsw, rows_h, (int)sizew,
+                  "SIZE", "CONTAINS");
     if (color)
         ls_buf_puts(b, RESET);
     ls_buf_puts(b, "\n");
