@@ -284,10 +284,12 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
     char unit_h[32], rows_h[32];
     upper(unit_h, sizeof unit_h, words.one);
     upper(rows_h, sizeof rows_h, words.entry_many);
-    const char *eng_h = "KIND";
+    const char *eng_h = "KIND", *kind = ls_service_unit_kind(s);
     for (size_t i = 0; i < s->ntables; i++)
         if (s->tables[i].storage)
             eng_h = "ENGINE";
+    /* the ENGINE/KIND column only when it says something the header does not */
+    bool show_eng = strcmp(eng_h, "ENGINE") == 0 || (kind && strcmp(kind, "unit") == 0);
     size_t namew = strlen(unit_h), engw = 6, rowsw = strlen(rows_h), sizew = 4, clsw = 8;
     for (size_t i = 0; i < s->ntables; i++) {
         const struct ls_table *t = &s->tables[i];
@@ -323,7 +325,9 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
         engw = MAX_ENGINE_W;
     /* The name column gets what is left of the line; names wider than that go on their own line
      * and do not widen the column for the others. */
-    size_t fixed = 2 + 2 + engw + 2 + rowsw + 2 + sizew + 2 + clsw;
+    if (!show_eng)
+        engw = 0;
+    size_t fixed = 2 + 2 + (show_eng ? engw + 2 : 0) + rowsw + 2 + sizew + 2 + clsw;
     size_t room = WIDTH > fixed + 12 ? WIDTH - fixed : 12;
     if (namew > room) {
         namew = 5;
@@ -337,8 +341,10 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
     ls_buf_puts(b, "\n  ");
     if (color)
         ls_buf_puts(b, BOLD);
-    ls_buf_printf(b, "%-*s  %-*s  %*s  %*s  %s", (int)namew, unit_h, (int)engw, eng_h, (int)rowsw, rows_h, (int)sizew,
-                  "SIZE", "CONTAINS");
+    ls_buf_printf(b, "%-*s  ", (int)namew, unit_h);
+    if (show_eng)
+        ls_buf_printf(b, "%-*s  ", (int)engw, eng_h);
+    ls_buf_printf(b, "%*s  %*s  %s", (int)rowsw, rows_h, (int)sizew, "SIZE", "CONTAINS");
     if (color)
         ls_buf_puts(b, RESET);
     ls_buf_puts(b, "\n");
@@ -353,8 +359,10 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
         } else
             ls_buf_pad(b, namew - nw + 2);
         size_t ew = ls_text_width(w->engine.p);
-        add_trunc(b, w->engine.p, engw);
-        ls_buf_pad(b, (ew < engw ? engw - ew : 0) + 2);
+        if (show_eng) {
+            add_trunc(b, w->engine.p, engw);
+            ls_buf_pad(b, (ew < engw ? engw - ew : 0) + 2);
+        }
         ls_buf_printf(b, "%*s  %*s  ", (int)rowsw, w->rows, (int)sizew, w->size);
         if (color && (s->tables[i].classes & (LS_CLASS_SECRETS | LS_CLASS_PII | LS_CLASS_CHAT)))
             paint(b, true, sev_code(s->severity), w->classes);
