@@ -156,7 +156,7 @@ publish("prod", "chat.support", {"role": "assistant",
 for i in range(1, 11):
     publish("billing", "invoices", {"invoice": "INV-2024-%d" % (500 + i), "amount_eur": i * 37 + 0.5})
 n = None
-for _ in range(150):
+for _ in range(300):
     n = sum(q.get("messages") or 0 for q in api("GET", "queues?columns=messages"))
     if n == want:
         print(api("GET", "overview?columns=rabbitmq_version")["rabbitmq_version"])
@@ -200,9 +200,17 @@ cmd_up() {
     lab_start_decoy decoy-amqp "$DECOY" "$AMQP_PORT" "$DECOY_PY" echo
     wait_broker open "$OPEN"
     wait_broker protected "$PROTECTED"
-    local version
-    version=$(python3 -c "$PLANT_PY" "http://$OPEN:$HTTP_PORT" "$NOWHERE" "$FED_PASSWORD" "$SHOVEL_PASSWORD" \
-        "$MESSAGES") || die "planting the open broker failed"
+    # a broker that has just booted may refuse the first calls or show its statistics late (the
+    # plant purges first, so a second try plants exactly the same)
+    local version="" try
+    for try in 1 2 3; do
+        version=$(python3 -c "$PLANT_PY" "http://$OPEN:$HTTP_PORT" "$NOWHERE" "$FED_PASSWORD" "$SHOVEL_PASSWORD" \
+            "$MESSAGES") && break
+        version=""
+        say "planting the open broker failed (try $try of 3)"
+        sleep 3
+    done
+    [[ -n $version ]] || die "planting the open broker failed"
     {
         printf 'LAB_RABBITMQ_OPEN=%q\nLAB_RABBITMQ_PROTECTED=%q\nLAB_RABBITMQ_DECOY=%q\n' "$OPEN" "$PROTECTED" "$DECOY"
         printf 'LAB_RABBITMQ_PORT=%q\nLAB_RABBITMQ_AMQP_PORT=%q\nLAB_RABBITMQ_VERSION=%q\n' "$HTTP_PORT" "$AMQP_PORT" "$version"
