@@ -37,6 +37,7 @@ check "open: risks NOAUTH, K8S-SECRETS (critical), DATA-EXPOSED, SECRETS-EXPOSED
 check "open: Kubernetes Secrets risk says they are readable and names one" jq_py "any(r['id']=='ETCD-K8S-SECRETS' and 'Kubernetes Secrets are readable' in r['title'] and 'kube-system/cloud-keys' in r['evidence'] for r in services[0]['risks'])"
 check "open: the member list's peer URL is reported" jq_py "any(r['id']=='ETCD-MEMBERS-EXPOSED' and 'http://$LAB_ETCD_OPEN:$LAB_ETCD_PEER_PORT' in r['evidence'] for r in services[0]['risks'])"
 check "open: remediation names auth enable and client-cert-auth" jq_py "any('auth enable' in l for l in services[0]['remediation']) and any('client-cert-auth' in l for l in services[0]['remediation'])"
+check "open: blast radius: read, write and schema yes (auth off), run code and server files no; facts auth_enabled false, peer URL" jq_py "(lambda p: {k: v['can'] for k, v in p['capabilities'].items() if k != 'reach_hosts'} == {'read': True, 'write': True, 'schema': True, 'run_code': False, 'read_files': False} and p['auth_enabled'] is False and 'http://$LAB_ETCD_OPEN:$LAB_ETCD_PEER_PORT' in p['peer_urls'])(services[0]['privileges'])"
 check "open: read-only (revision $before -> $after)" test "$before" = "$after"
 
 run scan "$LAB_ETCD_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8

@@ -36,7 +36,7 @@ check "open: risks NOAUTH, ADMIN-API, LIFECYCLE-API, WRITE-RECEIVER, CONFIG/TARG
 check "open: the config risk counts masked secrets (2 <secret>, 1 xxxxx URL password)" jq_py "any(r['id']=='PROM-CONFIG-EXPOSED' and '2 secret fields shown as <secret>, 1 URL passwords as xxxxx' in r['evidence'] for r in services[0]['risks'])"
 check "open: the targets risk names the internal hosts" jq_py "any(r['id']=='PROM-TARGETS-EXPOSED' and all(h in r['evidence'] for h in ('$LAB_PROMETHEUS_EXPORTER:9100','127.77.15.11:9100','127.77.15.13:9187','127.77.15.14:8080')) for r in services[0]['risks'])"
 check "open: remediation names web.config.file and the admin flag" jq_py "any('--web.config.file' in l for l in services[0]['remediation']) and any('--web.enable-admin-api' in l for l in services[0]['remediation'])"
-check "open: the blast radius, where the writers show it, names the admin API fact" jq_py "'privileges' not in services[0] or 'admin_api' in json.dumps(services[0]['privileges'])"
+check "open: the blast radius: admin API fact on, write and schema yes, run code no" jq_py "(lambda p: p['admin_api'] is True and p['capabilities']['write']['can'] is True and p['capabilities']['schema']['can'] is True and p['capabilities']['run_code']['can'] is False)(services[0]['privileges'])"
 check "open: assessed in under a second (${ms} ms)" test "$ms" -lt 1000
 check "open: no admin endpoint called (snapshots $snap_before -> $(snapshots))" test "$(snapshots)" -eq "$snap_before"
 

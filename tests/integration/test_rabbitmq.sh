@@ -44,7 +44,7 @@ check "guest: no raw URI password, no password hash in the report" bash -c "! gr
 check "guest: risks DEFAULT-CREDENTIALS, MESSAGES-EXPOSED, URI-CREDENTIALS, SECRETS-EXPOSED, ADMIN" jq_py "{'RABBITMQ-DEFAULT-CREDENTIALS','RABBITMQ-MESSAGES-EXPOSED','RABBITMQ-URI-CREDENTIALS','RABBITMQ-SECRETS-EXPOSED','RABBITMQ-ADMIN'} <= {r['id'] for r in services[0]['risks']}"
 check "guest: the URI risk names the peer, not its password" jq_py "any(r['id']=='RABBITMQ-URI-CREDENTIALS' and '127.77.16.9:5672' in r['evidence'] for r in services[0]['risks'])"
 check "guest: administrator tag and users listed (names only)" jq_py "any(r['id']=='RABBITMQ-ADMIN' and 'administrators: guest, ops_admin' in r['evidence'] for r in services[0]['risks'])"
-check "guest: blast radius (when written): write, schema, reach_hosts yes" jq_py "'privileges' not in services[0] or all(services[0]['privileges']['capabilities'][c]['value'] in (True, 'yes') for c in ('write','schema','reach_hosts'))"
+check "guest: blast radius: write, schema, reach_hosts yes" jq_py "all(services[0]['privileges']['capabilities'][c]['can'] is True for c in ('write','schema','reach_hosts'))"
 check "guest: no message was fetched (deliver_get $before -> $after)" test "$before" = "$after"
 check "guest: no secret from inside a message in the report" bash -c "! grep -qE 'AKIAQ3EGRZ7X|xoxb-2210648123|sk_l…7Ds' '$TMP/out'"
 check "guest: assessed within a second (summary duration)" jq_py "summary['duration_ms'] < 1000"
