@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <event2/event.h>
+#include <time.h>
 
 #include "core/service_redact.h"
 #include "detect/tablescan.h"
@@ -30,7 +31,26 @@ struct ls_job {
     size_t table; /* table being sampled */
     struct ls_tablescan *ts;
     struct event *deadline;
+    uint64_t started_us, phase_start_us; /* the job's start; the running step's start */
 };
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Records how long step `ph` took (from phase_start_us, or the job's start for the fingerprint)
+ * and starts the clock of the next one. */
+static void phase_done(struct ls_job *j, enum ls_phase ph)
+{
+    uint64_t now = now_us(), from = ph == LS_PHASE_FINGERPRINT ? j->started_us : j->phase_start_us;
+    uint64_t ms = (now - from) / 1000u;
+    j->s.svc.phase_ms[ph] = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+    j->s.svc.phase_ran[ph] = true;
+    j->phase_start_us = now;
+}
 
 static void try_next_candidate(struct ls_job *j);
 static void sample_next(struct ls_job *j);
@@ -65,6 +85,8 @@ static void job_end(struct ls_job *j)
 
 static void report(struct ls_job *j)
 {
+    if (j->ts || (j->s.svc.phase_ran[LS_PHASE_POSTURE] && !j->s.svc.phase_ran[LS_PHASE_SAMPLING]))
+        phase_done(j, LS_PHASE_SAMPLING); /* ended by the samples, or cut by the deadline */
     j->eng->ops->assess(&j->s);
     if (!j->p->limits->show_secrets)
         ls_service_redact(&j->s.svc, j->p->detector);
@@ -148,6 +170,7 @@ static void on_posture(struct ls_session *s, enum ls_step r)
 {
     struct ls_job *j = job_of(s);
     (void)r; /* what could not be learnt is in the service's unknowns */
+    phase_done(j, LS_PHASE_POSTURE);
     j->table = 0;
     sample_next(j);
 }
@@ -156,6 +179,7 @@ static void on_inventory(struct ls_session *s, enum ls_step r)
 {
     struct ls_job *j = job_of(s);
     (void)r; /* a partial inventory is still worth assessing, sampling and reporting */
+    phase_done(j, LS_PHASE_INVENTORY);
     if (j->eng->ops->posture) {
         j->eng->ops->posture(s, on_posture);
         return;
@@ -166,6 +190,7 @@ static void on_inventory(struct ls_session *s, enum ls_step r)
 static void on_access(struct ls_session *s, enum ls_step r)
 {
     struct ls_job *j = job_of(s);
+    phase_done(j, LS_PHASE_ACCESS);
     if (r == LS_STEP_OK)
         j->eng->ops->inventory(s, on_inventory);
     else
@@ -235,6 +260,7 @@ static void on_fingerprint(struct ls_session *s, enum ls_step r)
     }
     if (r == LS_STEP_OK) {
         j->identified = true;
+        phase_done(j, LS_PHASE_FINGERPRINT);
         j->eng->ops->access(s, on_access);
         return;
     }
@@ -295,6 +321,7 @@ int ls_job_start(const struct ls_pipeline *p, const struct sockaddr *addr, sockl
         return -1;
     }
     j->maxcand = max;
+    j->started_us = now_us();
     /* the engines the port belongs to go first; a port no engine claims gets a first look (what
      * it says by itself, or to one HTTP line) that picks the engines to try */
     j->ncand = ls_engines_claiming(port, j->cand, j->cand_tls, max - 1, p->limits->engines ? engine_allowed : NULL,

@@ -47,6 +47,12 @@ const char *ls_class_name(unsigned class_bit)
     }
 }
 
+const char *ls_phase_name(enum ls_phase p)
+{
+    static const char *const names[LS_PHASE_COUNT] = {"fingerprint", "access", "inventory", "posture", "sampling"};
+    return (unsigned)p < LS_PHASE_COUNT ? names[p] : "unknown";
+}
+
 static const char *(*engine_display)(const char *engine);
 
 void ls_model_set_engine_display(const char *(*display)(const char *engine))

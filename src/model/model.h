@@ -64,6 +64,18 @@ struct ls_table {
     char *note;  /* one line on what the table or system object revealed, or NULL */
 };
 
+/* The steps the core drives for every engine (engines/engine.h), as timed in the record:
+ * fingerprint = from the port's hand-over to the verdict, all candidates tried included. */
+enum ls_phase {
+    LS_PHASE_FINGERPRINT,
+    LS_PHASE_ACCESS,
+    LS_PHASE_INVENTORY,
+    LS_PHASE_POSTURE,
+    LS_PHASE_SAMPLING,
+    LS_PHASE_COUNT
+};
+const char *ls_phase_name(enum ls_phase p); /* "fingerprint", "access", … */
+
 struct ls_risk {
     char *id; /* e.g. "CH-NOAUTH" */
     enum ls_severity severity;
@@ -124,6 +136,9 @@ struct ls_service {
     /* an open port no engine identified (engine "unknown"; `interface` names the protocol where
      * the first bytes told it, else "unknown") */
     char *banner; /* its first bytes, escaped (\xNN), at most 256 of them, or NULL */
+    /* how long each step took, measured by the core (JSON `steps_ms`) */
+    uint32_t phase_ms[LS_PHASE_COUNT];
+    bool phase_ran[LS_PHASE_COUNT];
 };
 
 /* A host open on the default ports of many database engines at once: likely a honeypot or a tarpit

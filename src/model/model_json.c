@@ -336,6 +336,15 @@ json_t *ls_json_service(const struct ls_service *s)
         err |= put(o, "inventory_truncated", json_true());
 
     err |= put_blast(o, s);
+    json_t *steps = NULL;
+    for (int i = 0; i < LS_PHASE_COUNT; i++)
+        if (s->phase_ran[i]) {
+            if (!steps && !(steps = json_object()))
+                break;
+            err |= put(steps, ls_phase_name((enum ls_phase)i), json_integer(s->phase_ms[i]));
+        }
+    if (steps)
+        err |= put(o, "steps_ms", steps);
     err |= put(o, "risks", risks_array(s));
     json_t *rem = json_array();
     for (size_t i = 0; rem && !err && i < s->nremediation; i++)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Engine conformance (issue 13): one table lists every engine with its lab servers, and the same
 # cases run for each, with the same options (--timeout 1000 --service-timeout 5000, one port):
-#   identified  the open server is that engine, with a version, auth none
+#   identified  the open server is that engine, with a version, auth none, its steps timed
 #   protected   that engine, auth required, with the server's words as auth_evidence
 #   decoy       a server that merely answers the port is not that engine
 #   hostile     garbage, silent, endless, drip and truncated servers on the engine's port (lab_hostile,
@@ -112,6 +112,8 @@ sys.exit(0 if any(r["engine"] == sys.argv[2] and any(p["port"] == int(sys.argv[3
     check_run "$tag-open" "$label identified (${!open_var})"
     check "$label identified: one $name service, version, auth $open_auth" \
         rec "$tag-open" "$name" "len(mine)==1 and bool(mine[0].get('version')) and mine[0]['auth']=='$open_auth'"
+    check "$label identified: the core timed its steps (steps_ms: fingerprint, access, and the rest when open)" \
+        rec "$tag-open" "$name" "set(mine[0]['steps_ms']) >= ({'fingerprint','access','inventory','posture','sampling'} if '$open_auth'=='none' else {'fingerprint','access'}) and all(isinstance(v, int) and 0 <= v < 12000 for v in mine[0]['steps_ms'].values())"
 
     scan_case "$tag-prot" "${!prot_var}" "$port"
     check_run "$tag-prot" "$label protected (${!prot_var})"
