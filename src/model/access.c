@@ -1,10 +1,12 @@
 /* The account's capabilities and engine facts (see access.h). */
 #include "model/access.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/model.h"
+#include "util/strbuf.h"
 
 static const char *const cap_names[LS_CAP_COUNT] = {"read", "write", "schema", "run_code", "read_files", "reach_hosts"};
 static const char *const cap_labels[LS_CAP_COUNT] = {"read data", "write data",        "change schema",
@@ -164,6 +166,43 @@ const struct ls_fact *ls_access_fact(const struct ls_access *a, const char *key)
         if (strcmp(a->facts[i].key, key) == 0)
             return &a->facts[i];
     return NULL;
+}
+
+char *ls_fact_label(const struct ls_fact *f, char *out, size_t n)
+{
+    size_t i = 0;
+    for (; n && f->key[i] && i < n - 1; i++)
+        out[i] = f->key[i] == '_' ? ' ' : f->key[i];
+    if (n)
+        out[i] = '\0';
+    return out;
+}
+
+char *ls_fact_value(const struct ls_fact *f, char *out, size_t n)
+{
+    struct ls_strbuf b;
+    ls_sb_init(&b, out, n);
+    if (!f->known)
+        ls_sb_append(&b, "unknown");
+    else if (f->type == LS_FACT_INT)
+        ls_sb_printf(&b, "%" PRId64, f->num);
+    else if (f->type == LS_FACT_BOOL)
+        ls_sb_append(&b, f->num ? "yes" : "no");
+    else if (f->type == LS_FACT_TEXT)
+        ls_sb_append(&b, f->text ? f->text : "");
+    else if (!f->nlist)
+        ls_sb_append(&b, "none");
+    for (size_t i = 0; f->known && f->type == LS_FACT_LIST && i < f->nlist; i++) {
+        if (i)
+            ls_sb_append(&b, ", ");
+        ls_sb_append(&b, f->list[i]);
+    }
+    return out;
+}
+
+const char *ls_tri_word(enum ls_tri v)
+{
+    return v == LS_TRI_YES ? "yes" : v == LS_TRI_NO ? "no" : "unknown";
 }
 
 void ls_access_free(struct ls_access *a)

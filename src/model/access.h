@@ -72,6 +72,14 @@ int ls_access_fact_list_add(struct ls_access *a, const char *key, const char *it
 /* The fact named key, or NULL. */
 const struct ls_fact *ls_access_fact(const struct ls_access *a, const char *key);
 
+/* A fact for people, the same in every writer (each escapes it for its format): its label (the
+ * key with spaces for underscores) and its value ("unknown", "yes"/"no", the number, the text,
+ * the list joined by ", " or "none"), cut to n bytes. Both return out. */
+char *ls_fact_label(const struct ls_fact *f, char *out, size_t n);
+char *ls_fact_value(const struct ls_fact *f, char *out, size_t n);
+/* "yes", "no" or "unknown". */
+const char *ls_tri_word(enum ls_tri v);
+
 void ls_access_free(struct ls_access *a);
 
 #endif

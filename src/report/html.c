@@ -159,6 +159,43 @@ static void classes_text(struct ls_buf *b, unsigned classes)
         }
 }
 
+/* What the account could do (model/access.h): one row per capability, then the engine's facts. */
+static void access_section(struct ls_buf *b, const struct ls_access *a)
+{
+    if (!a->assessed)
+        return;
+    ls_buf_puts(b, "<h3>What this access allows</h3><table><thead><tr><th>Capability</th><th>Allowed</th>"
+                   "<th>Evidence</th></tr></thead><tbody>\n");
+    for (int c = 0; c < LS_CAP_COUNT; c++) {
+        enum ls_tri v = ls_access_cap_value(a, (enum ls_cap)c);
+        ls_buf_printf(b, "<tr><td>%s</td><td>%s%s%s</td><td>", ls_cap_label((enum ls_cap)c),
+                      v == LS_TRI_YES ? "<strong>" : "", ls_tri_word(v), v == LS_TRI_YES ? "</strong>" : "");
+        if (a->caps[c].evidence)
+            esc(b, a->caps[c].evidence);
+        ls_buf_puts(b, "</td></tr>\n");
+    }
+    ls_buf_puts(b, "</tbody></table>\n<dl class=facts>");
+    if (a->user[0]) {
+        ls_buf_puts(b, "<dt>Account</dt><dd>");
+        ESC_FIXED(b, a->user);
+        ls_buf_puts(b, "</dd>");
+    }
+    for (size_t i = 0; i < a->nfacts; i++) {
+        char label[64], value[2048];
+        ls_buf_puts(b, "<dt>");
+        esc(b, ls_fact_label(&a->facts[i], label, sizeof label));
+        ls_buf_puts(b, "</dt><dd>");
+        esc(b, ls_fact_value(&a->facts[i], value, sizeof value));
+        ls_buf_puts(b, "</dd>");
+    }
+    if (a->basis) {
+        ls_buf_puts(b, "<dt>Derived from</dt><dd>");
+        esc(b, a->basis);
+        ls_buf_puts(b, "</dd>");
+    }
+    ls_buf_puts(b, "</dl>\n");
+}
+
 static void tables_table(struct ls_buf *b, const struct ls_service *s)
 {
     ls_buf_puts(b, "<h3>Tables</h3><div class=scroll><table class=sortable><thead><tr><th>Table</th><th>Engine</th>"
@@ -313,10 +350,11 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
         ls_buf_puts(b, "</dd>");
     }
     char n1[LS_FMT_NUM], n2[LS_FMT_NUM], n3[LS_FMT_NUM], n4[LS_FMT_NUM];
+    struct ls_unit_words words = ls_unit_words(ls_service_unit_kind(s));
     if (s->auth != LS_AUTH_REQUIRED)
-        ls_buf_printf(b, "<dt>Exposed</dt><dd>%s databases, %s tables, %s rows, %s</dd>",
-                      ls_fmt_thousands(s->ndatabases, n1), ls_fmt_thousands(s->ntables, n2),
-                      ls_fmt_thousands(ls_service_rows(s), n3), ls_fmt_bytes(ls_service_bytes(s), n4));
+        ls_buf_printf(b, "<dt>Exposed</dt><dd>%s databases, %s %s, %s %s, %s</dd>", ls_fmt_thousands(s->ndatabases, n1),
+                      ls_fmt_thousands(s->ntables, n2), words.many, ls_fmt_thousands(ls_service_rows(s), n3),
+                      words.entry_many, ls_fmt_bytes(ls_service_bytes(s), n4));
     ls_buf_puts(b, "</dl>\n");
     if (s->error) {
         ls_buf_puts(b, "<p class=note>");
@@ -329,6 +367,7 @@ static int html_service(struct ls_report *r, const struct ls_service *s)
         ls_buf_puts(b, "<p class=note>More tables exist than listed (a limit was reached).</p>\n");
     if (secrets_table(b, h, s, r->opts.show_secrets))
         return -1;
+    access_section(b, &s->access);
     if (s->nrisks) {
         ls_buf_puts(b, "<h3>Risks</h3><ul class=risks>\n");
         for (size_t i = 0; i < s->nrisks; i++) {

@@ -118,6 +118,37 @@ static void secrets(struct ls_buf *b, const struct ls_service *s)
     }
 }
 
+/* What the account could do (model/access.h): a capability table, then the engine's facts. */
+static void access_md(struct ls_buf *b, const struct ls_access *a)
+{
+    if (!a->assessed)
+        return;
+    ls_buf_puts(b, "\n**What this access allows**");
+    if (a->user[0]) {
+        ls_buf_puts(b, " (account ");
+        MD_FIXED(b, a->user);
+        ls_buf_puts(b, ")");
+    }
+    ls_buf_puts(b, "\n\n| capability | allowed | evidence |\n|---|---|---|\n");
+    for (int c = 0; c < LS_CAP_COUNT; c++) {
+        ls_buf_printf(b, "| %s | %s | ", ls_cap_label((enum ls_cap)c),
+                      ls_tri_word(ls_access_cap_value(a, (enum ls_cap)c)));
+        if (a->caps[c].evidence)
+            md(b, a->caps[c].evidence);
+        ls_buf_puts(b, " |\n");
+    }
+    if (a->nfacts)
+        ls_buf_puts(b, "\n");
+    for (size_t i = 0; i < a->nfacts; i++) {
+        char label[64], value[2048];
+        ls_buf_puts(b, "- ");
+        md(b, ls_fact_label(&a->facts[i], label, sizeof label));
+        ls_buf_puts(b, ": ");
+        md(b, ls_fact_value(&a->facts[i], value, sizeof value));
+        ls_buf_puts(b, "\n");
+    }
+}
+
 static int md_service(struct ls_report *r, const struct ls_service *s)
 {
     struct ls_buf b = {0};
@@ -142,11 +173,13 @@ static int md_service(struct ls_report *r, const struct ls_service *s)
         ls_buf_puts(&b, "\n");
     }
     if (s->auth != LS_AUTH_REQUIRED)
-        ls_buf_printf(&b, "- Exposed: %s tables, %s rows\n", ls_fmt_thousands(s->ntables, n1),
-                      ls_fmt_thousands(ls_service_rows(s), n2));
+        ls_buf_printf(&b, "- Exposed: %s %s, %s %s\n", ls_fmt_thousands(s->ntables, n1),
+                      ls_unit_words(ls_service_unit_kind(s)).many, ls_fmt_thousands(ls_service_rows(s), n2),
+                      ls_unit_words(ls_service_unit_kind(s)).entry_many);
     if (s->ntables)
         tables(&b, s);
     secrets(&b, s);
+    access_md(&b, &s->access);
     if (s->nrisks) {
         ls_buf_puts(&b, "\n**Risks**\n\n");
         for (size_t i = 0; i < s->nrisks; i++) {

@@ -470,34 +470,11 @@ static void caps_line(struct ls_buf *b, const struct ls_access *a, enum ls_tri v
     ls_buf_free(&line);
 }
 
-/* An engine fact as "label: value" (label = its key with spaces for underscores). */
+/* An engine fact as "label: value" (model/access.h words it). */
 static void fact_line(struct ls_buf *b, const struct ls_fact *f)
 {
-    char label[64];
-    size_t n = 0;
-    for (; f->key[n] && n < sizeof label - 1; n++)
-        label[n] = f->key[n] == '_' ? ' ' : f->key[n];
-    label[n] = '\0';
-    struct ls_buf line = {0};
-    ls_buf_add(&line, "", 0);
-    if (!f->known)
-        ls_buf_puts(&line, "unknown");
-    else if (f->type == LS_FACT_INT)
-        ls_buf_printf(&line, "%lld", (long long)f->num);
-    else if (f->type == LS_FACT_BOOL)
-        ls_buf_puts(&line, f->num ? "yes" : "no");
-    else if (f->type == LS_FACT_TEXT)
-        add_clean(&line, f->text ? f->text : "", LS_CLEAN_SPACE);
-    else if (!f->nlist)
-        ls_buf_puts(&line, "none");
-    for (size_t i = 0; f->known && f->type == LS_FACT_LIST && i < f->nlist; i++) {
-        ls_buf_puts(&line, i ? ", " : "");
-        add_clean(&line, f->list[i], LS_CLEAN_SPACE);
-    }
-    if (!line.oom)
-        labelled(b, "  ", label, line.p);
-    b->oom |= line.oom;
-    ls_buf_free(&line);
+    char label[64], value[2048];
+    labelled(b, "  ", ls_fact_label(f, label, sizeof label), ls_fact_value(f, value, sizeof value));
 }
 
 /* The account: who, what it can and cannot do (with the evidence of each "can"), the engine's

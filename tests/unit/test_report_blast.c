@@ -159,6 +159,29 @@ static void test_text_blast_section(void **state)
     ls_service_free(&s);
 }
 
+/* The document formats show the same capabilities and facts as the text report. */
+static void test_html_markdown_access(void **state)
+{
+    (void)state;
+    struct ls_service s;
+    blast_service(&s);
+    char *html = render(LS_FORMAT_HTML, &s, false);
+    assert_non_null(strstr(html, "<h3>What this access allows</h3>"));
+    assert_non_null(strstr(html, "<tr><td>write data</td><td><strong>yes</strong></td><td>readonly=0</td></tr>"));
+    assert_non_null(strstr(html, "<tr><td>run code</td><td>no</td><td></td></tr>"));
+    assert_non_null(strstr(html, "<dt>table functions</dt><dd>url, file</dd>"));
+    assert_non_null(strstr(html, "<dt>Account</dt><dd>default</dd>"));
+    free(html);
+    char *md = render(LS_FORMAT_MARKDOWN, &s, false);
+    assert_non_null(strstr(md, "**What this access allows** (account default)"));
+    assert_non_null(strstr(md, "| write data | yes | readonly=0 |"));
+    assert_non_null(strstr(md, "| reach other hosts | unknown |  |"));
+    assert_non_null(strstr(md, "- table functions: url, file"));
+    assert_non_null(strstr(md, "- allow ddl: unknown"));
+    free(md);
+    ls_service_free(&s);
+}
+
 static void test_no_blast_fields_when_not_assessed(void **state)
 {
     (void)state;
@@ -189,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl_blast_fields),
         cmocka_unit_test(test_text_blast_section),
+        cmocka_unit_test(test_html_markdown_access),
         cmocka_unit_test(test_no_blast_fields_when_not_assessed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
