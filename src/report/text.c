@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/text_int.h"
 #include "util/fmt.h"
 #include "util/num.h"
 
@@ -47,7 +48,7 @@ static void paint(struct ls_buf *b, bool color, const char *code, const char *te
         ls_buf_puts(b, RESET);
 }
 
-static void add_clean(struct ls_buf *b, const char *s, unsigned flags)
+void ls_text_add_clean(struct ls_buf *b, const char *s, unsigned flags)
 {
     if (s)
         ls_buf_add_clean(b, s, strlen(s), flags);
@@ -230,11 +231,11 @@ static void facts(struct ls_buf *b, bool color, const struct ls_service *s)
 }
 
 /* "  label: text", wrapped, continuation indented by 4. */
-static void labelled(struct ls_buf *b, const char *indent, const char *label, const char *text)
+void ls_text_labelled(struct ls_buf *b, const char *indent, const char *label, const char *text)
 {
     struct ls_buf t = {0};
     ls_buf_add(&t, "", 0);
-    add_clean(&t, text, LS_CLEAN_SPACE);
+    ls_text_add_clean(&t, text, LS_CLEAN_SPACE);
     ls_buf_printf(b, "%s%s:", indent, label);
     if (!t.oom)
         ls_buf_wrap(b, " ", strlen(indent) + strlen(label) + 2, strlen(indent) + 2, t.p, WIDTH);
@@ -258,13 +259,13 @@ struct trow {
     char classes[48];
 };
 
-static void table_name(struct ls_buf *b, const struct ls_table *t)
+void ls_text_table_name(struct ls_buf *b, const struct ls_table *t)
 {
     if (t->database) {
-        add_clean(b, t->database, 0);
+        ls_text_add_clean(b, t->database, 0);
         ls_buf_puts(b, ".");
     }
-    add_clean(b, t->name ? t->name : "?", 0);
+    ls_text_add_clean(b, t->name ? t->name : "?", 0);
 }
 
 static size_t max_sz(size_t a, size_t b)
@@ -296,8 +297,8 @@ static void tables_section(struct ls_buf *b, bool color, const struct ls_service
         struct trow *w = &rows[i];
         ls_buf_add(&w->name, "", 0);
         ls_buf_add(&w->engine, "", 0);
-        table_name(&w->name, t);
-        add_clean(&w->engine, t->storage ? t->storage : t->kind ? t->kind : "-", LS_CLEAN_SPACE);
+        ls_text_table_name(&w->name, t);
+        ls_text_add_clean(&w->engine, t->storage ? t->storage : t->kind ? t->kind : "-", LS_CLEAN_SPACE);
         if (t->rows_known)
             ls_fmt_thousands(t->rows, w->rows);
         else
@@ -386,20 +387,20 @@ static int by_count_desc(const void *a, const void *b)
     return x < y ? -1 : x > y; /* stable: model order */
 }
 
-static void table_details(struct ls_buf *b, const struct ls_report *r, const struct ls_table *t)
+void ls_text_table_details(struct ls_buf *b, const struct ls_report *r, const struct ls_table *t)
 {
     char num[LS_FMT_NUM], num2[LS_FMT_NUM];
     if (!t->ntallies && !t->nsecrets && !t->error && !t->note)
         return;
     ls_buf_puts(b, "\n  ");
-    table_name(b, t);
+    ls_text_table_name(b, t);
     if (t->scanned_rows)
         ls_buf_printf(b, " (%s rows sampled)", ls_fmt_thousands(t->scanned_rows, num));
     ls_buf_puts(b, "\n");
     if (t->error)
-        labelled(b, "    ", "sampling failed", t->error);
+        ls_text_labelled(b, "    ", "sampling failed", t->error);
     if (t->note)
-        labelled(b, "    ", "note", t->note);
+        ls_text_labelled(b, "    ", "note", t->note);
 
     const struct ls_rule_tally **order = t->ntallies ? malloc(t->ntallies * sizeof *order) : NULL;
     if (t->ntallies && !order) {
@@ -433,13 +434,13 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
         struct ls_buf line = {0};
         ls_buf_add(&line, "", 0);
         if (r->opts.show_secrets && sec->raw)
-            add_clean(&line, sec->raw, 0);
+            ls_text_add_clean(&line, sec->raw, 0);
         else
             ls_buf_add_clean(&line, sec->redacted, strnlen(sec->redacted, sizeof sec->redacted), 0);
         ls_buf_printf(&line, " (%s", sec->rule ? sec->rule : "?");
         if (sec->column) {
             ls_buf_puts(&line, " in ");
-            add_clean(&line, sec->column, LS_CLEAN_SPACE);
+            ls_text_add_clean(&line, sec->column, LS_CLEAN_SPACE);
         }
         if (sec->count == 1)
             ls_buf_puts(&line, ", seen once)");
@@ -456,107 +457,6 @@ static void table_details(struct ls_buf *b, const struct ls_report *r, const str
 
 /* ---- blast radius ---- */
 
-/* One line listing the capabilities whose value is v ("write data, change schema"), or nothing. */
-static void caps_line(struct ls_buf *b, const struct ls_access *a, enum ls_tri v, const char *label)
-{
-    struct ls_buf line = {0};
-    ls_buf_add(&line, "", 0);
-    for (int c = 0; c < LS_CAP_COUNT; c++)
-        if (ls_access_cap_value(a, (enum ls_cap)c) == v)
-            ls_buf_printf(&line, "%s%s", line.len ? ", " : "", ls_cap_label((enum ls_cap)c));
-    if (!line.oom && line.len)
-        labelled(b, "  ", label, line.p);
-    b->oom |= line.oom;
-    ls_buf_free(&line);
-}
-
-/* An engine fact as "label: value" (model/access.h words it). */
-static void fact_line(struct ls_buf *b, const struct ls_fact *f)
-{
-    char label[64], value[2048];
-    labelled(b, "  ", ls_fact_label(f, label, sizeof label), ls_fact_value(f, value, sizeof value));
-}
-
-/* The account: who, what it can and cannot do (with the evidence of each "can"), the engine's
- * facts, and how that was derived. */
-static void access_lines(struct ls_buf *b, const struct ls_access *a)
-{
-    struct ls_buf line = {0};
-    ls_buf_add(&line, "", 0);
-    if (a->user[0])
-        add_clean(&line, a->user, LS_CLEAN_SPACE);
-    else
-        ls_buf_puts(&line, "unknown");
-    if (!line.oom)
-        labelled(b, "  ", "account", line.p);
-    b->oom |= line.oom;
-    ls_buf_free(&line);
-    caps_line(b, a, LS_TRI_YES, "can");
-    for (int c = 0; c < LS_CAP_COUNT; c++)
-        if (ls_access_cap_value(a, (enum ls_cap)c) == LS_TRI_YES && a->caps[c].evidence)
-            labelled(b, "    ", ls_cap_label((enum ls_cap)c), a->caps[c].evidence);
-    caps_line(b, a, LS_TRI_NO, "cannot");
-    caps_line(b, a, LS_TRI_UNKNOWN, "not known");
-    for (size_t i = 0; i < a->nfacts; i++)
-        fact_line(b, &a->facts[i]);
-    if (a->basis)
-        labelled(b, "    ", "derived from", a->basis);
-}
-
-static void blast_section(struct ls_buf *b, const struct ls_report *r, const struct ls_service *s)
-{
-    char num[LS_FMT_NUM];
-    if (!s->access.assessed && !s->nsysobjs && !s->nunknowns && !s->compromised && !s->honeypot.suspected)
-        return;
-    ls_buf_puts(b, "\n  Blast radius\n");
-    if (s->access.assessed)
-        access_lines(b, &s->access);
-    if (s->uptime_known) {
-        char up[64];
-        snprintf(up, sizeof up, "%s s", ls_fmt_thousands(s->uptime_s, num));
-        labelled(b, "  ", "uptime", up);
-    }
-    for (size_t i = 0; i < s->nsysobjs; i++) {
-        const struct ls_table *t = &s->sysobjs[i];
-        struct ls_buf line = {0};
-        ls_buf_add(&line, "", 0);
-        if (t->rows_known)
-            ls_buf_printf(&line, "%s entries", ls_fmt_thousands(t->rows, num));
-        if (t->note) {
-            ls_buf_puts(&line, t->rows_known ? "; " : "");
-            add_clean(&line, t->note, LS_CLEAN_SPACE);
-        }
-        if (t->nsecrets)
-            ls_buf_printf(&line, "; %zu distinct secrets", t->nsecrets);
-        struct ls_buf name = {0};
-        table_name(&name, t);
-        if (!line.oom && !name.oom)
-            labelled(b, "  ", name.p, line.p);
-        b->oom |= line.oom || name.oom;
-        ls_buf_free(&line);
-        ls_buf_free(&name);
-    }
-    if (s->honeypot.suspected)
-        for (size_t i = 0; i < s->honeypot.nreasons; i++)
-            labelled(b, "  ", "honeypot suspected", s->honeypot.reasons[i]);
-    if (s->compromised)
-        labelled(b, "  ", "COMPROMISED", s->compromise_evidence ? s->compromise_evidence : "ransom note");
-    for (size_t i = 0; i < s->nunknowns; i++) {
-        struct ls_buf line = {0};
-        ls_buf_add(&line, "", 0);
-        add_clean(&line, s->unknowns[i].what, LS_CLEAN_SPACE);
-        ls_buf_puts(&line, ": ");
-        add_clean(&line, s->unknowns[i].reason, LS_CLEAN_SPACE);
-        if (!line.oom)
-            labelled(b, "  ", "unknown", line.p);
-        b->oom |= line.oom;
-        ls_buf_free(&line);
-    }
-    for (size_t i = 0; i < s->nsysobjs; i++)
-        if (s->sysobjs[i].nsecrets)
-            table_details(b, r, &s->sysobjs[i]);
-}
-
 /* ---- risks and remediation ---- */
 
 static void risks_section(struct ls_buf *b, bool color, const struct ls_service *s)
@@ -570,16 +470,16 @@ static void risks_section(struct ls_buf *b, bool color, const struct ls_service 
             paint(&pre, color, sev_code(rk->severity), sev_upper(rk->severity));
             ls_buf_puts(&pre, " ");
             ls_buf_add(&text, "", 0);
-            add_clean(&text, rk->id, LS_CLEAN_SPACE);
+            ls_text_add_clean(&text, rk->id, LS_CLEAN_SPACE);
             ls_buf_puts(&text, ": ");
-            add_clean(&text, rk->title, LS_CLEAN_SPACE);
+            ls_text_add_clean(&text, rk->title, LS_CLEAN_SPACE);
             if (!pre.oom && !text.oom)
                 ls_buf_wrap(b, pre.p, 5 + strlen(sev_upper(rk->severity)), 4, text.p, WIDTH);
             b->oom |= pre.oom || text.oom;
             ls_buf_free(&pre);
             ls_buf_free(&text);
             if (rk->evidence && rk->evidence[0])
-                labelled(b, "    ", "evidence", rk->evidence);
+                ls_text_labelled(b, "    ", "evidence", rk->evidence);
         }
     }
     if (s->nremediation) {
@@ -587,7 +487,7 @@ static void risks_section(struct ls_buf *b, bool color, const struct ls_service 
         for (size_t i = 0; i < s->nremediation; i++) {
             struct ls_buf text = {0};
             ls_buf_add(&text, "", 0);
-            add_clean(&text, s->remediation[i], LS_CLEAN_SPACE);
+            ls_text_add_clean(&text, s->remediation[i], LS_CLEAN_SPACE);
             if (!text.oom)
                 ls_buf_wrap(b, "  - ", 4, 4, text.p, WIDTH);
             b->oom |= text.oom;
@@ -746,16 +646,16 @@ static int text_service(struct ls_report *r, const struct ls_service *s)
     if (!r->opts.quiet) {
         facts(&b, color, s);
         if (s->auth_evidence && s->auth_evidence[0])
-            labelled(&b, "  ", "server said", s->auth_evidence);
+            ls_text_labelled(&b, "  ", "server said", s->auth_evidence);
         if (s->error)
-            labelled(&b, "  ", "error", s->error);
+            ls_text_labelled(&b, "  ", "error", s->error);
         if (s->inventory_truncated)
             ls_buf_puts(&b, "  note: inventory truncated; more tables exist than listed\n");
         if (s->ntables)
             tables_section(&b, color, s);
         for (size_t i = 0; i < s->ntables; i++)
-            table_details(&b, r, &s->tables[i]);
-        blast_section(&b, r, s);
+            ls_text_table_details(&b, r, &s->tables[i]);
+        ls_text_blast_section(&b, r, s);
         risks_section(&b, color, s);
         ls_buf_puts(&b, "\n");
     }
