@@ -1,8 +1,9 @@
 /* Unit tests of the blast-radius probe runner and the privilege derivation over a scripted fake
  * transport (no server): an RBAC-era server (grants decide which table functions would run,
  * passwordless users), a server whose answers are inconsistent (honeypot), and one that stops
- * answering (the remaining steps become one `unknown`, not a wait per step). The lab only has
- * 18.16, so this is where the RBAC branch is exercised. */
+ * answering (the remaining steps become one `unknown`, not a wait per step); a 26.x server that
+ * refuses system.grants (SHOW GRANTS instead) and lists more passwordless accounts than a note
+ * holds. The labs' accounts cannot reach every RBAC branch, so this is where they are exercised. */
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "engines/clickhouse/ch_blast.h"
+#include "engines/clickhouse/ch_note.h"
 
 /* One scripted answer: the first rule whose `match` occurs in the SQL answers it. */
 struct answer {
@@ -28,7 +30,7 @@ struct fake {
     const struct answer *answers;
     bool wrong_arithmetic;
     unsigned queries;
-    const char *const *list; /* extra single-cell rows for the answer matching list_match */
+    const char *const *list; /* extra rows (cells separated by tabs) for the answer matching list_match */
     const char *list_match;
 };
 
@@ -53,13 +55,23 @@ static void fake_query(struct ls_session *s, const char *sql, ch_rows_cb rows, c
         if (!strstr(sql, an->match))
             continue;
         if (an->code) {
-            done(s, false, an->code > 0 ? an->code : 0, an->code > 0 ? "Code: 60. no such table" : "timed out");
+            char err[80];
+            snprintf(err, sizeof err, "Code: %d. DB::Exception: scripted failure", an->code);
+            done(s, false, an->code > 0 ? an->code : 0, an->code > 0 ? err : "timed out");
             return;
         }
         for (const char *const *l = f->list; f->list_match && strstr(sql, f->list_match) && *l; l++) {
-            char *cell = (char *)*l;
-            size_t len = strlen(cell);
-            rows(s, &cell, &len, 1);
+            char line[256], *cells[4];
+            size_t lens[4], n = 0;
+            snprintf(line, sizeof line, "%s", *l);
+            for (char *cell = line; cell && n < 4; n++) { /* tab-separated cells */
+                cells[n] = cell;
+                cell = strchr(cell, '\t');
+                if (cell)
+                    *cell++ = '\0';
+                lens[n] = strlen(cells[n]);
+            }
+            rows(s, cells, lens, n);
         }
         for (int r = 0; r < 8 && an->rows[r][0]; r++) {
             char *cells[4];
@@ -267,6 +279,142 @@ static void test_silent_server(void **state)
     ls_service_free(&s.svc);
 }
 
+/* 14 passwordless accounts (issue 18): the note separates every entry and counts what no longer
+ * fits instead of gluing names together and dropping the rest. */
+static const char *const many_users[] = {"analyst\tno_password\t::/0",    "etl_loader\tno_password\t::/0",
+                                         "grafana\tno_password\t::/0",    "metabase\tno_password\t::/0",
+                                         "superset\tno_password\t::/0",   "airflow\tno_password\t::/0",
+                                         "dbt_runner\tno_password\t::/0", "jupyter\tno_password\t::/0",
+                                         "tableau\tno_password\t::/0",    "looker\tno_password\t::/0",
+                                         "reporting\tno_password\t::/0",  "debezium\tno_password\t::/0",
+                                         "viewer\tno_password\t::/0",     "intern\tno_password\t10.0.0.0/8,::1",
+                                         "admin\tsha256_password\t::/0",  NULL};
+
+static const struct answer modern_users[] = {
+    {"version()", 0, {{"26.7.2.1", "100", "UTC", "ch-26"}}},
+    {"system.grants", 0, {{"ALL"}}},
+    {"currentUser()", 0, {{"default"}}},
+    {"system.settings", 0, {{"readonly", "0"}, {"allow_ddl", "1"}}},
+    {"system.users", 0, {{NULL}}}, /* the rows come from many_users */
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_many_passwordless_users(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = modern_users, .list = many_users, .list_match = "system.users"};
+    run(&s, &f, "26.7.2");
+    const struct ls_table *users = ls_service_sysobj(&s.svc, "system", "users");
+    assert_non_null(users);
+    assert_int_equal(users->rows, 15);
+    const char *note = users->note;
+    assert_non_null(note);
+    assert_true(strncmp(note, "passwordless: ", 14) == 0);
+    for (const char *c = strchr(note, ')'); c; c = strchr(c + 1, ')')) /* no glued entries */
+        assert_true(c[1] == '\0' || strncmp(c + 1, ", ", 2) == 0);
+    assert_null(strstr(note, "admin"));
+    /* every listed entry is separated from the next by ", "; the unlisted ones are counted */
+    size_t listed = 0;
+    for (const char *const *u = many_users; *u; u++) {
+        char name[32], entry[96];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(*u, "\t"), *u);
+        if (strcmp(name, "admin") == 0)
+            continue;
+        snprintf(entry, sizeof entry, "%s (no password, from ", name);
+        const char *at = strstr(note, entry);
+        if (!at)
+            continue;
+        assert_true(at == note + 14 || strncmp(at - 2, ", ", 2) == 0);
+        const char *close = strchr(at, ')');
+        assert_non_null(close);
+        assert_true(close[1] == '\0' || strncmp(close + 1, ", ", 2) == 0);
+        listed++;
+    }
+    unsigned long more = 0;
+    const char *tail = strstr(note, ", and ");
+    if (tail)
+        assert_int_equal(sscanf(tail, ", and %lu more", &more), 1);
+    assert_true(listed >= 5);
+    if (listed + more != 14)
+        fail_msg("%zu listed + %lu counted != 14 passwordless accounts: %s", listed, more, note);
+    assert_true(strlen(note) <= CH_NOTE_LIST_MAX);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+/* 26.x refuses system.grants without access_management (code 497, "Not enough privileges"); the
+ * account's own grants come from SHOW GRANTS and still decide which table functions would run. */
+static const struct answer refused_grants[] = {
+    {"version()", 0, {{"26.7.2.1", "100", "UTC", "ch-26"}}},
+    {"system.grants", 497, {{NULL}}}, /* before currentUser(), which its SQL contains */
+    {"SHOW GRANTS",
+     0,
+     {{"GRANT SELECT, INSERT, CREATE TEMPORARY TABLE, URL ON *.* TO default"},
+      {"GRANT SELECT(id, name), S3 ON db.t TO default WITH GRANT OPTION"},
+      {"GRANT analysts TO default"},
+      {"REVOKE FILE ON secret.* FROM default"}}},
+    {"currentUser()", 0, {{"default"}}},
+    {"system.settings", 0, {{"readonly", "0"}, {"allow_ddl", "1"}}},
+    {"system.table_functions", 0, {{"file"}, {"numbers"}, {"remote"}, {"s3"}, {"url"}}},
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_grants_refused_show_grants(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = refused_grants};
+    run(&s, &f, "26.7.2");
+    const struct ls_access *p = &s.svc.access;
+    const struct ls_fact *tf = fact(&s, "table_functions");
+    assert_true(tf->known);
+    assert_true(has(tf->list, tf->nlist, "url"));
+    assert_true(has(tf->list, tf->nlist, "s3"));
+    assert_int_equal(tf->nlist, 2);                                     /* file() and remote() not granted */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_WRITE), LS_TRI_YES); /* INSERT */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_SCHEMA), LS_TRI_NO); /* no CREATE/DROP */
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_READ_FILES), LS_TRI_NO);
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_REACH_HOSTS), LS_TRI_YES);
+    assert_non_null(p->basis);
+    assert_non_null(strstr(p->basis, "SHOW GRANTS"));
+    assert_null(strstr(p->basis, "pre-RBAC"));
+    for (size_t i = 0; i < s.svc.nunknowns; i++)
+        assert_string_not_equal(s.svc.unknowns[i].what, "grants");
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
+/* Both refused: the grants are unknown, so are writes and the table functions (not "pre-RBAC"). */
+static const struct answer no_grants[] = {
+    {"version()", 0, {{"26.7.2.1", "100", "UTC", "ch-26"}}},
+    {"system.grants", 497, {{NULL}}},
+    {"SHOW GRANTS", 497, {{NULL}}},
+    {"currentUser()", 0, {{"default"}}},
+    {"system.settings", 0, {{"readonly", "0"}, {"allow_ddl", "1"}}},
+    {"system.table_functions", 0, {{"file"}, {"url"}}},
+    {NULL, 0, {{NULL}}},
+};
+
+static void test_grants_unknown(void **state)
+{
+    (void)state;
+    struct ls_session s;
+    struct fake f = {.answers = no_grants};
+    run(&s, &f, "26.7.2");
+    const struct ls_access *p = &s.svc.access;
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_WRITE), LS_TRI_UNKNOWN);
+    assert_int_equal(ls_access_cap_value(p, LS_CAP_REACH_HOSTS), LS_TRI_UNKNOWN);
+    assert_false(fact(&s, "table_functions")->known);
+    assert_null(strstr(p->basis, "pre-RBAC"));
+    bool grants = false;
+    for (size_t i = 0; i < s.svc.nunknowns; i++)
+        grants |= strcmp(s.svc.unknowns[i].what, "grants") == 0 && strstr(s.svc.unknowns[i].reason, "SHOW GRANTS");
+    assert_true(grants);
+    ch_blast_free(&f.st);
+    ls_service_free(&s.svc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +423,9 @@ int main(void)
         cmocka_unit_test(test_modern_many_table_functions),
         cmocka_unit_test(test_inconsistent_server),
         cmocka_unit_test(test_silent_server),
+        cmocka_unit_test(test_many_passwordless_users),
+        cmocka_unit_test(test_grants_refused_show_grants),
+        cmocka_unit_test(test_grants_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

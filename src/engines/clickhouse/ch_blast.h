@@ -47,7 +47,9 @@ struct ch_blast {
     char *available_tf[CH_MAX_TF]; /* the dangerous ones in system.table_functions */
     size_t navailable_tf;
     bool tf_listed;
-    bool rbac; /* system.grants answered */
+    bool rbac; /* the grants were read (system.grants or SHOW GRANTS) */
+    enum { CH_GRANTS_NONE, CH_GRANTS_TABLE, CH_GRANTS_SHOW } grants_source;
+    bool grants_refused; /* system.grants refused with ACCESS_DENIED (497): SHOW GRANTS follows */
     bool grant_all, grant_tmp, grant_write, grant_ddl;
     char *granted_sources[CH_MAX_TF]; /* FILE, URL, … from grants */
     size_t ngranted_sources;

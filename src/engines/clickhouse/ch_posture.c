@@ -17,6 +17,7 @@
 
 #include "engines/clickhouse/ch_blast.h"
 #include "engines/clickhouse/ch_cves.h"
+#include "engines/clickhouse/ch_note.h"
 
 static struct ls_access *priv(struct ls_session *s)
 {
@@ -156,14 +157,9 @@ static void rows_table_functions(struct ls_session *s, char **cells, const size_
         b->available_tf[b->navailable_tf++] = strdup(cells[0]);
 }
 
-static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+/* One granted privilege (an access type such as "INSERT" or "URL"), from either source. */
+static void note_grant(struct ch_blast *b, const char *g)
 {
-    struct ch_blast *b = ch_blast_of(s);
-    (void)lens;
-    b->rbac = true;
-    if (n < 1)
-        return;
-    const char *g = cells[0];
     if (strcmp(g, "ALL") == 0)
         b->grant_all = true;
     else if (strcmp(g, "CREATE TEMPORARY TABLE") == 0 || strcmp(g, "CREATE") == 0)
@@ -177,17 +173,103 @@ static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, 
             return;
     if (b->ngranted_sources < CH_MAX_TF)
         for (size_t i = 0; i < NSOURCE_GRANTS; i++)
-            if (strcmp(g, source_grants[i][0]) == 0 || strcmp(g, "SOURCES") == 0) {
+            if (strcmp(g, source_grants[i][0]) == 0) {
                 b->granted_sources[b->ngranted_sources++] = strdup(g);
                 break;
             }
 }
 
+static void rows_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    (void)lens;
+    b->rbac = true;
+    b->grants_source = CH_GRANTS_TABLE;
+    if (n >= 1)
+        note_grant(b, cells[0]);
+}
+
+/* system.grants needs SHOW USERS and SHOW ROLES (access_management); 26.x refuses it with 497
+ * ACCESS_DENIED otherwise, which says nothing about RBAC being absent: SHOW GRANTS (the current
+ * user's own grants, no privilege needed) follows. Other failures (60 on 18.x: no such table)
+ * mean a pre-RBAC server. */
+#define CH_ACCESS_DENIED 497
+
 static void after_grants(struct ls_session *s, bool ok, int code, const char *err)
 {
-    (void)code, (void)err;
-    if (ok)
-        ch_blast_of(s)->rbac = true;
+    struct ch_blast *b = ch_blast_of(s);
+    if (ok) {
+        b->rbac = true;
+        b->grants_source = CH_GRANTS_TABLE;
+    } else if (code == CH_ACCESS_DENIED)
+        b->grants_refused = true;
+    else
+        ls_service_add_unknown(&s->svc, "grants", err ? err : "query failed");
+}
+
+static char *sql_show_grants(struct ls_session *s)
+{
+    return ch_blast_of(s)->grants_refused ? strdup("SHOW GRANTS") : NULL;
+}
+
+/* One line of SHOW GRANTS, as the server formats it (docs: statements/grant.md):
+ *   GRANT SELECT, INSERT, CREATE TEMPORARY TABLE, URL ON *.* TO default
+ *   GRANT SELECT(id, name) ON db.t TO alice WITH GRANT OPTION
+ *   GRANT analysts TO alice            (a role: its own grants are not listed here)
+ * REVOKE lines (partial revokes of a narrower scope) are ignored, as the scope of grants is: like
+ * the system.grants probe this asks which access types the account holds anywhere. */
+static void rows_show_grants(struct ls_session *s, char **cells, const size_t *lens, size_t n)
+{
+    struct ch_blast *b = ch_blast_of(s);
+    if (n < 1 || lens[0] < 7 || strncmp(cells[0], "GRANT ", 6) != 0)
+        return;
+    const char *p = cells[0] + 6, *end = cells[0] + lens[0], *on = NULL;
+    int depth = 0;
+    for (const char *q = p; q + 4 <= end && !on; q++) {
+        if (*q == '(')
+            depth++;
+        else if (*q == ')' && depth > 0)
+            depth--;
+        else if (depth == 0 && strncmp(q, " ON ", 4) == 0)
+            on = q;
+    }
+    if (!on)
+        return; /* a role grant */
+    b->rbac = true;
+    b->grants_source = CH_GRANTS_SHOW;
+    while (p < on) {
+        const char *e = p;
+        for (depth = 0; e < on && (depth > 0 || *e != ','); e++)
+            depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
+        const char *name_end = memchr(p, '(', (size_t)(e - p));
+        if (!name_end)
+            name_end = e;
+        while (name_end > p && name_end[-1] == ' ')
+            name_end--;
+        char g[64];
+        if (name_end > p && (size_t)(name_end - p) < sizeof g) {
+            memcpy(g, p, (size_t)(name_end - p));
+            g[name_end - p] = '\0';
+            note_grant(b, g);
+        }
+        p = e < on ? e + 1 : on;
+        while (p < on && *p == ' ')
+            p++;
+    }
+}
+
+static void after_show_grants(struct ls_session *s, bool ok, int code, const char *err)
+{
+    (void)code;
+    if (!ok || !ch_blast_of(s)->rbac) {
+        char why[300];
+        snprintf(why, sizeof why, "system.grants refused (code 497) and SHOW GRANTS %s%.200s",
+                 ok ? "listed no privilege" : "failed: ",
+                 ok    ? ""
+                 : err ? err
+                       : "no reason");
+        ls_service_add_unknown(&s->svc, "grants", why);
+    }
 }
 
 static struct ls_table *sysobj(struct ls_session *s, const char *name)
@@ -206,11 +288,10 @@ static void rows_users(struct ls_session *s, char **cells, const size_t *lens, s
     t->rows++;
     t->rows_known = true;
     if (strstr(cells[1], "no_password")) {
-        char line[400];
-        snprintf(line, sizeof line, "%s%.60s (no password, from %.120s)",
-                 t->note ? t->note : "passwordless: ", cells[0], cells[2][0] ? cells[2] : "no listed address");
-        if (strlen(line) < 380)
-            ch_set_note(t, line);
+        char entry[220];
+        snprintf(entry, sizeof entry, "%.60s (no password, from %.120s)", cells[0],
+                 cells[2][0] ? cells[2] : "no listed address");
+        ch_note_list_add(t, "passwordless: ", entry);
     }
 }
 
@@ -256,7 +337,9 @@ const struct ch_probe ch_posture_probes[] = {
      .sql = "SELECT DISTINCT toString(access_type) FROM system.grants WHERE user_name = currentUser() OR role_name IN "
             "(SELECT granted_role_name FROM system.role_grants WHERE user_name = currentUser()) LIMIT 500",
      .rows = rows_grants,
-     .after = after_grants},
+     .after = after_grants,
+     .quiet = true},
+    {.what = "grants", .build = sql_show_grants, .rows = rows_show_grants, .after = after_show_grants, .quiet = true},
     {.what = "users",
      .sql = "SELECT name, toString(auth_type), arrayStringConcat(arrayConcat(host_ip, host_names), ',') "
             "FROM system.users LIMIT 200",
@@ -384,16 +467,19 @@ void ch_posture_finish(struct ls_session *s)
     ls_sb_init(&bb, basis, sizeof basis);
     if (b->readonly >= 0) {
         bool rbac_restricts = b->rbac && !b->grant_all;
+        bool grants_unknown = b->grants_refused && !b->rbac; /* RBAC server, neither source answered */
         can_write = b->readonly != 0 ? LS_TRI_NO
+                    : grants_unknown ? LS_TRI_UNKNOWN
                     : rbac_restricts ? (b->grant_write ? LS_TRI_YES : LS_TRI_NO)
                                      : LS_TRI_YES;
         can_ddl = b->readonly != 0 || b->allow_ddl == 0 ? LS_TRI_NO
+                  : grants_unknown                      ? LS_TRI_UNKNOWN
                   : rbac_restricts                      ? (b->grant_ddl ? LS_TRI_YES : LS_TRI_NO)
                                                         : (b->allow_ddl == 1 ? LS_TRI_YES : LS_TRI_UNKNOWN);
         ls_sb_printf(&bb, "profile readonly=%d", b->readonly);
         if (b->allow_ddl >= 0)
             ls_sb_printf(&bb, ", allow_ddl=%d", b->allow_ddl);
-        if (b->tf_listed && b->readonly != 1) {
+        if (b->tf_listed && b->readonly != 1 && !grants_unknown) {
             ls_access_fact_list(p, "table_functions", true);
             for (size_t i = 0; i < b->navailable_tf; i++) {
                 const char *grant;
@@ -405,9 +491,15 @@ void ch_posture_finish(struct ls_session *s)
             }
         } else if (b->readonly == 1)
             ls_access_fact_list(p, "table_functions", true); /* none: forbidden in readonly=1 */
-        ls_sb_printf(&bb, "%s",
-                     b->rbac ? (b->grant_all ? "; grants: ALL" : "; grants listed in system.grants")
-                             : "; no system.grants (pre-RBAC server: no per-source grants)");
+        static const char *const source[] = {[CH_GRANTS_NONE] = "",
+                                             [CH_GRANTS_TABLE] = " in system.grants",
+                                             [CH_GRANTS_SHOW] = " by SHOW GRANTS (system.grants refused: code 497)"};
+        if (b->rbac)
+            ls_sb_printf(&bb, "; %s%s", b->grant_all ? "grants: ALL" : "grants listed", source[b->grants_source]);
+        else
+            ls_sb_printf(&bb, "%s",
+                         grants_unknown ? "; grants unknown (system.grants refused: code 497, SHOW GRANTS failed)"
+                                        : "; no system.grants (pre-RBAC server: no per-source grants)");
         if (b->readonly == 1)
             ls_sb_printf(&bb, "; table functions are forbidden at readonly=1");
         else if (b->tf_listed)
