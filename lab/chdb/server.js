@@ -167,16 +167,19 @@ function errorFrom(e, user) {
 // Summary counts what was read by then; an error after that is appended to the body).
 async function stream(req, res, ctx, prep, user) {
     const t0 = process.hrtime.bigint();
-    const st = session.queryStream(prep.text, { format: prep.format });
-    const it = st[Symbol.asyncIterator]();
     let closed = false;
     res.on('close', () => {
         closed = true;
     });
-    let first;
+    let st, it, first;
     try {
+        st = session.queryStream(prep.text, { format: prep.format });
+        it = st[Symbol.asyncIterator]();
         first = await it.next();
     } catch (e) {
+        // chDB streams only SELECT-like queries; SHOW GRANTS and similar answer whole (a real
+        // server streams every query, so the client sees the same either way)
+        if (/Streaming query is not supported/.test(String((e && e.message) || e))) return whole(res, ctx, prep, user);
         const [code, text] = errorFrom(e, user);
         return sendError(res, ctx, code, prep.clause ? text.split(prep.clause).join('') : text);
     }
@@ -199,6 +202,25 @@ async function stream(req, res, ctx, prep, user) {
     }
     if (!r.done) st.cancel();
     res.end();
+}
+
+// A statement chDB cannot stream, answered in one piece.
+function whole(res, ctx, prep, user) {
+    let body;
+    try {
+        body = Buffer.from(session.query(prep.text, prep.format));
+    } catch (e) {
+        const [code, text] = errorFrom(e, user);
+        return sendError(res, ctx, code, prep.clause ? text.split(prep.clause).join('') : text);
+    }
+    queryHeaders(res, ctx);
+    res.setHeader('X-ClickHouse-Summary', JSON.stringify({
+        read_rows: '0', read_bytes: '0', written_rows: '0', written_bytes: '0', total_rows_to_read: '0',
+        result_rows: '0', result_bytes: String(body.length), elapsed_ns: '0',
+    }));
+    res.setHeader('Content-Type', CONTENT_TYPES[ctx.format] || 'text/plain; charset=UTF-8');
+    res.writeHead(200);
+    res.end(body);
 }
 
 async function handleQuery(req, res, params, body) {
