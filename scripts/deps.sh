@@ -9,6 +9,7 @@ PACKAGES=(
     libevent-dev libssl-dev libjansson-dev libpcre2-dev         # libleakscan
     libvectorscan-dev libcmocka-dev                             # detector matcher, unit tests
     libsqlite3-dev libpq-dev                                    # scan history (SQLite, PostgreSQL)
+    libxml2-dev libyaml-dev                                     # audit: ClickHouse XML/YAML, docker-compose
     postgresql sqlite3 chromium python3-jsonschema              # history/HTML/SARIF tests
     clickhouse-server clickhouse-client                         # the lab's real servers
     redis-server redis-tools                                    # lab/lab_redis.sh

@@ -13,6 +13,8 @@ int ls_cmd_engines(int argc, char **argv);
 void ls_usage_engines(void);
 int ls_cmd_secrets(int argc, char **argv);
 void ls_usage_secrets(void);
+int ls_cmd_audit(int argc, char **argv);
+void ls_usage_audit(void);
 void ls_usage_scan(void);
 int ls_cmd_history(int argc, char **argv);
 int ls_cmd_diff(int argc, char **argv);

@@ -25,6 +25,7 @@ static void usage_rules(void)
 static const struct command commands[] = {
     {"scan", ls_cmd_scan, ls_usage_scan, "discover, fingerprint, assess and report exposed databases"},
     {"secrets", ls_cmd_secrets, ls_usage_secrets, "find secrets and personal data in files or stdin; --redact filter"},
+    {"audit", ls_cmd_audit, ls_usage_audit, "audit database and container configuration files before they ship"},
     {"engines", ls_cmd_engines, ls_usage_engines, "the engines, their ports and what is checked on each"},
     {"rules", ls_cmd_rules, usage_rules, "list detection rules"},
     {"history", ls_cmd_history, ls_usage_history, "list the scans stored in the history"},

@@ -74,6 +74,11 @@ struct ls_sarif;
 struct ls_sarif *ls_sarif_new(FILE *out);
 int ls_sarif_add_secret(struct ls_sarif *w, const struct ls_secret *sec, const struct ls_secret_location *loc);
 int ls_sarif_add_risk(struct ls_sarif *w, const struct ls_risk *risk, const char *uri);
+/* A configuration finding of `leakscan audit` at its file, line and column (region), so code
+ * scanning annotates the exact line; the rule is declared with its title and the remediation as
+ * help. Fingerprinted by rule, file and evidence (not the line: an edit above keeps it). */
+struct ls_config_finding;
+int ls_sarif_add_config(struct ls_sarif *w, const struct ls_config_finding *f);
 int ls_sarif_close(struct ls_sarif *w);
 /* Percent-encodes a file path into a relative URI reference (unreserved characters and '/' kept).
  * malloc'd; NULL when out of memory. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "model/config_finding.h"
 #include "util/fmt.h"
 
 #define LS_SARIF_HONEYPOT_RULE "likely-honeypot"
@@ -193,6 +194,35 @@ int ls_sarif_add_risk(struct ls_sarif *w, const struct ls_risk *risk, const char
     char text[1024];
     snprintf(text, sizeof text, "%s: %s", risk->title ? risk->title : risk->id, risk->evidence ? risk->evidence : "");
     return add_finding(w, risk->id, "misconfiguration", risk->title, risk->severity, text, uri);
+}
+
+int ls_sarif_add_config(struct ls_sarif *w, const struct ls_config_finding *f)
+{
+    if (!w || !f || !f->path || !f->rule)
+        return -1;
+    char *uri = ls_sarif_uri(f->path);
+    if (!uri)
+        return -1;
+    size_t ri = rule_index(w, f->rule, "misconfiguration", f->title, f->severity);
+    json_t *rule = json_array_get(w->rules, ri);
+    if (rule && !json_object_get(rule, "help") && f->remediation)
+        json_object_set_new(rule, "help", json_pack("{s:o}", "text", jstr(f->remediation)));
+    char fp[65];
+    const char *parts[] = {f->rule, uri, f->evidence};
+    sha256_parts(parts, 3, fp);
+    struct ls_buf text = {0};
+    ls_buf_printf(&text, "%s: %s. Fix: %s", f->title ? f->title : f->rule, f->evidence ? f->evidence : "",
+                  f->remediation ? f->remediation : "");
+    struct ls_secret_location loc = {.uri = uri, .line = f->line, .column = f->column};
+    json_t *res = text.oom ? NULL
+                           : json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}, s:{s:s, s:s}}", "ruleId", jstr(f->rule),
+                                       "ruleIndex", (json_int_t)ri, "level", level_of(f->severity), "message", "text",
+                                       jstr(text.p), "locations", location(&loc), "partialFingerprints",
+                                       "leakscanResult/v1", fp, "properties", "engine",
+                                       f->engine ? f->engine : "unknown", "severity", ls_severity_name(f->severity));
+    ls_buf_free(&text);
+    free(uri);
+    return add_result(w, res);
 }
 
 int ls_sarif_close(struct ls_sarif *w)
