@@ -14,10 +14,10 @@
 #include "engines/clickhouse/ch_blast.h"
 #include "engines/clickhouse/ch_cves.h"
 
-static const struct ch_cve *cve(const char *id)
+static const struct ls_cve *cve(const char *id)
 {
     size_t n;
-    const struct ch_cve *c = ch_cves(&n);
+    const struct ls_cve *c = ch_cves(&n);
     for (size_t i = 0; i < n; i++)
         if (strncmp(c[i].ids, id, strlen(id)) == 0)
             return &c[i];

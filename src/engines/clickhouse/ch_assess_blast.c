@@ -77,28 +77,9 @@ static void rotation_list(const struct ls_service *svc, char *out, size_t cap)
 
 static void cve_risks(struct ls_service *svc)
 {
-    if (!svc->version[0])
-        return;
     size_t n;
-    const struct ch_cve *c = ch_cves(&n);
-    char why[200], title[300];
-    for (size_t i = 0; i < n; i++) {
-        enum ch_cve_match m = ch_cve_match(&c[i], svc->version, why, sizeof why);
-        if (m == CH_CVE_NOT_AFFECTED)
-            continue;
-        char id[32];
-        snprintf(id, sizeof id, "%.*s", (int)strcspn(c[i].ids, ","), c[i].ids);
-        snprintf(title, sizeof title, "%s%s: %s%s", c[i].ids, m == CH_CVE_POSSIBLY ? " (possibly)" : "", c[i].title,
-                 c[i].preauth ? " — reachable before login" : "");
-        enum ls_severity sev = m == CH_CVE_POSSIBLY && c[i].severity > LS_SEV_LOW ? c[i].severity - 1 : c[i].severity;
-        /* a password does not stop pre-auth bugs; post-auth ones need an account */
-        if (svc->auth == LS_AUTH_REQUIRED && !c[i].preauth && sev > LS_SEV_LOW)
-            sev = LS_SEV_LOW;
-        ls_service_add_risk(svc, id, sev, title, why);
-        /* DESIGN: a server that demands a password stays low or info; the risk itself says more */
-        if (svc->auth == LS_AUTH_NONE || svc->auth == LS_AUTH_DEFAULT_CREDENTIALS)
-            ls_raise_severity(svc, sev > LS_SEV_HIGH ? LS_SEV_HIGH : sev);
-    }
+    const struct ls_cve *c = ch_cves(&n);
+    ls_cve_add_risks(svc, c, n, "", 0);
 }
 
 static void exposed_risks(struct ls_session *s)
