@@ -368,13 +368,14 @@ static struct ch_node *parse_yaml(const char *file, const char *buf, size_t len,
     }
     yaml_parser_set_input_string(&c.p, (const unsigned char *)buf, len);
     struct ch_node *root = ch_node_new("clickhouse", 10, file, 1, 1);
-    bool done = false;
+    bool done = false, mapping = false;
     while (root && !done) {
         yaml_event_t ev;
         if (!next(&c, &ev))
             break;
         yaml_event_type_t t = ev.type;
         if (t == YAML_MAPPING_START_EVENT) {
+            mapping = true;
             yaml_event_delete(&ev);
             if (yaml_mapping(&c, root) != 0)
                 break;
@@ -384,8 +385,8 @@ static struct ch_node *parse_yaml(const char *file, const char *buf, size_t len,
         done = t == YAML_STREAM_END_EVENT || t == YAML_DOCUMENT_END_EVENT;
     }
     yaml_parser_delete(&c.p);
-    if (!root || c.fail || !done) {
-        snprintf(err, errlen, "%s", c.fail ? c.why : "out of memory or not a YAML mapping");
+    if (!root || c.fail || !done || !mapping) {
+        snprintf(err, errlen, "%s", c.fail ? c.why : "neither XML nor a YAML mapping");
         ch_node_free(root);
         return NULL;
     }
