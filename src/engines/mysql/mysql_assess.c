@@ -4,14 +4,15 @@
  * server files through LOAD DATA INFILE / SELECT … INTO OUTFILE — critical when @@secure_file_priv
  * is empty (any directory) (MYSQL-FILE-PRIV); SUPER/ALL PRIVILEGES, PROCESS and GRANT OPTION
  * (MYSQL-SUPER); accounts with an empty password in mysql.user (MYSQL-PASSWORDLESS-USERS); secrets
- * in readable tables (MYSQL-SECRETS-EXPOSED). A password-protected server is low. No CVEs are
- * claimed: none was verified from a source for the versions seen, so only the version is shown. */
+ * in readable tables (MYSQL-SECRETS-EXPOSED). A password-protected server is low. Known CVEs of
+ * the version, MySQL or MariaDB, come from mysql_cves.c (MYSQL-CVE-…). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "engines/assess_common.h"
 #include "engines/default_creds.h"
+#include "engines/mysql/mysql_cves.h"
 #include "engines/mysql/mysql_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
@@ -169,4 +170,5 @@ void my_assess(struct ls_session *s)
         break;
     case LS_AUTH_UNKNOWN: svc->severity = LS_SEV_INFO; break;
     }
+    my_cve_risks(svc, m->post.mariadb);
 }

@@ -10,6 +10,7 @@
 
 #include "engines/assess_common.h"
 #include "engines/default_creds.h"
+#include "engines/postgres/pg_cves.h"
 #include "engines/postgres/pg_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
@@ -129,4 +130,5 @@ void pg_assess(struct ls_session *s)
         break;
     case LS_AUTH_UNKNOWN: break;
     }
+    pg_cve_risks(svc);
 }

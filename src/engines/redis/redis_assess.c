@@ -9,9 +9,11 @@
 
 #include "engines/assess_common.h"
 #include "engines/default_creds.h"
+#include "engines/redis/redis_cves.h"
 #include "engines/redis/redis_int.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 /* Case-insensitive search for needle in the first 4 KiB of p[0..len). */
 static bool has_word(const char *p, size_t len, const char *needle)
@@ -43,8 +45,8 @@ bool redis_compromise_sign(const char *key, size_t klen, const char *value, size
     static const char *const note_names[] = {"readme", "recover", "ransom", "warning", "how_to", NULL};
     static const char *const note_words[] = {"bitcoin", "btc", "restore", "recover", "ransom", NULL};
     char name[80], head[120];
-    redis_copy_text(name, sizeof name, key, klen);
-    redis_copy_text(head, sizeof head, value, vlen);
+    ls_copy_printable(name, sizeof name, key, klen);
+    ls_copy_printable(head, sizeof head, value, vlen);
     for (char *c = head; *c; c++)
         if (*c == '?')
             *c = ' ';
@@ -164,6 +166,7 @@ void redis_assess(struct ls_session *s)
         break;
     case LS_AUTH_UNKNOWN: svc->severity = LS_SEV_INFO; break;
     }
+    redis_cve_risks(svc);
     if (svc->compromised) {
         svc->severity = LS_SEV_CRITICAL;
         ls_service_add_risk(svc, "REDIS-COMPROMISED", LS_SEV_CRITICAL,
