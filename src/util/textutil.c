@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 #define QUOTE_MAX LS_QUOTE_MAX
 #define is_digit ls_is_digit
 
@@ -33,6 +35,25 @@ const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len)
     }
     buf[o] = '\0';
     return buf;
+}
+
+static void copy_printable(char *out, size_t k, const char *p)
+{
+    for (size_t i = 0; i < k; i++)
+        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
+    out[k] = '\0';
+}
+
+void ls_copy_printable(char *out, size_t n, const char *p, size_t len)
+{
+    if (n)
+        copy_printable(out, len < n - 1 ? len : n - 1, p);
+}
+
+void ls_copy_printable_utf8(char *out, size_t n, const char *p, size_t len)
+{
+    if (n)
+        copy_printable(out, ls_utf8_cut(p, len < n - 1 ? len : n - 1), p);
 }
 
 /* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */

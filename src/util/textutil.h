@@ -1,6 +1,7 @@
 /* Small text helpers shared by the target, port and scope parsers: one-line error messages with
  * the bad value quoted (bounded, printable), strict port numbers, digit and ASCII letter tests.
- * Also used by the TSV, validator and detection code. */
+ * Also used by the TSV, validator and detection code, and by every engine that keeps a server's
+ * words in a fixed buffer (ls_copy_printable). */
 #ifndef LS_UTIL_TEXTUTIL_H
 #define LS_UTIL_TEXTUTIL_H
 
@@ -15,6 +16,11 @@ void ls_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((f
 /* A printable copy of s[0..len) for quoting in a one-line message: control and non-ASCII bytes
  * become '?', more than LS_QUOTE_MAX bytes end in "...". bufsz >= LS_QUOTE_MAX + 8 holds any. */
 const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len);
+/* A server's bytes p[0..len) as text in out[0..n): at most n-1 bytes, NUL-terminated; control
+ * bytes and DEL (0x7f) become '?', every other byte (UTF-8 included) is kept. Nothing when n is 0. */
+void ls_copy_printable(char *out, size_t n, const char *p, size_t len);
+/* The same, but a cut at n-1 falls back to a UTF-8 character boundary (no half character). */
+void ls_copy_printable_utf8(char *out, size_t n, const char *p, size_t len);
 /* Decimal 1-65535, digits only (leading zeros allowed). Returns 0 or -1. */
 int ls_parse_port_num(const char *s, size_t len, uint16_t *port);
 static inline bool ls_is_digit(char c)

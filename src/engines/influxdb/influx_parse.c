@@ -7,17 +7,12 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 /* s into out[0..n), cut on a character boundary, control bytes as '?'. */
 static void copy_clean(char *out, size_t n, const char *s)
 {
-    if (!n)
-        return;
-    size_t len = s ? strnlen(s, n - 1) : 0;
-    len = ls_utf8_cut(s, len);
-    for (size_t i = 0; i < len; i++)
-        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    out[len] = '\0';
+    ls_copy_printable_utf8(out, n, s, s && n ? strnlen(s, n - 1) : 0);
 }
 
 bool ifx_ping_is_influx(int status, const struct ls_http_response *r, char *version, size_t vn, char *build, size_t bn)

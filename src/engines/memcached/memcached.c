@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engines/memcached/memcached_int.h"
+#include "util/textutil.h"
 
 static const char probe_text[] = "version\r\nstats\r\nstats settings\r\n";
 
@@ -57,7 +58,7 @@ static void on_bin_stat(struct ls_session *s, const struct mc_reply *r, const ch
     mc_drop(m);
     if (r->status == 0x20) {
         char words[120], ev[300];
-        mc_copy_text(words, sizeof words, r->line, r->len);
+        ls_copy_printable(words, sizeof words, r->line, r->len);
         snprintf(ev, sizeof ev,
                  "binary STAT refused with status 0x20 \"%s\" (SASL authentication; the text protocol "
                  "is off)",
@@ -148,7 +149,7 @@ static void on_version(struct ls_session *s, const struct mc_reply *r, const cha
     }
     if (r->len == 28 && starts(r, "CLIENT_ERROR unauthenticated")) {
         char ev[64];
-        mc_copy_text(ev, sizeof ev, r->line, r->len);
+        ls_copy_printable(ev, sizeof ev, r->line, r->len);
         set_required(s, ev);
         mc_drop(m); /* the two other replies are the same words */
         mc_step_end(m, LS_STEP_OK);

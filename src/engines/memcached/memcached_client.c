@@ -12,6 +12,7 @@
 #include "engines/memcached/memcached_int.h"
 #include "net/conn.h"
 #include "util/num.h"
+#include "util/textutil.h"
 
 static void mc_maybe_free(struct mc *m);
 
@@ -251,16 +252,6 @@ void mc_client_close(struct mc *m)
 
 /* ---- shared helpers --------------------------------------------------------------------------- */
 
-void mc_copy_text(char *out, size_t n, const char *p, size_t len)
-{
-    if (!n)
-        return;
-    size_t k = len < n - 1 ? len : n - 1;
-    for (size_t i = 0; i < k; i++)
-        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
-    out[k] = '\0';
-}
-
 static void num(struct mc_num *n, const struct mc_reply *r, const char *name)
 {
     n->known = mc_stat_count(r, name, &n->v);
@@ -271,7 +262,7 @@ static void word(char *out, size_t n, const struct mc_reply *r, const char *name
     const char *v;
     size_t vl;
     if (mc_stat(r, name, &v, &vl))
-        mc_copy_text(out, n, v, vl);
+        ls_copy_printable(out, n, v, vl);
 }
 
 void mc_read_stats(struct mc_facts *f, const struct mc_reply *r)

@@ -83,9 +83,6 @@ void mc_client_cancel(struct mc *m);
 struct mc *mc_client_new(struct ls_session *s);
 void mc_client_close(struct mc *m); /* safe from inside a callback */
 
-/* Server text into out with control bytes as '?'. */
-void mc_copy_text(char *out, size_t n, const char *p, size_t len);
-
 /* Reads the facts of a `stats` / `stats settings` reply into f. */
 void mc_read_stats(struct mc_facts *f, const struct mc_reply *r);
 void mc_read_settings(struct mc_facts *f, const struct mc_reply *r);

@@ -13,6 +13,7 @@
 #include "engines/memcached/memcached_int.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static const char *const unit_columns[][2] = {{"key", "String"}, {"flags", "UInt32"}, {"value", "String"}};
 
@@ -52,7 +53,7 @@ static void on_items(struct ls_session *s, const struct mc_reply *r, const char 
     if (!r || r->error) {
         char why[200];
         if (r)
-            mc_copy_text(why, sizeof why, r->line, r->len);
+            ls_copy_printable(why, sizeof why, r->line, r->len);
         ls_service_add_unknown(svc, "slabs", r ? why : err);
         if (m->facts.curr_items.known)
             add_unit(svc, "*", "cache", m->facts.curr_items.v, m->facts.bytes.v, m->facts.bytes.known);

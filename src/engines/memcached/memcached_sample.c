@@ -13,6 +13,7 @@
 
 #include "engines/memcached/memcached_int.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 #define BUSY_TRIES 30
 #define BUSY_WAIT_MS 50
@@ -91,7 +92,7 @@ static void on_get(struct ls_session *s, const struct mc_reply *r, const char *e
     }
     if (r->error) {
         char why[200];
-        mc_copy_text(why, sizeof why, r->line, r->len);
+        ls_copy_printable(why, sizeof why, r->line, r->len);
         end_sample(s, LS_STEP_FAILED, why);
         return;
     }
@@ -158,7 +159,7 @@ static void on_dump(struct ls_session *s, const struct mc_reply *r, const char *
     }
     if (r->error) {
         char why[200];
-        mc_copy_text(why, sizeof why, r->line, r->len);
+        ls_copy_printable(why, sizeof why, r->line, r->len);
         if (strncmp(why, "BUSY", 4) == 0 && sm->busy_tries++ < BUSY_TRIES) {
             struct timeval tv = {0, BUSY_WAIT_MS * 1000};
             if (!sm->retry)

@@ -24,7 +24,7 @@ static bool plausible_greeting_error(const struct mysql_err *e)
         return false;
     for (size_t i = 0; i < n; i++)
         if (e->msg[i] == '?')
-            return false; /* mysql_copy_text turned a control byte into '?': not a server's words */
+            return false; /* ls_copy_printable_utf8 turned a control byte into '?': not a server's words */
     return true;
 }
 

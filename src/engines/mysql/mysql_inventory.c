@@ -15,6 +15,7 @@
 #include "engines/mysql/mysql_int.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 #define SYSTEM_SCHEMAS "('mysql', 'information_schema', 'performance_schema', 'sys')"
 
@@ -239,7 +240,7 @@ static void finish(struct ls_session *s)
     struct ls_access *a = &s->svc.access;
     if (p->current_user[0]) {
         char user[160];
-        mysql_copy_text(user, sizeof user, p->current_user, strlen(p->current_user));
+        ls_copy_printable_utf8(user, sizeof user, p->current_user, strlen(p->current_user));
         ls_access_user(a, user);
     }
     enum ls_tri unknown = LS_TRI_UNKNOWN;

@@ -7,20 +7,9 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 enum { RS_FIRST, RS_DEFS, RS_DEFS_EOF, RS_ROWS, RS_OVER };
-
-void mysql_copy_text(char *out, size_t outn, const void *src, size_t n)
-{
-    if (!outn)
-        return;
-    const unsigned char *p = src;
-    size_t k = n < outn - 1 ? n : outn - 1;
-    k = ls_utf8_cut((const char *)p, k);
-    for (size_t i = 0; i < k; i++)
-        out[i] = (p[i] >= 0x20 && p[i] != 0x7f) ? (char)p[i] : '?';
-    out[k] = '\0';
-}
 
 static uint32_t le(const uint8_t *p, size_t bytes)
 {
@@ -105,7 +94,7 @@ static bool take_cstr(const uint8_t *p, size_t n, size_t *pos, char *out, size_t
     if (!nul && need_nul)
         return false;
     size_t len = nul ? (size_t)(nul - (p + *pos)) : n - *pos;
-    mysql_copy_text(out, outn, p + *pos, len);
+    ls_copy_printable_utf8(out, outn, (const char *)p + *pos, len);
     *pos += len + (nul ? 1 : 0);
     return true;
 }
@@ -174,10 +163,10 @@ bool mysql_parse_err(const uint8_t *p, size_t n, struct mysql_err *e)
     e->code = (uint16_t)le(p + 1, 2);
     size_t pos = 3;
     if (n - pos >= 6 && p[pos] == '#') {
-        mysql_copy_text(e->state, sizeof e->state, p + pos + 1, 5);
+        ls_copy_printable_utf8(e->state, sizeof e->state, (const char *)p + pos + 1, 5);
         pos += 6;
     }
-    mysql_copy_text(e->msg, sizeof e->msg, p + pos, n - pos);
+    ls_copy_printable_utf8(e->msg, sizeof e->msg, (const char *)p + pos, n - pos);
     return true;
 }
 
@@ -319,7 +308,7 @@ static enum mysql_rs_event on_def(struct mysql_rs *rs, const uint8_t *p, size_t 
         if (mysql_lenenc_str(p, n, &pos, &s, &len) != 0)
             return bad(rs, "malformed column definition");
     char name[256];
-    mysql_copy_text(name, sizeof name, s, len);
+    ls_copy_printable_utf8(name, sizeof name, (const char *)s, len);
     rs->names[rs->defs_seen] = strdup(name);
     if (!rs->names[rs->defs_seen])
         return bad(rs, "out of memory");

@@ -125,7 +125,4 @@ void mysql_rs_init(struct mysql_rs *rs, size_t max_cols);
 enum mysql_rs_event mysql_rs_feed(struct mysql_rs *rs, const uint8_t *p, size_t n);
 void mysql_rs_free(struct mysql_rs *rs);
 
-/* Printable copy of p[0..n) into out (control bytes become '?'), NUL-terminated. */
-void mysql_copy_text(char *out, size_t outn, const void *p, size_t n);
-
 #endif

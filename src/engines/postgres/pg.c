@@ -18,6 +18,7 @@
 #include "engines/default_creds.h"
 #include "engines/postgres/pg_int.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static void set_evidence(struct ls_service *svc, const char *text)
 {
@@ -125,12 +126,12 @@ static void whoami_row(struct pg *pg, char **c, const size_t *lens, size_t n)
         return;
     p->whoami_known = true;
     if (c[0])
-        pg_copy(p->user, sizeof p->user, c[0], lens[0]);
+        ls_copy_printable_utf8(p->user, sizeof p->user, c[0], lens[0]);
     if (c[1])
-        pg_copy(p->database, sizeof p->database, c[1], lens[1]);
+        ls_copy_printable_utf8(p->database, sizeof p->database, c[1], lens[1]);
     struct ls_service *svc = &pg->s->svc;
     if (c[2] && !svc->version[0]) {
-        pg_copy(svc->version, sizeof svc->version, c[2], lens[2]);
+        ls_copy_printable_utf8(svc->version, sizeof svc->version, c[2], lens[2]);
         free(svc->version_source);
         svc->version_source = strdup("SHOW server_version");
     }
@@ -141,7 +142,7 @@ static void whoami_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     p->write_files = yes(c[7]) || p->superuser;
     p->exec_program = yes(c[8]) || p->superuser;
     if (c[9])
-        pg_copy(p->ssl, sizeof p->ssl, c[9], lens[9]);
+        ls_copy_printable_utf8(p->ssl, sizeof p->ssl, c[9], lens[9]);
 }
 
 static void whoami_done(struct pg *pg, bool ok, const char *err)

@@ -15,19 +15,10 @@
 #include "engines/postgres/pg_int.h"
 #include "net/conn.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static void maybe_free(struct pg *pg);
 static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud);
-
-void pg_copy(char *out, size_t n, const char *p, size_t len)
-{
-    if (!n)
-        return;
-    size_t k = ls_utf8_cut(p, len < n - 1 ? len : n - 1);
-    for (size_t i = 0; i < k; i++)
-        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
-    out[k] = '\0';
-}
 
 void pg_step_end(struct pg *pg, enum ls_step r)
 {
@@ -191,7 +182,7 @@ static void login_message(struct pg *pg, const struct pgw_msg *m)
     switch (m->type) {
     case 'S':
         if (pgw_parse_param(m, &name, &value) == 0 && strcmp(name, "server_version") == 0)
-            pg_copy(pg->server_version, sizeof pg->server_version, value, strlen(value));
+            ls_copy_printable_utf8(pg->server_version, sizeof pg->server_version, value, strlen(value));
         break;
     case 'K': break;
     case 'Z':

@@ -126,8 +126,6 @@ void pg_query(struct pg *pg, const char *sql, pg_rows_cb rows, pg_query_cb done)
 void pg_step_end(struct pg *pg, enum ls_step r);
 /* Ends the step with r from the event loop (for steps with nothing to send). */
 void pg_step_later(struct pg *pg, enum ls_step r);
-/* Copies server text (control bytes become '?'). */
-void pg_copy(char *out, size_t n, const char *p, size_t len);
 
 /* Steps. */
 void pg_inventory(struct ls_session *s, ls_step_cb done);

@@ -12,6 +12,7 @@
 #include "engines/postgres/pg_int.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 enum { PH_DATABASES, PH_TABLES, PH_COLUMNS, PH_COUNTS, PH_DONE };
 
@@ -40,7 +41,7 @@ static void db_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     if (!t)
         return;
     char name[128];
-    pg_copy(name, sizeof name, c[0], lens[0]);
+    ls_copy_printable_utf8(name, sizeof name, c[0], lens[0]);
     t->database = strdup(name);
     t->name = strdup("*"); /* the whole database, not read */
     t->kind = "database";
@@ -95,9 +96,9 @@ static void table_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     x->table = svc->ntables - 1;
     x->oid = ls_parse_count(c[0], lens[0], &v) && v <= UINT32_MAX ? (uint32_t)v : 0;
     x->selectable = c[6] && strcmp(c[6], "t") == 0;
-    pg_copy(buf, sizeof buf, c[1], lens[1]);
+    ls_copy_printable_utf8(buf, sizeof buf, c[1], lens[1]);
     t->database = strdup(buf); /* schema: database and schema are one level here */
-    pg_copy(buf, sizeof buf, c[2], lens[2]);
+    ls_copy_printable_utf8(buf, sizeof buf, c[2], lens[2]);
     t->name = strdup(buf);
     t->storage = strdup(c[3] && c[3][0] == 'm'   ? "materialized view"
                         : c[3] && c[3][0] == 'p' ? "partitioned table"
@@ -147,9 +148,9 @@ static void column_row(struct pg *pg, char **c, const size_t *lens, size_t n)
         return;
     t->columns = cols;
     char buf[256];
-    pg_copy(buf, sizeof buf, c[1], lens[1]);
+    ls_copy_printable_utf8(buf, sizeof buf, c[1], lens[1]);
     cols[t->ncolumns].name = strdup(buf);
-    pg_copy(buf, sizeof buf, c[2] ? c[2] : "", c[2] ? lens[2] : 0);
+    ls_copy_printable_utf8(buf, sizeof buf, c[2] ? c[2] : "", c[2] ? lens[2] : 0);
     cols[t->ncolumns].type = strdup(buf);
     t->ncolumns++;
 }

@@ -10,6 +10,7 @@
 
 #include "engines/postgres/pg_int.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static void next_probe(struct pg *pg);
 
@@ -28,7 +29,7 @@ static void ext_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     char name[64];
     if (n != 1 || !c[0])
         return;
-    pg_copy(name, sizeof name, c[0], lens[0]);
+    ls_copy_printable_utf8(name, sizeof name, c[0], lens[0]);
     list_add(pg->post.remote_ext, sizeof pg->post.remote_ext, name);
 }
 
@@ -37,7 +38,7 @@ static void nopass_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     char name[64];
     if (n != 1 || !c[0])
         return;
-    pg_copy(name, sizeof name, c[0], lens[0]);
+    ls_copy_printable_utf8(name, sizeof name, c[0], lens[0]);
     list_add(pg->post.nopass_roles, sizeof pg->post.nopass_roles, name);
 }
 
@@ -46,12 +47,12 @@ static void setting_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     char name[64], value[160], kv[240];
     if (n != 2 || !c[0] || !c[1])
         return;
-    pg_copy(name, sizeof name, c[0], lens[0]);
-    pg_copy(value, sizeof value, c[1], lens[1]);
+    ls_copy_printable_utf8(name, sizeof name, c[0], lens[0]);
+    ls_copy_printable_utf8(value, sizeof value, c[1], lens[1]);
     if (strcmp(name, "listen_addresses") == 0)
-        pg_copy(pg->post.listen, sizeof pg->post.listen, value, strlen(value));
+        ls_copy_printable_utf8(pg->post.listen, sizeof pg->post.listen, value, strlen(value));
     if (strcmp(name, "ssl") == 0)
-        pg_copy(pg->post.ssl, sizeof pg->post.ssl, value, strlen(value));
+        ls_copy_printable_utf8(pg->post.ssl, sizeof pg->post.ssl, value, strlen(value));
     snprintf(kv, sizeof kv, "%s=%s", name, value);
     ls_access_fact_list_add(&pg->s->svc.access, "settings", kv);
 }
@@ -76,7 +77,7 @@ static void hba_row(struct pg *pg, char **c, const size_t *lens, size_t n)
     ls_sb_init(&b, line, sizeof line);
     for (size_t i = 0; i < n; i++) {
         char cell[64];
-        pg_copy(cell, sizeof cell, c[i] ? c[i] : "", c[i] ? lens[i] : 0);
+        ls_copy_printable_utf8(cell, sizeof cell, c[i] ? c[i] : "", c[i] ? lens[i] : 0);
         ls_sb_printf(&b, i == 0 ? "line %s:" : " %s", cell[0] ? cell : "-");
     }
     ls_sb_append(&b, " trust");

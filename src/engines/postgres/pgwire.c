@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static uint32_t be32(const char *p)
 {
@@ -72,16 +73,6 @@ static size_t cstr_len(const char *p, const char *end)
     return z ? (size_t)(z - p) : SIZE_MAX;
 }
 
-static void copy_text(char *out, size_t n, const char *p, size_t len)
-{
-    if (!n)
-        return;
-    size_t k = ls_utf8_cut(p, len < n - 1 ? len : n - 1);
-    for (size_t i = 0; i < k; i++)
-        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
-    out[k] = '\0';
-}
-
 int pgw_parse_auth(const struct pgw_msg *m, struct pgw_auth *a)
 {
     memset(a, 0, sizeof *a);
@@ -112,7 +103,7 @@ int pgw_parse_auth(const struct pgw_msg *m, struct pgw_auth *a)
             if (l == 0)
                 return n > 0 && p + 1 == end ? 0 : -1;
             char name[64];
-            copy_text(name, sizeof name, p, l);
+            ls_copy_printable_utf8(name, sizeof name, p, l);
             ls_sb_printf(&b, "%s%s", n ? ", " : "", name);
             n++;
             p += l + 1;
@@ -150,8 +141,8 @@ int pgw_parse_error(const struct pgw_msg *m, struct pgw_error *e)
         if (l == SIZE_MAX)
             return -1;
         switch (f) {
-        case 'S': copy_text(sev_s, sizeof sev_s, p, l); break;
-        case 'V': copy_text(e->severity, sizeof e->severity, p, l); break;
+        case 'S': ls_copy_printable_utf8(sev_s, sizeof sev_s, p, l); break;
+        case 'V': ls_copy_printable_utf8(e->severity, sizeof e->severity, p, l); break;
         case 'C':
             if (l != 5)
                 return -1;
@@ -162,11 +153,11 @@ int pgw_parse_error(const struct pgw_msg *m, struct pgw_error *e)
             e->code[5] = '\0';
             break;
         case 'M':
-            copy_text(e->message, sizeof e->message, p, l);
+            ls_copy_printable_utf8(e->message, sizeof e->message, p, l);
             msg = true;
             break;
-        case 'D': copy_text(e->detail, sizeof e->detail, p, l); break;
-        case 'H': copy_text(e->hint, sizeof e->hint, p, l); break;
+        case 'D': ls_copy_printable_utf8(e->detail, sizeof e->detail, p, l); break;
+        case 'H': ls_copy_printable_utf8(e->hint, sizeof e->hint, p, l); break;
         default: break;
         }
         p += l + 1;

@@ -11,6 +11,7 @@
 #include "engines/default_creds.h"
 #include "engines/redis/redis_int.h"
 #include "util/num.h"
+#include "util/textutil.h"
 
 static bool starts(const struct resp_value *v, const char *prefix)
 {
@@ -37,7 +38,7 @@ static void set_required(struct ls_session *s, const struct resp_value *v)
 {
     struct redis *r = s->priv;
     char ev[400];
-    redis_copy_text(ev, sizeof ev, v->str, v->len);
+    ls_copy_printable(ev, sizeof ev, v->str, v->len);
     s->svc.auth = LS_AUTH_REQUIRED;
     free(s->svc.auth_evidence);
     s->svc.auth_evidence = strdup(ev);

@@ -12,6 +12,7 @@
 #include "engines/redis/redis_int.h"
 #include "net/conn.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static void redis_maybe_free(struct redis *r);
 
@@ -216,16 +217,6 @@ void redis_client_close(struct redis *r)
 
 /* ---- shared helpers --------------------------------------------------------------------------- */
 
-void redis_copy_text(char *out, size_t n, const char *p, size_t len)
-{
-    if (!n)
-        return;
-    size_t k = len < n - 1 ? len : n - 1;
-    for (size_t i = 0; i < k; i++)
-        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
-    out[k] = '\0';
-}
-
 bool redis_info_field(const char *info, size_t len, const char *name, char *out, size_t n)
 {
     size_t nl = strlen(name);
@@ -238,7 +229,7 @@ bool redis_info_field(const char *info, size_t len, const char *name, char *out,
             size_t vl = (size_t)(le - v);
             if (vl && v[vl - 1] == '\r')
                 vl--;
-            redis_copy_text(out, n, v, vl);
+            ls_copy_printable(out, n, v, vl);
             return true;
         }
         p = le + 1;
@@ -250,7 +241,7 @@ void redis_unknown(struct ls_session *s, const char *what, const struct resp_val
 {
     char reason[300];
     if (reply && (reply->type == RESP_ERROR || reply->type == RESP_SIMPLE))
-        redis_copy_text(reason, sizeof reason, reply->str, reply->len);
+        ls_copy_printable(reason, sizeof reason, reply->str, reply->len);
     else
         snprintf(reason, sizeof reason, "%s", err ? err : "unexpected reply");
     ls_service_add_unknown(&s->svc, what, reason);

@@ -70,8 +70,6 @@ void redis_client_cancel(struct redis *r);
 struct redis *redis_client_new(struct ls_session *s);
 void redis_client_close(struct redis *r); /* safe from inside a reply callback */
 
-/* Text of a simple/bulk/error reply into out (control bytes become '?'). */
-void redis_copy_text(char *out, size_t n, const char *p, size_t len);
 /* Value of `name:` in an INFO text (len bytes): copied into out, true if present. */
 bool redis_info_field(const char *info, size_t len, const char *name, char *out, size_t n);
 /* Records a failed probe as an unknown with the server's words. */

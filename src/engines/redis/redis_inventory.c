@@ -11,6 +11,7 @@
 #include "engines/redis/redis_int.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static const char *const table_columns[][2] = {{"key", "String"}, {"type", "String"}, {"value", "String"}};
 
@@ -77,7 +78,7 @@ static bool config_value(const struct resp_value *v, char *out, size_t n)
 {
     if (v->type != RESP_ARRAY || v->nelems < 2 || v->elems[1].type != RESP_BULK)
         return false;
-    redis_copy_text(out, n, v->elems[1].str, v->elems[1].len);
+    ls_copy_printable(out, n, v->elems[1].str, v->elems[1].len);
     return true;
 }
 
@@ -92,7 +93,7 @@ static void on_acl_list(struct redis *r, const struct resp_value *v)
         if (e->type != RESP_BULK && e->type != RESP_SIMPLE)
             continue;
         char line[512], user[64];
-        redis_copy_text(line, sizeof line, e->str, e->len);
+        ls_copy_printable(line, sizeof line, e->str, e->len);
         if (sscanf(line, "user %63s", user) != 1)
             continue;
         bool on = strstr(line, " on ") != NULL;
@@ -114,7 +115,7 @@ static void on_module_list(struct redis *r, const struct resp_value *v)
         for (size_t j = 0; m->type == RESP_ARRAY && j + 1 < m->nelems; j += 2)
             if (resp_is(&m->elems[j], "name") && m->elems[j + 1].type == RESP_BULK) {
                 char name[64];
-                redis_copy_text(name, sizeof name, m->elems[j + 1].str, m->elems[j + 1].len);
+                ls_copy_printable(name, sizeof name, m->elems[j + 1].str, m->elems[j + 1].len);
                 ls_sb_printf(&b, "%s%s", b.len ? ", " : "", name);
             }
     }
@@ -179,7 +180,7 @@ static void on_probe(struct ls_session *s, const struct resp_value *v, const cha
     case P_DBFILE: config_value(v, p->dbfilename, sizeof p->dbfilename); break;
     case P_PROTECTED: config_value(v, p->protected_mode, sizeof p->protected_mode); break;
     case P_WHOAMI:
-        redis_copy_text(p->whoami, sizeof p->whoami, v->str, v->len);
+        ls_copy_printable(p->whoami, sizeof p->whoami, v->str, v->len);
         p->acl_known = true;
         break;
     case P_ACL_LIST: on_acl_list(r, v); break;

@@ -9,6 +9,7 @@
 
 #include "engines/redis/redis_int.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 #define SCAN_ROUNDS 64 /* SCAN calls per database at most */
 
@@ -181,7 +182,7 @@ static void on_type(struct ls_session *s, const struct resp_value *v, const char
         next_key(s);
         return;
     }
-    redis_copy_text(sm->type, sizeof sm->type, v->str, v->len);
+    ls_copy_printable(sm->type, sizeof sm->type, v->str, v->len);
     const struct redis_key *k = &sm->keys[sm->next - 1];
     const char *argv[6] = {NULL, k->name};
     size_t lens[6] = {0, k->len};
@@ -240,13 +241,13 @@ static void on_scan(struct ls_session *s, const struct resp_value *v, const char
         v->elems[1].type != RESP_ARRAY) {
         char why[300];
         if (v && v->type == RESP_ERROR)
-            redis_copy_text(why, sizeof why, v->str, v->len);
+            ls_copy_printable(why, sizeof why, v->str, v->len);
         else
             snprintf(why, sizeof why, "SCAN: %s", err ? err : "unexpected reply");
         end_sample(s, LS_STEP_FAILED, why);
         return;
     }
-    redis_copy_text(sm->cursor, sizeof sm->cursor, v->elems[0].str, v->elems[0].len);
+    ls_copy_printable(sm->cursor, sizeof sm->cursor, v->elems[0].str, v->elems[0].len);
     const struct resp_value *keys = &v->elems[1];
     for (size_t i = 0; i < keys->nelems; i++)
         if (keys->elems[i].type == RESP_BULK)
@@ -280,7 +281,7 @@ static void on_select(struct ls_session *s, const struct resp_value *v, const ch
     if (!v || !resp_is(v, "OK")) {
         char why[300];
         if (v && v->type == RESP_ERROR)
-            redis_copy_text(why, sizeof why, v->str, v->len);
+            ls_copy_printable(why, sizeof why, v->str, v->len);
         else
             snprintf(why, sizeof why, "SELECT: %s", err ? err : "unexpected reply");
         end_sample(s, LS_STEP_FAILED, why);

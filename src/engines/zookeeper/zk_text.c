@@ -2,16 +2,7 @@
 #include <string.h>
 
 #include "engines/zookeeper/zk_text.h"
-
-static void copy_clean(char *out, size_t n, const char *p, size_t len)
-{
-    if (!n)
-        return;
-    size_t k = len < n - 1 ? len : n - 1;
-    for (size_t i = 0; i < k; i++)
-        out[i] = ((unsigned char)p[i] >= 0x20 && p[i] != 0x7f) ? p[i] : '?';
-    out[k] = '\0';
-}
+#include "util/textutil.h"
 
 static bool find(const char *text, size_t len, const char *needle, size_t from)
 {
@@ -43,7 +34,7 @@ bool zk_text_field(const char *text, size_t len, const char *name, char sep, cha
             size_t vl = (size_t)(le - v);
             if (vl && v[vl - 1] == '\r')
                 vl--;
-            copy_clean(out, n, v, vl);
+            ls_copy_printable(out, n, v, vl);
             return true;
         }
         p = le + 1;
@@ -64,13 +55,13 @@ bool zk_srvr_parse(const char *text, size_t len, char *version, size_t vn, char 
     const char *v = text + hl, *end = text + len;
     const char *eol = memchr(v, '\n', (size_t)(end - v));
     size_t bl = (size_t)((eol ? eol : end) - v);
-    copy_clean(build, bn, v, bl);
+    ls_copy_printable(build, bn, v, bl);
     size_t k = 0;
     while (k < bl && ((v[k] >= '0' && v[k] <= '9') || v[k] == '.'))
         k++;
     if (k == 0)
         return false;
-    copy_clean(version, vn, v, k);
+    ls_copy_printable(version, vn, v, k);
     return true;
 }
 
