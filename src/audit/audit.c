@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "audit/audit_int.h"
+#include "util/num.h"
 
 static const char *const type_names[] = {"auto", "clickhouse", "redis", "postgres", "mysql", "compose"};
 
@@ -187,7 +188,7 @@ static int walk(struct ls_audit *a, const char *dir, int depth, struct pathv *ou
     }
     closedir(d);
     if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        ls_sort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n; i++) {
         struct stat st;
         if (rc || out->n >= LS_AUDIT_MAX_FILES || lstat(names.v[i], &st) != 0) {
@@ -315,7 +316,7 @@ static int cmp_finding(const void *x, const void *y)
 void ls_audit_sort(struct ls_audit *a)
 {
     if (a->n > 1)
-        qsort(a->v, a->n, sizeof *a->v, cmp_finding);
+        ls_sort(a->v, a->n, sizeof *a->v, cmp_finding);
 }
 
 enum ls_severity ls_audit_worst(const struct ls_audit *a)

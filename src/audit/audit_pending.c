@@ -1,4 +1,4 @@
-/* Auditors not built yet: the file is named in a note, not audited. */
+/* Auditors not built yet (docker-compose): the file is named in a note, not audited. */
 #include "audit/audit_int.h"
 
 int la_audit_compose(struct ls_audit *a, const char *path, const char *buf, size_t len)

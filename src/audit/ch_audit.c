@@ -19,6 +19,7 @@
 #include "audit/audit_int.h"
 #include "audit/ch_tree.h"
 #include "detect/redact.h"
+#include "util/num.h"
 
 #define ENG "clickhouse"
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -81,7 +82,7 @@ static int merge_dir(struct ls_audit *a, struct ch_node *base, const char *dir)
         if (ch_ext(e->d_name) && asprintf(&names[n], "%s/%s", dir, e->d_name) >= 0)
             n++;
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    ls_sort(names, n, sizeof *names, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;

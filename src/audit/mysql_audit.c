@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "audit/audit_int.h"
+#include "util/num.h"
 
 #define ENG "mysql"
 
@@ -105,7 +106,7 @@ static int read_dir(struct ls_audit *a, struct mstate *st, const char *from, con
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    ls_sort(names, n, sizeof *names, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "audit/audit_int.h"
+#include "util/num.h"
 
 #define ENG "postgres"
 
@@ -93,7 +94,7 @@ static int include_dir(struct ls_audit *a, struct pgstate *st, const char *from,
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    ls_sort(names, n, sizeof *names, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (!rc)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit/audit_int.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #define ENG "redis"
@@ -70,6 +71,11 @@ static void setpos(struct pos *p, const char *path, uint64_t line, uint64_t col)
 static int parse(struct ls_audit *a, struct rstate *st, const char *path, const char *buf, size_t len, int depth,
                  bool follow);
 
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
 static int include(struct ls_audit *a, struct rstate *st, const char *from, const char *pat, size_t n, int depth)
 {
     char *p = la_strndup(pat, n);
@@ -88,7 +94,7 @@ static int include(struct ls_audit *a, struct rstate *st, const char *from, cons
         return 0;
     }
     free(p);
-    qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, (int (*)(const void *, const void *))strcmp);
+    ls_sort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
     int rc = 0;
     for (size_t i = 0; !rc && i < g.gl_pathc; i++) {
         if (la_seen(a, g.gl_pathv[i])) {

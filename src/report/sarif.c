@@ -215,10 +215,10 @@ int ls_sarif_add_config(struct ls_sarif *w, const struct ls_config_finding *f)
                   f->remediation ? f->remediation : "");
     struct ls_secret_location loc = {.uri = uri, .line = f->line, .column = f->column};
     json_t *res = text.oom ? NULL
-                           : json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}, s:{s:s, s:s}}", "ruleId", jstr(f->rule),
-                                       "ruleIndex", (json_int_t)ri, "level", level_of(f->severity), "message", "text",
-                                       jstr(text.p), "locations", location(&loc), "partialFingerprints",
-                                       "leakscanResult/v1", fp, "properties", "engine",
+                           : json_pack("{s:o, s:I, s:s, s:{s:o}, s:[o], s:{s:s}, s:{s:s, s:s}}", "ruleId",
+                                       jstr(f->rule), "ruleIndex", (json_int_t)ri, "level", level_of(f->severity),
+                                       "message", "text", jstr(text.p), "locations", location(&loc),
+                                       "partialFingerprints", "leakscanResult/v1", fp, "properties", "engine",
                                        f->engine ? f->engine : "unknown", "severity", ls_severity_name(f->severity));
     ls_buf_free(&text);
     free(uri);
