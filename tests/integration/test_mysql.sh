@@ -29,6 +29,8 @@ check "open: no raw secret in the report" bash -c "! grep -qE 'sk-ff057e3e27|gsk
 check "open: chat class on support.chat_logs" jq_py "any(t['name']=='chat_logs' and 'chat' in t['classes'] for t in services[0]['tables'])"
 check "open: risks NOAUTH, SECRETS-EXPOSED, FILE-PRIV (critical: secure_file_priv unset), SUPER, PASSWORDLESS-USERS" jq_py "{(r['id'], r['severity']) for r in services[0]['risks']} >= {('MYSQL-NOAUTH','critical'), ('MYSQL-SECRETS-EXPOSED','critical'), ('MYSQL-FILE-PRIV','critical'), ('MYSQL-SUPER','high'), ('MYSQL-PASSWORDLESS-USERS','high')}"
 check "open: passwordless accounts named" jq_py "any(r['id']=='MYSQL-PASSWORDLESS-USERS' and \"'app'@'%'\" in r['evidence'] for r in services[0]['risks'])"
+# MariaDB 10.11.19 is above every fix in mysql_cves.c (CVE-2026-49261 was fixed in 10.11.18)
+check "open: MariaDB 10.11.19 (Debian) is below no CVE fix" jq_py "'10.11.19-MariaDB' in services[0]['version'] and not any(r['id'].startswith('MYSQL-CVE-') for r in services[0]['risks'])"
 check "open: privileges from grants, never exercised" jq_py "services[0]['privileges']['can_write'] is True and services[0]['privileges']['global_privileges']=='ALL PRIVILEGES, GRANT OPTION' and services[0]['privileges']['capabilities']['read_files']['can'] is not None"
 check "open: remediation sets a password" jq_py "any('IDENTIFIED BY' in l for l in services[0]['remediation'])"
 

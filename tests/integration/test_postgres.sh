@@ -29,6 +29,8 @@ check "open: GitHub, AWS and Stripe keys in public.users, redacted" jq_py "{(x['
 check "open: no raw secret in the report" bash -c "! grep -qE 'ghp_Ky9Pf34|AKIAI3R2WYOJ|sk_live_WvY5' '$TMP/out'"
 check "open: chat class on chat_logs, pii on users" jq_py "any(t['name']=='chat_logs' and 'chat' in t['classes'] for t in services[0]['tables']) and any(t['name']=='users' and 'pii' in t['classes'] for t in services[0]['tables'])"
 check "open: risks NOAUTH, SUPERUSER, SECRETS-EXPOSED" jq_py "{'PG-NOAUTH','PG-SUPERUSER','PG-SECRETS-EXPOSED'} <= {r['id'] for r in services[0]['risks']} and all(r['severity']=='critical' for r in services[0]['risks'] if r['id'] in ('PG-NOAUTH','PG-SUPERUSER'))"
+# 15.18 is at or above the fix of every CVE in pg_cves.c (the newest, CVE-2026-6479/6473, were fixed in 15.18)
+check "open: version 15.18 (Debian) is below no CVE fix" jq_py "services[0]['version'].startswith('15.18') and not any(r['id'].startswith('PG-CVE-') for r in services[0]['risks'])"
 check "open: privileges: user postgres, rolsuper, can write" jq_py "services[0]['privileges']['user']=='postgres' and services[0]['privileges']['superuser'] is True and services[0]['privileges']['capabilities']['run_code']['can'] is True and services[0]['privileges']['can_write'] is True"
 check "open: remediation names pg_hba.conf and scram-sha-256" jq_py "any('pg_hba.conf' in l and 'scram-sha-256' in l for l in services[0]['remediation'])"
 

@@ -26,6 +26,9 @@ check "open: no raw secret in the report" bash -c "! grep -qE 'sk_live_51Hx9Qm|s
 check "open: chat and pii classes on db0" jq_py "any(t['database']=='db0' and {'chat','pii','secrets'} <= set(t['classes']) for t in services[0]['tables'])"
 check "open: compromised by the backup1 crontab payload" jq_py "services[0]['compromised'] and 'backup1' in services[0]['compromise_evidence']"
 check "open: risks NOAUTH, CONFIG-WRITE, SECRETS-EXPOSED, COMPROMISED" jq_py "{'REDIS-NOAUTH','REDIS-CONFIG-WRITE','REDIS-SECRETS-EXPOSED','REDIS-COMPROMISED'} <= {r['id'] for r in services[0]['risks']}"
+# Debian's 7.0.15 carries the 2025 Lua fixes (changelog 7.0.15-1~deb12u6) but INFO cannot show it: "possibly";
+# CVE-2022-24834 was fixed upstream in 7.0.12, so it must not be listed.
+check "open: CVEs of 7.0.15 (Lua RCE possibly, cjson fixed upstream)" jq_py "any(r['id']=='REDIS-CVE-2025-49844' and '(possibly)' in r['title'] and 'GHSA-4789-qfc9-5f9q' in r['evidence'] for r in services[0]['risks']) and 'REDIS-CVE-2022-24834' not in {r['id'] for r in services[0]['risks']}"
 check "open: remediation names requirepass and rename-command" jq_py "any('requirepass' in l for l in services[0]['remediation']) and any('rename-command CONFIG' in l for l in services[0]['remediation'])"
 
 run scan "$LAB_REDIS_PROTECTED" -p "$P" --format jsonl --scope 127.0.0.0/8
