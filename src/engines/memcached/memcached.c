@@ -19,8 +19,8 @@ static const char probe_text[] = "version\r\nstats\r\nstats settings\r\n";
 static void not_memcached(struct mc *m, const char *why)
 {
     if (why) {
-        free(m->s->svc.error);
-        m->s->svc.error = strdup(why);
+        free(m->ec.s->svc.error);
+        m->ec.s->svc.error = strdup(why);
     }
     mc_step_end(m, LS_STEP_NO);
 }
@@ -89,7 +89,7 @@ static void binary_probe(struct mc *m)
     unsigned char req[48];
     mc_binary_request(req, MC_BIN_VERSION);
     mc_binary_request(req + 24, MC_BIN_STAT);
-    m->dead = false;
+    m->ec.dead = false;
     mc_drop(m);
     mc_command(m, (const char *)req, sizeof req, MC_BINARY, NULL, on_bin_version);
 }
@@ -140,7 +140,7 @@ static void on_version(struct ls_session *s, const struct mc_reply *r, const cha
 {
     struct mc *m = s->priv;
     if (!r) {
-        if (m->silent_close) {
+        if (m->ec.silent_close) {
             binary_probe(m); /* SASL: binary only, text closes the connection */
             return;
         }
@@ -167,7 +167,7 @@ static void on_version(struct ls_session *s, const struct mc_reply *r, const cha
 static void mc_fingerprint(struct ls_session *s, ls_step_cb done)
 {
     struct mc *m = s->priv;
-    m->step_done = done;
+    m->ec.step_done = done;
     mc_command(m, probe_text, sizeof probe_text - 1, MC_LINE, NULL, on_version);
 }
 
@@ -176,7 +176,7 @@ static void mc_fingerprint(struct ls_session *s, ls_step_cb done)
 static void mc_access(struct ls_session *s, ls_step_cb done)
 {
     struct mc *m = s->priv;
-    m->step_done = done;
+    m->ec.step_done = done;
     mc_step_end_later(m, s->svc.auth == LS_AUTH_NONE ? LS_STEP_OK : LS_STEP_NO);
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engines/engine.h"
+#include "engines/engine_client.h"
 #include "engines/memcached/mc_proto.h"
 
 struct ls_conn;
@@ -45,25 +46,10 @@ struct mc_facts {
 };
 
 struct mc {
-    struct ls_session *s;
-    struct ls_conn *conn;
-    unsigned gen; /* connections opened so far */
-    bool connected, dead;
-    bool got_bytes;    /* the current connection received something */
-    bool silent_close; /* the connection was closed without a byte from the server */
-    char *pending;     /* bytes waiting for the connection */
-    size_t pending_len;
-    mc_reply_cb cb; /* the reply expected */
+    struct ls_eclient ec; /* connection, lifecycle, the step being run */
+    mc_reply_cb cb;       /* the reply expected */
     enum mc_kind kind;
     const struct mc_limits *lim;
-    size_t need;         /* bytes the next reply needs at least */
-    struct event *defer; /* reports a failure, or ends a step, from the event loop */
-    char defer_err[200];
-    bool defer_step; /* the deferred event ends the step with defer_result */
-    enum ls_step defer_result;
-    unsigned in_cb; /* inside a callback: close is deferred */
-    bool closing;
-    ls_step_cb step_done;
     struct mc_facts facts;
     struct mc_sample *sample;
 };

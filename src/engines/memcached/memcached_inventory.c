@@ -96,7 +96,7 @@ static void on_items(struct ls_session *s, const struct mc_reply *r, const char 
 void mc_inventory(struct ls_session *s, ls_step_cb done)
 {
     struct mc *m = s->priv;
-    m->step_done = done;
+    m->ec.step_done = done;
     static const char cmd[] = "stats items\r\n";
     mc_command(m, cmd, sizeof cmd - 1, MC_STATS, NULL, on_items);
 }
@@ -118,7 +118,7 @@ void mc_posture(struct ls_session *s, ls_step_cb done)
     struct mc *m = s->priv;
     const struct mc_facts *f = &m->facts;
     struct ls_access *a = &s->svc.access;
-    m->step_done = done;
+    m->ec.step_done = done;
     char ev[300];
     ls_access_cap(a, LS_CAP_READ, LS_TRI_YES, "stats, stats items and lru_crawler metadump answered without a login");
     snprintf(ev, sizeof ev, "no login: any client may set, replace or delete any key%s (not tried)",

@@ -198,7 +198,7 @@ static void send_dump(struct ls_session *s)
 void mc_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done)
 {
     struct mc *m = s->priv;
-    m->step_done = done;
+    m->ec.step_done = done;
     mc_sample_free(m);
     struct mc_sample *sm = calloc(1, sizeof *sm);
     uint64_t cap = s->limits->deep ? MC_MAX_SAMPLE_DEEP : MC_MAX_SAMPLE;

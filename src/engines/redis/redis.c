@@ -115,7 +115,7 @@ static void on_ping(struct ls_session *s, const struct resp_value *v, const char
 static void redis_fingerprint(struct ls_session *s, ls_step_cb done)
 {
     struct redis *r = s->priv;
-    r->step_done = done;
+    r->ec.step_done = done;
     static const char *const ping[] = {"PING"};
     redis_command(r, ping, NULL, 1, on_ping);
 }
@@ -178,7 +178,7 @@ static void try_default_password(struct ls_session *s)
 static void redis_access(struct ls_session *s, ls_step_cb done)
 {
     struct redis *r = s->priv;
-    r->step_done = done;
+    r->ec.step_done = done;
     /* protected mode (DENIED) closes the connection: there is nothing to log in to */
     if (s->svc.auth == LS_AUTH_REQUIRED && s->limits->default_credentials && !r->post.protected_denied) {
         try_default_password(s);

@@ -1,7 +1,8 @@
 /* The Redis engine's connection: one ls_conn per session opened by the first command, commands
  * encoded as RESP arrays, one in flight at a time, replies parsed with the bounded RESP parser and
  * handed to the command's callback. Failures (connection lost, timeout, a reply that breaks a
- * cap) end the command with an error and mark the connection dead. Also small helpers the other
+ * cap) end the command with an error and mark the connection dead (the connection and the client
+ * lifecycle are the shared engine client's, engine_client.h). Also small helpers the other
  * modules share (INFO fields, unknowns, copying server text). */
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -14,14 +15,9 @@
 #include "util/strbuf.h"
 #include "util/textutil.h"
 
-static void redis_maybe_free(struct redis *r);
-
 void redis_step_end(struct redis *r, enum ls_step result)
 {
-    ls_step_cb cb = r->step_done;
-    r->step_done = NULL;
-    if (cb)
-        cb(r->s, result);
+    ls_ec_step_end(&r->ec, result);
 }
 
 /* Ends the command in flight with reply or err; the callback may close the session. */
@@ -30,34 +26,16 @@ static void finish(struct redis *r, const struct resp_value *reply, const char *
     redis_reply_cb cb = r->cb;
     r->cb = NULL;
     if (cb)
-        cb(r->s, reply, err);
+        cb(r->ec.s, reply, err);
 }
 
-static void go_dead(struct redis *r, const char *why)
+static void on_input(struct ls_eclient *ec)
 {
-    r->dead = true;
-    snprintf(r->defer_err, sizeof r->defer_err, "%s", why);
-    ls_conn_free(r->conn);
-    r->conn = NULL;
-    finish(r, NULL, r->defer_err);
-}
-
-static void on_defer(evutil_socket_t fd, short what, void *arg)
-{
-    struct redis *r = arg;
-    (void)fd, (void)what;
-    r->in_cb++;
-    finish(r, NULL, r->defer_err[0] ? r->defer_err : "connection lost");
-    r->in_cb--;
-    redis_maybe_free(r);
-}
-
-static void on_input(struct redis *r)
-{
-    while (r->conn && r->cb && !r->closing) {
-        struct evbuffer *in = ls_conn_input(r->conn);
+    struct redis *r = LS_EC_OWNER(ec, struct redis);
+    while (ec->conn && r->cb && !ec->closing) {
+        struct evbuffer *in = ls_conn_input(ec->conn);
         size_t avail = evbuffer_get_length(in);
-        if (!avail || avail < r->need)
+        if (!avail || avail < ec->need)
             return;
         const char *buf = (const char *)evbuffer_pullup(in, -1);
         struct resp_value v;
@@ -65,132 +43,68 @@ static void on_input(struct redis *r)
         char err[160];
         enum resp_status st = resp_parse(buf, avail, NULL, &v, &used, err, sizeof err);
         if (st == RESP_NEED_MORE) {
-            r->need = used;
+            ec->need = used;
             if (used > REDIS_MAX_REPLY)
-                go_dead(r, "reply larger than the cap");
+                ls_ec_dead(ec, "reply larger than the cap");
             return;
         }
         if (st == RESP_BAD) {
             char msg[200];
             snprintf(msg, sizeof msg, "not a RESP reply: %s", err);
-            go_dead(r, msg);
+            ls_ec_dead(ec, msg);
             return;
         }
-        r->need = 0;
+        ec->need = 0;
         finish(r, &v, NULL);
         resp_reply_free(&v);
-        if (!r->closing && r->conn)
-            evbuffer_drain(ls_conn_input(r->conn), used);
+        if (!ec->closing && ec->conn)
+            evbuffer_drain(ls_conn_input(ec->conn), used);
     }
-    if (r->conn && !r->cb && evbuffer_get_length(ls_conn_input(r->conn)) > REDIS_MAX_REPLY)
-        go_dead(r, "unrequested bytes from the server");
+    if (ec->conn && !r->cb && evbuffer_get_length(ls_conn_input(ec->conn)) > REDIS_MAX_REPLY)
+        ls_ec_dead(ec, "unrequested bytes from the server");
 }
 
-static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
+static void on_fail(struct ls_eclient *ec, const char *why)
 {
-    struct redis *r = ud;
-    r->in_cb++;
-    switch (ev) {
-    case LS_CONN_CONNECTED:
-        r->connected = true;
-        if (r->pending) {
-            if (ls_conn_write(c, r->pending, r->pending_len) != 0 || ls_conn_flush(c) != 0)
-                go_dead(r, "cannot send the command");
-            free(r->pending);
-            r->pending = NULL;
-        }
-        break;
-    case LS_CONN_READ: on_input(r); break;
-    case LS_CONN_EOF:
-        on_input(r); /* a reply may have come with the close */
-        if (r->conn && !r->closing)
-            go_dead(r, "connection closed by the server");
-        break;
-    case LS_CONN_TIMEOUT:
-    case LS_CONN_ERROR: go_dead(r, ls_conn_error(c)); break;
-    }
-    r->in_cb--;
-    redis_maybe_free(r);
+    finish(LS_EC_OWNER(ec, struct redis), NULL, why);
 }
 
-static void fail_later(struct redis *r, const char *why)
+static void forget(struct ls_eclient *ec)
 {
-    snprintf(r->defer_err, sizeof r->defer_err, "%s", why);
-    if (!r->defer)
-        r->defer = evtimer_new(r->s->base, on_defer, r);
-    struct timeval tv = {0, 0};
-    if (!r->defer || evtimer_add(r->defer, &tv) != 0)
-        r->cb = NULL; /* cannot report: the core's deadline ends the job */
+    LS_EC_OWNER(ec, struct redis)->cb = NULL;
 }
+
+static void destroy(struct ls_eclient *ec)
+{
+    struct redis *r = LS_EC_OWNER(ec, struct redis);
+    redis_sample_free(r);
+    free(r);
+}
+
+static const struct ls_eclient_ops redis_ec_ops = {
+    .input = on_input, .fail = on_fail, .forget = forget, .destroy = destroy};
 
 void redis_command(struct redis *r, const char *const *argv, const size_t *lens, size_t argc, redis_reply_cb cb)
 {
-    struct ls_session *s = r->s;
     r->cb = cb;
-    r->need = 0;
-    if (r->dead) {
-        fail_later(r, r->defer_err[0] ? r->defer_err : "connection lost");
+    r->ec.need = 0;
+    if (!ls_ec_open(&r->ec))
         return;
-    }
     size_t cap = 32 + 24 * argc;
     for (size_t i = 0; i < argc; i++)
         cap += lens ? lens[i] : strlen(argv[i]);
     char *buf = malloc(cap);
     size_t n = buf ? resp_encode(buf, cap, argv, lens, argc) : 0;
-    if (!n) {
-        free(buf);
-        fail_later(r, "cannot encode the command");
-        return;
-    }
-    if (!r->conn) {
-        r->conn = ls_conn_new(s->base, (const struct sockaddr *)&s->addr, s->addrlen, s->tls, s->sni,
-                              s->limits->connect_timeout_ms, s->limits->io_timeout_ms, on_conn, r);
-        if (!r->conn) {
-            free(buf);
-            r->dead = true;
-            fail_later(r, "cannot open a connection");
-            return;
-        }
-    }
-    if (!r->connected) {
-        free(r->pending);
-        r->pending = buf;
-        r->pending_len = n;
-        return;
-    }
-    if (ls_conn_write(r->conn, buf, n) != 0 || ls_conn_flush(r->conn) != 0) {
-        r->dead = true;
-        fail_later(r, "cannot send the command");
-    }
+    if (n)
+        ls_ec_write(&r->ec, buf, n);
+    else
+        ls_ec_fail_later(&r->ec, "cannot encode the command");
     free(buf);
 }
 
 void redis_client_cancel(struct redis *r)
 {
-    ls_conn_free(r->conn);
-    r->conn = NULL;
-    r->dead = true;
-    r->cb = NULL;
-    r->step_done = NULL;
-    if (r->defer)
-        evtimer_del(r->defer);
-    free(r->pending);
-    r->pending = NULL;
-}
-
-static void redis_free(struct redis *r)
-{
-    redis_client_cancel(r);
-    if (r->defer)
-        event_free(r->defer);
-    redis_sample_free(r);
-    free(r);
-}
-
-static void redis_maybe_free(struct redis *r)
-{
-    if (r->in_cb == 0 && r->closing)
-        redis_free(r);
+    ls_ec_cancel(&r->ec);
 }
 
 /* ---- lifecycle (the ops in redis.c call these) ----------------------------------------------- */
@@ -199,20 +113,14 @@ struct redis *redis_client_new(struct ls_session *s)
 {
     struct redis *r = calloc(1, sizeof *r);
     if (r)
-        r->s = s;
+        ls_ec_init(&r->ec, s, &redis_ec_ops);
     return r;
 }
 
 void redis_client_close(struct redis *r)
 {
-    if (!r)
-        return;
-    redis_client_cancel(r);
-    if (r->in_cb) {
-        r->closing = true; /* freed when the callback unwinds */
-        return;
-    }
-    redis_free(r);
+    if (r)
+        ls_ec_close(&r->ec);
 }
 
 /* ---- shared helpers --------------------------------------------------------------------------- */

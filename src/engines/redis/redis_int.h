@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "engines/engine.h"
+#include "engines/engine_client.h"
 #include "engines/redis/resp.h"
 
 struct ls_conn;
@@ -42,18 +43,8 @@ struct redis_posture {
 };
 
 struct redis {
-    struct ls_session *s;
-    struct ls_conn *conn;
-    bool connected, dead;
-    char *pending; /* encoded command waiting for the connection */
-    size_t pending_len;
-    redis_reply_cb cb;   /* the command in flight */
-    size_t need;         /* bytes the next reply needs at least */
-    struct event *defer; /* reports a failure from the event loop */
-    char defer_err[200];
-    unsigned in_cb; /* inside a reply callback: close is deferred */
-    bool closing;
-    ls_step_cb step_done; /* the step being run */
+    struct ls_eclient ec; /* connection, lifecycle, the step being run */
+    redis_reply_cb cb;    /* the command in flight */
     unsigned probe;       /* next inventory probe (redis_inventory.c) */
     unsigned auth_tries;  /* --default-credentials: AUTH attempts made */
     struct redis_posture post;

@@ -213,14 +213,14 @@ static void next_probe(struct ls_session *s)
 void redis_posture(struct ls_session *s, ls_step_cb done)
 {
     struct redis *r = s->priv;
-    r->step_done = done;
+    r->ec.step_done = done;
     next_probe(s);
 }
 
 void redis_inventory(struct ls_session *s, ls_step_cb done)
 {
     struct redis *r = s->priv;
-    r->step_done = done;
+    r->ec.step_done = done;
     r->probe = 0;
     next_probe(s);
 }

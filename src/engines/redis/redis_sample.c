@@ -293,7 +293,7 @@ static void on_select(struct ls_session *s, const struct resp_value *v, const ch
 void redis_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done)
 {
     struct redis *r = s->priv;
-    r->step_done = done;
+    r->ec.step_done = done;
     redis_sample_free(r);
     struct redis_sample *sm = calloc(1, sizeof *sm);
     uint64_t cap = s->limits->deep ? REDIS_MAX_SAMPLE_DEEP : REDIS_MAX_SAMPLE;

@@ -3,7 +3,8 @@
  * The session: one connection, a ConnectRequest and its ConnectResponse, then read-only requests
  * pipelined (at most ZK_WINDOW in flight, matched to replies by xid in order); every frame is
  * length-checked against ZK_MAX_FRAME before it is read. A failure ends the request in flight with
- * an error and marks the session dead; later requests fail from the event loop. */
+ * an error and marks the session dead; later requests fail from the event loop (the lifecycle and
+ * the deferred failure are the shared engine client's, engine_client.h). */
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <stdio.h>
@@ -21,14 +22,9 @@ struct zk_pending {
     zk_reply_cb cb;
 };
 
-static void zk_maybe_free(struct zk *z);
-
 void zk_step_end(struct zk *z, enum ls_step result)
 {
-    ls_step_cb cb = z->step_done;
-    z->step_done = NULL;
-    if (cb)
-        cb(z->s, result);
+    ls_ec_step_end(&z->ec, result);
 }
 
 size_t zk_inflight(const struct zk *z)
@@ -39,49 +35,41 @@ size_t zk_inflight(const struct zk *z)
 /* ---- failures, reported once, from the event loop -------------------------------------------- */
 
 /* Ends whatever waits (handshake, the oldest request, a four-letter word) with why. */
-static void fail_waiter(struct zk *z, const char *why)
+static void fail_waiter(struct ls_eclient *ec, const char *why)
 {
+    struct zk *z = LS_EC_OWNER(ec, struct zk);
     if (z->connect_cb) {
         zk_connect_cb cb = z->connect_cb;
         z->connect_cb = NULL;
-        cb(z->s, NULL, why);
+        cb(z->ec.s, NULL, why);
         return;
     }
     if (z->npend) {
         struct zk_pending p = z->pend[z->pend_head];
         z->npend = 0; /* the rest are dropped: the first error ends the caller's step */
         z->pend_head = 0;
-        p.cb(z->s, p.tag, NULL, NULL, 0, why);
+        p.cb(z->ec.s, p.tag, NULL, NULL, 0, why);
         return;
     }
     if (z->cb4) {
         zk_4lw_cb cb = z->cb4;
         z->cb4 = NULL;
-        cb(z->s, NULL, 0, why);
+        cb(z->ec.s, NULL, 0, why);
     }
 }
 
-static void on_defer(evutil_socket_t fd, short what, void *arg)
+/* A failure that cannot be reported: the core's deadline ends the job. */
+static void forget_waiters(struct ls_eclient *ec)
 {
-    struct zk *z = arg;
-    (void)fd, (void)what;
-    z->in_cb++;
-    fail_waiter(z, z->defer_err[0] ? z->defer_err : "connection lost");
-    z->in_cb--;
-    zk_maybe_free(z);
+    struct zk *z = LS_EC_OWNER(ec, struct zk);
+    z->connect_cb = NULL;
+    z->npend = 0;
+    z->cb4 = NULL;
 }
 
 static void fail_later(struct zk *z, const char *why)
 {
-    snprintf(z->defer_err, sizeof z->defer_err, "%s", why);
-    if (!z->defer)
-        z->defer = evtimer_new(z->s->base, on_defer, z);
-    struct timeval tv = {0, 0};
-    if (!z->defer || evtimer_add(z->defer, &tv) != 0) {
-        z->connect_cb = NULL; /* cannot report: the core's deadline ends the job */
-        z->npend = 0;
-        z->cb4 = NULL;
-    }
+    ls_ec_fail_later(&z->ec, why);
 }
 
 /* ---- four-letter words ------------------------------------------------------------------------ */
@@ -106,9 +94,9 @@ static void finish_4lw(struct zk *z, const char *err)
     z->c4 = NULL;
     if (cb) {
         if (text)
-            cb(z->s, text, len, NULL);
+            cb(z->ec.s, text, len, NULL);
         else
-            cb(z->s, NULL, 0, err ? err : "closed without a reply");
+            cb(z->ec.s, NULL, 0, err ? err : "closed without a reply");
     }
     free(text);
 }
@@ -116,7 +104,7 @@ static void finish_4lw(struct zk *z, const char *err)
 static void on_4lw(struct ls_conn *c, enum ls_conn_event ev, void *ud)
 {
     struct zk *z = ud;
-    z->in_cb++;
+    ls_ec_enter(&z->ec);
     switch (ev) {
     case LS_CONN_CONNECTED:
         if (ls_conn_write(c, z->word, 4) != 0 || ls_conn_flush(c) != 0)
@@ -135,13 +123,12 @@ static void on_4lw(struct ls_conn *c, enum ls_conn_event ev, void *ud)
         break;
     }
     }
-    z->in_cb--;
-    zk_maybe_free(z);
+    ls_ec_leave(&z->ec);
 }
 
 void zk_4lw(struct zk *z, const char *word, zk_4lw_cb cb)
 {
-    struct ls_session *s = z->s;
+    struct ls_session *s = z->ec.s;
     ls_conn_free(z->c4);
     snprintf(z->word, sizeof z->word, "%s", word);
     z->cb4 = cb;
@@ -156,10 +143,10 @@ void zk_4lw(struct zk *z, const char *word, zk_4lw_cb cb)
 static void session_dead(struct zk *z, const char *why)
 {
     z->cs_dead = true;
-    snprintf(z->defer_err, sizeof z->defer_err, "%s", why);
+    snprintf(z->ec.err, sizeof z->ec.err, "%s", why);
     ls_conn_free(z->cs);
     z->cs = NULL;
-    fail_waiter(z, z->defer_err);
+    fail_waiter(&z->ec, z->ec.err);
 }
 
 /* One frame from the server: the ConnectResponse first, then replies. */
@@ -175,7 +162,7 @@ static void on_frame(struct zk *z, const uint8_t *p, size_t len)
         zk_connect_cb cb = z->connect_cb;
         z->connect_cb = NULL;
         if (cb)
-            cb(z->s, &r, NULL);
+            cb(z->ec.s, &r, NULL);
         return;
     }
     struct zk_reader rd;
@@ -194,12 +181,12 @@ static void on_frame(struct zk *z, const uint8_t *p, size_t len)
     struct zk_pending q = z->pend[z->pend_head];
     z->pend_head = (z->pend_head + 1) % PEND_CAP;
     z->npend--;
-    q.cb(z->s, q.tag, &h, p + rd.off, len - rd.off, NULL);
+    q.cb(z->ec.s, q.tag, &h, p + rd.off, len - rd.off, NULL);
 }
 
 static void on_session_input(struct zk *z)
 {
-    while (z->cs && !z->closing) {
+    while (z->cs && !z->ec.closing) {
         struct evbuffer *in = ls_conn_input(z->cs);
         size_t avail = evbuffer_get_length(in);
         if (!avail || avail < z->need)
@@ -224,7 +211,7 @@ static void on_session_input(struct zk *z)
             return;
         }
         on_frame(z, frame + 4, plen);
-        if (z->cs && !z->closing)
+        if (z->cs && !z->ec.closing)
             evbuffer_drain(ls_conn_input(z->cs), used);
     }
 }
@@ -232,7 +219,7 @@ static void on_session_input(struct zk *z)
 static void on_session(struct ls_conn *c, enum ls_conn_event ev, void *ud)
 {
     struct zk *z = ud;
-    z->in_cb++;
+    ls_ec_enter(&z->ec);
     switch (ev) {
     case LS_CONN_CONNECTED:
         z->cs_connected = true;
@@ -244,7 +231,7 @@ static void on_session(struct ls_conn *c, enum ls_conn_event ev, void *ud)
     case LS_CONN_READ: on_session_input(z); break;
     case LS_CONN_EOF:
         on_session_input(z);
-        if (z->cs && !z->closing)
+        if (z->cs && !z->ec.closing)
             session_dead(z, "connection closed by the server");
         break;
     case LS_CONN_TIMEOUT:
@@ -255,8 +242,7 @@ static void on_session(struct ls_conn *c, enum ls_conn_event ev, void *ud)
         break;
     }
     }
-    z->in_cb--;
-    zk_maybe_free(z);
+    ls_ec_leave(&z->ec);
 }
 
 static int send_bytes(struct zk *z, const uint8_t *b, size_t n)
@@ -271,7 +257,7 @@ static int send_bytes(struct zk *z, const uint8_t *b, size_t n)
 
 void zk_session_connect(struct zk *z, zk_connect_cb cb)
 {
-    struct ls_session *s = z->s;
+    struct ls_session *s = z->ec.s;
     z->connect_cb = cb;
     z->cs = ls_conn_new(s->base, (const struct sockaddr *)&s->addr, s->addrlen, s->tls, s->sni,
                         s->limits->connect_timeout_ms, s->limits->io_timeout_ms, on_session, z);
@@ -287,7 +273,7 @@ void zk_request(struct zk *z, int32_t op, const char *path, uint32_t tag, zk_rep
 {
     if (z->npend >= PEND_CAP) {
         z->cs_dead = true; /* a caller bug: never more than PEND_CAP in flight */
-        snprintf(z->defer_err, sizeof z->defer_err, "too many requests in flight");
+        snprintf(z->ec.err, sizeof z->ec.err, "too many requests in flight");
     }
     size_t slot = (z->pend_head + z->npend) % PEND_CAP;
     if (z->npend < PEND_CAP) {
@@ -295,7 +281,7 @@ void zk_request(struct zk *z, int32_t op, const char *path, uint32_t tag, zk_rep
         z->npend++;
     }
     if (z->cs_dead || !z->cs || !z->cs_ready) {
-        fail_later(z, z->defer_err[0] ? z->defer_err : "no session");
+        fail_later(z, z->ec.err[0] ? z->ec.err : "no session");
         return;
     }
     size_t plen = path ? strlen(path) : 0;
@@ -327,6 +313,30 @@ void zk_session_close(struct zk *z)
 
 /* ---- lifecycle -------------------------------------------------------------------------------- */
 
+static void on_cancel(struct ls_eclient *ec)
+{
+    struct zk *z = LS_EC_OWNER(ec, struct zk);
+    zk_session_close(z);
+    ls_conn_free(z->c4);
+    z->c4 = NULL;
+}
+
+static void destroy(struct ls_eclient *ec)
+{
+    struct zk *z = LS_EC_OWNER(ec, struct zk);
+    if (z->outq)
+        evbuffer_free(z->outq);
+    zk_sample_free(z);
+    zk_nodes_free(z);
+    free(z->pend);
+    free(z);
+}
+
+/* The four-letter words and the session have connections of their own: only the lifecycle and the
+ * failures from the event loop are the shared client's. */
+static const struct ls_eclient_ops zk_ec_ops = {
+    .fail = fail_waiter, .forget = forget_waiters, .cancel = on_cancel, .destroy = destroy};
+
 struct zk *zk_client_new(struct ls_session *s)
 {
     struct zk *z = calloc(1, sizeof *z);
@@ -337,7 +347,7 @@ struct zk *zk_client_new(struct ls_session *s)
         free(z);
         return NULL;
     }
-    z->s = s;
+    ls_ec_init(&z->ec, s, &zk_ec_ops);
     z->next_xid = 1;
     z->post.root_world = -1;
     return z;
@@ -345,43 +355,11 @@ struct zk *zk_client_new(struct ls_session *s)
 
 void zk_client_cancel(struct zk *z)
 {
-    zk_session_close(z);
-    ls_conn_free(z->c4);
-    z->c4 = NULL;
-    z->cb4 = NULL;
-    z->connect_cb = NULL;
-    z->step_done = NULL;
-    if (z->defer)
-        evtimer_del(z->defer);
-}
-
-static void zk_free(struct zk *z)
-{
-    zk_client_cancel(z);
-    if (z->defer)
-        event_free(z->defer);
-    if (z->outq)
-        evbuffer_free(z->outq);
-    zk_sample_free(z);
-    zk_nodes_free(z);
-    free(z->pend);
-    free(z);
-}
-
-static void zk_maybe_free(struct zk *z)
-{
-    if (z->in_cb == 0 && z->closing)
-        zk_free(z);
+    ls_ec_cancel(&z->ec);
 }
 
 void zk_client_close(struct zk *z)
 {
-    if (!z)
-        return;
-    zk_client_cancel(z);
-    if (z->in_cb) {
-        z->closing = true;
-        return;
-    }
-    zk_free(z);
+    if (z)
+        ls_ec_close(&z->ec);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engines/engine.h"
+#include "engines/engine_client.h"
 #include "engines/zookeeper/zk_jute.h"
 
 struct ls_conn;
@@ -84,7 +85,7 @@ struct zk_posture {
 };
 
 struct zk {
-    struct ls_session *s;
+    struct ls_eclient ec; /* lifecycle, failures from the event loop, the step being run */
     /* four-letter word connection */
     struct ls_conn *c4;
     zk_4lw_cb cb4;
@@ -98,12 +99,6 @@ struct zk {
     int32_t next_xid;
     size_t need;
     struct evbuffer *outq; /* requests written before the connection is up */
-    /* reporting from the event loop */
-    struct event *defer;
-    char defer_err[200];
-    unsigned in_cb;
-    bool closing;
-    ls_step_cb step_done;
     ls_step_cb outer_done; /* a step's callback while a sub-step (the walk) runs */
     /* what the steps learned */
     struct zk_posture post;

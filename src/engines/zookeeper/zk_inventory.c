@@ -129,7 +129,7 @@ static void on_mntr(struct ls_session *s, const char *text, size_t len, const ch
 void zk_inventory(struct ls_session *s, ls_step_cb done)
 {
     struct zk *z = s->priv;
-    z->step_done = done;
+    z->ec.step_done = done;
     zk_4lw(z, "mntr", on_mntr);
 }
 
@@ -214,6 +214,6 @@ static void on_envi(struct ls_session *s, const char *text, size_t len, const ch
 void zk_posture(struct ls_session *s, ls_step_cb done)
 {
     struct zk *z = s->priv;
-    z->step_done = done;
+    z->ec.step_done = done;
     zk_4lw(z, "envi", on_envi);
 }

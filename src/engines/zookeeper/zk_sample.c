@@ -108,7 +108,7 @@ static void on_nothing(struct ls_session *s, uint32_t tag, const struct zk_reply
 void zk_stream_rows(struct ls_session *s, const struct ls_table *t, uint64_t limit, ls_row_cb row, ls_step_cb done)
 {
     struct zk *z = s->priv;
-    z->step_done = done;
+    z->ec.step_done = done;
     zk_sample_free(z);
     struct zk_sample *sm = calloc(1, sizeof *sm);
     z->sample = sm;

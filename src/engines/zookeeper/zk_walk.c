@@ -42,7 +42,7 @@ void zk_nodes_free(struct zk *z)
 
 static size_t max_nodes(const struct zk *z)
 {
-    return z->s->limits->deep ? ZK_MAX_NODES_DEEP : ZK_MAX_NODES;
+    return z->ec.s->limits->deep ? ZK_MAX_NODES_DEEP : ZK_MAX_NODES;
 }
 
 static struct zk_node *add_node(struct zk *z, char *path, uint16_t depth, uint16_t top)
@@ -135,7 +135,7 @@ static void on_children(struct zk *z, size_t i, const uint8_t *body, size_t len)
         return;
     if (!zk_parse_children2(body, len, cap, on_child, &list, &count, &st)) {
         free(list.v);
-        ls_service_add_unknown(&z->s->svc, "znodes", "getChildren2: malformed reply");
+        ls_service_add_unknown(&z->ec.s->svc, "znodes", "getChildren2: malformed reply");
         return;
     }
     struct child *kids = list.v;
@@ -260,7 +260,7 @@ static void pump(struct ls_session *s)
 void zk_walk(struct ls_session *s, ls_step_cb done)
 {
     struct zk *z = s->priv;
-    z->step_done = done;
+    z->ec.step_done = done;
     zk_nodes_free(z);
     z->ntops = 0;
     char *root = strdup("/");

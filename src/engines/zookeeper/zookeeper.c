@@ -75,7 +75,7 @@ static void on_srvr(struct ls_session *s, const char *text, size_t len, const ch
 static void zk_fingerprint(struct ls_session *s, ls_step_cb done)
 {
     struct zk *z = s->priv;
-    z->step_done = done;
+    z->ec.step_done = done;
     zk_4lw(z, "srvr", on_srvr);
 }
 
@@ -90,7 +90,7 @@ static void on_walked(struct ls_session *s, enum ls_step result)
 {
     struct zk *z = s->priv;
     const struct zk_posture *p = &z->post;
-    z->step_done = z->outer_done; /* the access step's own callback */
+    z->ec.step_done = z->outer_done; /* the access step's own callback */
     z->outer_done = NULL;
     char ev[512];
     struct ls_strbuf b;
