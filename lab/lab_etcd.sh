@@ -169,23 +169,13 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name
-    for name in open protected decoy; do
-        # only our own process: the etcd or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'etcd|python3'
-    done
+    # only our own process: the etcd or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'etcd|python3' open protected decoy
     rm -f "$STATE/lab_etcd.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy"; do
-        if lab_listening "${a%% *}" "$PORT"; then echo "etcd ${a#* }  running  ${a%% *} :$PORT"; else
-            echo "etcd ${a#* }  stopped  ${a%% *} :$PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all etcd "$PORT" "$OPEN open" "$PROTECTED protected" "$DECOY decoy"
 }
 
 lab_main "$@"

@@ -238,23 +238,13 @@ def serve(c):
 '
 
 cmd_down() {
-    local name
-    for name in open protected noadmin decoy; do
-        # only our own process: influxd or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'influxd|python3'
-    done
+    # only our own process: influxd or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'influxd|python3' open protected noadmin decoy
     rm -f "$STATE/lab_influxdb.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy(204)" "$NOADMIN no-admin-user"; do
-        if lab_listening "${a%% *}" "$PORT"; then echo "influxdb ${a#* }  running  ${a%% *} :$PORT"; else
-            echo "influxdb ${a#* }  stopped  ${a%% *} :$PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all influxdb "$PORT" "$OPEN open" "$PROTECTED protected" "$DECOY decoy(204)" "$NOADMIN no-admin-user"
 }
 
 lab_main "$@"

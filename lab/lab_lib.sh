@@ -62,6 +62,32 @@ lab_stop_pidfile() { # file [pattern]
     rm -f "$f"
 }
 
+# Stops every $dir/<name>.pid of a lab (lab_stop_pidfile with the same pattern for each).
+lab_stop_all() { # dir pattern name...
+    local dir=$1 pattern=$2 name
+    shift 2
+    for name in "$@"; do
+        lab_stop_pidfile "$dir/$name.pid" "$pattern"
+    done
+}
+
+# `status`: one line per server ("<name> <label>  running|stopped  <addr> :<port>"); returns 1 if
+# any is stopped. An entry is "addr label" (on `port`) or "addr:port label".
+lab_status_all() { # name port entry...
+    local what=$1 port=$2 rc=0 a addr p
+    shift 2
+    for a in "$@"; do
+        addr=${a%% *}
+        p=$port
+        [[ $addr == *:* ]] && p=${addr##*:} && addr=${addr%:*}
+        if lab_listening "$addr" "$p"; then echo "$what ${a#* }  running  $addr :$p"; else
+            echo "$what ${a#* }  stopped  $addr :$p"
+            rc=1
+        fi
+    done
+    return $rc
+}
+
 # A decoy: a small threaded TCP server in Python whose `serve(c)` (the script's text, given as
 # python) answers one connection; addr, port and mode are its arguments. Log and pid in $DIR.
 LAB_PY_HEAD='

@@ -135,23 +135,13 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name
-    for name in open protected sasl decoy; do
-        # only our own process: memcached or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'memcached|python3'
-    done
+    # only our own process: memcached or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'memcached|python3' open protected sasl decoy
     rm -f "$STATE/lab_memcached.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$SASL sasl" "$DECOY decoy"; do
-        if lab_listening "${a%% *}" "$PORT"; then echo "memcached ${a#* }  running  ${a%% *} :$PORT"; else
-            echo "memcached ${a#* }  stopped  ${a%% *} :$PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all memcached "$PORT" "$OPEN open" "$PROTECTED protected" "$SASL sasl" "$DECOY decoy"
 }
 
 lab_main "$@"

@@ -175,24 +175,13 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name
-    for name in open protected decoy exporter; do
-        # only our own process: prometheus or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'prometheus|python3'
-    done
+    # only our own process: prometheus or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'prometheus|python3' open protected decoy exporter
     rm -f "$STATE/lab_prometheus.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN:$PORT open" "$PROTECTED:$PORT protected" "$DECOY:$PORT decoy" "$EXPORTER:9100 exporter"; do
-        local hp=${a%% *}
-        if lab_listening "${hp%:*}" "${hp##*:}"; then echo "prometheus ${a#* }  running  $hp"; else
-            echo "prometheus ${a#* }  stopped  $hp"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all prometheus "$PORT" "$OPEN open" "$PROTECTED protected" "$DECOY decoy" "$EXPORTER:9100 exporter"
 }
 
 lab_main "$@"

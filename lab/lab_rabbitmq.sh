@@ -244,14 +244,7 @@ cmd_down() {
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy"; do
-        if lab_listening "${a%% *}" "$HTTP_PORT"; then echo "rabbitmq ${a#* }  running  ${a%% *} :$HTTP_PORT"; else
-            echo "rabbitmq ${a#* }  stopped  ${a%% *} :$HTTP_PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all rabbitmq "$HTTP_PORT" "$OPEN open" "$PROTECTED protected" "$DECOY decoy"
 }
 
 lab_main "$@"

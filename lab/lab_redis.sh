@@ -116,23 +116,13 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name
-    for name in open protected default-pw decoy-ok decoy-pong; do
-        # only our own process: redis-server or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'redis-server|python3'
-    done
+    # only our own process: redis-server or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'redis-server|python3' open protected default-pw decoy-ok decoy-pong
     rm -f "$STATE/lab_redis.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY_OK decoy(+OK)" "$DECOY_PONG decoy(+PONG)" "$DEFAULT_PW default-password"; do
-        if lab_listening "${a%% *}" "$PORT"; then echo "redis ${a#* }  running  ${a%% *} :$PORT"; else
-            echo "redis ${a#* }  stopped  ${a%% *} :$PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all redis "$PORT" "$OPEN open" "$PROTECTED protected" "$DECOY_OK decoy(+OK)" "$DECOY_PONG decoy(+PONG)" "$DEFAULT_PW default-password"
 }
 
 lab_main "$@"

@@ -97,23 +97,13 @@ print("".join(c for c in v.split("-")[0].split(",")[0] if c.isdigit() or c == ".
 }
 
 cmd_down() {
-    local name
-    for name in open protected decoy; do
-        # only our own process: the JVM or the python decoy started from this state dir
-        lab_stop_pidfile "$DIR/$name.pid" 'QuorumPeerMain|python3'
-    done
+    # only our own process: the JVM or the python decoy started from this state dir
+    lab_stop_all "$DIR" 'QuorumPeerMain|python3' open protected decoy
     rm -f "$STATE/lab_zookeeper.env"
 }
 
 cmd_status() {
-    local rc=0 a
-    for a in "$OPEN open" "$PROTECTED protected" "$DECOY decoy"; do
-        if lab_listening "${a%% *}" "$PORT"; then echo "zookeeper ${a#* }  running  ${a%% *} :$PORT"; else
-            echo "zookeeper ${a#* }  stopped  ${a%% *} :$PORT"
-            rc=1
-        fi
-    done
-    return $rc
+    lab_status_all zookeeper "$PORT" "$OPEN open" "$PROTECTED protected" "$DECOY decoy"
 }
 
 lab_main "$@"
