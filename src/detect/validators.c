@@ -378,21 +378,6 @@ bool ls_v_github_checksum(const struct ls_vctx *c)
     return memcmp(sum, v + 34, 6) == 0;
 }
 
-static int b64url_val(char ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '-' || ch == '+')
-        return 62;
-    if (ch == '_' || ch == '/')
-        return 63;
-    return -1;
-}
-
 bool ls_v_jwt(const struct ls_vctx *c)
 {
     const char *v = c->buf + c->vs;
@@ -406,7 +391,7 @@ bool ls_v_jwt(const struct ls_vctx *c)
     uint32_t acc = 0;
     int bits = 0;
     for (size_t i = 0; i < hn && o < sizeof hdr; i++) {
-        int x = b64url_val(v[i]);
+        int x = ls_b64_value((unsigned char)v[i]);
         if (x < 0)
             return false;
         acc = (acc << 6) | (uint32_t)x;
@@ -473,7 +458,7 @@ bool ls_v_private_key(const struct ls_vctx *c)
     for (const char *p = body; p < v + n; p++) {
         if (*p == '-' && (size_t)(v + n - p) >= 10 && memcmp(p, "-----BEGIN", 10) == 0)
             return false;
-        if (b64url_val(*p) >= 0 || *p == '=')
+        if (ls_b64_value((unsigned char)*p) >= 0 || *p == '=')
             b64++;
     }
     return b64 >= 64;
@@ -713,7 +698,7 @@ bool ls_v_basic_auth(const struct ls_vctx *c)
     uint32_t acc = 0;
     int bits = 0;
     for (size_t i = 0; i < n && v[i] != '='; i++) {
-        int x = b64url_val(v[i]);
+        int x = ls_b64_value((unsigned char)v[i]);
         if (x < 0 || o >= sizeof out)
             return false;
         acc = (acc << 6) | (uint32_t)x;

@@ -56,6 +56,25 @@ void ls_copy_printable_utf8(char *out, size_t n, const char *p, size_t len)
         copy_printable(out, ls_utf8_cut(p, len < n - 1 ? len : n - 1), p);
 }
 
+bool ls_line_value(const char *text, size_t len, const char *name, char sep, const char **v, size_t *vlen)
+{
+    size_t nl = strlen(name);
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end;
+        if ((size_t)(le - p) > nl && memcmp(p, name, nl) == 0 && p[nl] == sep) {
+            *v = p + nl + 1;
+            *vlen = (size_t)(le - *v);
+            if (*vlen && (*v)[*vlen - 1] == '\r')
+                (*vlen)--;
+            return true;
+        }
+        p = le + 1;
+    }
+    return false;
+}
+
 /* Decimal 1-65535; leading zeros allowed. Returns 0 or -1. */
 int ls_parse_port_num(const char *s, size_t len, uint16_t *port)
 {

@@ -21,6 +21,9 @@ const char *ls_quote(char *buf, size_t bufsz, const char *s, size_t len);
 void ls_copy_printable(char *out, size_t n, const char *p, size_t len);
 /* The same, but a cut at n-1 falls back to a UTF-8 character boundary (no half character). */
 void ls_copy_printable_utf8(char *out, size_t n, const char *p, size_t len);
+/* The value of the line "name<sep>value" in text[0..len) (lines end in \n or \r\n; the first
+ * such line): *v and *vlen set, true if present. For INFO-like replies (Redis, ZooKeeper). */
+bool ls_line_value(const char *text, size_t len, const char *name, char sep, const char **v, size_t *vlen);
 /* Decimal 1-65535, digits only (leading zeros allowed). Returns 0 or -1. */
 int ls_parse_port_num(const char *s, size_t len, uint16_t *port);
 static inline bool ls_is_digit(char c)
@@ -50,6 +53,22 @@ static inline int ls_hexval(int c)
         return c - 'a' + 10;
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
+    return -1;
+}
+
+/* Value of one base64 digit, either alphabet (standard "+/" or URL-safe "-_"), or -1. */
+static inline int ls_b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
     return -1;
 }
 

@@ -1,6 +1,7 @@
 /* ls_copy_printable and ls_copy_printable_utf8: the one copy of a server's bytes into a fixed
  * buffer that every engine uses (control bytes and DEL as '?', UTF-8 kept, cut to n-1 and
- * NUL-terminated; the _utf8 form never ends inside a character). */
+ * NUL-terminated; the _utf8 form never ends inside a character), and ls_line_value, the
+ * "name:value" line lookup of INFO-like replies, and ls_b64_value (etcd keys, JWT headers). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,12 +59,44 @@ static void test_utf8_cut(void **state)
     assert_string_equal(out, "a?b");
 }
 
+static void test_line_value(void **state)
+{
+    (void)state;
+    static const char info[] = "# Server\r\nredis_version:7.0.15\r\nrole:master\r\nrole2:x\nlast:end";
+    const char *v;
+    size_t vl;
+    assert_true(ls_line_value(info, sizeof info - 1, "role", ':', &v, &vl));
+    assert_int_equal(vl, 6);
+    assert_memory_equal(v, "master", 6);
+    assert_true(ls_line_value(info, sizeof info - 1, "last", ':', &v, &vl)); /* no newline at the end */
+    assert_int_equal(vl, 3);
+    assert_false(ls_line_value(info, sizeof info - 1, "rol", ':', &v, &vl)); /* whole names only */
+    assert_false(ls_line_value(info, sizeof info - 1, "role", '=', &v, &vl));
+    assert_false(ls_line_value(info, 20, "role", ':', &v, &vl)); /* bounded by len */
+}
+
+static void test_b64_value(void **state)
+{
+    (void)state;
+    assert_int_equal(ls_b64_value('A'), 0);
+    assert_int_equal(ls_b64_value('z'), 51);
+    assert_int_equal(ls_b64_value('9'), 61);
+    assert_int_equal(ls_b64_value('+'), 62);
+    assert_int_equal(ls_b64_value('-'), 62);
+    assert_int_equal(ls_b64_value('/'), 63);
+    assert_int_equal(ls_b64_value('_'), 63);
+    assert_int_equal(ls_b64_value('='), -1);
+    assert_int_equal(ls_b64_value(0xc3), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_control_bytes_and_del),
         cmocka_unit_test(test_truncated_and_terminated),
         cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_line_value),
+        cmocka_unit_test(test_b64_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

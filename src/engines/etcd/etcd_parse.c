@@ -8,6 +8,7 @@
 
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/textutil.h"
 
 static bool version_like(const char *v)
 {
@@ -73,21 +74,6 @@ bool etcd_auth_error(const char *err)
 
 /* ---- base64 ----------------------------------------------------------------------------------- */
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
 long etcd_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap)
 {
     while (len && in[len - 1] == '=')
@@ -98,7 +84,7 @@ long etcd_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap)
     uint32_t acc = 0;
     unsigned bits = 0;
     for (size_t i = 0; i < len; i++) {
-        int v = b64_value((unsigned char)in[i]);
+        int v = ls_b64_value((unsigned char)in[i]);
         if (v < 0)
             return -1;
         acc = (acc << 6) | (uint32_t)v;

@@ -63,6 +63,18 @@ void ifx_reply_why(const struct ls_http_json_reply *r, const char *what, char *o
         ls_sb_append(&b, " (not JSON)");
 }
 
+const json_t *ifx_first_result(const struct ls_http_json_reply *r, const char *what, char *why, size_t n)
+{
+    const json_t *res = r->ok && r->status == 200 ? ifx_result(r->json, 0) : NULL;
+    if (res && !ifx_result_error(res))
+        return res;
+    if (res)
+        snprintf(why, n, "%s: %s", what, ifx_result_error(res));
+    else
+        ifx_reply_why(r, what, why, n);
+    return NULL;
+}
+
 static void on_reply(struct ls_session *s, void *ud, const struct ls_http_json_reply *r)
 {
     (void)ud;
@@ -192,12 +204,9 @@ static void on_show_databases(struct ls_session *s, const struct ls_http_json_re
         ifx_step_end(x, LS_STEP_NO);
         return;
     }
-    const json_t *res = r->ok && r->status == 200 ? ifx_result(r->json, 0) : NULL;
-    if (!res || ifx_result_error(res)) {
-        char why[300];
-        ifx_reply_why(r, "SHOW DATABASES", why, sizeof why);
-        if (res && ifx_result_error(res))
-            snprintf(why, sizeof why, "SHOW DATABASES: %s", ifx_result_error(res));
+    char why[300];
+    const json_t *res = ifx_first_result(r, "SHOW DATABASES", why, sizeof why);
+    if (!res) {
         ifx_set_error(s, why);
         ifx_step_end(x, LS_STEP_NO);
         return;

@@ -70,6 +70,9 @@ void ifx_step_defer(struct influx *x, enum ls_step result);
 void ifx_set_error(struct ls_session *s, const char *why);
 /* The failure of a reply as one line: transport error, HTTP status with the server's words. */
 void ifx_reply_why(const struct ls_http_json_reply *r, const char *what, char *out, size_t n);
+/* The first result of a 200 reply that is not an error, or NULL with why set (the reply's
+ * failure, or "what: <the result's error>"). */
+const json_t *ifx_first_result(const struct ls_http_json_reply *r, const char *what, char *why, size_t n);
 
 void ifx_inventory(struct ls_session *s, ls_step_cb done);
 void ifx_posture(struct ls_session *s, ls_step_cb done);

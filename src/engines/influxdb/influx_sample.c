@@ -48,12 +48,9 @@ static void deliver_series(struct ls_session *s, const json_t *se, struct row_bu
 static void on_points(struct ls_session *s, const struct ls_http_json_reply *r)
 {
     struct influx *x = s->priv;
-    const json_t *res = r->ok && r->status == 200 ? ifx_result(r->json, 0) : NULL;
-    if (!res || ifx_result_error(res)) {
-        char why[400];
-        ifx_reply_why(r, "SELECT *", why, sizeof why);
-        if (res && ifx_result_error(res))
-            snprintf(why, sizeof why, "SELECT *: %s", ifx_result_error(res));
+    char why[400];
+    const json_t *res = ifx_first_result(r, "SELECT *", why, sizeof why);
+    if (!res) {
         ifx_set_error(s, why);
         ifx_step_end(x, LS_STEP_FAILED);
         return;

@@ -10,6 +10,7 @@
 
 #include "engines/memcached/mc_proto.h"
 #include "util/num.h"
+#include "util/textutil.h"
 
 const struct mc_limits mc_default_limits = {
     .max_line = 4096, .max_items = 4096, .max_value = 1u << 20, .max_total = 8u << 20};
@@ -313,17 +314,6 @@ bool mc_items_name(const char *name, size_t nlen, unsigned *cls, const char **fi
     return true;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The value of `name=` in a dump line (fields separated by spaces). */
 static bool dump_field(const char *line, size_t len, const char *name, const char **v, size_t *vlen)
 {
@@ -353,7 +343,7 @@ bool mc_dump_entry(const char *line, size_t len, struct mc_dump_entry *e)
     for (size_t i = 0; i < vl; i++) {
         int c = (unsigned char)v[i];
         if (c == '%') {
-            int hi = i + 2 < vl ? hexval(v[i + 1]) : -1, lo = i + 2 < vl ? hexval(v[i + 2]) : -1;
+            int hi = i + 2 < vl ? ls_hexval(v[i + 1]) : -1, lo = i + 2 < vl ? ls_hexval(v[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return false;
             c = hi << 4 | lo;

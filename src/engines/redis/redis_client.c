@@ -127,22 +127,12 @@ void redis_client_close(struct redis *r)
 
 bool redis_info_field(const char *info, size_t len, const char *name, char *out, size_t n)
 {
-    size_t nl = strlen(name);
-    const char *p = info, *end = info + len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        if ((size_t)(le - p) > nl && memcmp(p, name, nl) == 0 && p[nl] == ':') {
-            const char *v = p + nl + 1;
-            size_t vl = (size_t)(le - v);
-            if (vl && v[vl - 1] == '\r')
-                vl--;
-            ls_copy_printable(out, n, v, vl);
-            return true;
-        }
-        p = le + 1;
-    }
-    return false;
+    const char *v;
+    size_t vl;
+    if (!ls_line_value(info, len, name, ':', &v, &vl))
+        return false;
+    ls_copy_printable(out, n, v, vl);
+    return true;
 }
 
 void redis_unknown(struct ls_session *s, const char *what, const struct resp_value *reply, const char *err)

@@ -22,24 +22,16 @@ bool zk_4lw_refused(const char *text, size_t len, const char *cmd)
 
 bool zk_text_field(const char *text, size_t len, const char *name, char sep, char *out, size_t n)
 {
-    size_t nl = strlen(name);
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        if ((size_t)(le - p) > nl && memcmp(p, name, nl) == 0 && p[nl] == sep) {
-            const char *v = p + nl + 1;
-            if (sep == ':' && v < le && *v == ' ')
-                v++;
-            size_t vl = (size_t)(le - v);
-            if (vl && v[vl - 1] == '\r')
-                vl--;
-            ls_copy_printable(out, n, v, vl);
-            return true;
-        }
-        p = le + 1;
+    const char *v;
+    size_t vl;
+    if (!ls_line_value(text, len, name, sep, &v, &vl))
+        return false;
+    if (sep == ':' && vl && *v == ' ') { /* "name: value" (srvr, stat) */
+        v++;
+        vl--;
     }
-    return false;
+    ls_copy_printable(out, n, v, vl);
+    return true;
 }
 
 bool zk_srvr_parse(const char *text, size_t len, char *version, size_t vn, char *build, size_t bn)
