@@ -41,7 +41,9 @@ bash "$root/bench/detect.sh" "$build"
 bash "$root/bench/deep.sh" "$build"
 
 # the full assessment of open ClickHouse, Redis, PostgreSQL and MariaDB servers against
-# nmap -sV with its nearest read-only NSE scripts (issue 13; starts and stops extra instances)
+# nmap -sV with its nearest read-only NSE scripts (issue 13; starts and stops extra instances), then
+# the same on the lab's etcd, Memcached, ZooKeeper, InfluxDB, Prometheus and RabbitMQ servers and
+# leakscan's wall time per lab instance of those engines (issue 14: each under 1 s)
 if [ -z "${LS_BENCH_NOLOCK:-}" ] && command -v flock >/dev/null; then
     flock "${LS_BENCH_LOCK:-/tmp/leakscan-bench.lock}" bash "$root/bench/assess.sh" "$build"
 else
