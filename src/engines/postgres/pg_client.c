@@ -348,7 +348,8 @@ void pg_connect(struct pg *pg, const char *database, pg_login_cb cb)
     drop_conn(pg);
     pg->login_cb = cb;
     pg->auth_ok = false;
-    snprintf(pg->database, sizeof pg->database, "%s", database);
+    if (database != pg->database) /* a reconnect passes pg->database itself */
+        snprintf(pg->database, sizeof pg->database, "%s", database);
     pg->conn = ls_conn_new(s->base, (const struct sockaddr *)&s->addr, s->addrlen, s->tls, s->sni,
                            s->limits->connect_timeout_ms, s->limits->io_timeout_ms, on_conn, pg);
     if (!pg->conn)
