@@ -23,10 +23,13 @@
     "-----BEGIN EC PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAyRttDEjUGh5eyeagOShUqGFe7xCfwb+p4lY3ASiPKbPXP2rC\\n"             \
     "tp7dLBnyZL7kYqW68g\\/Sfs8UwBHtIB+DYyCtuYurFoaijZgBIQx3NvPuxYDc\\n-----END EC PRIVATE KEY-----"
 
-/* Keywords that name a credential in an assignment (key names such as DB_PASSWORD, client_secret,
- * apiKey, access_token). */
-#define GEN_KEYS "(?:passw(?:or)?d|passwd|pwd|secret|api_?key|token)"
-/* A bare value ends at whitespace, quotes, separators or brackets. */
+/* Keywords that name a credential in an assignment (key names such as DB_PASSWORD, DB_PASS,
+ * client_secret, apiKey, access_token); "pass" only as a word of its own (DB_PASS, dbPass; not
+ * bypass, compass, passport). */
+#define GEN_KEYS                                                                                                       \
+    "(?:passw(?:or)?d|passwd|pwd|(?<![A-Za-z])pass(?![A-Za-z])|(?-i:(?<=[a-z])Pass)(?![A-Za-z])|secret|api_?key|"      \
+    "token)"
+#define GEN_PF "(?i)(?:passw(?:or)?d|passwd|pwd|pass[^A-Za-z]|secret|api_?key|token)"
 #define GEN_BARE "[^\\s\"'`,;&<>(){}\\[\\]\\\\]"
 
 const struct ls_rule_def ls_rules_generic[] = {
@@ -78,30 +81,62 @@ const struct ls_rule_def ls_rules_generic[] = {
                       "-----BEGIN PUBLIC KEY-----\n" PEM_BODY "-----END PUBLIC KEY-----",
                       "-----BEGIN RSA PRIVATE KEY-----\nxxxx" PEM_BODY "-----END RSA PRIVATE KEY-----")},
 
-    /* Generic assignments: a credential-naming key, = or :, then a value of at least 12 characters
-     * with at least 3.5 bits of entropy per character. Hashes, UUIDs, numbers, identifiers, paths,
-     * URLs and placeholders are rejected by the validator. */
+    /* Generic assignments: a credential-naming key, = or : on the same line, then a value of 7 to 256
+     * bytes. The validator (generic_value.c) drops references to the environment or a template,
+     * code, routes, ARNs, package coordinates, file names, names of secrets, elided documentation
+     * tokens and placeholders; short values need three character classes, values of 12 bytes and
+     * more 3.5 bits of entropy per byte, and hashes, UUIDs, numbers and identifiers are rejected. */
     {.rule = {"generic-password-assignment", LS_CAT_SECRET, "Password or secret assigned to a credential-named key"},
      .prio = 5,
-     .variants = {{"(?i)" GEN_KEYS,
-                   "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?\\s{0,3}(?::=|=>?|:)\\s{0,3}"
-                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{12,256})\\\\?\"|'(?<v>[^'\\s\\\\]{12,256})'|(?<v>" GEN_BARE
-                   "{12,256})(?!" GEN_BARE "))",
-                   8, 330, ls_q_assign}},
-     .validate = ls_v_generic_secret,
-     .min_entropy = 3.5,
+     .variants = {{GEN_PF,
+                   "(?i)" GEN_KEYS "[A-Za-z0-9_.-]{0,20}\\\\?[\"']?[ \\t]{0,3}(?::=|=>?|:)[ \\t]{0,3}"
+                   "(?|\\\\?\"(?<v>[^\"\\\\\\s]{7,256})\\\\?\"|'(?<v>[^'\\s\\\\]{7,256})'|(?<v>" GEN_BARE
+                   "{7,256})(?!" GEN_BARE "))",
+                   8, 330, ls_q_generic_assign}},
+     .validate = ls_v_generic_password,
      .examples = EX({"DB_PASSWORD=GEgRxNEV2iLjQNhPC0pI", "GEgRxNEV2iLjQNhPC0pI"},
                     {"{\"client_secret\": \"Q8%#PdOTxSXbD#NS!r7I\"}", "Q8%#PdOTxSXbD#NS!r7I"},
                     {"apiKey: 'Tz9fK2wQ8rLm4Xp7'", "Tz9fK2wQ8rLm4Xp7"},
                     {"{\\\"password\\\":\\\"Hx7!kq2Lz9Wm\\\"}", "Hx7!kq2Lz9Wm"},
-                    {"access_token=Vb3NqX8wLr2TzK5mPf9h&expires=3600", "Vb3NqX8wLr2TzK5mPf9h"}),
-     .negatives = NEG("password=changeme123456", "password: ${DB_PASSWORD}", "token_count: 1234567890123",
-                      "secret_hash=5f4dcc3b5aa765d61d8327deb882cf99", "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f",
-                      "secretName: my-app-secret-name-prod", "password_file=/run/secrets/db_password",
-                      "api_key=your_api_key_here", "token_url: https://auth.internal/oauth/token",
-                      "secret=aaaaaaaaaaaaaaaa", "password: short", "tokenProvider: getAccessTokenFromVault",
-                      "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709", "password = \"<your-password>\"",
-                      "password=dummy-password-123")},
+                    {"access_token=Vb3NqX8wLr2TzK5mPf9h&expires=3600", "Vb3NqX8wLr2TzK5mPf9h"},
+                    {"password = \"Tr0ub4dor&3\"", "Tr0ub4dor&3"}, {"DB_PASS=hunter2xyz!\n", "hunter2xyz!"},
+                    {"{\"password\": \"s3cr3t-Pa55\"}", "s3cr3t-Pa55"},
+                    {"db:\n  user: app\n  password: q8#Lm2!vZ\n", "q8#Lm2!vZ"}, {"Password=Xy9!abc;", "Xy9!abc"},
+                    {"export MYSQL_PWD='Zq7$mK2#pL'", "Zq7$mK2#pL"},
+                    {"spring.datasource.password=Wq7.Lp2xNe9K", "Wq7.Lp2xNe9K"}),
+     .negatives = NEG(
+         /* environment and template references */
+         "password = process.env.DB_PASSWORD", "const pass = env.DB_PASSWORD;",
+         "password = os.environ[\"DB_PASSWORD\"]", "password = os.environ.get(\"DB_PASSWORD\")",
+         "password=$DB_PASSWORD", "password: ${DB_PASSWORD}", "password: \"${DB_PASSWORD:-Xk9vQ2mZ}\"",
+         "password: \"{{ .Values.dbPassword }}\"", "password: \"{{db_password}}\"", "password = \"%(db_password)s\"",
+         "password = \"#{db_password}\"", "password: <%= ENV['DB_PASSWORD'] %>", "password=\"<%=db_pass%>\"",
+         "api_key = config.get_api_key()", "password = self.password_value",
+         /* an empty assignment does not take the next line */
+         "DB_PASSWORD=\nREDIS_HOST=cache-7Xk2.internal\n", "password:\n  Kq8#Lm2!vZ9x: value\n",
+         /* routes, URLs, ARNs, package coordinates, file names */
+         "token_url: /api/v1/oauth2/token", "passwordResetRoute: \"users/:id/password/reset\"",
+         "token_endpoint: https://auth.internal/oauth/token",
+         "secret_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+         "jwt_token_lib = \"io.jsonwebtoken:jjwt-api:0.11.5\"", "token_lib: jsonwebtoken@9.0.2",
+         "secret_file: db_password.txt", "tokenFile: Token2024.json", "password_file=/run/secrets/db_password",
+         /* names of secrets */
+         "password_field = \"password\"", "PASSWORD_KEY = \"db_password\"", "token_header = \"X-Auth-Token\"",
+         "secretName: my-app-secret-name-prod", "\"passwordKey\": \"DB_PASSWORD\"",
+         /* elided documentation tokens */
+         "api_key: sk-proj-Xk29fLm\xe2\x80\xa6", "token = \"ghp_9fK2wQ8rLm...\"", "token = \"abcd1234xxxx\"",
+         "api_key=sk-****************",
+         /* placeholders */
+         "password=changeme", "password=changeme123456", "password: <password>", "api_key: your-api-key",
+         "password = \"YOUR_PASSWORD_HERE\"", "api_key = \"example-key-1234\"", "password = \"dummy\"",
+         "password: test", "secret: secret", "api_key=your_api_key_here", "password = \"<your-password>\"",
+         "password=dummy-password-123", "password: ${DB_PASSWORD}",
+         /* values that are not secrets */
+         "token_count: 1234567890123", "secret_hash=5f4dcc3b5aa765d61d8327deb882cf99",
+         "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f", "token_url: https://auth.internal/oauth/token",
+         "secret=aaaaaaaaaaaaaaaa", "password: short", "tokenProvider: getAccessTokenFromVault",
+         "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709", "password = getPassword()", "password: Optional[str]",
+         "passport_number: P12345678x", "password = test1234")},
 
     {.rule = {NULL, 0, NULL}},
 };

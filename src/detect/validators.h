@@ -40,6 +40,10 @@ bool ls_v_jwt(const struct ls_vctx *c);
 bool ls_v_db_password(const struct ls_vctx *c);
 bool ls_v_private_key(const struct ls_vctx *c);
 bool ls_v_generic_secret(const struct ls_vctx *c);
+/* generic-password-assignment (generic_value.c): references, names, paths and placeholders out */
+bool ls_v_generic_password(const struct ls_vctx *c);
+/* ls_q_assign from the prefilter's last byte, which may be the sign itself ("pass=") */
+bool ls_q_generic_assign(const char *buf, size_t len, size_t e);
 bool ls_v_email(const struct ls_vctx *c);
 bool ls_v_phone(const struct ls_vctx *c);
 bool ls_v_card(const struct ls_vctx *c);

@@ -133,10 +133,14 @@ static void test_negatives_do_not_match(void **state)
             struct hits h;
             scan(*neg, &h);
             checked++;
+            /* A negative must not be found by its own rule; the generic rule's negatives (things that
+             * are not secrets at all) by no rule. */
+            bool generic = strcmp(r[i].id, "generic-password-assignment") == 0;
             for (size_t k = 0; k < h.n; k++)
-                if (h.m[k].rule == &r[i]) {
+                if (h.m[k].rule == &r[i] || generic) {
                     failures++;
-                    fprintf(stderr, "rule %s: negative matched: %s -> %s\n", r[i].id, *neg, h.val[k]);
+                    fprintf(stderr, "rule %s: negative matched by %s: %s -> %s\n", r[i].id, h.m[k].rule->id, *neg,
+                            h.val[k]);
                 }
         }
     }
