@@ -278,6 +278,7 @@ static void try_next_candidate(struct ls_job *j)
         s->base = j->p->base;
         s->limits = j->p->limits;
         s->detector = j->p->detector;
+        s->engines_tried = i > 0 && !j->looking; /* the fallback after the port's engines said no */
         memcpy(&s->addr, &j->addr, j->addrlen);
         s->addrlen = j->addrlen;
         s->tls = j->cand_tls[i];

@@ -55,6 +55,7 @@ struct ls_session {
     const char *sni;                    /* host name for TLS, or NULL */
     struct ls_service svc;              /* the result being built */
     const struct ls_detector *detector; /* for texts found along the way (system objects), or NULL */
+    bool engines_tried;                 /* other engines already talked to this port (none matched) */
     void *priv;                         /* engine state */
 };
 

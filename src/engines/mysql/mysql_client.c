@@ -373,14 +373,18 @@ static void on_input(struct my *m, struct ls_conn *c)
         evbuffer_copyout(in, hdr, MYSQL_HDR);
         struct mysql_packet pk;
         size_t used = 0;
-        if (mysql_frame(hdr, MYSQL_HDR, packet_cap(m), &pk, &used) == MYSQL_BAD) {
-            go_dead(m, "packet larger than the cap");
+        /* a greeting is a few hundred bytes: a first packet that claims more is some other
+         * protocol's text (an SSH or SMTP banner read as a length), not worth waiting for */
+        size_t cap = m->phase == PH_GREETING ? MY_MAX_GREETING : packet_cap(m);
+        if (mysql_frame(hdr, MYSQL_HDR, cap, &pk, &used) == MYSQL_BAD) {
+            go_dead(m, m->phase == PH_GREETING ? "the first bytes are not a MySQL greeting"
+                                               : "packet larger than the cap");
             return;
         }
         if (avail < used)
             return;
         const uint8_t *buf = evbuffer_pullup(in, (ssize_t)used);
-        if (!buf || mysql_frame(buf, used, packet_cap(m), &pk, &used) != MYSQL_DONE) {
+        if (!buf || mysql_frame(buf, used, cap, &pk, &used) != MYSQL_DONE) {
             go_dead(m, "cannot read a packet");
             return;
         }

@@ -18,6 +18,7 @@ struct event;
 
 #define MY_MAX_COLS 4096          /* columns of one result */
 #define MY_MAX_PACKET (16u << 20) /* bytes of one packet at most (also capped by max_response_bytes) */
+#define MY_MAX_GREETING 4096u     /* bytes of the greeting (HandshakeV10 or an error) at most */
 #define MY_MAX_COLUMNS_LISTED 20000
 #define MY_MAX_TABLE_COLUMNS 256  /* columns kept (and sampled) per table */
 #define MY_EXACT_COUNT_TABLES 50  /* SELECT COUNT(*) for at most this many tables */

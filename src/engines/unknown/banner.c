@@ -16,6 +16,9 @@
 #include "util/strbuf.h"
 
 #define FIRST_WAIT_MS 1200 /* how long to wait for a server-first banner */
+#define AFTER_ENGINES_WAIT_MS                                                                                          \
+    250 /* the same when engines already talked to the port and none matched:                                          \
+           a server that speaks first did so on their connections at once */
 
 struct banner {
     struct ls_session *s;
@@ -156,7 +159,8 @@ static void on_conn(struct ls_conn *c, enum ls_conn_event ev, void *ud)
     (void)c;
     switch (ev) {
     case LS_CONN_CONNECTED: {
-        unsigned ms = bn->s->limits->io_timeout_ms < FIRST_WAIT_MS ? bn->s->limits->io_timeout_ms : FIRST_WAIT_MS;
+        unsigned wait = bn->s->engines_tried ? AFTER_ENGINES_WAIT_MS : FIRST_WAIT_MS;
+        unsigned ms = bn->s->limits->io_timeout_ms < wait ? bn->s->limits->io_timeout_ms : wait;
         struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
         evtimer_add(bn->timer, &tv);
         return;
