@@ -2,8 +2,8 @@
  * it looks like a password someone typed or generated. Rejected: environment and template
  * references, code expressions (config.db.password), routes and paths, ARNs, package coordinates
  * (group:artifact:version, name@1.2.3), file names, nested key=value, the names of secrets
- * (db_password, X-Auth-Token), elided documentation tokens (…, ...) and placeholders. Short values (7 to 11 bytes) need three
- * character classes; longer ones go on to the shared generic-secret checks. */
+ * (db_password, X-Auth-Token), elided documentation tokens (…, ...) and placeholders. Short values (7 to 11 bytes) need
+ * three character classes; longer ones go on to the shared generic-secret checks. */
 #include <stdint.h>
 #include <string.h>
 

@@ -111,17 +111,22 @@ const struct ls_rule_def ls_rules_generic[] = {
          "password=$DB_PASSWORD", "password: ${DB_PASSWORD}", "password: \"${DB_PASSWORD:-Xk9vQ2mZ}\"",
          "password: \"{{ .Values.dbPassword }}\"", "password: \"{{db_password}}\"", "password = \"%(db_password)s\"",
          "password = \"#{db_password}\"", "password: <%= ENV['DB_PASSWORD'] %>", "password=\"<%=db_pass%>\"",
-         "api_key = config.get_api_key()", "password = self.password_value",
+         "api_key = config.get_api_key()", "password = self.password_value", "password: env.DB_PASS_V2_RW",
+         "pwd = cfg.Vault.Db2.RwUser",
          /* an empty assignment does not take the next line */
          "DB_PASSWORD=\nREDIS_HOST=cache-7Xk2.internal\n", "password:\n  Kq8#Lm2!vZ9x: value\n",
          /* routes, URLs, ARNs, package coordinates, file names */
          "token_url: /api/v1/oauth2/token", "passwordResetRoute: \"users/:id/password/reset\"",
+         "token_route: \"api/v3/tokens/:token_id/revoke\"",
+         "token_endpoint = auth/realms/mycorp/protocol/openid-connect/token",
          "token_endpoint: https://auth.internal/oauth/token",
          "secret_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
          "jwt_token_lib = \"io.jsonwebtoken:jjwt-api:0.11.5\"", "token_lib: jsonwebtoken@9.0.2",
-         "secret_file: db_password.txt", "tokenFile: Token2024.json", "password_file=/run/secrets/db_password",
+         "secret_file: db_password.txt", "tokenFile: Token2024.json", "ssl_pass_file: Prod2024-Cert.p12",
+         "password_file=/run/secrets/db_password",
          /* names of secrets */
          "password_field = \"password\"", "PASSWORD_KEY = \"db_password\"", "token_header = \"X-Auth-Token\"",
+         "api_key_header: \"X-Api-Key-Version2\"", "password_env: DB2_PASSWORD_RW",
          "secretName: my-app-secret-name-prod", "\"passwordKey\": \"DB_PASSWORD\"",
          /* elided documentation tokens */
          "api_key: sk-proj-Xk29fLm\xe2\x80\xa6", "token = \"ghp_9fK2wQ8rLm...\"", "token = \"abcd1234xxxx\"",
@@ -136,7 +141,8 @@ const struct ls_rule_def ls_rules_generic[] = {
          "token: 2f1c2b6e-8a5d-4c3e-9b7f-1a2b3c4d5e6f", "token_url: https://auth.internal/oauth/token",
          "secret=aaaaaaaaaaaaaaaa", "password: short", "tokenProvider: getAccessTokenFromVault",
          "sha_token=da39a3ee5e6b4b0d3255bfef95601890afd80709", "password = getPassword()", "password: Optional[str]",
-         "passport_number: P12345678x", "password = test1234")},
+         "passport_number: P12345678x", "password = test1234", "bypass: compass_heading=NNW-270",
+         "mode: bypass=Kx9!mQ2#vL8", "secret: mode=Fast-Path-2024", "password=user_name=Kx9mQ2vL8x")},
 
     {.rule = {NULL, 0, NULL}},
 };
