@@ -5,7 +5,7 @@
 # row log_stream with chats and keys, a dozen accounts without a password, a readonly account, an
 # admin with access_management, external-engine tables with credentials in their DDL and an
 # HTTP-sourced dictionary that are never read) and its protected twin on 127.77.17.2:8123
-# (`default` needs a password). Writes $LS_LAB_DIR/lab_chdb.env. Idempotent. `npm ci` runs when
+# (`default` needs a password). Writes $LS_LAB_DIR/lab_chdb.env. Idempotent. `npm install` runs when
 # lab/chdb/node_modules is missing. HTTP only: chDB has no native-protocol server.
 set -euo pipefail
 
@@ -31,10 +31,13 @@ ensure_modules() {
     command -v node >/dev/null || die "node not found (apt-get install nodejs npm)"
     [[ -d $SRC/node_modules/chdb && -d $SRC/node_modules/@chdb ]] && return 0
     command -v npm >/dev/null || die "npm not found (apt-get install npm)"
-    say "installing chdb into $SRC/node_modules (npm ci)"
-    (cd "$SRC" && npm ci --no-audit --no-fund >"$DIR/npm.log" 2>&1) || {
+    # Not `npm ci`: chdb lists its other platforms' libraries as optional dependencies that the
+    # lock cannot pin, so `npm ci` refuses the lock as out of sync. `npm install` with the lock,
+    # without the optional ones (the Linux x64 library is a direct dependency), saving nothing.
+    say "installing chdb into $SRC/node_modules (npm install from the lock)"
+    (cd "$SRC" && npm install --no-audit --no-fund --no-save --omit=optional >"$DIR/npm.log" 2>&1) || {
         tail -n 20 "$DIR/npm.log" >&2
-        die "npm ci failed (see $DIR/npm.log)"
+        die "npm install failed (see $DIR/npm.log)"
     }
 }
 
