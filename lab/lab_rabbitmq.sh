@@ -157,7 +157,8 @@ for i in range(1, 11):
     publish("billing", "invoices", {"invoice": "INV-2024-%d" % (500 + i), "amount_eur": i * 37 + 0.5})
 n = None
 for _ in range(300):
-    n = sum(q.get("messages") or 0 for q in api("GET", "queues?columns=messages"))
+    qs = api("GET", "queues?columns=messages")
+    n = sum(q.get("messages") or 0 for q in qs if isinstance(q, dict)) if isinstance(qs, list) else None
     if n == want:
         print(api("GET", "overview?columns=rabbitmq_version")["rabbitmq_version"])
         sys.exit(0)
