@@ -25,6 +25,22 @@ int la_read(struct ls_audit *a, const char *path, char **buf, size_t *len);
 /* Records a file read by other means (stdin). */
 int la_record(struct ls_audit *a, const char *path);
 
+/* Includes, the same for every auditor that follows them (my.cnf, postgresql.conf, redis.conf). */
+/* The path an include names: relative to the including file's directory; an absolute one that
+ * exists next to the including file under its base name is taken from there (a copied tree). */
+void la_resolve(const char *from, const char *v, size_t vl, char *out, size_t n);
+/* Reads the included file p once: already read, or deeper than LS_AUDIT_MAX_DEPTH, is a note on
+ * `from` ("<directive> p: …"), not a loop. 1: read (into *buf, *len; a->files[a->nfiles - 1] is
+ * its recorded name); 0: skipped (noted); -1: out of memory. */
+int la_include_read(struct ls_audit *a, const char *from, const char *directive, const char *p, int depth, char **buf,
+                    size_t *len);
+/* The regular files of dir whose names end in one of `suffixes` (NULL-terminated, any case), as
+ * sorted malloc'd paths "dir/name", at most LA_DIR_MAX. Returns their count, or -1 when dir cannot
+ * be listed. Free with la_names_free. */
+#define LA_DIR_MAX 1024
+long la_dir_files(const char *dir, const char *const *suffixes, char ***out);
+void la_names_free(char **v, size_t n);
+
 /* Lines of a buffer: la_next_line gives each line (without its \n or \r\n) and its 1-based number. */
 struct la_lines {
     const char *p, *end;

@@ -1,5 +1,6 @@
 /* Shared helpers of the auditors (audit_int.h): findings and notes with redacted evidence, bounded
  * file reading that remembers every file read, line iteration and address classification. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include "audit/audit_int.h"
 #include "detect/textredact.h"
+#include "util/num.h"
 #include "util/safe_file.h"
 
 static bool grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -291,4 +293,85 @@ bool la_addr_loopback(const char *s, size_t n)
     if (k >= 11 && strncasecmp(s, "::ffff:127.", 11) == 0)
         return true;
     return false;
+}
+
+void la_resolve(const char *from, const char *v, size_t vl, char *out, size_t n)
+{
+    const char *s = strrchr(from, '/');
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%.*s", s ? (int)(s - from) : 1, s ? from : ".");
+    while (vl > 1 && v[vl - 1] == '/')
+        vl--;
+    if (!vl || v[0] != '/') {
+        snprintf(out, n, "%s/%.*s", dir, (int)vl, v);
+        return;
+    }
+    const char *b = v + vl;
+    while (b > v && b[-1] != '/')
+        b--;
+    struct stat st;
+    snprintf(out, n, "%s/%.*s", dir, (int)(v + vl - b), b);
+    if (stat(out, &st) != 0)
+        snprintf(out, n, "%.*s", (int)vl, v);
+}
+
+int la_include_read(struct ls_audit *a, const char *from, const char *directive, const char *p, int depth, char **buf,
+                    size_t *len)
+{
+    if (depth >= LS_AUDIT_MAX_DEPTH || la_seen(a, p)) {
+        la_note(a, from, "%s %s: already read or nested too deep (not followed)", directive, p);
+        return 0;
+    }
+    if (la_read(a, p, buf, len) != 0)
+        return a->oom ? -1 : 0;
+    return 1;
+}
+
+static int cmp_path(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static bool has_suffix(const char *name, const char *const *suffixes)
+{
+    size_t l = strlen(name);
+    for (; *suffixes; suffixes++) {
+        size_t k = strlen(*suffixes);
+        if (l > k && strcasecmp(name + l - k, *suffixes) == 0)
+            return true;
+    }
+    return false;
+}
+
+long la_dir_files(const char *dir, const char *const *suffixes, char ***out)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **names = calloc(LA_DIR_MAX, sizeof *names);
+    size_t n = 0;
+    struct dirent *e;
+    while (names && n < LA_DIR_MAX && (e = readdir(d)) != NULL) {
+        struct stat sb;
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, suffixes) || asprintf(&names[n], "%s/%s", dir, e->d_name) < 0)
+            continue;
+        if (stat(names[n], &sb) == 0 && S_ISREG(sb.st_mode))
+            n++;
+        else
+            free(names[n]);
+    }
+    closedir(d);
+    if (!names)
+        return -1;
+    ls_sort(names, n, sizeof *names, cmp_path);
+    *out = names;
+    return (long)n;
+}
+
+void la_names_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
 }

@@ -5,7 +5,6 @@
  * their -VERSION forms). Findings: bind-address to every address (or absent: every address is
  * the server default), skip-grant-tables, local_infile, an empty secure_file_priv. Facts: MariaDB
  * Knowledge Base, "Configuring MariaDB with Option Files" and the server system variables. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,73 +46,31 @@ static bool server_section(const char *s, size_t n)
 
 /* An absolute include that exists under its base name next to the including file (a copied
  * tree) is read from there; else as written. */
-static void resolve(const char *from, const char *v, char *out, size_t n)
-{
-    const char *s = strrchr(from, '/');
-    char dir[2048];
-    snprintf(dir, sizeof dir, "%.*s", s ? (int)(s - from) : 1, s ? from : ".");
-    struct stat st;
-    size_t vl = strlen(v);
-    while (vl > 1 && v[vl - 1] == '/')
-        vl--;
-    const char *b = v + vl;
-    while (b > v && b[-1] != '/')
-        b--;
-    if (v[0] != '/') {
-        snprintf(out, n, "%s/%.*s", dir, (int)vl, v);
-        return;
-    }
-    snprintf(out, n, "%s/%.*s", dir, (int)(v + vl - b), b);
-    if (stat(out, &st) != 0)
-        snprintf(out, n, "%.*s", (int)vl, v);
-}
-
 static int read_one(struct ls_audit *a, struct mstate *st, const char *from, const char *p, int depth)
 {
-    if (depth >= LS_AUDIT_MAX_DEPTH || la_seen(a, p)) {
-        la_note(a, from, "!include %s: already read or nested too deep (not followed)", p);
-        return 0;
-    }
     char *buf;
     size_t len;
-    if (la_read(a, p, &buf, &len) != 0)
-        return a->oom ? -1 : 0;
+    int r = la_include_read(a, from, "!include", p, depth, &buf, &len);
+    if (r <= 0)
+        return r;
     int rc = parse(a, st, a->files[a->nfiles - 1], buf, len, depth + 1, true);
     free(buf);
     return rc;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static int read_dir(struct ls_audit *a, struct mstate *st, const char *from, const char *dir, int depth)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    static const char *const suffixes[] = {".cnf", ".ini", NULL};
+    char **names;
+    long n = la_dir_files(dir, suffixes, &names);
+    if (n < 0) {
         la_note(a, from, "!includedir %s: cannot list it (not followed)", dir);
         return 0;
     }
-    char *names[1024];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < 1024) {
-        size_t l = strlen(e->d_name);
-        if (e->d_name[0] != '.' && l > 4 &&
-            (strcasecmp(e->d_name + l - 4, ".cnf") == 0 || strcasecmp(e->d_name + l - 4, ".ini") == 0) &&
-            asprintf(&names[n], "%s/%s", dir, e->d_name) >= 0)
-            n++;
-    }
-    closedir(d);
-    ls_sort(names, n, sizeof *names, cmp_str);
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct stat sb;
-        if (!rc && stat(names[i], &sb) == 0 && S_ISREG(sb.st_mode))
-            rc = read_one(a, st, from, names[i], depth);
-        free(names[i]);
-    }
+    for (long i = 0; !rc && i < n; i++)
+        rc = read_one(a, st, from, names[i], depth);
+    la_names_free(names, (size_t)n);
     return rc;
 }
 
@@ -138,7 +95,7 @@ static int parse(struct ls_audit *a, struct mstate *st, const char *path, const 
                 const char *v = la_trim(s + (dir ? 11 : 8), &vl);
                 char val[1024], p[3072];
                 snprintf(val, sizeof val, "%.*s", (int)(vl > 1000 ? 1000 : vl), v);
-                resolve(path, val, p, sizeof p);
+                la_resolve(path, val, strlen(val), p, sizeof p);
                 if ((dir ? read_dir(a, st, path, p, depth) : read_one(a, st, path, p, depth)) != 0)
                     return -1;
             }

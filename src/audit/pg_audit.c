@@ -7,7 +7,6 @@
  * naming listen_addresses='*' as the change that would expose it.
  * Facts: PostgreSQL 15 documentation, "Client Authentication" (pg_hba.conf) and "Connections and
  * Authentication" (listen_addresses default 'localhost'). */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,74 +32,30 @@ struct pgstate {
 static int parse_conf(struct ls_audit *a, struct pgstate *st, const char *path, const char *buf, size_t len, int depth,
                       bool follow);
 
-static void dir_of(const char *path, char *out, size_t n)
-{
-    const char *s = strrchr(path, '/');
-    snprintf(out, n, "%.*s", s ? (int)(s - path) : 1, s ? path : ".");
-}
-
-/* A path from the file: relative ones are relative to the including file's directory; an absolute
- * one that exists next to it under its base name is taken from there (a copied tree). */
-static void resolve(const char *from, const char *v, char *out, size_t n)
-{
-    char dir[2048];
-    dir_of(from, dir, sizeof dir);
-    struct stat st;
-    if (v[0] != '/') {
-        snprintf(out, n, "%s/%s", dir, v);
-        return;
-    }
-    const char *b = strrchr(v, '/');
-    snprintf(out, n, "%s/%s", dir, b + 1);
-    if (stat(out, &st) != 0)
-        snprintf(out, n, "%s", v);
-}
-
 static int include_file(struct ls_audit *a, struct pgstate *st, const char *from, const char *p, int depth, bool quiet)
 {
-    if (depth >= LS_AUDIT_MAX_DEPTH || la_seen(a, p)) {
-        la_note(a, from, "include %s: already read or nested too deep (not followed)", p);
-        return 0;
-    }
     struct stat sb;
     if (quiet && stat(p, &sb) != 0)
         return 0;
     char *buf;
     size_t len;
-    if (la_read(a, p, &buf, &len) != 0)
-        return a->oom ? -1 : 0;
+    int r = la_include_read(a, from, "include", p, depth, &buf, &len);
+    if (r <= 0)
+        return r;
     int rc = parse_conf(a, st, a->files[a->nfiles - 1], buf, len, depth + 1, true);
     free(buf);
     return rc;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static int include_dir(struct ls_audit *a, struct pgstate *st, const char *from, const char *dir, int depth)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    char *names[1024];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < 1024) {
-        size_t l = strlen(e->d_name);
-        if (e->d_name[0] != '.' && l > 5 && strcmp(e->d_name + l - 5, ".conf") == 0 &&
-            asprintf(&names[n], "%s/%s", dir, e->d_name) >= 0)
-            n++;
-    }
-    closedir(d);
-    ls_sort(names, n, sizeof *names, cmp_str);
+    static const char *const suffixes[] = {".conf", NULL};
+    char **names;
+    long n = la_dir_files(dir, suffixes, &names);
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!rc)
-            rc = include_file(a, st, from, names[i], depth, false);
-        free(names[i]);
-    }
+    for (long i = 0; !rc && i < n; i++)
+        rc = include_file(a, st, from, names[i], depth, false);
+    la_names_free(names, n > 0 ? (size_t)n : 0);
     return rc;
 }
 
@@ -149,7 +104,7 @@ static int parse_conf(struct ls_audit *a, struct pgstate *st, const char *path, 
                               la_eq(key, klen, "include_dir"))) {
             char val[1024], p[3072];
             snprintf(val, sizeof val, "%.*s", (int)(vl > 1000 ? 1000 : vl), v);
-            resolve(path, val, p, sizeof p);
+            la_resolve(path, val, strlen(val), p, sizeof p);
             int rc = la_eq(key, klen, "include_dir")
                          ? include_dir(a, st, path, p, depth)
                          : include_file(a, st, path, p, depth, la_eq(key, klen, "include_if_exists"));
@@ -286,12 +241,9 @@ int la_audit_postgres(struct ls_audit *a, const char *path, const char *buf, siz
                                  la_eq(st.ssl.val, strlen(st.ssl.val), "true") || strcmp(st.ssl.val, "1") == 0);
     char hba[4096];
     if (st.hba_file.set)
-        resolve(path, st.hba_file.val, hba, sizeof hba);
-    else {
-        char dir[2048];
-        dir_of(path, dir, sizeof dir);
-        snprintf(hba, sizeof hba, "%s/pg_hba.conf", dir);
-    }
+        la_resolve(path, st.hba_file.val, strlen(st.hba_file.val), hba, sizeof hba);
+    else
+        la_resolve(path, "pg_hba.conf", strlen("pg_hba.conf"), hba, sizeof hba);
     struct stat sb;
     if (!own && !st.hba_file.set)
         return 0; /* stdin: no files next to it */

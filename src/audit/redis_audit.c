@@ -97,14 +97,13 @@ static int include(struct ls_audit *a, struct rstate *st, const char *from, cons
     ls_sort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
     int rc = 0;
     for (size_t i = 0; !rc && i < g.gl_pathc; i++) {
-        if (la_seen(a, g.gl_pathv[i])) {
-            la_note(a, from, "include %s: already read (include loop?)", g.gl_pathv[i]);
-            continue;
-        }
         char *buf;
         size_t blen;
-        if (la_read(a, g.gl_pathv[i], &buf, &blen) != 0)
+        int r = la_include_read(a, from, "include", g.gl_pathv[i], depth, &buf, &blen);
+        if (r <= 0) {
+            rc = r;
             continue;
+        }
         rc = parse(a, st, a->files[a->nfiles - 1], buf, blen, depth + 1, true);
         free(buf);
     }
