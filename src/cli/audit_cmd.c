@@ -213,18 +213,14 @@ int ls_cmd_audit(int argc, char **argv)
         goto done;
     }
     ls_audit_sort(&a);
-    if (output && strcmp(output, "-") != 0) {
-        int orc = ls_safe_file_open(&sf, output, err, sizeof err);
-        if (orc != 0) {
-            ls_cli_error("%s", err);
-            rc = orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
-            goto done;
-        }
-        out = sf.f;
+    int orc = ls_cli_open_output(output, &sf, &out);
+    if (orc != LS_EXIT_OK) {
+        rc = orc;
+        goto done;
     }
     if (format < 0)
         format = isatty(fileno(out)) ? LS_FORMAT_TEXT : LS_FORMAT_JSONL;
-    bool color = format == LS_FORMAT_TEXT && !no_color && !getenv("NO_COLOR") && isatty(fileno(out));
+    bool color = ls_cli_color(format == LS_FORMAT_TEXT, no_color, out);
     struct ls_audit_out *w = ls_audit_out_new((enum ls_format)format, out, show, color);
     if (!w) {
         ls_cli_error("cannot create the report writer");

@@ -3,6 +3,7 @@
 #ifndef LS_CLI_CLI_H
 #define LS_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { LS_EXIT_OK = 0, LS_EXIT_FOUND = 1, LS_EXIT_USAGE = 2, LS_EXIT_RUNTIME = 3 };
@@ -26,6 +27,14 @@ void ls_usage_diff(void);
  * LS_EXIT_RUNTIME otherwise. */
 struct ls_store;
 int ls_cli_open_store(const char *db, struct ls_store **st);
+
+/* The report file of -o FILE: "-" or NULL is stdout; else a new 0600 file that is never reached
+ * through a link and never a FIFO or device (util/safe_file.h), *out its stream. Prints the reason
+ * and returns LS_EXIT_USAGE (refused) or LS_EXIT_RUNTIME on failure, else LS_EXIT_OK. */
+struct ls_safe_file;
+int ls_cli_open_output(const char *output, struct ls_safe_file *sf, FILE **out);
+/* Whether a text report to out gets ANSI colours: a terminal, and neither --no-color nor NO_COLOR. */
+bool ls_cli_color(bool text, bool no_color, FILE *out);
 
 /* Prints "leakscan: <message>" on stderr (one line). The formatted message is escaped as a whole
  * (ls_text_clean: C0/DEL/C1 controls and bidi overrides become visible escapes), so file names,

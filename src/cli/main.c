@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "engines/engine.h"
 #include "util/fmt.h"
+#include "util/safe_file.h"
 
 struct command {
     const char *name;
@@ -42,6 +44,26 @@ static void vprint_error(const char *fmt, va_list ap)
     fprintf(stderr, "leakscan: %s\n", clean ? clean : "out of memory (while reporting an error)");
     free(clean);
     free(n >= 0 ? msg : NULL);
+}
+
+int ls_cli_open_output(const char *output, struct ls_safe_file *sf, FILE **out)
+{
+    *out = stdout;
+    if (!output || strcmp(output, "-") == 0)
+        return LS_EXIT_OK;
+    char err[512];
+    int orc = ls_safe_file_open(sf, output, err, sizeof err);
+    if (orc != 0) {
+        ls_cli_error("%s", err);
+        return orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
+    }
+    *out = sf->f;
+    return LS_EXIT_OK;
+}
+
+bool ls_cli_color(bool text, bool no_color, FILE *out)
+{
+    return text && !no_color && !getenv("NO_COLOR") && isatty(fileno(out));
 }
 
 void ls_cli_error(const char *fmt, ...)

@@ -562,20 +562,16 @@ int ls_cmd_scan(int argc, char **argv)
     rc = LS_EXIT_USAGE;
     FILE *out = stdout;
     struct ls_safe_file sf = {0};
-    if (output && strcmp(output, "-") != 0) {
-        int orc = ls_safe_file_open(&sf, output, err, sizeof err);
-        if (orc != 0) {
-            ls_cli_error("%s", err);
-            ls_store_close(store);
-            rc = orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
-            goto out;
-        }
-        out = sf.f;
+    int orc = ls_cli_open_output(output, &sf, &out);
+    if (orc != LS_EXIT_OK) {
+        ls_store_close(store);
+        rc = orc;
+        goto out;
     }
     if (format < 0)
         format = isatty(fileno(out)) ? LS_FORMAT_TEXT : LS_FORMAT_JSONL;
     struct ls_report_opts ropts = {
-        .color = format == LS_FORMAT_TEXT && !no_color && !getenv("NO_COLOR") && isatty(fileno(out)),
+        .color = ls_cli_color(format == LS_FORMAT_TEXT, no_color, out),
         .show_secrets = cfg.limits.show_secrets,
         .quiet = quiet,
     };

@@ -191,19 +191,14 @@ int ls_cmd_secrets(int argc, char **argv)
         ls_cli_error("out of memory");
         goto done;
     }
-    if (output && strcmp(output, "-") != 0) {
-        /* the same safe report file as scan: never through a link, never into a FIFO or device */
-        int orc = ls_safe_file_open(&sf, output, err, sizeof err);
-        if (orc != 0) {
-            ls_cli_error("%s", err);
-            rc = orc == LS_SAFE_FILE_REFUSED ? LS_EXIT_USAGE : LS_EXIT_RUNTIME;
-            goto done;
-        }
-        out = sf.f;
+    int orc = ls_cli_open_output(output, &sf, &out); /* the same safe report file as scan */
+    if (orc != LS_EXIT_OK) {
+        rc = orc;
+        goto done;
     }
     if (format < 0)
         format = isatty(fileno(out)) ? LS_SFORMAT_TEXT : LS_SFORMAT_JSONL;
-    bool color = format == LS_SFORMAT_TEXT && !no_color && !getenv("NO_COLOR") && isatty(fileno(out));
+    bool color = ls_cli_color(format == LS_SFORMAT_TEXT, no_color, out);
     ec.w = ls_secrets_out_new((enum ls_secrets_format)format, out, show, color);
     if (!ec.w) {
         ls_cli_error("cannot create the report writer");
