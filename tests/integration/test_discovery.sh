@@ -114,7 +114,7 @@ done
 
 # scope: refused before any connection
 : >"$TMP/accepts"
-run scan --discover-only --format jsonl -p $ports --scope 10.0.0.0/8 "$net.0/24"
+run scan --discover-only --format jsonl -p $ports --scope 127.254.0.0/16 "$net.0/24"
 check "target outside --scope: exit 2 naming it" test "$rc" = 2 -a "$(grep -c "outside --scope" "$TMP/err")" = 1
 run scan --discover-only --format jsonl -p $ports --scope "$net.0/25" "$net.0/24"
 check "target partly outside --scope: exit 2" test "$rc" = 2
