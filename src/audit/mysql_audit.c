@@ -44,8 +44,7 @@ static bool server_section(const char *s, size_t n)
     return false;
 }
 
-/* An absolute include that exists under its base name next to the including file (a copied
- * tree) is read from there; else as written. */
+/* One !include'd file, read once (la_include_read) and parsed as part of this configuration. */
 static int read_one(struct ls_audit *a, struct mstate *st, const char *from, const char *p, int depth)
 {
     char *buf;

@@ -38,8 +38,6 @@ static void fake_query(struct ls_session *s, const char *sql, ch_rows_cb rows, c
 {
     struct fake *f = s->priv;
     f->queries++;
-    if (getenv("FAKE_DEBUG"))
-        fprintf(stderr, "Q: %.100s\n", sql);
     uint64_t a, b, c;
     if (sscanf(sql, "SELECT toString(%" SCNu64 " * %" SCNu64 "), toString(%*u + %" SCNu64 ")", &a, &b, &c) == 3) {
         char p[32], q[32];
